@@ -1,0 +1,14 @@
+namespace Fjord.Cluster;
+
+/// <summary>
+/// A broker's membership row. <paramref name="IncarnationId"/> is fresh on every process start:
+/// a restarted broker is a new incarnation, and the old one is fenced for good.
+/// <paramref name="LastHeartbeat"/> is the lease renewal time; a broker whose lease lapsed is dead
+/// for the cluster.
+/// </summary>
+public sealed record BrokerRegistration(
+    int NodeId,
+    Guid IncarnationId,
+    IReadOnlyList<BrokerEndpoint> Endpoints,
+    string? Rack,
+    DateTimeOffset LastHeartbeat);

@@ -1,0 +1,20 @@
+namespace Fjord.Cluster;
+
+/// <summary>Column names of the metadata table. Columns are typed (Int64, Int32, Guid, DateTime), not all strings.</summary>
+internal static class TableColumns
+{
+    public const string Version = "Version";
+    public const string ClusterId = "ClusterId";
+
+    public const string Name = "Name";
+    public const string TopicId = "TopicId";
+    public const string PartitionCount = "PartitionCount";
+    public const string ReplicationFactor = "ReplicationFactor";
+    public const string Configs = "Configs";
+
+    public const string NodeId = "NodeId";
+    public const string IncarnationId = "IncarnationId";
+    public const string Endpoints = "Endpoints";
+    public const string Rack = "Rack";
+    public const string LastHeartbeat = "LastHeartbeat";
+}

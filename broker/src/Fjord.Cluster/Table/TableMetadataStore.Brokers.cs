@@ -1,0 +1,82 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Fjord.Cluster;
+
+public sealed partial class TableMetadataStore
+{
+    public async Task RegisterBrokerAsync(BrokerRegistration registration, CancellationToken ct)
+    {
+        MetadataValidation.ValidateRegistration(registration);
+        var entity = new TableEntity(TableKeys.ClusterPartition, TableKeys.BrokerRow(registration.NodeId))
+        {
+            [TableColumns.NodeId] = registration.NodeId,
+            [TableColumns.IncarnationId] = registration.IncarnationId,
+            [TableColumns.Endpoints] = MetadataValidation.SerializeEndpoints(registration),
+            [TableColumns.Rack] = registration.Rack,
+            [TableColumns.LastHeartbeat] = registration.LastHeartbeat,
+        };
+        for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
+        {
+            var version = await ReadVersionAsync(ct).ConfigureAwait(false);
+            // Membership is metadata (Metadata responses list the brokers), so registration bumps
+            // the version in the same transaction; the upsert replaces any older incarnation.
+            var upsert = new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
+            if (await TryCommitAsync(upsert, version, nameof(RegisterBrokerAsync), attempt, ct).ConfigureAwait(false))
+                return;
+            await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
+        }
+
+        throw ConflictBackoff.GiveUp($"registering broker {registration.NodeId}");
+    }
+
+    public async Task HeartbeatAsync(int nodeId, Guid incarnationId, CancellationToken ct)
+    {
+        var rowKey = TableKeys.BrokerRow(nodeId);
+        for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
+        {
+            var row = await ReadRowAsync(rowKey, ct).ConfigureAwait(false);
+            var registered = row?.GetGuid(TableColumns.IncarnationId);
+            if (row is null || registered != incarnationId)
+            {
+                TableMetadataStoreLog.BrokerFenced(_logger, nodeId, incarnationId, registered);
+                throw new BrokerFencedException(nodeId, incarnationId, registered);
+            }
+
+            // A merge of the lease column only, outside any transaction and without touching the
+            // version row: heartbeats never contend with metadata changes. If-Match on the row just
+            // read closes the window in which a new incarnation could register between the check
+            // and the write and have its lease renewed by the fenced one.
+            var lease = new TableEntity(TableKeys.ClusterPartition, rowKey) { [TableColumns.LastHeartbeat] = _time.GetUtcNow() };
+            try
+            {
+                await _table.UpdateEntityAsync(lease, row.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                TableMetadataStoreLog.WriteConflict(_logger, nameof(HeartbeatAsync), attempt);
+            }
+        }
+
+        throw ConflictBackoff.GiveUp($"renewing the lease of broker {nodeId}");
+    }
+
+    public async Task<IReadOnlyList<BrokerRegistration>> ListBrokersAsync(CancellationToken ct)
+    {
+        var rows = await ReadRangeFencedAsync(TableKeys.BrokerPrefix, ct).ConfigureAwait(false);
+        var brokers = new List<BrokerRegistration>(rows.Count);
+        foreach (var row in rows)
+            brokers.Add(ToRegistration(row));
+        brokers.Sort((a, b) => a.NodeId.CompareTo(b.NodeId));
+        return brokers;
+    }
+
+    private static BrokerRegistration ToRegistration(TableEntity row) =>
+        new(
+            row.GetInt32(TableColumns.NodeId) ?? throw CorruptRow(row, TableColumns.NodeId),
+            row.GetGuid(TableColumns.IncarnationId) ?? throw CorruptRow(row, TableColumns.IncarnationId),
+            MetadataValidation.DeserializeEndpoints(row.GetString(TableColumns.Endpoints)),
+            row.GetString(TableColumns.Rack),
+            row.GetDateTimeOffset(TableColumns.LastHeartbeat) ?? throw CorruptRow(row, TableColumns.LastHeartbeat));
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Cluster;
+
+internal static partial class TableMetadataStoreLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Metadata write {Operation} lost a compare-and-swap on attempt {Attempt}; retrying")]
+    public static partial void WriteConflict(ILogger logger, string operation, int attempt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Metadata listing of {Prefix} saw the version move from {Before} to {After} mid-read; reading again")]
+    public static partial void TornRead(ILogger logger, string prefix, long before, long after);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Created cluster id {ClusterId}")]
+    public static partial void ClusterIdCreated(ILogger logger, string clusterId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Broker {NodeId} incarnation {IncarnationId} is fenced; registered incarnation is {RegisteredIncarnationId}")]
+    public static partial void BrokerFenced(ILogger logger, int nodeId, Guid incarnationId, Guid? registeredIncarnationId);
+}
