@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+
+namespace Fjord.Log.Checkpoints;
+
+/// <summary>
+/// Kafka's leader-epoch-checkpoint (LeaderEpochFileCache): "0" version line, entry count, then
+/// "epoch startOffset" lines. Each entry says the leader of <c>epoch</c> wrote its first batch at
+/// <c>startOffset</c>; followers truncate by it (OffsetForLeaderEpoch).
+/// </summary>
+public sealed class LeaderEpochCheckpoint
+{
+    public const string FileName = "leader-epoch-checkpoint";
+
+    private readonly string _path;
+    private readonly List<EpochEntry> _entries = [];
+    private readonly Lock _lock = new();
+
+    private LeaderEpochCheckpoint(string path)
+    {
+        _path = path;
+    }
+
+    public static LeaderEpochCheckpoint Load(string directory)
+    {
+        var checkpoint = new LeaderEpochCheckpoint(Path.Combine(directory, FileName));
+        if (File.Exists(checkpoint._path))
+        {
+            var lines = File.ReadAllLines(checkpoint._path);
+            if (lines.Length < 2 || lines[0].Trim() != "0" || !int.TryParse(lines[1], CultureInfo.InvariantCulture, out var count) || lines.Length < 2 + count)
+            {
+                throw new LogStorageException($"malformed {checkpoint._path}");
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var parts = lines[2 + i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length != 2
+                    || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var epoch)
+                    || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var startOffset))
+                {
+                    throw new LogStorageException($"malformed line {i + 3} of {checkpoint._path}");
+                }
+
+                checkpoint._entries.Add(new EpochEntry(epoch, startOffset));
+            }
+        }
+
+        return checkpoint;
+    }
+
+    /// <summary>The latest epoch, or -1 when no leader has written yet.</summary>
+    public int LatestEpoch
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count == 0 ? -1 : _entries[^1].Epoch;
+            }
+        }
+    }
+
+    public IReadOnlyList<EpochEntry> Entries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    /// <summary>Records that <paramref name="epoch"/> starts at <paramref name="startOffset"/>; older or equal epochs are ignored.</summary>
+    public void Assign(int epoch, long startOffset)
+    {
+        lock (_lock)
+        {
+            if (_entries.Count > 0 && _entries[^1].Epoch >= epoch)
+            {
+                return;
+            }
+
+            _entries.Add(new EpochEntry(epoch, startOffset));
+            Write();
+        }
+    }
+
+    /// <summary>
+    /// Kafka's endOffsetForEpoch: the start offset of the first epoch above <paramref name="epoch"/>
+    /// (or the log end offset when <paramref name="epoch"/> is the latest), with the largest known epoch ≤ it.
+    /// Returns (-1, -1) when the epoch predates every entry.
+    /// </summary>
+    public (int Epoch, long EndOffset) EndOffsetForEpoch(int epoch, long logEndOffset)
+    {
+        lock (_lock)
+        {
+            for (var i = _entries.Count - 1; i >= 0; i--)
+            {
+                if (_entries[i].Epoch <= epoch)
+                {
+                    var end = i == _entries.Count - 1 ? logEndOffset : _entries[i + 1].StartOffset;
+                    return (_entries[i].Epoch, end);
+                }
+            }
+
+            return (-1, -1);
+        }
+    }
+
+    /// <summary>Drops entries starting at or after <paramref name="endOffset"/> (the log was truncated there).</summary>
+    public void TruncateFromEnd(long endOffset)
+    {
+        lock (_lock)
+        {
+            var before = _entries.Count;
+            _entries.RemoveAll(e => e.StartOffset >= endOffset);
+            if (_entries.Count != before)
+            {
+                Write();
+            }
+        }
+    }
+
+    private void Write()
+    {
+        var text = new StringBuilder();
+        text.Append("0\n").Append(_entries.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var entry in _entries)
+        {
+            text.Append(entry.Epoch.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                .Append(entry.StartOffset.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        CheckpointFile.WriteAtomically(_path, text.ToString());
+    }
+}

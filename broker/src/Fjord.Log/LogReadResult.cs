@@ -1,0 +1,69 @@
+using Fjord.Log.Segments;
+
+namespace Fjord.Log;
+
+/// <summary>
+/// Which bytes of a segment answer a fetch: whole batches from <see cref="Position"/> for
+/// <see cref="Length"/> bytes. Nothing is staged; <see cref="CopyTo"/> reads the segment file straight
+/// into the caller's (pooled) buffer. The result pins the segment's file handle so retention or
+/// DeleteRecords cannot close it mid-read: dispose it once the bytes are copied.
+/// </summary>
+public sealed class LogReadResult : IDisposable
+{
+    private LogSegment? _segment;
+
+    internal LogReadResult(LogSegment? segment, long position, int length, long firstOffset, long highWatermark, long logStartOffset, long logEndOffset)
+    {
+        _segment = segment;
+        Position = position;
+        Length = length;
+        FirstOffset = firstOffset;
+        HighWatermark = highWatermark;
+        LogStartOffset = logStartOffset;
+        LogEndOffset = logEndOffset;
+    }
+
+    internal static LogReadResult Empty(long highWatermark, long logStartOffset, long logEndOffset) =>
+        new(null, 0, 0, -1, highWatermark, logStartOffset, logEndOffset);
+
+    /// <summary>Byte position of the first batch in its segment file.</summary>
+    public long Position { get; }
+
+    /// <summary>Bytes to send: zero or more whole batches.</summary>
+    public int Length { get; }
+
+    /// <summary>Base offset of the first batch (it may start before the fetch offset), or -1 when empty.</summary>
+    public long FirstOffset { get; }
+
+    public long HighWatermark { get; }
+
+    public long LogStartOffset { get; }
+
+    public long LogEndOffset { get; }
+
+    public bool IsEmpty => Length == 0;
+
+    /// <summary>Copies the batches into <paramref name="destination"/>, which must hold <see cref="Length"/> bytes.</summary>
+    public int CopyTo(Span<byte> destination)
+    {
+        if (Length == 0)
+        {
+            return 0;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length, nameof(destination));
+        var segment = _segment ?? throw new ObjectDisposedException(nameof(LogReadResult));
+        var read = segment.Read(Position, destination[..Length]);
+        if (read != Length)
+        {
+            throw new LogStorageException($"segment {segment.LogPath} ended after {read} of {Length} bytes at position {Position}");
+        }
+
+        return read;
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _segment, null)?.Release();
+    }
+}

@@ -1,0 +1,112 @@
+using Fjord.Log.Records;
+using Fjord.Log.Segments;
+
+namespace Fjord.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Validates a produce payload, assigns offsets and the leader epoch in place, and appends it
+    /// byte-for-byte with one write. Throws a <see cref="LogException"/> subtype, having written
+    /// nothing, when any batch is invalid.
+    /// </summary>
+    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
+    {
+        var config = Config;
+        // Validation is the CPU-heavy part (CRC over every byte): keep it outside the append lock.
+        var summary = BatchValidator.Validate(records.Span, config.MaxMessageBytes);
+        if (summary.SizeInBytes > config.SegmentBytes)
+        {
+            throw new RecordTooLargeException($"append of {summary.SizeInBytes} bytes exceeds segment.bytes {config.SegmentBytes}");
+        }
+
+        AppendResult result;
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            var nowMs = NowMs();
+            var appendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? nowMs : -1;
+            var firstOffset = _logEndOffset;
+            var nextOffset = AssignOffsets(records.Span, firstOffset, leaderEpoch, appendTime);
+            var active = MaybeRoll(summary.SizeInBytes, nowMs, nextOffset - 1, config);
+            if (leaderEpoch > _epochs.LatestEpoch)
+            {
+                _epochs.Assign(leaderEpoch, firstOffset);
+            }
+
+            active.Append(records.Span);
+            // Publish last: a reader that sees the new log end offset finds every byte of it in the segment.
+            Volatile.Write(ref _logEndOffset, nextOffset);
+            result = new AppendResult(firstOffset, nextOffset - 1, appendTime, _logStartOffset, summary.RecordCount);
+        }
+
+        SignalAppend();
+        if (LogEndOffset - RecoveryPoint >= config.FlushMessages)
+        {
+            Flush();
+        }
+
+        return result;
+    }
+
+    private static long AssignOffsets(Span<byte> payload, long firstOffset, int leaderEpoch, long appendTime)
+    {
+        var next = firstOffset;
+        var position = 0;
+        while (position < payload.Length)
+        {
+            var batch = new RecordBatch(payload[position..]);
+            batch.BaseOffset = next;
+            batch.PartitionLeaderEpoch = leaderEpoch;
+            if (appendTime >= 0)
+            {
+                // Kafka stamps LogAppendTime at batch level only: the type bit and maxTimestamp, then a new CRC.
+                batch.SetMaxTimestamp(TimestampType.LogAppendTime, appendTime);
+            }
+
+            next = batch.NextOffset;
+            position += batch.SizeInBytes;
+        }
+
+        return next;
+    }
+
+    /// <summary>Kafka's maybeRoll: size, age, full indexes, or relative offsets that would overflow int32.</summary>
+    private LogSegment MaybeRoll(int appendBytes, long nowMs, long lastOffset, LogConfig config)
+    {
+        var active = _segments[^1];
+        if (active.Size > 0
+            && (active.Size > config.SegmentBytes - (long)appendBytes
+                || active.ShouldRollForTime(nowMs, config.SegmentMs)
+                || active.IndexesFull
+                || lastOffset - active.BaseOffset > int.MaxValue))
+        {
+            return RollCore(nowMs);
+        }
+
+        return active;
+    }
+
+    /// <summary>Closes the active segment and starts a new one at the log end offset.</summary>
+    public void Roll()
+    {
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            if (_segments[^1].Size > 0)
+            {
+                RollCore(NowMs());
+            }
+        }
+    }
+
+    private LogSegment RollCore(long nowMs)
+    {
+        var old = _segments[^1];
+        var fresh = LogSegment.Create(TopicPartitionDirectory, _logEndOffset, Config, nowMs);
+        old.OnBecomeInactive();
+        Volatile.Write(ref _segments, [.. _segments, fresh]);
+        Log.Rolled(_logger, TopicPartitionDirectory, fresh.BaseOffset);
+        return fresh;
+    }
+}

@@ -1,0 +1,121 @@
+using Fjord.Log.Records;
+using Fjord.Log.Segments;
+
+namespace Fjord.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Kafka's fetch read: whole batches, starting at the batch holding <paramref name="fetchOffset"/>,
+    /// stopping before any batch that reaches <paramref name="maxOffsetExclusive"/> (the high watermark
+    /// for consumers), within one segment, at most <paramref name="maxBytes"/> unless
+    /// <paramref name="minOneMessage"/> lets one larger first batch through. Dispose the result.
+    /// </summary>
+    public LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage)
+    {
+        Span<byte> header = stackalloc byte[RecordBatch.HeaderSize];
+        while (true)
+        {
+            // Log end offset first: the segment array read after it holds every byte below it.
+            var logEndOffset = LogEndOffset;
+            var segments = Volatile.Read(ref _segments);
+            var logStartOffset = LogStartOffset;
+            var highWatermark = HighWatermark;
+            if (fetchOffset < logStartOffset || fetchOffset > logEndOffset)
+            {
+                throw new OffsetOutOfRangeException($"fetch offset {fetchOffset} is outside [{logStartOffset}, {logEndOffset}] of {TopicPartitionDirectory}");
+            }
+
+            if (fetchOffset >= maxOffsetExclusive || fetchOffset == logEndOffset)
+            {
+                return LogReadResult.Empty(highWatermark, logStartOffset, logEndOffset);
+            }
+
+            var retry = false;
+            for (var i = IndexOfSegmentHolding(segments, fetchOffset); i < segments.Length; i++)
+            {
+                var segment = segments[i];
+                if (!segment.TryAcquire())
+                {
+                    retry = true; // deleted under us by retention or DeleteRecords: re-evaluate against a fresh snapshot
+                    break;
+                }
+
+                var (found, start, length, firstOffset) = ReadFromSegment(segment, fetchOffset, maxBytes, maxOffsetExclusive, minOneMessage, header);
+                if (found && length > 0)
+                {
+                    // The result owns the segment reference now.
+                    return new LogReadResult(segment, start, length, firstOffset, highWatermark, logStartOffset, logEndOffset);
+                }
+
+                segment.Release();
+                if (found)
+                {
+                    return LogReadResult.Empty(highWatermark, logStartOffset, logEndOffset);
+                }
+            }
+
+            if (!retry)
+            {
+                return LogReadResult.Empty(highWatermark, logStartOffset, logEndOffset);
+            }
+        }
+    }
+
+    private static (bool Found, long Start, int Length, long FirstOffset) ReadFromSegment(LogSegment segment, long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, Span<byte> header)
+    {
+        var limit = segment.Size;
+        var start = segment.FindBatchPosition(fetchOffset, limit, header);
+        if (start < 0)
+        {
+            return default;
+        }
+
+        var firstOffset = new RecordBatch(header).BaseOffset;
+        var end = start;
+        while (end + RecordBatch.HeaderSize <= limit)
+        {
+            if (end != start)
+            {
+                segment.Read(end, header);
+            }
+
+            var batch = new RecordBatch(header);
+            if (batch.LastOffset >= maxOffsetExclusive)
+            {
+                break;
+            }
+
+            var size = batch.SizeInBytes;
+            var fits = end - start + size <= maxBytes || (end == start && minOneMessage);
+            if (!fits || end + size > limit)
+            {
+                break;
+            }
+
+            end += size;
+        }
+
+        return (true, start, (int)(end - start), firstOffset);
+    }
+
+    private static int IndexOfSegmentHolding(LogSegment[] segments, long offset)
+    {
+        int lo = 0, hi = segments.Length - 1, found = 0;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (segments[mid].BaseOffset <= offset)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,298 @@
+using System.Globalization;
+using Fjord.Log.Checkpoints;
+using Fjord.Log.Segments;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Log;
+
+/// <summary>
+/// The local log of one partition replica (the local part of Kafka's UnifiedLog): a directory
+/// <c>&lt;topic&gt;-&lt;partition&gt;</c> of segments, the leader-epoch checkpoint and partition.metadata.
+/// Appends are serialized by one lock; reads never take it. Readers work on an immutable snapshot
+/// of the segment array and pin the segment they read, so roll, retention and DeleteRecords can
+/// run concurrently with them.
+/// </summary>
+public sealed partial class PartitionLog
+{
+    private static readonly string[] StraySuffixes = [".deleted", ".cleaned", ".swap", ".tmp"];
+
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _appendLock = new();
+    private readonly LeaderEpochCheckpoint _epochs;
+    private LogConfig _config;
+    private LogSegment[] _segments;
+    private long _logEndOffset;
+    private long _logStartOffset;
+    private long _highWatermark;
+    private long _recoveryPoint;
+    private TaskCompletionSource _appendSignal = NewSignal();
+    private bool _closed;
+
+    private PartitionLog(string directory, Guid topicId, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, LeaderEpochCheckpoint epochs)
+    {
+        TopicPartitionDirectory = directory;
+        TopicId = topicId;
+        _config = config;
+        _time = time;
+        _logger = logger;
+        _segments = segments;
+        _epochs = epochs;
+        _lastFlushMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (TopicPartitionName.TryParse(Path.GetFileName(directory), out var topic, out var partition))
+        {
+            Topic = topic;
+            Partition = partition;
+        }
+        else
+        {
+            Topic = Path.GetFileName(directory);
+            Partition = -1;
+        }
+    }
+
+    public Guid TopicId { get; }
+
+    public string TopicPartitionDirectory { get; }
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    public LogConfig Config => Volatile.Read(ref _config);
+
+    /// <summary>The first offset consumers may read; only ever moves forward.</summary>
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
+
+    /// <summary>One past the last appended offset.</summary>
+    public long LogEndOffset => Volatile.Read(ref _logEndOffset);
+
+    /// <summary>The last committed offset + 1, set by the replica manager; never above LogEndOffset.</summary>
+    public long HighWatermark => Volatile.Read(ref _highWatermark);
+
+    /// <summary>Everything below this offset is known to be on disk (fsynced).</summary>
+    public long RecoveryPoint => Volatile.Read(ref _recoveryPoint);
+
+    public int LatestLeaderEpoch => _epochs.LatestEpoch;
+
+    public LeaderEpochCheckpoint LeaderEpochs => _epochs;
+
+    /// <summary>Segments rescanned by the last <see cref="Open(string, Guid, LogConfig, TimeProvider, ILogger, bool, long)"/>; 0 after a clean shutdown.</summary>
+    public int SegmentsRecoveredOnOpen { get; private set; }
+
+    public int SegmentCount => Volatile.Read(ref _segments).Length;
+
+    /// <summary>Total bytes of all segment files.</summary>
+    public long Size => Volatile.Read(ref _segments).Sum(s => s.Size);
+
+    /// <summary>Base offsets of the segments, oldest first (for tiering and diagnostics).</summary>
+    public IReadOnlyList<long> SegmentBaseOffsets => [.. Volatile.Read(ref _segments).Select(s => s.BaseOffset)];
+
+    public static PartitionLog Open(string directory, Guid topicId, LogConfig config, TimeProvider time, ILogger logger, bool hadCleanShutdown, long recoveryPoint) =>
+        Open(directory, topicId, config, time, logger, hadCleanShutdown, recoveryPoint, logStartOffset: 0, highWatermark: 0);
+
+    /// <summary>
+    /// Loads (or creates) the log in <paramref name="directory"/>. After an unclean stop every segment
+    /// from the one holding <paramref name="recoveryPoint"/> onwards is rescanned and its torn tail
+    /// truncated; after a clean stop the indexes on disk are trusted.
+    /// </summary>
+    public static PartitionLog Open(string directory, Guid topicId, LogConfig config, TimeProvider time, ILogger logger, bool hadCleanShutdown, long recoveryPoint, long logStartOffset, long highWatermark)
+    {
+        Directory.CreateDirectory(directory);
+        var stored = PartitionMetadataFile.Read(directory);
+        if (stored is { } storedId && storedId != topicId)
+        {
+            throw new LogStorageException($"log directory {directory} belongs to topic id {storedId}, not {topicId}");
+        }
+
+        if (stored is null)
+        {
+            PartitionMetadataFile.Write(directory, topicId);
+        }
+
+        DeleteStrayFiles(directory, logger);
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var baseOffsets = Directory.EnumerateFiles(directory, "*" + LogSegment.LogSuffix)
+            .Select(p => Path.GetFileNameWithoutExtension(p))
+            .Select(n => long.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : -1)
+            .Where(b => b >= 0)
+            .Order()
+            .ToList();
+
+        var segments = new List<LogSegment>();
+        var recovered = 0;
+        var recoverFrom = hadCleanShutdown ? long.MaxValue : SegmentHolding(baseOffsets, recoveryPoint);
+        foreach (var baseOffset in baseOffsets)
+        {
+            var segment = LogSegment.Open(directory, baseOffset, config, nowMs);
+            if (baseOffset >= recoverFrom || !segment.TryLoadIndexes())
+            {
+                recovered++;
+                var truncated = segment.Recover();
+                segments.Add(segment);
+                if (truncated > 0)
+                {
+                    Log.TruncatedTail(logger, directory, baseOffset, truncated);
+                    // Kafka's rule: data after an invalid batch cannot be trusted, so later segments go too.
+                    foreach (var later in baseOffsets.Where(b => b > baseOffset))
+                    {
+                        var doomed = LogSegment.Open(directory, later, config, nowMs);
+                        doomed.Delete();
+                        Log.DeletedAfterCorruption(logger, directory, later);
+                    }
+
+                    break;
+                }
+            }
+            else
+            {
+                segments.Add(segment);
+            }
+        }
+
+        if (segments.Count == 0)
+        {
+            segments.Add(LogSegment.Create(directory, Math.Max(0, logStartOffset), config, nowMs));
+        }
+
+        var epochs = LeaderEpochCheckpoint.Load(directory);
+        var log = new PartitionLog(directory, topicId, config, time, logger, [.. segments], epochs);
+        var logEndOffset = segments[^1].NextOffset;
+        epochs.TruncateFromEnd(logEndOffset);
+        log._logEndOffset = logEndOffset;
+        log._logStartOffset = Math.Min(Math.Max(logStartOffset, segments[0].BaseOffset), logEndOffset);
+        log._highWatermark = Math.Clamp(highWatermark, log._logStartOffset, logEndOffset);
+        log.SegmentsRecoveredOnOpen = recovered;
+        if (recovered > 0)
+        {
+            // The rescanned bytes are valid now; make them durable so the recovery point can move to the end.
+            foreach (var segment in segments)
+            {
+                segment.Flush();
+            }
+        }
+
+        log._recoveryPoint = recovered > 0 || hadCleanShutdown ? logEndOffset : Math.Min(recoveryPoint, logEndOffset);
+        Log.Loaded(logger, directory, segments.Count, log._logStartOffset, logEndOffset, recovered);
+        return log;
+    }
+
+    private static long SegmentHolding(List<long> baseOffsets, long offset)
+    {
+        var result = baseOffsets.Count == 0 ? 0 : baseOffsets[0];
+        foreach (var b in baseOffsets)
+        {
+            if (b <= offset)
+            {
+                result = b;
+            }
+        }
+
+        return result;
+    }
+
+    private static void DeleteStrayFiles(string directory, ILogger logger)
+    {
+        foreach (var path in Directory.EnumerateFiles(directory))
+        {
+            if (StraySuffixes.Any(s => path.EndsWith(s, StringComparison.Ordinal)))
+            {
+                File.Delete(path);
+                Log.DeletedStray(logger, path);
+            }
+        }
+
+        // Index files whose .log is gone would otherwise confuse the next segment with that base offset.
+        foreach (var suffix in new[] { LogSegment.IndexSuffix, LogSegment.TimeIndexSuffix })
+        {
+            foreach (var path in Directory.EnumerateFiles(directory, "*" + suffix))
+            {
+                if (!File.Exists(Path.ChangeExtension(path, LogSegment.LogSuffix)))
+                {
+                    File.Delete(path);
+                    Log.DeletedStray(logger, path);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sets the high watermark, clamped to [LogStartOffset, LogEndOffset].</summary>
+    public void UpdateHighWatermark(long hw)
+    {
+        lock (_appendLock)
+        {
+            Volatile.Write(ref _highWatermark, Math.Clamp(hw, LogStartOffset, LogEndOffset));
+        }
+    }
+
+    public void UpdateConfig(LogConfig config) => Volatile.Write(ref _config, config);
+
+    /// <summary>Completes at the next append: the fetch long-poll wakes on data, not on a timer.</summary>
+    public Task WaitForAppendAsync(CancellationToken cancellationToken) =>
+        Volatile.Read(ref _appendSignal).Task.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Completes once the log end offset is past <paramref name="knownLogEndOffset"/>; immediately if it
+    /// already is. Closes the race between checking for data and starting to wait.
+    /// </summary>
+    public Task WaitForAppendAsync(long knownLogEndOffset, CancellationToken cancellationToken)
+    {
+        var signal = Volatile.Read(ref _appendSignal).Task;
+        return LogEndOffset > knownLogEndOffset ? Task.CompletedTask : signal.WaitAsync(cancellationToken);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void SignalAppend() => Interlocked.Exchange(ref _appendSignal, NewSignal()).TrySetResult();
+
+    /// <summary>Kafka's endOffsetForEpoch, for OffsetForLeaderEpoch.</summary>
+    public (int Epoch, long EndOffset) EndOffsetForEpoch(int leaderEpoch) =>
+        _epochs.EndOffsetForEpoch(leaderEpoch, LogEndOffset);
+
+    /// <summary>Clean stop: flushes, writes indexes, closes files. Appends afterwards throw.</summary>
+    public void Close()
+    {
+        lock (_appendLock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            FlushCore(LogEndOffset);
+            _closed = true;
+            var segments = _segments;
+            segments[^1].OnBecomeInactive();
+            foreach (var segment in segments)
+            {
+                segment.Close();
+            }
+
+            SignalAppend();
+        }
+    }
+
+    /// <summary>Closes the log and removes its directory.</summary>
+    public void Delete()
+    {
+        lock (_appendLock)
+        {
+            _closed = true;
+            foreach (var segment in _segments)
+            {
+                segment.Delete();
+            }
+
+            SignalAppend();
+        }
+
+        if (Directory.Exists(TopicPartitionDirectory))
+        {
+            Directory.Delete(TopicPartitionDirectory, recursive: true);
+        }
+    }
+
+    private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}
