@@ -1,0 +1,16 @@
+namespace Fjord.Perf.Produce;
+
+/// <summary>Outcome of a produce run; <see cref="Failed"/> counts records whose delivery report carried an error.</summary>
+internal sealed record ProduceSummary(
+    string Topic,
+    int Partitions,
+    int RecordSize,
+    string Acks,
+    string Compression,
+    long Records,
+    long Failed,
+    double ElapsedSec,
+    double RecordsPerSec,
+    double MbPerSec,
+    LatencySummary Latency,
+    string? FirstError);

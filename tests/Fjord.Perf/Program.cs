@@ -1,0 +1,116 @@
+using Confluent.Kafka;
+using Fjord.Perf.Cli;
+using Fjord.Perf.Cluster;
+using Fjord.Perf.Consume;
+using Fjord.Perf.Produce;
+using Fjord.Perf.Reporting;
+using Fjord.Perf.Suite;
+
+namespace Fjord.Perf;
+
+/// <summary>Entry point: <c>produce</c>, <c>consume</c> or <c>suite</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage:
+          fjord-perf produce (--bootstrap HOST:PORT | --mock) --topic T [--partitions 1] [--record-size 100]
+                             [--num-records 1000000] [--acks 0|1|all] [--compression none|gzip|snappy|lz4|zstd]
+                             [--linger-ms 5] [--batch-size 1000000] [--throughput -1] [--create-topic]
+                             [--replication-factor 1] [--timeout-sec 30] [--json]
+          fjord-perf consume (--bootstrap HOST:PORT | --mock) --topic T [--num-records 1000000] [--group G]
+                             [--fetch-max-bytes 52428800] [--timeout-sec 30] [--json]
+          fjord-perf suite   (--bootstrap HOST:PORT | --mock) [--broker-pid PID] [--num-records 200000]
+                             [--output results.md] [--replication-factor 1] [--timeout-sec 30] [--json]
+        Progress goes to stderr, results to stdout. With --mock, consume sees an empty fresh mock cluster.
+        """;
+
+    public static int Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        try
+        {
+            if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+            {
+                Console.Error.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+
+            var reader = new ArgumentReader(args.Skip(1));
+            return args[0] switch
+            {
+                "produce" => RunProduce(reader, cancellation.Token),
+                "consume" => RunConsume(reader, cancellation.Token),
+                "suite" => RunSuite(reader, cancellation.Token),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        catch (Exception ex) when (ex is BrokerUnreachableException or KafkaException or InvalidOperationException or TimeoutException or IOException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static int RunProduce(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = ProduceOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+
+        using var cluster = target.Connect(options.Timeout);
+        var summary = new ProducerPerformance(options, cluster).Run(cancellation);
+        ResultWriter.Write(summary, json);
+        return summary.Failed == 0 ? 0 : 1;
+    }
+
+    private static int RunConsume(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = ConsumeOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+
+        using var cluster = target.Connect(options.Timeout);
+        var summary = new ConsumerPerformance(options, cluster.BootstrapServers).Run(cancellation);
+        ResultWriter.Write(summary, json);
+        return summary.Records == summary.Expected ? 0 : 1;
+    }
+
+    private static int RunSuite(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = SuiteOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+
+        var startedAt = DateTimeOffset.UtcNow;
+        using var cluster = target.Connect(options.Timeout);
+        var rows = new PerfSuite(options, cluster).Run(json, cancellation);
+
+        var targetName = cluster.IsMock ? "librdkafka mock cluster" : cluster.BootstrapServers;
+        var markdown = MarkdownReport.Render(rows, targetName, options.NumRecords, startedAt);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (options.Output is not null)
+            File.WriteAllText(options.Output, markdown);
+        if (json)
+            ResultWriter.WriteJson("suite", rows);
+
+        var complete = rows.Count == SuiteCase.Matrix().Count()
+            && rows.All(r => r.Produce.Failed == 0 && r.Consume.Records == r.Consume.Expected);
+        return complete ? 0 : 1;
+    }
+}

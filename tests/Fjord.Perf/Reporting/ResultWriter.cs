@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Fjord.Perf.Consume;
+using Fjord.Perf.Produce;
+
+namespace Fjord.Perf.Reporting;
+
+/// <summary>
+/// Results go to stdout (progress goes to stderr): a human line in kafka-*-perf-test's shape and,
+/// with --json, one JSON object per line that scripts can parse.
+/// </summary>
+internal static class ResultWriter
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static void Write(ProduceSummary s, bool json)
+    {
+        var l = s.Latency;
+        Console.WriteLine(
+            $"{s.Records} records sent, {s.RecordsPerSec:0.0} records/sec ({s.MbPerSec:0.00} MB/sec), " +
+            $"{l.AvgMs:0.00} ms avg latency, {l.MaxMs:0.00} ms max latency, " +
+            $"{l.P50Ms:0.00} ms 50th, {l.P95Ms:0.00} ms 95th, {l.P99Ms:0.00} ms 99th, {l.P999Ms:0.00} ms 99.9th.");
+        if (s.Failed > 0)
+            Console.WriteLine($"{s.Failed} records FAILED; first error: {s.FirstError}");
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new { type = "produce", result = s }, Json));
+    }
+
+    public static void Write(ConsumeSummary s, bool json)
+    {
+        Console.WriteLine(
+            $"{s.Records} records consumed, {s.RecordsPerSec:0.0} records/sec ({s.MbPerSec:0.00} MB/sec), " +
+            $"{s.ElapsedSec:0.000} s elapsed, {s.FirstRecordMs:0.0} ms to first record, " +
+            $"fetch {s.FetchRecordsPerSec:0.0} records/sec ({s.FetchMbPerSec:0.00} MB/sec).");
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new { type = "consume", result = s }, Json));
+    }
+
+    public static void WriteJson<T>(string type, T result) =>
+        Console.WriteLine(JsonSerializer.Serialize(new { type, result }, Json));
+}
