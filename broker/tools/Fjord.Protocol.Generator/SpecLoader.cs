@@ -14,7 +14,10 @@ internal static class SpecLoader
 
     /// <summary>Members every generated class owns; a field or nested type with one of these names must be renamed.</summary>
     private static readonly HashSet<string> ReservedMembers =
-        ["ApiKey", "Read", "Write", "LowestSupportedVersion", "HighestSupportedVersion", "IsDefault"];
+        ["ApiKey", "Read", "Write", "LowestSupportedVersion", "HighestSupportedVersion", "IsAllDefault"];
+
+    /// <summary>Members of a nested struct class (it has no ApiKey, so Kafka's ApiVersion.ApiKey keeps its name).</summary>
+    private static readonly HashSet<string> StructMembers = ["Read", "Write", "IsAllDefault"];
 
     public static MessageSpec Load(string path)
     {
@@ -169,11 +172,11 @@ internal static class SpecLoader
 
     private static void ResolveNames(MessageSpec message)
     {
-        RenameClashingProperties(message.Fields, message.Name);
+        RenameClashingProperties(message.Fields, message.Name, ReservedMembers);
         foreach (var structSpec in message.Structs)
         {
             // A struct whose field shares its name keeps the field name; the class is renamed below.
-            RenameClashingProperties(structSpec.Fields, className: null);
+            RenameClashingProperties(structSpec.Fields, className: null, StructMembers);
         }
 
         // Nested classes live inside the message class, so their names must not clash with the
@@ -200,11 +203,11 @@ internal static class SpecLoader
         }
     }
 
-    private static void RenameClashingProperties(List<FieldSpec> fields, string? className)
+    private static void RenameClashingProperties(List<FieldSpec> fields, string? className, HashSet<string> reserved)
     {
         foreach (var field in fields)
         {
-            if (field.PropertyName == className || ReservedMembers.Contains(field.PropertyName))
+            if (field.PropertyName == className || reserved.Contains(field.PropertyName))
             {
                 field.PropertyName += "Value";
             }

@@ -230,7 +230,7 @@ public sealed partial class AddPartitionsToTxnRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>AddPartitionsToTxnTransaction (versions 4-5).</summary>
@@ -295,6 +295,6 @@ public sealed partial class AddPartitionsToTxnRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || ProducerId != 0 || ProducerEpoch != 0 || VerifyOnly != false || Topics.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || ProducerId != 0 || ProducerEpoch != 0 || VerifyOnly != false || Topics.Count != 0);
     }
 }

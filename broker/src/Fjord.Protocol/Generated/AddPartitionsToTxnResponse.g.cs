@@ -200,7 +200,7 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || ResultsByPartition.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || ResultsByPartition.Count != 0);
     }
 
     /// <summary>AddPartitionsToTxnPartitionResult (versions 0-5).</summary>
@@ -233,7 +233,7 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || PartitionErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || PartitionErrorCode != 0);
     }
 
     /// <summary>AddPartitionsToTxnResult (versions 4-5).</summary>
@@ -283,6 +283,6 @@ public sealed partial class AddPartitionsToTxnResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || TopicResults.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || TopicResults.Count != 0);
     }
 }

@@ -99,6 +99,6 @@ public sealed partial class AddRaftVoterRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

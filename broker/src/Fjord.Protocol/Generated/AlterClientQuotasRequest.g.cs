@@ -160,7 +160,7 @@ public sealed partial class AlterClientQuotasRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Entity.Count != 0 || Ops.Count != 0);
+        public bool IsAllDefault() => !(Entity.Count != 0 || Ops.Count != 0);
     }
 
     /// <summary>EntityData (versions 0-1).</summary>
@@ -207,7 +207,7 @@ public sealed partial class AlterClientQuotasRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || !string.Equals(EntityName, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || !string.Equals(EntityName, "", global::System.StringComparison.Ordinal));
     }
 
     /// <summary>OpData (versions 0-1).</summary>
@@ -252,6 +252,6 @@ public sealed partial class AlterClientQuotasRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Key, "", global::System.StringComparison.Ordinal) || Value.CompareTo(0d) != 0 || Remove != false);
+        public bool IsAllDefault() => !(!string.Equals(Key, "", global::System.StringComparison.Ordinal) || Value.CompareTo(0d) != 0 || Remove != false);
     }
 }

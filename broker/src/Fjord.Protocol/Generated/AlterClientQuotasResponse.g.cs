@@ -142,7 +142,7 @@ public sealed partial class AlterClientQuotasResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || Entity.Count != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || Entity.Count != 0);
     }
 
     /// <summary>EntityData (versions 0-1).</summary>
@@ -189,6 +189,6 @@ public sealed partial class AlterClientQuotasResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || !string.Equals(EntityName, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || !string.Equals(EntityName, "", global::System.StringComparison.Ordinal));
     }
 }

@@ -142,7 +142,7 @@ public sealed partial class AlterConfigsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || Configs.Count != 0);
+        public bool IsAllDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || Configs.Count != 0);
     }
 
     /// <summary>AlterableConfig (versions 0-2).</summary>
@@ -189,6 +189,6 @@ public sealed partial class AlterConfigsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal));
     }
 }

@@ -104,7 +104,7 @@ public sealed partial class AlterPartitionReassignmentsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>ReassignablePartition (versions 0).</summary>
@@ -157,6 +157,6 @@ public sealed partial class AlterPartitionReassignmentsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || Replicas is not null);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || Replicas is not null);
     }
 }

@@ -114,7 +114,7 @@ public sealed partial class AlterPartitionReassignmentsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>ReassignablePartitionResponse (versions 0).</summary>
@@ -146,6 +146,6 @@ public sealed partial class AlterPartitionReassignmentsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
     }
 }

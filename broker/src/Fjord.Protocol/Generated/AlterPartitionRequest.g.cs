@@ -132,7 +132,7 @@ public sealed partial class AlterPartitionRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-3).</summary>
@@ -252,7 +252,7 @@ public sealed partial class AlterPartitionRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || LeaderEpoch != 0 || NewIsr.Count != 0 || NewIsrWithEpochs.Count != 0 || LeaderRecoveryState != 0 || PartitionEpoch != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || LeaderEpoch != 0 || NewIsr.Count != 0 || NewIsrWithEpochs.Count != 0 || LeaderRecoveryState != 0 || PartitionEpoch != 0);
     }
 
     /// <summary>BrokerState (versions 3).</summary>
@@ -279,6 +279,6 @@ public sealed partial class AlterPartitionRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(BrokerId != 0 || BrokerEpoch != -1L);
+        public bool IsAllDefault() => !(BrokerId != 0 || BrokerEpoch != -1L);
     }
 }

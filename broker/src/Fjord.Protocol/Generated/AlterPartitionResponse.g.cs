@@ -132,7 +132,7 @@ public sealed partial class AlterPartitionResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-3).</summary>
@@ -215,6 +215,6 @@ public sealed partial class AlterPartitionResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || LeaderId != 0 || LeaderEpoch != 0 || Isr.Count != 0 || LeaderRecoveryState != 0 || PartitionEpoch != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || LeaderId != 0 || LeaderEpoch != 0 || Isr.Count != 0 || LeaderRecoveryState != 0 || PartitionEpoch != 0);
     }
 }

@@ -132,7 +132,7 @@ public sealed partial class AlterReplicaLogDirsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Path, "", global::System.StringComparison.Ordinal) || Topics.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Path, "", global::System.StringComparison.Ordinal) || Topics.Count != 0);
     }
 
     /// <summary>AlterReplicaLogDirTopic (versions 0-2).</summary>
@@ -200,6 +200,6 @@ public sealed partial class AlterReplicaLogDirsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 }

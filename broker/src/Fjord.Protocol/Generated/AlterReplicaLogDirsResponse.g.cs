@@ -137,7 +137,7 @@ public sealed partial class AlterReplicaLogDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>AlterReplicaLogDirPartitionResult (versions 0-2).</summary>
@@ -170,6 +170,6 @@ public sealed partial class AlterReplicaLogDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
     }
 }

@@ -104,7 +104,7 @@ public sealed partial class AlterUserScramCredentialsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Mechanism != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Mechanism != 0);
     }
 
     /// <summary>ScramCredentialUpsertion (versions 0).</summary>
@@ -146,6 +146,6 @@ public sealed partial class AlterUserScramCredentialsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Mechanism != 0 || Iterations != 0 || !Salt.IsEmpty || !SaltedPassword.IsEmpty);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Mechanism != 0 || Iterations != 0 || !Salt.IsEmpty || !SaltedPassword.IsEmpty);
     }
 }

@@ -237,7 +237,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
     public sealed partial class ApiVersion
     {
         /// <summary>The API index. (versions 0+).</summary>
-        public short ApiKeyValue { get; set; } = 0;
+        public short ApiKey { get; set; } = 0;
 
         /// <summary>The minimum supported version, inclusive. (versions 0+).</summary>
         public short MinVersion { get; set; } = 0;
@@ -247,7 +247,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
 
         public void Read(ref KafkaReader reader, short version)
         {
-            ApiKeyValue = reader.ReadInt16();
+            ApiKey = reader.ReadInt16();
             MinVersion = reader.ReadInt16();
             MaxVersion = reader.ReadInt16();
             if (version >= 3)
@@ -258,7 +258,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
 
         public void Write(ref KafkaWriter writer, short version)
         {
-            writer.WriteInt16(ApiKeyValue);
+            writer.WriteInt16(ApiKey);
             writer.WriteInt16(MinVersion);
             writer.WriteInt16(MaxVersion);
             if (version >= 3)
@@ -268,7 +268,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ApiKeyValue != 0 || MinVersion != 0 || MaxVersion != 0);
+        public bool IsAllDefault() => !(ApiKey != 0 || MinVersion != 0 || MaxVersion != 0);
     }
 
     /// <summary>SupportedFeatureKey (versions 3-4).</summary>
@@ -300,7 +300,7 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || MinVersion != 0 || MaxVersion != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || MinVersion != 0 || MaxVersion != 0);
     }
 
     /// <summary>FinalizedFeatureKey (versions 3-4).</summary>
@@ -332,6 +332,6 @@ public sealed partial class ApiVersionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || MaxVersionLevel != 0 || MinVersionLevel != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || MaxVersionLevel != 0 || MinVersionLevel != 0);
     }
 }

@@ -107,7 +107,7 @@ public sealed partial class AssignReplicasToDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Id != global::System.Guid.Empty || Topics.Count != 0);
+        public bool IsAllDefault() => !(Id != global::System.Guid.Empty || Topics.Count != 0);
     }
 
     /// <summary>TopicData (versions 0).</summary>
@@ -156,7 +156,7 @@ public sealed partial class AssignReplicasToDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0).</summary>
@@ -183,6 +183,6 @@ public sealed partial class AssignReplicasToDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
     }
 }

@@ -194,7 +194,7 @@ public sealed partial class BeginQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-1).</summary>
@@ -247,7 +247,7 @@ public sealed partial class BeginQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || VoterDirectoryId != global::System.Guid.Empty || LeaderId != 0 || LeaderEpoch != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || VoterDirectoryId != global::System.Guid.Empty || LeaderId != 0 || LeaderEpoch != 0);
     }
 
     /// <summary>LeaderEndpoint (versions 1).</summary>
@@ -279,6 +279,6 @@ public sealed partial class BeginQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

@@ -197,7 +197,7 @@ public sealed partial class BeginQuorumEpochResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-1).</summary>
@@ -239,7 +239,7 @@ public sealed partial class BeginQuorumEpochResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || LeaderId != 0 || LeaderEpoch != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || LeaderId != 0 || LeaderEpoch != 0);
     }
 
     /// <summary>NodeEndpoint (versions 1).</summary>
@@ -271,6 +271,6 @@ public sealed partial class BeginQuorumEpochResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

@@ -183,6 +183,6 @@ public sealed partial class ConsumerGroupHeartbeatRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 }

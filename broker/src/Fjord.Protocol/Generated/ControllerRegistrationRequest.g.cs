@@ -129,7 +129,7 @@ public sealed partial class ControllerRegistrationRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || SecurityProtocol != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || SecurityProtocol != 0);
     }
 
     /// <summary>Feature (versions 0).</summary>
@@ -161,6 +161,6 @@ public sealed partial class ControllerRegistrationRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || MinSupportedVersion != 0 || MaxSupportedVersion != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || MinSupportedVersion != 0 || MaxSupportedVersion != 0);
     }
 }

@@ -151,6 +151,6 @@ public sealed partial class CreateAclsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || ResourcePatternType != 3 || !string.Equals(Principal, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
+        public bool IsAllDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || ResourcePatternType != 3 || !string.Equals(Principal, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
     }
 }

@@ -107,6 +107,6 @@ public sealed partial class CreateAclsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
     }
 }

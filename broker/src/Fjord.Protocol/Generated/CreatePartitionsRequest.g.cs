@@ -159,7 +159,7 @@ public sealed partial class CreatePartitionsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Count != 0 || (Assignments is null || Assignments.Count != 0));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Count != 0 || (Assignments is null || Assignments.Count != 0));
     }
 
     /// <summary>CreatePartitionsAssignment (versions 0-3).</summary>
@@ -215,6 +215,6 @@ public sealed partial class CreatePartitionsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(BrokerIds.Count != 0);
+        public bool IsAllDefault() => !(BrokerIds.Count != 0);
     }
 }

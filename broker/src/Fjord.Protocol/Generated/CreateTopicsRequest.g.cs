@@ -197,7 +197,7 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || NumPartitions != 0 || ReplicationFactor != 0 || Assignments.Count != 0 || Configs.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || NumPartitions != 0 || ReplicationFactor != 0 || Assignments.Count != 0 || Configs.Count != 0);
     }
 
     /// <summary>CreatableReplicaAssignment (versions 0-7).</summary>
@@ -258,7 +258,7 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || BrokerIds.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || BrokerIds.Count != 0);
     }
 
     /// <summary>CreatableTopicConfig (versions 0-7).</summary>
@@ -305,6 +305,6 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal));
     }
 }

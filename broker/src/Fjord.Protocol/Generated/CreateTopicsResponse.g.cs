@@ -263,7 +263,7 @@ public sealed partial class CreateTopicsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || TopicConfigErrorCode != 0 || NumPartitions != -1 || ReplicationFactor != -1 || (Configs is null || Configs.Count != 0));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || TopicConfigErrorCode != 0 || NumPartitions != -1 || ReplicationFactor != -1 || (Configs is null || Configs.Count != 0));
     }
 
     /// <summary>CreatableTopicConfigs (versions 5-7).</summary>
@@ -305,6 +305,6 @@ public sealed partial class CreateTopicsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal) || ReadOnly != false || ConfigSource != -1 || IsSensitive != false);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal) || ReadOnly != false || ConfigSource != -1 || IsSensitive != false);
     }
 }

@@ -151,6 +151,6 @@ public sealed partial class DeleteAclsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ResourceTypeFilter != 0 || !string.Equals(ResourceNameFilter, "", global::System.StringComparison.Ordinal) || PatternTypeFilter != 3 || !string.Equals(PrincipalFilter, "", global::System.StringComparison.Ordinal) || !string.Equals(HostFilter, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
+        public bool IsAllDefault() => !(ResourceTypeFilter != 0 || !string.Equals(ResourceNameFilter, "", global::System.StringComparison.Ordinal) || PatternTypeFilter != 3 || !string.Equals(PrincipalFilter, "", global::System.StringComparison.Ordinal) || !string.Equals(HostFilter, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
     }
 }

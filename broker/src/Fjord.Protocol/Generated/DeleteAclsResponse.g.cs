@@ -142,7 +142,7 @@ public sealed partial class DeleteAclsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || MatchingAcls.Count != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || MatchingAcls.Count != 0);
     }
 
     /// <summary>DeleteAclsMatchingAcl (versions 0-3).</summary>
@@ -248,6 +248,6 @@ public sealed partial class DeleteAclsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || PatternType != 3 || !string.Equals(Principal, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || PatternType != 3 || !string.Equals(Principal, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
     }
 }

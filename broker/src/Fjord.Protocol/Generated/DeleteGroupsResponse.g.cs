@@ -107,6 +107,6 @@ public sealed partial class DeleteGroupsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
+        public bool IsAllDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
     }
 }

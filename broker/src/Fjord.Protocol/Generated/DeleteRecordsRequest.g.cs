@@ -137,7 +137,7 @@ public sealed partial class DeleteRecordsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>DeleteRecordsPartition (versions 0-2).</summary>
@@ -170,6 +170,6 @@ public sealed partial class DeleteRecordsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || Offset != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || Offset != 0);
     }
 }

@@ -137,7 +137,7 @@ public sealed partial class DeleteRecordsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>DeleteRecordsPartitionResult (versions 0-2).</summary>
@@ -175,6 +175,6 @@ public sealed partial class DeleteRecordsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || LowWatermark != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || LowWatermark != 0 || ErrorCode != 0);
     }
 }

@@ -104,7 +104,7 @@ public sealed partial class DeleteShareGroupStateRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0).</summary>
@@ -126,6 +126,6 @@ public sealed partial class DeleteShareGroupStateRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0);
+        public bool IsAllDefault() => !(Partition != 0);
     }
 }

@@ -147,6 +147,6 @@ public sealed partial class DeleteTopicsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Name is not null || TopicId != global::System.Guid.Empty);
+        public bool IsAllDefault() => !(Name is not null || TopicId != global::System.Guid.Empty);
     }
 }

@@ -161,6 +161,6 @@ public sealed partial class DeleteTopicsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || ErrorCode != 0 || ErrorMessage is not null);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || ErrorCode != 0 || ErrorMessage is not null);
     }
 }

@@ -174,7 +174,7 @@ public sealed partial class DescribeAclsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || PatternType != 3 || Acls.Count != 0);
+        public bool IsAllDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || PatternType != 3 || Acls.Count != 0);
     }
 
     /// <summary>AclDescription (versions 0-3).</summary>
@@ -231,6 +231,6 @@ public sealed partial class DescribeAclsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Principal, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
+        public bool IsAllDefault() => !(!string.Equals(Principal, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Operation != 0 || PermissionType != 0);
     }
 }

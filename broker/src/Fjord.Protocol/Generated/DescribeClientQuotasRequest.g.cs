@@ -119,6 +119,6 @@ public sealed partial class DescribeClientQuotasRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || MatchType != 0 || !string.Equals(Match, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || MatchType != 0 || !string.Equals(Match, "", global::System.StringComparison.Ordinal));
     }
 }

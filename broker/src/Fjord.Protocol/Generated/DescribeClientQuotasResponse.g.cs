@@ -189,7 +189,7 @@ public sealed partial class DescribeClientQuotasResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Entity.Count != 0 || Values.Count != 0);
+        public bool IsAllDefault() => !(Entity.Count != 0 || Values.Count != 0);
     }
 
     /// <summary>EntityData (versions 0-1).</summary>
@@ -236,7 +236,7 @@ public sealed partial class DescribeClientQuotasResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || !string.Equals(EntityName, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(EntityType, "", global::System.StringComparison.Ordinal) || !string.Equals(EntityName, "", global::System.StringComparison.Ordinal));
     }
 
     /// <summary>ValueData (versions 0-1).</summary>
@@ -276,6 +276,6 @@ public sealed partial class DescribeClientQuotasResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Key, "", global::System.StringComparison.Ordinal) || Value.CompareTo(0d) != 0);
+        public bool IsAllDefault() => !(!string.Equals(Key, "", global::System.StringComparison.Ordinal) || Value.CompareTo(0d) != 0);
     }
 }

@@ -131,6 +131,6 @@ public sealed partial class DescribeClusterResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(BrokerId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
+        public bool IsAllDefault() => !(BrokerId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
     }
 }

@@ -184,6 +184,6 @@ public sealed partial class DescribeConfigsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || (ConfigurationKeys is null || ConfigurationKeys.Count != 0));
+        public bool IsAllDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || (ConfigurationKeys is null || ConfigurationKeys.Count != 0));
     }
 }

@@ -159,7 +159,7 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || Configs.Count != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || Configs.Count != 0);
     }
 
     /// <summary>DescribeConfigsResourceResult (versions 0-4).</summary>
@@ -175,7 +175,7 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
         public bool ReadOnly { get; set; } = false;
 
         /// <summary>True if the configuration is not set. (versions 0).</summary>
-        public bool IsDefaultValue { get; set; } = false;
+        public bool IsDefault { get; set; } = false;
 
         /// <summary>The configuration source. (versions 1+).</summary>
         public sbyte ConfigSource { get; set; } = -1;
@@ -199,11 +199,11 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
             ReadOnly = reader.ReadBoolean();
             if (version <= 0)
             {
-                IsDefaultValue = reader.ReadBoolean();
+                IsDefault = reader.ReadBoolean();
             }
             else
             {
-                IsDefaultValue = false;
+                IsDefault = false;
             }
             if (version >= 1)
             {
@@ -282,7 +282,7 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
             writer.WriteBoolean(ReadOnly);
             if (version <= 0)
             {
-                writer.WriteBoolean(IsDefaultValue);
+                writer.WriteBoolean(IsDefault);
             }
             if (version >= 1)
             {
@@ -328,7 +328,7 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal) || ReadOnly != false || IsDefaultValue != false || ConfigSource != -1 || IsSensitive != false || Synonyms.Count != 0 || ConfigType != 0 || !string.Equals(Documentation, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal) || ReadOnly != false || IsDefault != false || ConfigSource != -1 || IsSensitive != false || Synonyms.Count != 0 || ConfigType != 0 || !string.Equals(Documentation, "", global::System.StringComparison.Ordinal));
     }
 
     /// <summary>DescribeConfigsSynonym (versions 1-4).</summary>
@@ -380,6 +380,6 @@ public sealed partial class DescribeConfigsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal) || Source != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Value, "", global::System.StringComparison.Ordinal) || Source != 0);
     }
 }

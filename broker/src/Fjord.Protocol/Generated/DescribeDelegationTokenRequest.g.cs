@@ -121,6 +121,6 @@ public sealed partial class DescribeDelegationTokenRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(PrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(PrincipalName, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(PrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(PrincipalName, "", global::System.StringComparison.Ordinal));
     }
 }

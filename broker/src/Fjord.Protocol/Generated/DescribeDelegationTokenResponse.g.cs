@@ -223,7 +223,7 @@ public sealed partial class DescribeDelegationTokenResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(PrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(PrincipalName, "", global::System.StringComparison.Ordinal) || !string.Equals(TokenRequesterPrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(TokenRequesterPrincipalName, "", global::System.StringComparison.Ordinal) || IssueTimestamp != 0 || ExpiryTimestamp != 0 || MaxTimestamp != 0 || !string.Equals(TokenId, "", global::System.StringComparison.Ordinal) || !Hmac.IsEmpty || Renewers.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(PrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(PrincipalName, "", global::System.StringComparison.Ordinal) || !string.Equals(TokenRequesterPrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(TokenRequesterPrincipalName, "", global::System.StringComparison.Ordinal) || IssueTimestamp != 0 || ExpiryTimestamp != 0 || MaxTimestamp != 0 || !string.Equals(TokenId, "", global::System.StringComparison.Ordinal) || !Hmac.IsEmpty || Renewers.Count != 0);
     }
 
     /// <summary>DescribedDelegationTokenRenewer (versions 0-3).</summary>
@@ -270,6 +270,6 @@ public sealed partial class DescribeDelegationTokenResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(PrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(PrincipalName, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(PrincipalType, "", global::System.StringComparison.Ordinal) || !string.Equals(PrincipalName, "", global::System.StringComparison.Ordinal));
     }
 }

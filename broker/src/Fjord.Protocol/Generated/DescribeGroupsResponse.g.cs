@@ -203,7 +203,7 @@ public sealed partial class DescribeGroupsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupState, "", global::System.StringComparison.Ordinal) || !string.Equals(ProtocolType, "", global::System.StringComparison.Ordinal) || !string.Equals(ProtocolData, "", global::System.StringComparison.Ordinal) || Members.Count != 0 || AuthorizedOperations != -2147483648);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupState, "", global::System.StringComparison.Ordinal) || !string.Equals(ProtocolType, "", global::System.StringComparison.Ordinal) || !string.Equals(ProtocolData, "", global::System.StringComparison.Ordinal) || Members.Count != 0 || AuthorizedOperations != -2147483648);
     }
 
     /// <summary>DescribedGroupMember (versions 0-5).</summary>
@@ -308,6 +308,6 @@ public sealed partial class DescribeGroupsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || GroupInstanceId is not null || !string.Equals(ClientId, "", global::System.StringComparison.Ordinal) || !string.Equals(ClientHost, "", global::System.StringComparison.Ordinal) || !MemberMetadata.IsEmpty || !MemberAssignment.IsEmpty);
+        public bool IsAllDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || GroupInstanceId is not null || !string.Equals(ClientId, "", global::System.StringComparison.Ordinal) || !string.Equals(ClientHost, "", global::System.StringComparison.Ordinal) || !MemberMetadata.IsEmpty || !MemberAssignment.IsEmpty);
     }
 }

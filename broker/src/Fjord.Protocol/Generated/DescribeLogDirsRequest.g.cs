@@ -142,6 +142,6 @@ public sealed partial class DescribeLogDirsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 }

@@ -187,7 +187,7 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(LogDir, "", global::System.StringComparison.Ordinal) || Topics.Count != 0 || TotalBytes != -1L || UsableBytes != -1L);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(LogDir, "", global::System.StringComparison.Ordinal) || Topics.Count != 0 || TotalBytes != -1L || UsableBytes != -1L);
     }
 
     /// <summary>DescribeLogDirsTopic (versions 0-4).</summary>
@@ -256,7 +256,7 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>DescribeLogDirsPartition (versions 0-4).</summary>
@@ -299,6 +299,6 @@ public sealed partial class DescribeLogDirsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || PartitionSize != 0 || OffsetLag != 0 || IsFutureKey != false);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || PartitionSize != 0 || OffsetLag != 0 || IsFutureKey != false);
     }
 }

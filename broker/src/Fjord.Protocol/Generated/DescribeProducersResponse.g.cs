@@ -104,7 +104,7 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionResponse (versions 0).</summary>
@@ -163,7 +163,7 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || ErrorMessage is not null || ActiveProducers.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || ErrorMessage is not null || ActiveProducers.Count != 0);
     }
 
     /// <summary>ProducerState (versions 0).</summary>
@@ -204,6 +204,6 @@ public sealed partial class DescribeProducersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ProducerId != 0 || ProducerEpoch != 0 || LastSequence != -1 || LastTimestamp != -1L || CoordinatorEpoch != 0 || CurrentTxnStartOffset != -1L);
+        public bool IsAllDefault() => !(ProducerId != 0 || ProducerEpoch != 0 || LastSequence != -1 || LastTimestamp != -1L || CoordinatorEpoch != 0 || CurrentTxnStartOffset != -1L);
     }
 }

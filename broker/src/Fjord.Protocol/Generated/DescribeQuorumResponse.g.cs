@@ -175,7 +175,7 @@ public sealed partial class DescribeQuorumResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ReplicaId != 0 || ReplicaDirectoryId != global::System.Guid.Empty || LogEndOffset != 0 || LastFetchTimestamp != -1L || LastCaughtUpTimestamp != -1L);
+        public bool IsAllDefault() => !(ReplicaId != 0 || ReplicaDirectoryId != global::System.Guid.Empty || LogEndOffset != 0 || LastFetchTimestamp != -1L || LastCaughtUpTimestamp != -1L);
     }
 
     /// <summary>TopicData (versions 0-2).</summary>
@@ -224,7 +224,7 @@ public sealed partial class DescribeQuorumResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-2).</summary>
@@ -333,7 +333,7 @@ public sealed partial class DescribeQuorumResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || LeaderId != 0 || LeaderEpoch != 0 || HighWatermark != 0 || CurrentVoters.Count != 0 || Observers.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || LeaderId != 0 || LeaderEpoch != 0 || HighWatermark != 0 || CurrentVoters.Count != 0 || Observers.Count != 0);
     }
 
     /// <summary>Node (versions 2).</summary>
@@ -383,7 +383,7 @@ public sealed partial class DescribeQuorumResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || Listeners.Count != 0);
+        public bool IsAllDefault() => !(NodeId != 0 || Listeners.Count != 0);
     }
 
     /// <summary>Listener (versions 2).</summary>
@@ -415,6 +415,6 @@ public sealed partial class DescribeQuorumResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

@@ -98,7 +98,7 @@ public sealed partial class DescribeTopicPartitionsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal));
     }
 
     /// <summary>Cursor (versions 0).</summary>
@@ -125,6 +125,6 @@ public sealed partial class DescribeTopicPartitionsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0);
     }
 }

@@ -146,7 +146,7 @@ public sealed partial class DescribeTopicPartitionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || IsInternal != false || Partitions.Count != 0 || TopicAuthorizedOperations != -2147483648);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || IsInternal != false || Partitions.Count != 0 || TopicAuthorizedOperations != -2147483648);
     }
 
     /// <summary>DescribeTopicPartitionsResponsePartition (versions 0).</summary>
@@ -323,7 +323,7 @@ public sealed partial class DescribeTopicPartitionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || PartitionIndex != 0 || LeaderId != 0 || LeaderEpoch != -1 || ReplicaNodes.Count != 0 || IsrNodes.Count != 0 || EligibleLeaderReplicas is not null || LastKnownElr is not null || OfflineReplicas.Count != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || PartitionIndex != 0 || LeaderId != 0 || LeaderEpoch != -1 || ReplicaNodes.Count != 0 || IsrNodes.Count != 0 || EligibleLeaderReplicas is not null || LastKnownElr is not null || OfflineReplicas.Count != 0);
     }
 
     /// <summary>Cursor (versions 0).</summary>
@@ -350,6 +350,6 @@ public sealed partial class DescribeTopicPartitionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0);
     }
 }

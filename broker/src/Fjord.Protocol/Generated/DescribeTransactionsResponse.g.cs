@@ -126,7 +126,7 @@ public sealed partial class DescribeTransactionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || !string.Equals(TransactionState, "", global::System.StringComparison.Ordinal) || TransactionTimeoutMs != 0 || TransactionStartTimeMs != 0 || ProducerId != 0 || ProducerEpoch != 0 || Topics.Count != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || !string.Equals(TransactionState, "", global::System.StringComparison.Ordinal) || TransactionTimeoutMs != 0 || TransactionStartTimeMs != 0 || ProducerId != 0 || ProducerEpoch != 0 || Topics.Count != 0);
     }
 
     /// <summary>TopicData (versions 0).</summary>
@@ -172,6 +172,6 @@ public sealed partial class DescribeTransactionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 }

@@ -124,7 +124,7 @@ public sealed partial class DescribeUserScramCredentialsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(User, "", global::System.StringComparison.Ordinal) || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || CredentialInfos.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(User, "", global::System.StringComparison.Ordinal) || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || CredentialInfos.Count != 0);
     }
 
     /// <summary>CredentialInfo (versions 0).</summary>
@@ -151,6 +151,6 @@ public sealed partial class DescribeUserScramCredentialsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Mechanism != 0 || Iterations != 0);
+        public bool IsAllDefault() => !(Mechanism != 0 || Iterations != 0);
     }
 }

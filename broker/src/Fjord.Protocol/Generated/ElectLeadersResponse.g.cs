@@ -152,7 +152,7 @@ public sealed partial class ElectLeadersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || PartitionResult.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || PartitionResult.Count != 0);
     }
 
     /// <summary>PartitionResult (versions 0-2).</summary>
@@ -197,6 +197,6 @@ public sealed partial class ElectLeadersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionId != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(PartitionId != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
     }
 }

@@ -179,7 +179,7 @@ public sealed partial class EndQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-1).</summary>
@@ -291,7 +291,7 @@ public sealed partial class EndQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || LeaderId != 0 || LeaderEpoch != 0 || PreferredSuccessors.Count != 0 || PreferredCandidates.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || LeaderId != 0 || LeaderEpoch != 0 || PreferredSuccessors.Count != 0 || PreferredCandidates.Count != 0);
     }
 
     /// <summary>ReplicaInfo (versions 1).</summary>
@@ -316,7 +316,7 @@ public sealed partial class EndQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(CandidateId != 0 || CandidateDirectoryId != global::System.Guid.Empty);
+        public bool IsAllDefault() => !(CandidateId != 0 || CandidateDirectoryId != global::System.Guid.Empty);
     }
 
     /// <summary>LeaderEndpoint (versions 1).</summary>
@@ -348,6 +348,6 @@ public sealed partial class EndQuorumEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

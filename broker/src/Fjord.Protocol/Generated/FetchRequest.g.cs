@@ -256,7 +256,7 @@ public sealed partial class FetchRequest : IKafkaMessage
             {
                 taggedCount++;
             }
-            if ((version >= 15) && (!ReplicaState.IsDefault()))
+            if ((version >= 15) && (!ReplicaState.IsAllDefault()))
             {
                 taggedCount++;
             }
@@ -270,7 +270,7 @@ public sealed partial class FetchRequest : IKafkaMessage
                 writer.WriteUnsignedVarInt((uint)tagBuffer.WrittenCount);
                 writer.WriteRaw(tagBuffer.WrittenSpan);
             }
-            if ((version >= 15) && (!ReplicaState.IsDefault()))
+            if ((version >= 15) && (!ReplicaState.IsAllDefault()))
             {
                 writer.WriteUnsignedVarInt(1);
                 using var tagBuffer = new PooledBufferWriter();
@@ -306,7 +306,7 @@ public sealed partial class FetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ReplicaId != -1 || ReplicaEpoch != -1L);
+        public bool IsAllDefault() => !(ReplicaId != -1 || ReplicaEpoch != -1L);
     }
 
     /// <summary>FetchTopic (versions 0-17).</summary>
@@ -401,7 +401,7 @@ public sealed partial class FetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>FetchPartition (versions 0-17).</summary>
@@ -520,7 +520,7 @@ public sealed partial class FetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0 || CurrentLeaderEpoch != -1 || FetchOffset != 0 || LastFetchedEpoch != -1 || LogStartOffset != -1L || PartitionMaxBytes != 0 || ReplicaDirectoryId != global::System.Guid.Empty);
+        public bool IsAllDefault() => !(Partition != 0 || CurrentLeaderEpoch != -1 || FetchOffset != 0 || LastFetchedEpoch != -1 || LogStartOffset != -1L || PartitionMaxBytes != 0 || ReplicaDirectoryId != global::System.Guid.Empty);
     }
 
     /// <summary>ForgottenTopic (versions 7-17).</summary>
@@ -613,6 +613,6 @@ public sealed partial class FetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 }

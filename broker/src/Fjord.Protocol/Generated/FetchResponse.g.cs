@@ -264,7 +264,7 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-17).</summary>
@@ -461,20 +461,20 @@ public sealed partial class FetchResponse : IKafkaMessage
             if (version >= 12)
             {
                 var taggedCount = 0;
-                if (!DivergingEpoch.IsDefault())
+                if (!DivergingEpoch.IsAllDefault())
                 {
                     taggedCount++;
                 }
-                if (!CurrentLeader.IsDefault())
+                if (!CurrentLeader.IsAllDefault())
                 {
                     taggedCount++;
                 }
-                if (!SnapshotId.IsDefault())
+                if (!SnapshotId.IsAllDefault())
                 {
                     taggedCount++;
                 }
                 writer.WriteUnsignedVarInt((uint)taggedCount);
-                if (!DivergingEpoch.IsDefault())
+                if (!DivergingEpoch.IsAllDefault())
                 {
                     writer.WriteUnsignedVarInt(0);
                     using var tagBuffer = new PooledBufferWriter();
@@ -483,7 +483,7 @@ public sealed partial class FetchResponse : IKafkaMessage
                     writer.WriteUnsignedVarInt((uint)tagBuffer.WrittenCount);
                     writer.WriteRaw(tagBuffer.WrittenSpan);
                 }
-                if (!CurrentLeader.IsDefault())
+                if (!CurrentLeader.IsAllDefault())
                 {
                     writer.WriteUnsignedVarInt(1);
                     using var tagBuffer = new PooledBufferWriter();
@@ -492,7 +492,7 @@ public sealed partial class FetchResponse : IKafkaMessage
                     writer.WriteUnsignedVarInt((uint)tagBuffer.WrittenCount);
                     writer.WriteRaw(tagBuffer.WrittenSpan);
                 }
-                if (!SnapshotId.IsDefault())
+                if (!SnapshotId.IsAllDefault())
                 {
                     writer.WriteUnsignedVarInt(2);
                     using var tagBuffer = new PooledBufferWriter();
@@ -505,7 +505,7 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || HighWatermark != 0 || LastStableOffset != -1L || LogStartOffset != -1L || !DivergingEpoch.IsDefault() || !CurrentLeader.IsDefault() || !SnapshotId.IsDefault() || (AbortedTransactions is null || AbortedTransactions.Count != 0) || PreferredReadReplica != -1 || Records is not null);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || HighWatermark != 0 || LastStableOffset != -1L || LogStartOffset != -1L || !DivergingEpoch.IsAllDefault() || !CurrentLeader.IsAllDefault() || !SnapshotId.IsAllDefault() || (AbortedTransactions is null || AbortedTransactions.Count != 0) || PreferredReadReplica != -1 || Records is not null);
     }
 
     /// <summary>EpochEndOffset (versions 12-17).</summary>
@@ -530,7 +530,7 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Epoch != -1 || EndOffset != -1L);
+        public bool IsAllDefault() => !(Epoch != -1 || EndOffset != -1L);
     }
 
     /// <summary>LeaderIdAndEpoch (versions 12-17).</summary>
@@ -557,7 +557,7 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(LeaderId != -1 || LeaderEpoch != -1);
+        public bool IsAllDefault() => !(LeaderId != -1 || LeaderEpoch != -1);
     }
 
     /// <summary>SnapshotId (versions 12-17).</summary>
@@ -582,7 +582,7 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(EndOffset != -1L || Epoch != -1);
+        public bool IsAllDefault() => !(EndOffset != -1L || Epoch != -1);
     }
 
     /// <summary>AbortedTransaction (versions 4-17).</summary>
@@ -615,7 +615,7 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ProducerId != 0 || FirstOffset != 0);
+        public bool IsAllDefault() => !(ProducerId != 0 || FirstOffset != 0);
     }
 
     /// <summary>NodeEndpoint (versions 16-17).</summary>
@@ -652,6 +652,6 @@ public sealed partial class FetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
     }
 }

@@ -148,7 +148,7 @@ public sealed partial class FetchSnapshotRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionSnapshot (versions 0-1).</summary>
@@ -225,7 +225,7 @@ public sealed partial class FetchSnapshotRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0 || CurrentLeaderEpoch != 0 || !SnapshotId.IsDefault() || Position != 0 || ReplicaDirectoryId != global::System.Guid.Empty);
+        public bool IsAllDefault() => !(Partition != 0 || CurrentLeaderEpoch != 0 || !SnapshotId.IsAllDefault() || Position != 0 || ReplicaDirectoryId != global::System.Guid.Empty);
     }
 
     /// <summary>SnapshotId (versions 0-1).</summary>
@@ -250,6 +250,6 @@ public sealed partial class FetchSnapshotRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(EndOffset != 0 || Epoch != 0);
+        public bool IsAllDefault() => !(EndOffset != 0 || Epoch != 0);
     }
 }

@@ -171,7 +171,7 @@ public sealed partial class FetchSnapshotResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionSnapshot (versions 0-1).</summary>
@@ -247,12 +247,12 @@ public sealed partial class FetchSnapshotResponse : IKafkaMessage
             writer.WriteInt64(Position);
             writer.WriteRecords(UnalignedRecords, compact: true);
             var taggedCount = 0;
-            if (!CurrentLeader.IsDefault())
+            if (!CurrentLeader.IsAllDefault())
             {
                 taggedCount++;
             }
             writer.WriteUnsignedVarInt((uint)taggedCount);
-            if (!CurrentLeader.IsDefault())
+            if (!CurrentLeader.IsAllDefault())
             {
                 writer.WriteUnsignedVarInt(0);
                 using var tagBuffer = new PooledBufferWriter();
@@ -264,7 +264,7 @@ public sealed partial class FetchSnapshotResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Index != 0 || ErrorCode != 0 || !SnapshotId.IsDefault() || !CurrentLeader.IsDefault() || Size != 0 || Position != 0 || UnalignedRecords is not null);
+        public bool IsAllDefault() => !(Index != 0 || ErrorCode != 0 || !SnapshotId.IsAllDefault() || !CurrentLeader.IsAllDefault() || Size != 0 || Position != 0 || UnalignedRecords is not null);
     }
 
     /// <summary>SnapshotId (versions 0-1).</summary>
@@ -289,7 +289,7 @@ public sealed partial class FetchSnapshotResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(EndOffset != 0 || Epoch != 0);
+        public bool IsAllDefault() => !(EndOffset != 0 || Epoch != 0);
     }
 
     /// <summary>LeaderIdAndEpoch (versions 0-1).</summary>
@@ -316,7 +316,7 @@ public sealed partial class FetchSnapshotResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(LeaderId != 0 || LeaderEpoch != 0);
+        public bool IsAllDefault() => !(LeaderId != 0 || LeaderEpoch != 0);
     }
 
     /// <summary>NodeEndpoint (versions 1).</summary>
@@ -348,6 +348,6 @@ public sealed partial class FetchSnapshotResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

@@ -216,6 +216,6 @@ public sealed partial class FindCoordinatorResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Key, "", global::System.StringComparison.Ordinal) || NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Key, "", global::System.StringComparison.Ordinal) || NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
     }
 }

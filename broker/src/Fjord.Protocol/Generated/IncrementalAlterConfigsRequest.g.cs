@@ -142,7 +142,7 @@ public sealed partial class IncrementalAlterConfigsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || Configs.Count != 0);
+        public bool IsAllDefault() => !(ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal) || Configs.Count != 0);
     }
 
     /// <summary>AlterableConfig (versions 0-1).</summary>
@@ -194,6 +194,6 @@ public sealed partial class IncrementalAlterConfigsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || ConfigOperation != 0 || !string.Equals(Value, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || ConfigOperation != 0 || !string.Equals(Value, "", global::System.StringComparison.Ordinal));
     }
 }

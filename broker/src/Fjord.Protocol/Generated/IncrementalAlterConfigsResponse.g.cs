@@ -124,6 +124,6 @@ public sealed partial class IncrementalAlterConfigsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal) || ResourceType != 0 || !string.Equals(ResourceName, "", global::System.StringComparison.Ordinal));
     }
 }

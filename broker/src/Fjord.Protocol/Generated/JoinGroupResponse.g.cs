@@ -235,6 +235,6 @@ public sealed partial class JoinGroupResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || GroupInstanceId is not null || !Metadata.IsEmpty);
+        public bool IsAllDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || GroupInstanceId is not null || !Metadata.IsEmpty);
     }
 }

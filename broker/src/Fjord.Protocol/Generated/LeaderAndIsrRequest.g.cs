@@ -445,7 +445,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ControllerEpoch != 0 || Leader != 0 || LeaderEpoch != 0 || Isr.Count != 0 || PartitionEpoch != 0 || Replicas.Count != 0 || AddingReplicas.Count != 0 || RemovingReplicas.Count != 0 || IsNew != false || LeaderRecoveryState != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ControllerEpoch != 0 || Leader != 0 || LeaderEpoch != 0 || Isr.Count != 0 || PartitionEpoch != 0 || Replicas.Count != 0 || AddingReplicas.Count != 0 || RemovingReplicas.Count != 0 || IsNew != false || LeaderRecoveryState != 0);
     }
 
     /// <summary>LeaderAndIsrTopicState (versions 2-7).</summary>
@@ -530,7 +530,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || PartitionStates.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || PartitionStates.Count != 0);
     }
 
     /// <summary>LeaderAndIsrLiveLeader (versions 0-7).</summary>
@@ -575,6 +575,6 @@ public sealed partial class LeaderAndIsrRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(BrokerId != 0 || !string.Equals(HostName, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(BrokerId != 0 || !string.Equals(HostName, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

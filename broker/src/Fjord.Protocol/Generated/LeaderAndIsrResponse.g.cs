@@ -170,7 +170,7 @@ public sealed partial class LeaderAndIsrResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ErrorCode != 0);
     }
 
     /// <summary>LeaderAndIsrTopicError (versions 5-7).</summary>
@@ -220,6 +220,6 @@ public sealed partial class LeaderAndIsrResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || PartitionErrors.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || PartitionErrors.Count != 0);
     }
 }

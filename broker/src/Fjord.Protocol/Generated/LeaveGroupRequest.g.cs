@@ -161,6 +161,6 @@ public sealed partial class LeaveGroupRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || GroupInstanceId is not null || Reason is not null);
+        public bool IsAllDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || GroupInstanceId is not null || Reason is not null);
     }
 }

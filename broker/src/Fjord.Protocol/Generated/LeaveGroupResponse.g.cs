@@ -144,6 +144,6 @@ public sealed partial class LeaveGroupResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupInstanceId, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
+        public bool IsAllDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupInstanceId, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
     }
 }

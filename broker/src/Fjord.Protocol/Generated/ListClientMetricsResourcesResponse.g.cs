@@ -81,6 +81,6 @@ public sealed partial class ListClientMetricsResourcesResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal));
     }
 }

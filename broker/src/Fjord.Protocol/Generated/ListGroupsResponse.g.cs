@@ -159,6 +159,6 @@ public sealed partial class ListGroupsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || !string.Equals(ProtocolType, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupState, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupType, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || !string.Equals(ProtocolType, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupState, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupType, "", global::System.StringComparison.Ordinal));
     }
 }

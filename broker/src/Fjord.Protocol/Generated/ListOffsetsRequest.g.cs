@@ -167,7 +167,7 @@ public sealed partial class ListOffsetsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>ListOffsetsPartition (versions 0-10).</summary>
@@ -230,6 +230,6 @@ public sealed partial class ListOffsetsRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || CurrentLeaderEpoch != -1 || Timestamp != 0 || MaxNumOffsets != 1);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || CurrentLeaderEpoch != -1 || Timestamp != 0 || MaxNumOffsets != 1);
     }
 }

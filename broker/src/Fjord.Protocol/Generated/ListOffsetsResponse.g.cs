@@ -147,7 +147,7 @@ public sealed partial class ListOffsetsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>ListOffsetsPartitionResponse (versions 0-10).</summary>
@@ -260,6 +260,6 @@ public sealed partial class ListOffsetsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || OldStyleOffsets.Count != 0 || Timestamp != -1L || Offset != -1L || LeaderEpoch != -1);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || OldStyleOffsets.Count != 0 || Timestamp != -1L || Offset != -1L || LeaderEpoch != -1);
     }
 }

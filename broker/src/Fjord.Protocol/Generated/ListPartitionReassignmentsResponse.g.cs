@@ -114,7 +114,7 @@ public sealed partial class ListPartitionReassignmentsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OngoingPartitionReassignment (versions 0).</summary>
@@ -214,6 +214,6 @@ public sealed partial class ListPartitionReassignmentsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || Replicas.Count != 0 || AddingReplicas.Count != 0 || RemovingReplicas.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || Replicas.Count != 0 || AddingReplicas.Count != 0 || RemovingReplicas.Count != 0);
     }
 }

@@ -113,6 +113,6 @@ public sealed partial class ListTransactionsResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || ProducerId != 0 || !string.Equals(TransactionState, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(TransactionalId, "", global::System.StringComparison.Ordinal) || ProducerId != 0 || !string.Equals(TransactionState, "", global::System.StringComparison.Ordinal));
     }
 }

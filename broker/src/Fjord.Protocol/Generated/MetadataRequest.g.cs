@@ -191,6 +191,6 @@ public sealed partial class MetadataRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || !string.Equals(Name, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || !string.Equals(Name, "", global::System.StringComparison.Ordinal));
     }
 }

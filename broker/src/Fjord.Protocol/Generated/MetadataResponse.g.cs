@@ -231,7 +231,7 @@ public sealed partial class MetadataResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
     }
 
     /// <summary>MetadataResponseTopic (versions 0-12).</summary>
@@ -365,7 +365,7 @@ public sealed partial class MetadataResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || !string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || IsInternal != false || Partitions.Count != 0 || TopicAuthorizedOperations != -2147483648);
+        public bool IsAllDefault() => !(ErrorCode != 0 || !string.Equals(Name, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || IsInternal != false || Partitions.Count != 0 || TopicAuthorizedOperations != -2147483648);
     }
 
     /// <summary>MetadataResponsePartition (versions 0-12).</summary>
@@ -527,6 +527,6 @@ public sealed partial class MetadataResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || PartitionIndex != 0 || LeaderId != 0 || LeaderEpoch != -1 || ReplicaNodes.Count != 0 || IsrNodes.Count != 0 || OfflineReplicas.Count != 0);
+        public bool IsAllDefault() => !(ErrorCode != 0 || PartitionIndex != 0 || LeaderId != 0 || LeaderEpoch != -1 || ReplicaNodes.Count != 0 || IsrNodes.Count != 0 || OfflineReplicas.Count != 0);
     }
 }

@@ -218,7 +218,7 @@ public sealed partial class OffsetCommitRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OffsetCommitRequestPartition (versions 0-9).</summary>
@@ -293,6 +293,6 @@ public sealed partial class OffsetCommitRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || CommitTimestamp != -1L || !string.Equals(CommittedMetadata, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || CommitTimestamp != -1L || !string.Equals(CommittedMetadata, "", global::System.StringComparison.Ordinal));
     }
 }

@@ -147,7 +147,7 @@ public sealed partial class OffsetCommitResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OffsetCommitResponsePartition (versions 0-9).</summary>
@@ -180,6 +180,6 @@ public sealed partial class OffsetCommitResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
     }
 }

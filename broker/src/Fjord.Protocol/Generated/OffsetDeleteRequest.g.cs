@@ -100,7 +100,7 @@ public sealed partial class OffsetDeleteRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OffsetDeleteRequestPartition (versions 0).</summary>
@@ -120,6 +120,6 @@ public sealed partial class OffsetDeleteRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0);
     }
 }

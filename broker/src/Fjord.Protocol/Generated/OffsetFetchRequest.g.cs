@@ -235,7 +235,7 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
     }
 
     /// <summary>OffsetFetchRequestGroup (versions 8-9).</summary>
@@ -320,7 +320,7 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || MemberId is not null || MemberEpoch != -1 || (Topics is null || Topics.Count != 0));
+        public bool IsAllDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || MemberId is not null || MemberEpoch != -1 || (Topics is null || Topics.Count != 0));
     }
 
     /// <summary>OffsetFetchRequestTopics (versions 8-9).</summary>
@@ -368,6 +368,6 @@ public sealed partial class OffsetFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
     }
 }

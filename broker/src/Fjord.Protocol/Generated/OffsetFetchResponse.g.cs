@@ -210,7 +210,7 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OffsetFetchResponsePartition (versions 0-7).</summary>
@@ -275,7 +275,7 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || !string.Equals(Metadata, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || !string.Equals(Metadata, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
     }
 
     /// <summary>OffsetFetchResponseGroup (versions 8-9).</summary>
@@ -330,7 +330,7 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || Topics.Count != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(!string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || Topics.Count != 0 || ErrorCode != 0);
     }
 
     /// <summary>OffsetFetchResponseTopics (versions 8-9).</summary>
@@ -380,7 +380,7 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OffsetFetchResponsePartitions (versions 8-9).</summary>
@@ -422,6 +422,6 @@ public sealed partial class OffsetFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || !string.Equals(Metadata, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || !string.Equals(Metadata, "", global::System.StringComparison.Ordinal) || ErrorCode != 0);
     }
 }

@@ -147,7 +147,7 @@ public sealed partial class OffsetForLeaderEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>OffsetForLeaderPartition (versions 0-4).</summary>
@@ -195,6 +195,6 @@ public sealed partial class OffsetForLeaderEpochRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0 || CurrentLeaderEpoch != -1 || LeaderEpoch != 0);
+        public bool IsAllDefault() => !(Partition != 0 || CurrentLeaderEpoch != -1 || LeaderEpoch != 0);
     }
 }

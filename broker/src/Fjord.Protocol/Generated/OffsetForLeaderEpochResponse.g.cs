@@ -147,7 +147,7 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Topic, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>EpochEndOffset (versions 0-4).</summary>
@@ -200,6 +200,6 @@ public sealed partial class OffsetForLeaderEpochResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || Partition != 0 || LeaderEpoch != -1 || EndOffset != -1L);
+        public bool IsAllDefault() => !(ErrorCode != 0 || Partition != 0 || LeaderEpoch != -1 || EndOffset != -1L);
     }
 }

@@ -164,7 +164,7 @@ public sealed partial class ProduceRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionData.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionData.Count != 0);
     }
 
     /// <summary>PartitionProduceData (versions 0-11).</summary>
@@ -197,6 +197,6 @@ public sealed partial class ProduceRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Index != 0 || Records is not null);
+        public bool IsAllDefault() => !(Index != 0 || Records is not null);
     }
 }

@@ -209,7 +209,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionResponses.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionResponses.Count != 0);
     }
 
     /// <summary>PartitionProduceResponse (versions 0-11).</summary>
@@ -368,12 +368,12 @@ public sealed partial class ProduceResponse : IKafkaMessage
             if (version >= 9)
             {
                 var taggedCount = 0;
-                if ((version >= 10) && (!CurrentLeader.IsDefault()))
+                if ((version >= 10) && (!CurrentLeader.IsAllDefault()))
                 {
                     taggedCount++;
                 }
                 writer.WriteUnsignedVarInt((uint)taggedCount);
-                if ((version >= 10) && (!CurrentLeader.IsDefault()))
+                if ((version >= 10) && (!CurrentLeader.IsAllDefault()))
                 {
                     writer.WriteUnsignedVarInt(0);
                     using var tagBuffer = new PooledBufferWriter();
@@ -386,7 +386,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Index != 0 || ErrorCode != 0 || BaseOffset != 0 || LogAppendTimeMs != -1L || LogStartOffset != -1L || RecordErrors.Count != 0 || ErrorMessage is not null || !CurrentLeader.IsDefault());
+        public bool IsAllDefault() => !(Index != 0 || ErrorCode != 0 || BaseOffset != 0 || LogAppendTimeMs != -1L || LogStartOffset != -1L || RecordErrors.Count != 0 || ErrorMessage is not null || !CurrentLeader.IsAllDefault());
     }
 
     /// <summary>BatchIndexAndErrorMessage (versions 8-11).</summary>
@@ -426,7 +426,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(BatchIndex != 0 || BatchIndexErrorMessage is not null);
+        public bool IsAllDefault() => !(BatchIndex != 0 || BatchIndexErrorMessage is not null);
     }
 
     /// <summary>LeaderIdAndEpoch (versions 10-11).</summary>
@@ -453,7 +453,7 @@ public sealed partial class ProduceResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(LeaderId != -1 || LeaderEpoch != -1);
+        public bool IsAllDefault() => !(LeaderId != -1 || LeaderEpoch != -1);
     }
 
     /// <summary>NodeEndpoint (versions 10-11).</summary>
@@ -490,6 +490,6 @@ public sealed partial class ProduceResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
     }
 }

@@ -99,7 +99,7 @@ public sealed partial class ReadShareGroupStateResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionResult (versions 0).</summary>
@@ -168,7 +168,7 @@ public sealed partial class ReadShareGroupStateResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0 || ErrorCode != 0 || ErrorMessage is not null || StateEpoch != 0 || StartOffset != 0 || StateBatches.Count != 0);
+        public bool IsAllDefault() => !(Partition != 0 || ErrorCode != 0 || ErrorMessage is not null || StateEpoch != 0 || StartOffset != 0 || StateBatches.Count != 0);
     }
 
     /// <summary>StateBatch (versions 0).</summary>
@@ -205,6 +205,6 @@ public sealed partial class ReadShareGroupStateResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(FirstOffset != 0 || LastOffset != 0 || DeliveryState != 0 || DeliveryCount != 0);
+        public bool IsAllDefault() => !(FirstOffset != 0 || LastOffset != 0 || DeliveryState != 0 || DeliveryCount != 0);
     }
 }

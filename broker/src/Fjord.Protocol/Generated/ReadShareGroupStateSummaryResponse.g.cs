@@ -99,7 +99,7 @@ public sealed partial class ReadShareGroupStateSummaryResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionResult (versions 0).</summary>
@@ -141,6 +141,6 @@ public sealed partial class ReadShareGroupStateSummaryResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0 || ErrorCode != 0 || ErrorMessage is not null || StateEpoch != 0 || StartOffset != 0);
+        public bool IsAllDefault() => !(Partition != 0 || ErrorCode != 0 || ErrorMessage is not null || StateEpoch != 0 || StartOffset != 0);
     }
 }

@@ -114,7 +114,7 @@ public sealed partial class ShareAcknowledgeRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>AcknowledgePartition (versions 0).</summary>
@@ -164,7 +164,7 @@ public sealed partial class ShareAcknowledgeRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || AcknowledgementBatches.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || AcknowledgementBatches.Count != 0);
     }
 
     /// <summary>AcknowledgementBatch (versions 0).</summary>
@@ -217,6 +217,6 @@ public sealed partial class ShareAcknowledgeRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(FirstOffset != 0 || LastOffset != 0 || AcknowledgeTypes.Count != 0);
+        public bool IsAllDefault() => !(FirstOffset != 0 || LastOffset != 0 || AcknowledgeTypes.Count != 0);
     }
 }

@@ -142,7 +142,7 @@ public sealed partial class ShareAcknowledgeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0).</summary>
@@ -182,7 +182,7 @@ public sealed partial class ShareAcknowledgeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || ErrorMessage is not null || !CurrentLeader.IsDefault());
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || ErrorMessage is not null || !CurrentLeader.IsAllDefault());
     }
 
     /// <summary>LeaderIdAndEpoch (versions 0).</summary>
@@ -209,7 +209,7 @@ public sealed partial class ShareAcknowledgeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(LeaderId != 0 || LeaderEpoch != 0);
+        public bool IsAllDefault() => !(LeaderId != 0 || LeaderEpoch != 0);
     }
 
     /// <summary>NodeEndpoint (versions 0).</summary>
@@ -246,6 +246,6 @@ public sealed partial class ShareAcknowledgeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
     }
 }

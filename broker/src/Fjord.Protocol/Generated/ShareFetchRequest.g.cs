@@ -157,7 +157,7 @@ public sealed partial class ShareFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>FetchPartition (versions 0).</summary>
@@ -212,7 +212,7 @@ public sealed partial class ShareFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || PartitionMaxBytes != 0 || AcknowledgementBatches.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || PartitionMaxBytes != 0 || AcknowledgementBatches.Count != 0);
     }
 
     /// <summary>AcknowledgementBatch (versions 0).</summary>
@@ -265,7 +265,7 @@ public sealed partial class ShareFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(FirstOffset != 0 || LastOffset != 0 || AcknowledgeTypes.Count != 0);
+        public bool IsAllDefault() => !(FirstOffset != 0 || LastOffset != 0 || AcknowledgeTypes.Count != 0);
     }
 
     /// <summary>ForgottenTopic (versions 0).</summary>
@@ -313,6 +313,6 @@ public sealed partial class ShareFetchRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 }

@@ -142,7 +142,7 @@ public sealed partial class ShareFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0).</summary>
@@ -225,7 +225,7 @@ public sealed partial class ShareFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || ErrorMessage is not null || AcknowledgeErrorCode != 0 || AcknowledgeErrorMessage is not null || !CurrentLeader.IsDefault() || Records is not null || AcquiredRecords.Count != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || ErrorMessage is not null || AcknowledgeErrorCode != 0 || AcknowledgeErrorMessage is not null || !CurrentLeader.IsAllDefault() || Records is not null || AcquiredRecords.Count != 0);
     }
 
     /// <summary>LeaderIdAndEpoch (versions 0).</summary>
@@ -252,7 +252,7 @@ public sealed partial class ShareFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(LeaderId != 0 || LeaderEpoch != 0);
+        public bool IsAllDefault() => !(LeaderId != 0 || LeaderEpoch != 0);
     }
 
     /// <summary>AcquiredRecords (versions 0).</summary>
@@ -284,7 +284,7 @@ public sealed partial class ShareFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(FirstOffset != 0 || LastOffset != 0 || DeliveryCount != 0);
+        public bool IsAllDefault() => !(FirstOffset != 0 || LastOffset != 0 || DeliveryCount != 0);
     }
 
     /// <summary>NodeEndpoint (versions 0).</summary>
@@ -321,6 +321,6 @@ public sealed partial class ShareFetchResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0 || Rack is not null);
     }
 }

@@ -107,7 +107,7 @@ public sealed partial class ShareGroupDescribeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || !string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || !string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>Assignment (versions 0).</summary>
@@ -152,7 +152,7 @@ public sealed partial class ShareGroupDescribeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicPartitions.Count != 0);
+        public bool IsAllDefault() => !(TopicPartitions.Count != 0);
     }
 
     /// <summary>DescribedGroup (versions 0).</summary>
@@ -237,7 +237,7 @@ public sealed partial class ShareGroupDescribeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ErrorCode != 0 || ErrorMessage is not null || !string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupState, "", global::System.StringComparison.Ordinal) || GroupEpoch != 0 || AssignmentEpoch != 0 || !string.Equals(AssignorName, "", global::System.StringComparison.Ordinal) || Members.Count != 0 || AuthorizedOperations != -2147483648);
+        public bool IsAllDefault() => !(ErrorCode != 0 || ErrorMessage is not null || !string.Equals(GroupId, "", global::System.StringComparison.Ordinal) || !string.Equals(GroupState, "", global::System.StringComparison.Ordinal) || GroupEpoch != 0 || AssignmentEpoch != 0 || !string.Equals(AssignorName, "", global::System.StringComparison.Ordinal) || Members.Count != 0 || AuthorizedOperations != -2147483648);
     }
 
     /// <summary>Member (versions 0).</summary>
@@ -314,6 +314,6 @@ public sealed partial class ShareGroupDescribeResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || RackId is not null || MemberEpoch != 0 || !string.Equals(ClientId, "", global::System.StringComparison.Ordinal) || !string.Equals(ClientHost, "", global::System.StringComparison.Ordinal) || SubscribedTopicNames.Count != 0 || !Assignment.IsDefault());
+        public bool IsAllDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || RackId is not null || MemberEpoch != 0 || !string.Equals(ClientId, "", global::System.StringComparison.Ordinal) || !string.Equals(ClientHost, "", global::System.StringComparison.Ordinal) || SubscribedTopicNames.Count != 0 || !Assignment.IsAllDefault());
     }
 }

@@ -121,7 +121,7 @@ public sealed partial class ShareGroupHeartbeatResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>Assignment (versions 0).</summary>
@@ -166,6 +166,6 @@ public sealed partial class ShareGroupHeartbeatResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicPartitions.Count != 0);
+        public bool IsAllDefault() => !(TopicPartitions.Count != 0);
     }
 }

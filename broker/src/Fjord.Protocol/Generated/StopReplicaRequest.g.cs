@@ -228,7 +228,7 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0);
     }
 
     /// <summary>StopReplicaTopicV1 (versions 1-2).</summary>
@@ -296,7 +296,7 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
     }
 
     /// <summary>StopReplicaTopicState (versions 3-4).</summary>
@@ -346,7 +346,7 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionStates.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionStates.Count != 0);
     }
 
     /// <summary>StopReplicaPartitionState (versions 3-4).</summary>
@@ -378,6 +378,6 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || LeaderEpoch != -1 || DeletePartition != false);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || LeaderEpoch != -1 || DeletePartition != false);
     }
 }

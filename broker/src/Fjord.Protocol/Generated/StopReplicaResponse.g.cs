@@ -112,6 +112,6 @@ public sealed partial class StopReplicaResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ErrorCode != 0);
     }
 }

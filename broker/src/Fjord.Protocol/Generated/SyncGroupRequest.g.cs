@@ -190,6 +190,6 @@ public sealed partial class SyncGroupRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || !Assignment.IsEmpty);
+        public bool IsAllDefault() => !(!string.Equals(MemberId, "", global::System.StringComparison.Ordinal) || !Assignment.IsEmpty);
     }
 }

@@ -211,7 +211,7 @@ public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>TxnOffsetCommitRequestPartition (versions 0-4).</summary>
@@ -271,6 +271,6 @@ public sealed partial class TxnOffsetCommitRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || !string.Equals(CommittedMetadata, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(PartitionIndex != 0 || CommittedOffset != 0 || CommittedLeaderEpoch != -1 || !string.Equals(CommittedMetadata, "", global::System.StringComparison.Ordinal));
     }
 }

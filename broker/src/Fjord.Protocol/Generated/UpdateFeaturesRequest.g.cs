@@ -126,6 +126,6 @@ public sealed partial class UpdateFeaturesRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Feature, "", global::System.StringComparison.Ordinal) || MaxVersionLevel != 0 || AllowDowngrade != false || UpgradeType != 1);
+        public bool IsAllDefault() => !(!string.Equals(Feature, "", global::System.StringComparison.Ordinal) || MaxVersionLevel != 0 || AllowDowngrade != false || UpgradeType != 1);
     }
 }

@@ -106,6 +106,6 @@ public sealed partial class UpdateFeaturesResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Feature, "", global::System.StringComparison.Ordinal) || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(!string.Equals(Feature, "", global::System.StringComparison.Ordinal) || ErrorCode != 0 || !string.Equals(ErrorMessage, "", global::System.StringComparison.Ordinal));
     }
 }

@@ -392,7 +392,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ControllerEpoch != 0 || Leader != 0 || LeaderEpoch != 0 || Isr.Count != 0 || ZkVersion != 0 || Replicas.Count != 0 || OfflineReplicas.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || PartitionIndex != 0 || ControllerEpoch != 0 || Leader != 0 || LeaderEpoch != 0 || Isr.Count != 0 || ZkVersion != 0 || Replicas.Count != 0 || OfflineReplicas.Count != 0);
     }
 
     /// <summary>UpdateMetadataTopicState (versions 5-8).</summary>
@@ -477,7 +477,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || PartitionStates.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || TopicId != global::System.Guid.Empty || PartitionStates.Count != 0);
     }
 
     /// <summary>UpdateMetadataBroker (versions 0-8).</summary>
@@ -602,7 +602,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Id != 0 || !string.Equals(V0Host, "", global::System.StringComparison.Ordinal) || V0Port != 0 || Endpoints.Count != 0 || !string.Equals(Rack, "", global::System.StringComparison.Ordinal));
+        public bool IsAllDefault() => !(Id != 0 || !string.Equals(V0Host, "", global::System.StringComparison.Ordinal) || V0Port != 0 || Endpoints.Count != 0 || !string.Equals(Rack, "", global::System.StringComparison.Ordinal));
     }
 
     /// <summary>UpdateMetadataEndpoint (versions 1-8).</summary>
@@ -669,6 +669,6 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Port != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || !string.Equals(Listener, "", global::System.StringComparison.Ordinal) || SecurityProtocol != 0);
+        public bool IsAllDefault() => !(Port != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || !string.Equals(Listener, "", global::System.StringComparison.Ordinal) || SecurityProtocol != 0);
     }
 }

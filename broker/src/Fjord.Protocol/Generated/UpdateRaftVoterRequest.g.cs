@@ -109,7 +109,7 @@ public sealed partial class UpdateRaftVoterRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 
     /// <summary>KRaftVersionFeature (versions 0).</summary>
@@ -136,6 +136,6 @@ public sealed partial class UpdateRaftVoterRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(MinSupportedVersion != 0 || MaxSupportedVersion != 0);
+        public bool IsAllDefault() => !(MinSupportedVersion != 0 || MaxSupportedVersion != 0);
     }
 }

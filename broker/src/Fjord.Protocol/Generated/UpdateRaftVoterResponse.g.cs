@@ -60,12 +60,12 @@ public sealed partial class UpdateRaftVoterResponse : IKafkaMessage
         writer.WriteInt32(ThrottleTimeMs);
         writer.WriteInt16(ErrorCode);
         var taggedCount = 0;
-        if (!CurrentLeader.IsDefault())
+        if (!CurrentLeader.IsAllDefault())
         {
             taggedCount++;
         }
         writer.WriteUnsignedVarInt((uint)taggedCount);
-        if (!CurrentLeader.IsDefault())
+        if (!CurrentLeader.IsAllDefault())
         {
             writer.WriteUnsignedVarInt(0);
             using var tagBuffer = new PooledBufferWriter();
@@ -110,6 +110,6 @@ public sealed partial class UpdateRaftVoterResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(LeaderId != -1 || LeaderEpoch != -1 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(LeaderId != -1 || LeaderEpoch != -1 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

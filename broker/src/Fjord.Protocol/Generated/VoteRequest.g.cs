@@ -116,7 +116,7 @@ public sealed partial class VoteRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-1).</summary>
@@ -188,6 +188,6 @@ public sealed partial class VoteRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || CandidateEpoch != 0 || CandidateId != 0 || CandidateDirectoryId != global::System.Guid.Empty || VoterDirectoryId != global::System.Guid.Empty || LastOffsetEpoch != 0 || LastOffset != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || CandidateEpoch != 0 || CandidateId != 0 || CandidateDirectoryId != global::System.Guid.Empty || VoterDirectoryId != global::System.Guid.Empty || LastOffsetEpoch != 0 || LastOffset != 0);
     }
 }

@@ -164,7 +164,7 @@ public sealed partial class VoteResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(TopicName, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0-1).</summary>
@@ -205,7 +205,7 @@ public sealed partial class VoteResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || LeaderId != 0 || LeaderEpoch != 0 || VoteGranted != false);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0 || LeaderId != 0 || LeaderEpoch != 0 || VoteGranted != false);
     }
 
     /// <summary>NodeEndpoint (versions 1).</summary>
@@ -237,6 +237,6 @@ public sealed partial class VoteResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
+        public bool IsAllDefault() => !(NodeId != 0 || !string.Equals(Host, "", global::System.StringComparison.Ordinal) || Port != 0);
     }
 }

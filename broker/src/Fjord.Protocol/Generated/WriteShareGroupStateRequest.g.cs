@@ -104,7 +104,7 @@ public sealed partial class WriteShareGroupStateRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
+        public bool IsAllDefault() => !(TopicId != global::System.Guid.Empty || Partitions.Count != 0);
     }
 
     /// <summary>PartitionData (versions 0).</summary>
@@ -168,7 +168,7 @@ public sealed partial class WriteShareGroupStateRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(Partition != 0 || StateEpoch != 0 || LeaderEpoch != 0 || StartOffset != 0 || StateBatches.Count != 0);
+        public bool IsAllDefault() => !(Partition != 0 || StateEpoch != 0 || LeaderEpoch != 0 || StartOffset != 0 || StateBatches.Count != 0);
     }
 
     /// <summary>StateBatch (versions 0).</summary>
@@ -205,6 +205,6 @@ public sealed partial class WriteShareGroupStateRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(FirstOffset != 0 || LastOffset != 0 || DeliveryState != 0 || DeliveryCount != 0);
+        public bool IsAllDefault() => !(FirstOffset != 0 || LastOffset != 0 || DeliveryState != 0 || DeliveryCount != 0);
     }
 }

@@ -140,7 +140,7 @@ public sealed partial class WriteTxnMarkersRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ProducerId != 0 || ProducerEpoch != 0 || TransactionResult != false || Topics.Count != 0 || CoordinatorEpoch != 0);
+        public bool IsAllDefault() => !(ProducerId != 0 || ProducerEpoch != 0 || TransactionResult != false || Topics.Count != 0 || CoordinatorEpoch != 0);
     }
 
     /// <summary>WritableTxnMarkerTopic (versions 0-1).</summary>
@@ -208,6 +208,6 @@ public sealed partial class WriteTxnMarkersRequest : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || PartitionIndexes.Count != 0);
     }
 }

@@ -125,7 +125,7 @@ public sealed partial class WriteTxnMarkersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(ProducerId != 0 || Topics.Count != 0);
+        public bool IsAllDefault() => !(ProducerId != 0 || Topics.Count != 0);
     }
 
     /// <summary>WritableTxnMarkerTopicResult (versions 0-1).</summary>
@@ -195,7 +195,7 @@ public sealed partial class WriteTxnMarkersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
+        public bool IsAllDefault() => !(!string.Equals(Name, "", global::System.StringComparison.Ordinal) || Partitions.Count != 0);
     }
 
     /// <summary>WritableTxnMarkerPartitionResult (versions 0-1).</summary>
@@ -228,6 +228,6 @@ public sealed partial class WriteTxnMarkersResponse : IKafkaMessage
         }
 
         /// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>
-        public bool IsDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
+        public bool IsAllDefault() => !(PartitionIndex != 0 || ErrorCode != 0);
     }
 }

@@ -84,7 +84,7 @@ internal sealed partial class MessageEmitter
             _code.Line();
             _code.Line("/// <summary>True when every field holds its default: a tagged struct is only sent otherwise.</summary>");
             var tests = fields.Select(TypeMap.DiffersFromDefault).ToList();
-            _code.Line(tests.Count == 0 ? "public bool IsDefault() => true;" : $"public bool IsDefault() => !({string.Join(" || ", tests)});");
+            _code.Line(tests.Count == 0 ? "public bool IsAllDefault() => true;" : $"public bool IsAllDefault() => !({string.Join(" || ", tests)});");
         }
     }
 

@@ -105,7 +105,7 @@ internal static class TypeMap
                     return $"{name} is not null";
                 }
 
-                return field.IsNullableType ? $"({name} is null || !{name}.IsDefault())" : $"!{name}.IsDefault()";
+                return field.IsNullableType ? $"({name} is null || !{name}.IsAllDefault())" : $"!{name}.IsAllDefault()";
             case PrimitiveKind.Float64:
                 return $"{name}.CompareTo({defaultValue}) != 0";
             default:
