@@ -20,8 +20,11 @@ internal static class Program
           fjord-perf consume (--bootstrap HOST:PORT | --mock) --topic T [--num-records 1000000] [--group G]
                              [--fetch-max-bytes 52428800] [--timeout-sec 30] [--json]
           fjord-perf suite   (--bootstrap HOST:PORT | --mock) [--broker-pid PID] [--num-records 200000]
-                             [--output results.md] [--replication-factor 1] [--timeout-sec 30] [--json]
-        Progress goes to stderr, results to stdout. With --mock, consume sees an empty fresh mock cluster.
+                             [--output results.md] [--batch-size 1000000] [--linger-ms 5]
+                             [--replication-factor 1] [--timeout-sec 30] [--json]
+        Progress goes to stderr, results to stdout. --mock starts librdkafka's in-process mock cluster,
+        which lives for one command: a separate `consume --mock` sees an empty cluster (use suite).
+        FJORD_PERF_DEBUG=<librdkafka debug contexts> turns on librdkafka's debug log (stderr).
         """;
 
     public static int Main(string[] args)
@@ -70,7 +73,7 @@ internal static class Program
         var json = reader.Flag("json");
         reader.EnsureAllConsumed();
 
-        using var cluster = target.Connect(options.Timeout);
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
         var summary = new ProducerPerformance(options, cluster).Run(cancellation);
         ResultWriter.Write(summary, json);
         return summary.Failed == 0 ? 0 : 1;
@@ -83,7 +86,7 @@ internal static class Program
         var json = reader.Flag("json");
         reader.EnsureAllConsumed();
 
-        using var cluster = target.Connect(options.Timeout);
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
         var summary = new ConsumerPerformance(options, cluster.BootstrapServers).Run(cancellation);
         ResultWriter.Write(summary, json);
         return summary.Records == summary.Expected ? 0 : 1;
@@ -97,7 +100,7 @@ internal static class Program
         reader.EnsureAllConsumed();
 
         var startedAt = DateTimeOffset.UtcNow;
-        using var cluster = target.Connect(options.Timeout);
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
         var rows = new PerfSuite(options, cluster).Run(json, cancellation);
 
         var targetName = cluster.IsMock ? "librdkafka mock cluster" : cluster.BootstrapServers;

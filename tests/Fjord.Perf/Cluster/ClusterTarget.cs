@@ -8,6 +8,10 @@ namespace Fjord.Perf.Cluster;
 /// </summary>
 internal sealed record ClusterTarget(string? BootstrapServers, bool UseMockCluster)
 {
+    /// <summary>An unreachable broker should fail the run in seconds, even when the run's own timeout is long.</summary>
+    public static TimeSpan ConnectTimeout(TimeSpan runTimeout) =>
+        runTimeout < TimeSpan.FromSeconds(10) ? runTimeout : TimeSpan.FromSeconds(10);
+
     public static ClusterTarget Read(ArgumentReader args)
     {
         var bootstrap = args.OptionalString("bootstrap");
