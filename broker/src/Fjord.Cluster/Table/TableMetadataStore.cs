@@ -15,7 +15,7 @@ namespace Fjord.Cluster;
 public sealed partial class TableMetadataStore : IMetadataStore
 {
     public const string DefaultTableName = "fjordmetadata";
-    private const int DefaultPageSize = 1000;
+    private const int _defaultPageSize = 1000;
 
     private readonly TableClient _table;
     private readonly TimeProvider _time;
@@ -35,7 +35,7 @@ public sealed partial class TableMetadataStore : IMetadataStore
     }
 
     /// <summary>Rows per query page; tests lower it to prove listings stay consistent across pages.</summary>
-    internal int PageSize { get; set; } = DefaultPageSize;
+    internal int PageSize { get; set; } = _defaultPageSize;
 
     public string TableName => _table.Name;
 
