@@ -41,6 +41,21 @@ public sealed class EveryMessageRoundTripTests
     }
 
     [Theory]
+    [MemberData(nameof(AllVersions))]
+    public void DefaultMessageWithItsNullsSurvivesRoundTrip(ApiKey apiKey, short version, bool request)
+    {
+        // Spec defaults of "null" are only allowed on fields nullable in every version, so a
+        // fresh message is always writable, and its nulls must come back as nulls.
+        var sent = request ? ApiMessages.CreateRequest(apiKey) : ApiMessages.CreateResponse(apiKey);
+
+        var first = Codec.Encode(sent, version);
+        var received = Codec.Decode(request ? ApiMessages.CreateRequest(apiKey) : ApiMessages.CreateResponse(apiKey), first, version);
+
+        Assert.Equal(Codec.Hex(first), Codec.Hex(Codec.Encode(received, version)));
+        Assert.True(DeepCompare.Same(sent, received), $"{sent.GetType().Name} v{version} did not come back as sent.");
+    }
+
+    [Theory]
     [InlineData((short)0)]
     [InlineData((short)1)]
     [InlineData((short)2)]

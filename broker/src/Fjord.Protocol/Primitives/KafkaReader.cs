@@ -194,7 +194,9 @@ public ref struct KafkaReader
     public ReadOnlyMemory<byte>? ReadCompactNullableBytes()
     {
         var length = ReadCompactLength();
-        return length < 0 ? null : Slice(length);
+
+        // The cast matters: an untyped null would convert through byte[] into an empty slice.
+        return length < 0 ? (ReadOnlyMemory<byte>?)null : Slice(length);
     }
 
     /// <summary>A record set (always nullable on the wire) as a slice of the frame.</summary>
