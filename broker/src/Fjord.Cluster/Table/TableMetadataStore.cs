@@ -29,6 +29,8 @@ public sealed partial class TableMetadataStore : IMetadataStore
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentException.ThrowIfNullOrEmpty(tableName);
+        if (!IsValidTableName(tableName))
+            throw new ArgumentException($"'{tableName}' is not a Table storage table name: 3 to 63 letters and digits, starting with a letter.", nameof(tableName));
         _table = service.GetTableClient(tableName);
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -73,6 +75,9 @@ public sealed partial class TableMetadataStore : IMetadataStore
 
     public async Task<long> GetVersionAsync(CancellationToken ct) =>
         (await ReadVersionAsync(ct).ConfigureAwait(false)).Version;
+
+    private static bool IsValidTableName(string name) =>
+        name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
 
     private async Task<VersionRow> ReadVersionAsync(CancellationToken ct)
     {
