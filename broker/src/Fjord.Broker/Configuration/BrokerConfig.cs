@@ -1,0 +1,123 @@
+using System.Globalization;
+
+namespace Fjord.Broker.Configuration;
+
+/// <summary>
+/// Broker settings under Kafka's own property names, so an operator's server.properties
+/// carries over. Sources, later wins: defaults, the properties file, FJORD_* environment
+/// variables, then --override flags.
+/// </summary>
+public sealed class BrokerConfig
+{
+    private readonly Dictionary<string, string> _values;
+
+    private BrokerConfig(Dictionary<string, string> values) => _values = values;
+
+    public IReadOnlyDictionary<string, string> Values => _values;
+
+    public int NodeId => GetInt("node.id", GetInt("broker.id", 0));
+    public IReadOnlyList<ListenerEndpoint> Listeners => ListenerEndpoint.ParseList(Get("listeners") ?? "PLAINTEXT://127.0.0.1:9092");
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners =>
+        Get("advertised.listeners") is { Length: > 0 } advertised ? ListenerEndpoint.ParseList(advertised) : Listeners;
+    public IReadOnlyList<string> LogDirs =>
+        (Get("log.dirs") ?? Get("log.dir") ?? Path.Combine(Path.GetTempPath(), "fjord-logs"))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public string? Rack => Get("broker.rack");
+    public int NumPartitions => GetInt("num.partitions", 1);
+    public short DefaultReplicationFactor => (short)GetInt("default.replication.factor", 1);
+    public bool AutoCreateTopicsEnable => GetBool("auto.create.topics.enable", true);
+    public bool DeleteTopicEnable => GetBool("delete.topic.enable", true);
+    public int MessageMaxBytes => GetInt("message.max.bytes", 1048588);
+    public int SocketRequestMaxBytes => GetInt("socket.request.max.bytes", 104857600);
+    public long LogSegmentBytes => GetLong("log.segment.bytes", 1L << 30);
+    public long LogRollMs => GetLong("log.roll.ms", GetLong("log.roll.hours", 168) * 3_600_000L);
+    public long LogRetentionMs
+    {
+        get
+        {
+            // Kafka's precedence: ms, then minutes, then hours; a negative value means unlimited.
+            if (Get("log.retention.ms") is not null) return GetLong("log.retention.ms", -1);
+            if (Get("log.retention.minutes") is not null) return Unlimited(GetLong("log.retention.minutes", -1), 60_000L);
+            return Unlimited(GetLong("log.retention.hours", 168), 3_600_000L);
+        }
+    }
+
+    private static long Unlimited(long value, long unitMs) => value < 0 ? -1 : value * unitMs;
+
+    public long LogRetentionBytes => GetLong("log.retention.bytes", -1);
+    public long LogFlushIntervalMessages => GetLong("log.flush.interval.messages", long.MaxValue);
+    public long LogFlushIntervalMs => GetLong("log.flush.interval.ms", long.MaxValue);
+    public long LogFlushSchedulerIntervalMs => GetLong("log.flush.scheduler.interval.ms", long.MaxValue);
+    public long LogFlushOffsetCheckpointIntervalMs => GetLong("log.flush.offset.checkpoint.interval.ms", 60_000);
+    public long LogRetentionCheckIntervalMs => GetLong("log.retention.check.interval.ms", 300_000);
+    public int LogIndexIntervalBytes => GetInt("log.index.interval.bytes", 4096);
+    public int LogIndexSizeMaxBytes => GetInt("log.index.size.max.bytes", 10 * 1024 * 1024);
+    public string LogMessageTimestampType => Get("log.message.timestamp.type") ?? "CreateTime";
+
+    /// <summary>Azure Storage connection string for the metadata tables (Azurite locally).</summary>
+    public string MetadataConnectionString =>
+        Get("fjord.metadata.connection.string") ?? "UseDevelopmentStorage=true";
+    public string MetadataTableName => Get("fjord.metadata.table") ?? "fjordmetadata";
+    /// <summary>How often the broker polls the metadata version row; the price of noticing changes quickly.</summary>
+    public int MetadataPollIntervalMs => GetInt("fjord.metadata.poll.interval.ms", 500);
+    public int BrokerHeartbeatIntervalMs => GetInt("broker.heartbeat.interval.ms", 2000);
+
+    public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;
+
+    public int GetInt(string name, int fallback) => (int)Math.Clamp(GetLong(name, fallback), int.MinValue, int.MaxValue);
+
+    public long GetLong(string name, long fallback)
+    {
+        var raw = Get(name);
+        if (raw is null) return fallback;
+        return long.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ConfigException($"{name}={raw} is not an integer");
+    }
+
+    public bool GetBool(string name, bool fallback)
+    {
+        var raw = Get(name);
+        if (raw is null) return fallback;
+        return bool.TryParse(raw.Trim(), out var value) ? value : throw new ConfigException($"{name}={raw} is not true or false");
+    }
+
+    public static BrokerConfig FromValues(IReadOnlyDictionary<string, string> values) => new(new Dictionary<string, string>(values));
+
+    /// <summary>
+    /// Parses <c>[server.properties] [--override name=value]...</c> like kafka-server-start.sh,
+    /// layering FJORD_* environment variables (FJORD_LOG_DIRS → log.dirs) between the two.
+    /// </summary>
+    public static BrokerConfig Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var overrides = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--override" or "-o")
+            {
+                if (i + 1 >= args.Count) throw new ConfigException("--override needs name=value");
+                overrides.Add(args[++i]);
+            }
+            else if (arg.StartsWith("--override=", StringComparison.Ordinal))
+                overrides.Add(arg["--override=".Length..]);
+            else if (arg.StartsWith('-'))
+                throw new ConfigException($"unknown flag {arg}; usage: Fjord.Broker [server.properties] [--override name=value]...");
+            else
+                foreach (var (k, v) in PropertiesFile.Read(arg)) values[k] = v;
+        }
+        foreach (var (key, value) in environment)
+        {
+            if (!key.StartsWith("FJORD_", StringComparison.Ordinal) || key.Length <= 6) continue;
+            values[key[6..].ToLowerInvariant().Replace("__", "-", StringComparison.Ordinal).Replace('_', '.')] = value;
+        }
+        foreach (var pair in overrides)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new ConfigException($"--override {pair}: expected name=value");
+            values[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+        return new BrokerConfig(values);
+    }
+}

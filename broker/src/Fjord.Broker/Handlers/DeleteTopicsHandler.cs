@@ -1,0 +1,61 @@
+using Fjord.Broker.Server;
+using Fjord.Cluster;
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Handlers;
+
+/// <summary>DeleteTopics 0–6 (by name, or by topic id from v6). The topic's local data goes with it.</summary>
+public sealed class DeleteTopicsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
+{
+    public override ApiKey ApiKey => ApiKey.DeleteTopics;
+    public override short MinVersion => 0;
+    public override short MaxVersion => 6;
+
+    protected override async ValueTask<DeleteTopicsResponse?> HandleAsync(RequestContext request, DeleteTopicsRequest body, CancellationToken ct)
+    {
+        var response = new DeleteTopicsResponse();
+        var wanted = request.ApiVersion >= 6
+            ? body.Topics.Select(t => (t.Name, t.TopicId)).ToList()
+            : body.TopicNames.Select(n => ((string?)n, Guid.Empty)).ToList();
+        await context.Metadata.RefreshAsync(force: false, ct);
+        var snapshot = context.Metadata.Current;
+        foreach (var (name, topicId) in wanted)
+        {
+            var result = new DeleteTopicsResponse.DeletableTopicResult { Name = name, TopicId = topicId };
+            response.Responses.Add(result);
+            TopicMetadata? topic;
+            if (name is not null && topicId != Guid.Empty)
+            {
+                result.ErrorCode = (short)ErrorCode.InvalidRequest;
+                result.ErrorMessage = "Name and topic id cannot both be set";
+                continue;
+            }
+            if (name is null)
+            {
+                topic = snapshot.TopicsById.GetValueOrDefault(topicId);
+                if (topic is null)
+                {
+                    result.ErrorCode = (short)ErrorCode.UnknownTopicId;
+                    result.ErrorMessage = $"Topic id {topicId} does not exist";
+                    continue;
+                }
+            }
+            else
+            {
+                topic = snapshot.TopicsByName.GetValueOrDefault(name) ?? await context.Store.GetTopicAsync(name, ct);
+                if (topic is null)
+                {
+                    result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    result.ErrorMessage = "This server does not host this topic-partition.";
+                    continue;
+                }
+            }
+            result.Name = topic.Name;
+            result.TopicId = topic.TopicId;
+            var outcome = await admin.DeleteAsync(topic, ct);
+            result.ErrorCode = (short)outcome.Error;
+            result.ErrorMessage = outcome.Message;
+        }
+        return response;
+    }
+}

@@ -1,0 +1,39 @@
+using Fjord.Broker.Server;
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Handlers;
+
+/// <summary>DescribeCluster 0–1 for brokers (endpoint type 1); controller endpoints (type 2) are not served by brokers.</summary>
+public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+{
+    private const sbyte BrokerEndpointType = 1;
+
+    public override ApiKey ApiKey => ApiKey.DescribeCluster;
+    public override short MinVersion => 0;
+    public override short MaxVersion => 1;
+
+    protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext request, DescribeClusterRequest body, CancellationToken ct)
+    {
+        var response = new DescribeClusterResponse
+        {
+            ClusterId = context.Metadata.Current.ClusterId,
+            ControllerId = context.NodeId,
+            EndpointType = body.EndpointType,
+        };
+        if (request.ApiVersion >= 1 && body.EndpointType != BrokerEndpointType)
+        {
+            response.ErrorCode = (short)ErrorCode.MismatchedEndpointType;
+            response.ErrorMessage = "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER";
+            return ValueTask.FromResult<DescribeClusterResponse?>(response);
+        }
+        var self = context.AdvertisedFor(request.Session.Listener);
+        response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
+        {
+            BrokerId = context.NodeId,
+            Host = self.Host,
+            Port = self.Port,
+            Rack = context.Config.Rack,
+        });
+        return ValueTask.FromResult<DescribeClusterResponse?>(response);
+    }
+}

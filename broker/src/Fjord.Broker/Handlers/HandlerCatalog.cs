@@ -1,0 +1,27 @@
+using Fjord.Broker.Server;
+
+namespace Fjord.Broker.Handlers;
+
+/// <summary>Every API this broker serves. ApiVersions advertises exactly this list.</summary>
+public static class HandlerCatalog
+{
+    public static IReadOnlyList<ApiHandler> Create(BrokerContext context)
+    {
+        var handlers = new List<ApiHandler>();
+        var admin = new TopicAdmin(context);
+        handlers.Add(new ApiVersionsHandler(() => handlers));
+        handlers.Add(new MetadataHandler(context, admin));
+        handlers.Add(new ProduceHandler(context));
+        handlers.Add(new FetchHandler(context));
+        handlers.Add(new ListOffsetsHandler(context));
+        handlers.Add(new CreateTopicsHandler(context, admin));
+        handlers.Add(new DeleteTopicsHandler(context, admin));
+        handlers.Add(new CreatePartitionsHandler(admin));
+        handlers.Add(new DescribeConfigsHandler(context));
+        handlers.Add(new AlterConfigsHandler(admin));
+        handlers.Add(new IncrementalAlterConfigsHandler(admin));
+        handlers.Add(new DeleteRecordsHandler(context));
+        handlers.Add(new DescribeClusterHandler(context));
+        return handlers;
+    }
+}

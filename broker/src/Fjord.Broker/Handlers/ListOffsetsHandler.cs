@@ -1,0 +1,83 @@
+using Fjord.Broker.Server;
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Handlers;
+
+/// <summary>
+/// ListOffsets 1–10: latest (-1, the high watermark), earliest (-2), max timestamp (-3),
+/// earliest local (-4, KIP-1005; the whole log is local until tiering arrives), and the
+/// first offset at or after a timestamp.
+/// </summary>
+public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
+{
+    public const long Latest = -1;
+    public const long Earliest = -2;
+    public const long MaxTimestamp = -3;
+    public const long EarliestLocal = -4;
+    public const long LatestTiered = -5;
+
+    public override ApiKey ApiKey => ApiKey.ListOffsets;
+    public override short MinVersion => 1;
+    public override short MaxVersion => 10;
+
+    protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext request, ListOffsetsRequest body, CancellationToken ct)
+    {
+        var response = new ListOffsetsResponse();
+        var snapshot = context.Metadata.Current;
+        foreach (var topic in body.Topics)
+        {
+            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            response.Topics.Add(topicResponse);
+            snapshot.TopicsByName.TryGetValue(topic.Name, out var metadata);
+            foreach (var partition in topic.Partitions)
+            {
+                var result = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = partition.PartitionIndex, Timestamp = -1, Offset = -1 };
+                topicResponse.Partitions.Add(result);
+                if (metadata is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= metadata.PartitionCount)
+                {
+                    result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    continue;
+                }
+                if (partition.CurrentLeaderEpoch > 0)
+                {
+                    result.ErrorCode = (short)ErrorCode.UnknownLeaderEpoch;
+                    continue;
+                }
+                var log = context.Replicas.GetOrCreateLog(metadata, partition.PartitionIndex);
+                result.LeaderEpoch = 0;
+                switch (partition.Timestamp)
+                {
+                    case Latest:
+                        result.Offset = log.HighWatermark;
+                        break;
+                    case Earliest:
+                    case EarliestLocal:
+                        result.Offset = log.LogStartOffset;
+                        break;
+                    case LatestTiered:
+                        // Nothing is tiered yet: Kafka answers -1 when no remote segment exists.
+                        result.Offset = -1;
+                        break;
+                    case MaxTimestamp:
+                        if (log.MaxTimestamp() is { } max)
+                        {
+                            result.Offset = max.Offset;
+                            result.Timestamp = max.Timestamp;
+                        }
+                        break;
+                    case < 0:
+                        result.ErrorCode = (short)ErrorCode.UnsupportedVersion;
+                        break;
+                    default:
+                        if (log.FindOffsetByTimestamp(partition.Timestamp) is { } found && found.Offset < log.HighWatermark)
+                        {
+                            result.Offset = found.Offset;
+                            result.Timestamp = found.Timestamp;
+                        }
+                        break;
+                }
+            }
+        }
+        return ValueTask.FromResult<ListOffsetsResponse?>(response);
+    }
+}

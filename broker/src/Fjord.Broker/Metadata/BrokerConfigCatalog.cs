@@ -1,0 +1,39 @@
+using System.Globalization;
+using Fjord.Broker.Configuration;
+
+namespace Fjord.Broker.Metadata;
+
+/// <summary>The broker properties DescribeConfigs reports for a BROKER resource, with their effective values.</summary>
+public static class BrokerConfigCatalog
+{
+    public sealed record Entry(string Name, TopicConfigCatalog.ConfigType Type, Func<BrokerConfig, string> Value);
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static readonly IReadOnlyList<Entry> All =
+    [
+        new("node.id", TopicConfigCatalog.ConfigType.Int, c => Num(c.NodeId)),
+        new("broker.rack", TopicConfigCatalog.ConfigType.String, c => c.Rack ?? ""),
+        new("listeners", TopicConfigCatalog.ConfigType.String, c => string.Join(',', c.Listeners)),
+        new("advertised.listeners", TopicConfigCatalog.ConfigType.String, c => string.Join(',', c.AdvertisedListeners)),
+        new("log.dirs", TopicConfigCatalog.ConfigType.String, c => string.Join(',', c.LogDirs)),
+        new("num.partitions", TopicConfigCatalog.ConfigType.Int, c => Num(c.NumPartitions)),
+        new("default.replication.factor", TopicConfigCatalog.ConfigType.Int, c => Num(c.DefaultReplicationFactor)),
+        new("auto.create.topics.enable", TopicConfigCatalog.ConfigType.Boolean, c => c.AutoCreateTopicsEnable ? "true" : "false"),
+        new("delete.topic.enable", TopicConfigCatalog.ConfigType.Boolean, c => c.DeleteTopicEnable ? "true" : "false"),
+        new("message.max.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.MessageMaxBytes)),
+        new("socket.request.max.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.SocketRequestMaxBytes)),
+        new("log.segment.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogSegmentBytes)),
+        new("log.roll.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogRollMs)),
+        new("log.retention.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogRetentionMs)),
+        new("log.retention.bytes", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogRetentionBytes)),
+        new("log.retention.check.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogRetentionCheckIntervalMs)),
+        new("log.flush.interval.messages", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushIntervalMessages)),
+        new("log.flush.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushIntervalMs)),
+        new("log.flush.scheduler.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushSchedulerIntervalMs)),
+        new("log.flush.offset.checkpoint.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushOffsetCheckpointIntervalMs)),
+        new("log.index.interval.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogIndexIntervalBytes)),
+        new("log.index.size.max.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogIndexSizeMaxBytes)),
+        new("log.message.timestamp.type", TopicConfigCatalog.ConfigType.String, c => c.LogMessageTimestampType),
+    ];
+}

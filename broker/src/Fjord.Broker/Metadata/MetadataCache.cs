@@ -1,0 +1,84 @@
+using Fjord.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Broker.Metadata;
+
+/// <summary>
+/// Keeps the broker's copy of the metadata in Table storage. A cheap point read of the
+/// version row every poll interval tells whether anything changed; only then are topics
+/// re-listed. While the store is unreachable the last snapshot keeps serving.
+/// </summary>
+public sealed partial class MetadataCache(IMetadataStore store, TimeSpan pollInterval, ILogger<MetadataCache> logger) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile MetadataSnapshot _current = MetadataSnapshot.Empty;
+    private Task? _pollLoop;
+    private string _clusterId = "";
+
+    public MetadataSnapshot Current => _current;
+
+    /// <summary>Raised after a new snapshot is published (on the refreshing thread).</summary>
+    public event Action<MetadataSnapshot>? Changed;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        _clusterId = await store.GetOrCreateClusterIdAsync(ct);
+        await RefreshAsync(force: true, ct);
+        _pollLoop = Task.Run(PollLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Re-reads the store when its version moved (or always when forced), publishing a new snapshot.</summary>
+    public async Task RefreshAsync(bool force, CancellationToken ct)
+    {
+        await _refreshLock.WaitAsync(ct);
+        try
+        {
+            var version = await store.GetVersionAsync(ct);
+            if (!force && version == _current.Version) return;
+            var topics = await store.ListTopicsAsync(ct);
+            var snapshot = new MetadataSnapshot(_clusterId, version, topics);
+            _current = snapshot;
+            Changed?.Invoke(snapshot);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    private async Task PollLoopAsync()
+    {
+        var failures = 0;
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(pollInterval, _stopping.Token);
+                await RefreshAsync(force: false, _stopping.Token);
+                if (failures > 0) LogStoreRecovered(failures);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // The last snapshot keeps serving: produce and fetch do not need the store.
+                if (failures++ % 20 == 0) LogStoreUnavailable(e, failures);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_pollLoop is not null) await _pollLoop;
+        _stopping.Dispose();
+        _refreshLock.Dispose();
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Metadata store unreachable ({Failures} failed polls); serving the last snapshot")]
+    private partial void LogStoreUnavailable(Exception exception, int failures);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Metadata store reachable again after {Failures} failed polls")]
+    private partial void LogStoreRecovered(int failures);
+}

@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Fjord.Broker.Configuration;
+
+namespace Fjord.Broker.Metadata;
+
+/// <summary>
+/// The topic-level configs Fjord understands, under Kafka's names, with the broker property
+/// that supplies each default. Anything else is refused with INVALID_CONFIG rather than
+/// silently stored and ignored.
+/// </summary>
+public static class TopicConfigCatalog
+{
+    public enum ConfigType : sbyte { Boolean = 1, String = 2, Int = 3, Short = 4, Long = 5, Double = 6, List = 7, Class = 8, Password = 9 }
+
+    public sealed record Definition(string Name, ConfigType Type, string? BrokerSynonym, Func<BrokerConfig, string> Default, string Documentation, Func<string, string?> Validate);
+
+    private static Func<string, string?> LongAtLeast(long min) => v =>
+        long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) && x >= min ? null : $"must be an integer ≥ {min}";
+
+    private static Func<string, string?> IntAtLeast(int min) => v =>
+        int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) && x >= min ? null : $"must be an integer ≥ {min}";
+
+    private static Func<string, string?> OneOf(params string[] allowed) => v =>
+        allowed.Contains(v, StringComparer.Ordinal) ? null : $"must be one of {string.Join(", ", allowed)}";
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static readonly IReadOnlyList<Definition> All =
+    [
+        new("cleanup.policy", ConfigType.List, "log.cleanup.policy", _ => "delete",
+            "delete: old segments are removed by retention. Log compaction is not supported yet.",
+            OneOf("delete")),
+        new("compression.type", ConfigType.String, "compression.type", _ => "producer",
+            "Batches are stored exactly as the producer compressed them.", OneOf("producer")),
+        new("delete.retention.ms", ConfigType.Long, "log.cleaner.delete.retention.ms", _ => "86400000", "Kept for compatibility; used by compaction only.", LongAtLeast(0)),
+        new("file.delete.delay.ms", ConfigType.Long, "log.segment.delete.delay.ms", _ => "60000", "Delay before a deleted segment's files are removed.", LongAtLeast(0)),
+        new("flush.messages", ConfigType.Long, "log.flush.interval.messages", b => Num(b.LogFlushIntervalMessages),
+            "fsync after this many messages; default: leave it to the OS and replication.", LongAtLeast(1)),
+        new("flush.ms", ConfigType.Long, "log.flush.interval.ms", b => Num(b.LogFlushIntervalMs),
+            "fsync at least this often; default: leave it to the OS and replication.", LongAtLeast(0)),
+        new("index.interval.bytes", ConfigType.Int, "log.index.interval.bytes", b => Num(b.LogIndexIntervalBytes), "Bytes between offset index entries.", IntAtLeast(0)),
+        new("max.message.bytes", ConfigType.Int, "message.max.bytes", b => Num(b.MessageMaxBytes), "Largest record batch the topic accepts.", IntAtLeast(0)),
+        new("message.timestamp.type", ConfigType.String, "log.message.timestamp.type", b => b.LogMessageTimestampType,
+            "CreateTime keeps the producer's timestamps; LogAppendTime stamps the broker's clock.", OneOf("CreateTime", "LogAppendTime")),
+        new("min.insync.replicas", ConfigType.Int, "min.insync.replicas", b => Num(b.GetInt("min.insync.replicas", 1)), "Replicas that must have an acks=all write.", IntAtLeast(1)),
+        new("retention.bytes", ConfigType.Long, "log.retention.bytes", b => Num(b.LogRetentionBytes), "Largest size of a partition before old segments are deleted; -1 unlimited.", LongAtLeast(-1)),
+        new("retention.ms", ConfigType.Long, "log.retention.ms", b => Num(b.LogRetentionMs), "Age after which segments are deleted; -1 unlimited.", LongAtLeast(-1)),
+        new("segment.bytes", ConfigType.Int, "log.segment.bytes", b => Num(b.LogSegmentBytes), "Segment file size at which the log rolls.", IntAtLeast(14)),
+        new("segment.index.bytes", ConfigType.Int, "log.index.size.max.bytes", b => Num(b.LogIndexSizeMaxBytes), "Maximum size of a segment's offset index.", IntAtLeast(4)),
+        new("segment.ms", ConfigType.Long, "log.roll.ms", b => Num(b.LogRollMs), "Age at which the active segment rolls.", LongAtLeast(1)),
+        new("unclean.leader.election.enable", ConfigType.Boolean, "unclean.leader.election.enable", _ => "false", "Allow out-of-sync replicas to lead.", OneOf("true", "false")),
+    ];
+
+    public static readonly FrozenDictionary<string, Definition> ByName = All.ToFrozenDictionary(d => d.Name, StringComparer.Ordinal);
+
+    /// <returns>null when every entry is a known config with a valid value, else the reason.</returns>
+    public static string? Validate(IReadOnlyDictionary<string, string> configs)
+    {
+        foreach (var (name, value) in configs)
+        {
+            if (!ByName.TryGetValue(name, out var definition)) return $"Unknown or unsupported topic config {name}";
+            if (definition.Validate(value) is { } problem) return $"Invalid value {value} for {name}: {problem}";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Fjord.Broker.Configuration;
+using Fjord.Broker.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Broker.Network;
+
+/// <summary>
+/// Accepts Kafka client connections on every configured listener and runs one
+/// <see cref="KafkaConnection"/> per socket. A listener on port 0 gets a port from the OS;
+/// <see cref="BoundListeners"/> tells which.
+/// </summary>
+public sealed partial class KafkaServer : IAsyncDisposable
+{
+    private readonly RequestDispatcher _dispatcher;
+    private readonly int _maxRequestBytes;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly List<(Socket Socket, ListenerEndpoint Endpoint)> _listeners = [];
+    private readonly ConcurrentDictionary<long, KafkaConnection> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _acceptLoops = [];
+    private long _nextConnectionId;
+
+    public KafkaServer(RequestDispatcher dispatcher, int maxRequestBytes, ILoggerFactory loggerFactory)
+    {
+        _dispatcher = dispatcher;
+        _maxRequestBytes = maxRequestBytes;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<KafkaServer>();
+    }
+
+    public IReadOnlyList<ListenerEndpoint> BoundListeners =>
+        _listeners.Select(l => l.Endpoint with { Port = ((IPEndPoint)l.Socket.LocalEndPoint!).Port }).ToArray();
+
+    public int ConnectionCount => _connections.Count;
+
+    public void Start(IReadOnlyList<ListenerEndpoint> listeners)
+    {
+        foreach (var listener in listeners)
+        {
+            var address = ResolveBindAddress(listener.Host);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.Bind(new IPEndPoint(address, listener.Port));
+            socket.Listen(512);
+            _listeners.Add((socket, listener));
+            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket, listener)));
+        }
+    }
+
+    private static IPAddress ResolveBindAddress(string host)
+    {
+        if (string.IsNullOrEmpty(host) || host == "0.0.0.0") return IPAddress.Any;
+        if (host == "::") return IPAddress.IPv6Any;
+        if (IPAddress.TryParse(host, out var ip)) return ip;
+        return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+               ?? throw new ConfigException($"listener host {host} does not resolve");
+    }
+
+    private async Task AcceptLoopAsync(Socket listenSocket, ListenerEndpoint listener)
+    {
+        var backoff = TimeSpan.FromMilliseconds(10);
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listenSocket.AcceptAsync(_stopping.Token);
+                backoff = TimeSpan.FromMilliseconds(10);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                // Resource pressure: back off (capped) instead of spinning on accept.
+                LogAcceptPressure(e.SocketErrorCode, backoff.TotalMilliseconds);
+                try { await Task.Delay(backoff, _stopping.Token); } catch (OperationCanceledException) { break; }
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 1000));
+                continue;
+            }
+            catch (SocketException e)
+            {
+                LogAcceptError(e.SocketErrorCode);
+                continue;
+            }
+
+            client.NoDelay = true;
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = new KafkaConnection(id, client, listener, _dispatcher, _maxRequestBytes,
+                _loggerFactory.CreateLogger<KafkaConnection>());
+            _connections[id] = connection;
+            _ = RunConnectionAsync(connection);
+        }
+    }
+
+    private async Task RunConnectionAsync(KafkaConnection connection)
+    {
+        try
+        {
+            await connection.RunAsync(_stopping.Token);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.Id, out _);
+            connection.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var (socket, _) in _listeners) socket.Dispose();
+        await Task.WhenAll(_acceptLoops);
+        foreach (var connection in _connections.Values) connection.Abort();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!_connections.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(10);
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Accept under resource pressure ({Error}); backing off {BackoffMs} ms")]
+    private partial void LogAcceptPressure(SocketError error, double backoffMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Transient accept error {Error}")]
+    private partial void LogAcceptError(SocketError error);
+}

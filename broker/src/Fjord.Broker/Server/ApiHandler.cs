@@ -1,0 +1,58 @@
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Server;
+
+/// <summary>One Kafka API as this broker serves it: the advertised version range and how to answer.</summary>
+public abstract class ApiHandler
+{
+    public abstract ApiKey ApiKey { get; }
+    public abstract short MinVersion { get; }
+    public abstract short MaxVersion { get; }
+
+    /// <summary>Reads the request body, handles it and writes the response body; false when no response is due (acks=0).</summary>
+    internal abstract ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, PooledBufferWriter output, CancellationToken ct);
+}
+
+/// <summary>A handler over generated request/response messages.</summary>
+public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
+    where TRequest : IKafkaMessage, new()
+    where TResponse : class, IKafkaMessage
+{
+    internal sealed override async ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, PooledBufferWriter output, CancellationToken ct)
+    {
+        var request = Parse(body, context.ApiVersion);
+        var response = await HandleAsync(context, request, ct);
+        if (response is null) return false;
+        try
+        {
+            Write(response, output, context.ApiVersion);
+        }
+        finally
+        {
+            AfterWrite(response);
+        }
+        return true;
+    }
+
+    private static TRequest Parse(ReadOnlyMemory<byte> body, short version)
+    {
+        var request = new TRequest();
+        var reader = new KafkaReader(body);
+        request.Read(ref reader, version);
+        return request;
+    }
+
+    private static void Write(TResponse response, PooledBufferWriter output, short version)
+    {
+        var writer = new KafkaWriter(output);
+        response.Write(ref writer, version);
+    }
+
+    /// <summary>Called once the response is encoded: the place to return pooled buffers it referenced.</summary>
+    protected virtual void AfterWrite(TResponse response)
+    {
+    }
+
+    /// <returns>The response, or null when the protocol says none is sent.</returns>
+    protected abstract ValueTask<TResponse?> HandleAsync(RequestContext request, TRequest body, CancellationToken ct);
+}

@@ -1,0 +1,34 @@
+using Fjord.Broker.Configuration;
+using Fjord.Broker.Fetch;
+using Fjord.Broker.Metadata;
+using Fjord.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Broker.Server;
+
+/// <summary>The broker-wide state that request handlers share.</summary>
+public sealed class BrokerContext(
+    BrokerConfig config,
+    IMetadataStore store,
+    MetadataCache metadata,
+    ReplicaManager replicas,
+    FetchSessionCache fetchSessions,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    public BrokerConfig Config { get; } = config;
+    public int NodeId { get; } = config.NodeId;
+    public IMetadataStore Store { get; } = store;
+    public MetadataCache Metadata { get; } = metadata;
+    public ReplicaManager Replicas { get; } = replicas;
+    public FetchSessionCache FetchSessions { get; } = fetchSessions;
+    public TimeProvider Time { get; } = time;
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    /// <summary>Where clients reach this broker; set once the listeners are bound (port 0 resolved).</summary>
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners { get; set; } = [];
+
+    /// <summary>The endpoint to advertise to a client connected through <paramref name="listener"/>.</summary>
+    public ListenerEndpoint AdvertisedFor(ListenerEndpoint listener) =>
+        AdvertisedListeners.FirstOrDefault(l => l.Name == listener.Name) ?? AdvertisedListeners[0];
+}

@@ -1,0 +1,8 @@
+namespace Fjord.Broker.Server;
+
+public enum DispatchOutcome
+{
+    Continue,
+    /// <summary>The request could not be trusted (malformed, unknown API, unsupported version).</summary>
+    CloseConnection,
+}

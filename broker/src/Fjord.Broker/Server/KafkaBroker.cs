@@ -1,0 +1,137 @@
+using Azure.Data.Tables;
+using Fjord.Broker.Configuration;
+using Fjord.Broker.Fetch;
+using Fjord.Broker.Handlers;
+using Fjord.Broker.Metadata;
+using Fjord.Broker.Network;
+using Fjord.Cluster;
+using Fjord.Log;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Broker.Server;
+
+/// <summary>
+/// The composition root of one broker: metadata store, local logs, request handlers and
+/// the network server. Used by Program and by in-process tests alike.
+/// </summary>
+public sealed partial class KafkaBroker : IAsyncDisposable
+{
+    private readonly LogManager _logs;
+    private readonly MetadataCache _metadata;
+    private readonly KafkaServer _server;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _logger;
+    private Task _heartbeats = Task.CompletedTask;
+
+    private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, KafkaServer server, ILogger logger)
+    {
+        Context = context;
+        _logs = logs;
+        _metadata = metadata;
+        _server = server;
+        _logger = logger;
+    }
+
+    public BrokerContext Context { get; }
+
+    public Guid IncarnationId { get; } = Guid.NewGuid();
+
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => Context.AdvertisedListeners;
+
+    /// <summary>host:port of the first advertised listener, for a client's bootstrap.servers.</summary>
+    public string BootstrapServers => $"{AdvertisedListeners[0].Host}:{AdvertisedListeners[0].Port}";
+
+    public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger<KafkaBroker>();
+        var tables = new TableServiceClient(config.MetadataConnectionString);
+        var store = new TableMetadataStore(tables, config.MetadataTableName);
+        await store.InitializeAsync(ct);
+
+        var time = TimeProvider.System;
+        var defaults = BrokerLogDefaults.From(config);
+        var logs = new LogManager(config.LogDirs, defaults, time, loggers, new LogManagerOptions
+        {
+            RetentionCheckIntervalMs = config.LogRetentionCheckIntervalMs,
+            FlushSchedulerIntervalMs = config.LogFlushSchedulerIntervalMs,
+            FlushOffsetCheckpointIntervalMs = config.LogFlushOffsetCheckpointIntervalMs,
+        });
+        logs.Startup();
+
+        var replicas = new ReplicaManager(logs, config, loggers.CreateLogger<ReplicaManager>());
+        var metadata = new MetadataCache(store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
+        metadata.Changed += replicas.Reconcile;
+        await metadata.StartAsync(ct);
+        logs.Start(CancellationToken.None);
+
+        var context = new BrokerContext(config, store, metadata, replicas,
+            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), time, loggers);
+        var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
+        var server = new KafkaServer(dispatcher, config.SocketRequestMaxBytes, loggers);
+        var broker = new KafkaBroker(context, logs, metadata, server, logger);
+        try
+        {
+            server.Start(config.Listeners);
+            context.AdvertisedListeners = ResolveAdvertised(config.AdvertisedListeners, server.BoundListeners);
+            await broker.RegisterAsync(ct);
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+        broker._heartbeats = Task.Run(broker.HeartbeatLoopAsync, CancellationToken.None);
+        broker.LogStarted(config.NodeId, string.Join(',', context.AdvertisedListeners));
+        return broker;
+    }
+
+    /// <summary>An advertised listener on port 0 takes the port the OS gave its bound listener.</summary>
+    private static ListenerEndpoint[] ResolveAdvertised(IReadOnlyList<ListenerEndpoint> advertised, IReadOnlyList<ListenerEndpoint> bound) =>
+        advertised.Select(a => a.Port != 0 ? a
+            : a with { Port = bound.FirstOrDefault(b => b.Name == a.Name)?.Port ?? throw new ConfigException($"advertised listener {a} has no bound listener") })
+            .ToArray();
+
+    private Task RegisterAsync(CancellationToken ct) =>
+        Context.Store.RegisterBrokerAsync(new BrokerRegistration(Context.NodeId, IncarnationId,
+            AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
+            Context.Config.Rack, Context.Time.GetUtcNow()), ct);
+
+    private async Task HeartbeatLoopAsync()
+    {
+        var interval = TimeSpan.FromMilliseconds(Context.Config.BrokerHeartbeatIntervalMs);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _stopping.Token);
+                await Context.Store.HeartbeatAsync(Context.NodeId, IncarnationId, _stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                LogHeartbeatFailed(e);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _server.DisposeAsync();
+        await _heartbeats;
+        await _metadata.DisposeAsync();
+        // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
+        _logs.Close();
+        _stopping.Dispose();
+        LogStopped(Context.NodeId);
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Fjord broker {NodeId} started; listeners {Listeners}")]
+    private partial void LogStarted(int nodeId, string listeners);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Fjord broker {NodeId} stopped cleanly")]
+    private partial void LogStopped(int nodeId);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Broker heartbeat to the metadata store failed")]
+    private partial void LogHeartbeatFailed(Exception exception);
+}

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Collections.Frozen;
+using Fjord.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Broker.Server;
+
+/// <summary>
+/// Turns one request frame into one response frame: header, version check, handler,
+/// response header. A frame that cannot be parsed closes the connection, as Kafka does
+/// with an InvalidRequestException; the broker and its other connections carry on.
+/// </summary>
+public sealed partial class RequestDispatcher
+{
+    private readonly FrozenDictionary<ApiKey, ApiHandler> _handlers;
+    private readonly ILogger _logger;
+
+    public RequestDispatcher(IEnumerable<ApiHandler> handlers, ILogger<RequestDispatcher> logger)
+    {
+        _handlers = handlers.ToFrozenDictionary(h => h.ApiKey);
+        _logger = logger;
+    }
+
+    public IEnumerable<ApiHandler> Handlers => _handlers.Values.OrderBy(h => (short)h.ApiKey);
+
+    public async ValueTask<DispatchOutcome> HandleAsync(ReadOnlyMemory<byte> frame, ClientSession session, PooledBufferWriter output, CancellationToken ct)
+    {
+        if (frame.Length < 8)
+        {
+            LogMalformed(session.ConnectionId, "frame shorter than a request header");
+            return DispatchOutcome.CloseConnection;
+        }
+        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame.Span);
+        var apiVersion = BinaryPrimitives.ReadInt16BigEndian(frame.Span[2..]);
+        var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Span[4..]);
+
+        if (!_handlers.TryGetValue(apiKey, out var handler))
+        {
+            LogUnsupported(session.ConnectionId, (short)apiKey, apiVersion);
+            return DispatchOutcome.CloseConnection;
+        }
+        if (apiVersion < handler.MinVersion || apiVersion > handler.MaxVersion)
+        {
+            if (apiKey == ApiKey.ApiVersions)
+            {
+                // KIP-511: answer an ApiVersions we cannot parse with v0 and our ranges, so the client downgrades.
+                WriteUnsupportedApiVersions(correlationId, output);
+                return DispatchOutcome.Continue;
+            }
+            LogUnsupported(session.ConnectionId, (short)apiKey, apiVersion);
+            return DispatchOutcome.CloseConnection;
+        }
+
+        RequestHeader header;
+        int bodyStart;
+        try
+        {
+            var reader = new KafkaReader(frame);
+            header = new RequestHeader();
+            header.Read(ref reader, ApiMessages.RequestHeaderVersion(apiKey, apiVersion));
+            bodyStart = reader.Position;
+        }
+        catch (MalformedMessageException e)
+        {
+            LogMalformed(session.ConnectionId, e.Message);
+            return DispatchOutcome.CloseConnection;
+        }
+
+        var context = new RequestContext(apiKey, apiVersion, correlationId, header.ClientId, session);
+        output.GetSpan(4);
+        output.Advance(4); // size, patched below
+        WriteResponseHeader(correlationId, ApiMessages.ResponseHeaderVersion(apiKey, apiVersion), output);
+        bool respond;
+        try
+        {
+            respond = await handler.HandleAsync(context, frame[bodyStart..], output, ct);
+        }
+        catch (MalformedMessageException e)
+        {
+            LogMalformed(session.ConnectionId, $"{apiKey} v{apiVersion}: {e.Message}");
+            output.Reset();
+            return DispatchOutcome.CloseConnection;
+        }
+        if (!respond)
+        {
+            output.Reset();
+            return DispatchOutcome.Continue;
+        }
+        BinaryPrimitives.WriteInt32BigEndian(output.WrittenSpanMutable, output.WrittenCount - 4);
+        return DispatchOutcome.Continue;
+    }
+
+    private static void WriteResponseHeader(int correlationId, short headerVersion, PooledBufferWriter output)
+    {
+        var header = new ResponseHeader { CorrelationId = correlationId };
+        var writer = new KafkaWriter(output);
+        header.Write(ref writer, headerVersion);
+    }
+
+    private void WriteUnsupportedApiVersions(int correlationId, PooledBufferWriter output)
+    {
+        output.GetSpan(4);
+        output.Advance(4);
+        WriteResponseHeader(correlationId, 0, output);
+        var response = Fjord.Broker.Handlers.ApiVersionsHandler.BuildResponse(Handlers, ErrorCode.UnsupportedVersion);
+        var writer = new KafkaWriter(output);
+        response.Write(ref writer, 0);
+        BinaryPrimitives.WriteInt32BigEndian(output.WrittenSpanMutable, output.WrittenCount - 4);
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: malformed request ({Reason}); closing")]
+    private partial void LogMalformed(long connectionId, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: unsupported API {ApiKey} v{ApiVersion}; closing")]
+    private partial void LogUnsupported(long connectionId, short apiKey, short apiVersion);
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Fjord.Testing;
+
+namespace Fjord.Broker.Tests.Infrastructure;
+
+/// <summary>
+/// A broker as a child process, so a test can kill it with SIGKILL mid-write and start it
+/// again on the same data folder.
+/// </summary>
+public sealed partial class BrokerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BrokerProcess(Process process) => _process = process;
+
+    public string BootstrapServers { get; private set; } = "";
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return string.Join(Environment.NewLine, _output); }
+    }
+
+    public static async Task<BrokerProcess> StartAsync(IReadOnlyDictionary<string, string> overrides, TimeSpan? timeout = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Fjord.Broker.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var (k, v) in overrides)
+        {
+            info.ArgumentList.Add("--override");
+            info.ArgumentList.Add($"{k}={v}");
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the broker process");
+        var broker = new BrokerProcess(process);
+        process.OutputDataReceived += (_, e) => broker.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => broker.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(broker._ready.Task, exited, Task.Delay(timeout ?? TimeSpan.FromSeconds(60)));
+        if (first != broker._ready.Task)
+        {
+            await broker.DisposeAsync();
+            throw new InvalidOperationException($"broker process did not become ready:\n{broker.Output}");
+        }
+        broker.BootstrapServers = await broker._ready.Task;
+        return broker;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            _output.Add(line);
+            if (_output.Count > 2000) _output.RemoveAt(0);
+        }
+        const string marker = "FJORD_BROKER_READY ";
+        if (!line.StartsWith(marker, StringComparison.Ordinal)) return;
+        var listeners = line.Split(' ').First(p => p.StartsWith("listeners=", StringComparison.Ordinal))["listeners=".Length..];
+        var first = listeners.Split(',')[0];
+        _ready.TrySetResult(first[(first.IndexOf("://", StringComparison.Ordinal) + 3)..]);
+    }
+
+    /// <summary>SIGKILL: no flush, no checkpoint, no clean-shutdown marker.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the broker closes its logs cleanly.</summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        if (_process.HasExited) return;
+        _ = SendSignal(_process.Id, 15);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { await KillAsync(); throw new TimeoutException($"broker did not stop on SIGTERM:\n{Output}"); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
