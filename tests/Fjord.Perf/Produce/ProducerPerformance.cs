@@ -24,6 +24,7 @@ internal sealed class ProducerPerformance
     private readonly ProduceOptions _options;
     private readonly ClusterConnection _cluster;
     private readonly Action<DeliveryReport<Null, byte[]>> _onDelivery;
+    private readonly Lock _deliveryLock = new();
     private LatencyRecorder _latency = null!;
     private ProgressWindow _progress = null!;
     private long[] _deliveredPerPartition = [];
@@ -66,7 +67,7 @@ internal sealed class ProducerPerformance
                 Send(producer, targets[sent % _partitions], messages[sent % messages.Length]);
             }
 
-            AwaitDeliveryReports(producer, sent);
+            AwaitDeliveryReports(sent);
         }
 
         // Disposing the producer joined its delivery-report thread: every report seen is counted.
@@ -76,17 +77,14 @@ internal sealed class ProducerPerformance
     }
 
     /// <summary>
-    /// Flush returns once librdkafka's queues are empty, which can be a moment before the last
-    /// delivery handlers have run; wait for those too. message.timeout.ms bounds every record, so
-    /// both waits end: undelivered records are failed by librdkafka, not left hanging.
+    /// Waits for every delivery report instead of calling Flush: rd_kafka_flush serves delivery
+    /// reports on the calling thread too, which would run the handler on two threads at once and
+    /// break the per-partition report order the record matching relies on. message.timeout.ms
+    /// bounds every record, so librdkafka fails undelivered records and the wait ends.
     /// </summary>
-    private void AwaitDeliveryReports(IProducer<Null, byte[]> producer, int records)
+    private void AwaitDeliveryReports(int records)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)((_options.Timeout.TotalSeconds + 10) * Stopwatch.Frequency);
-        while (producer.Flush(TimeSpan.FromMilliseconds(500)) > 0 && Stopwatch.GetTimestamp() < deadline)
-        {
-        }
-
         while (Interlocked.Read(ref _completed) < records && Stopwatch.GetTimestamp() < deadline)
             Thread.Sleep(1);
     }
@@ -135,10 +133,16 @@ internal sealed class ProducerPerformance
         }
     }
 
-    // Runs on Confluent.Kafka's single delivery-report thread.
+    // Runs on Confluent.Kafka's delivery-report (poll) thread. The lock is uncontended there and
+    // only guards against librdkafka serving reports on another thread as well.
     private void OnDelivery(DeliveryReport<Null, byte[]> report)
     {
-        var now = Stopwatch.GetTimestamp();
+        lock (_deliveryLock)
+            HandleDelivery(report, Stopwatch.GetTimestamp());
+    }
+
+    private void HandleDelivery(DeliveryReport<Null, byte[]> report, long now)
+    {
         var partition = report.Partition.Value;
         if ((uint)partition >= (uint)_partitions)
         {
