@@ -59,3 +59,24 @@ public class TimestampLookupTests
         Assert.Null(log.MaxTimestamp());
     }
 }
+
+public class CompressedTimestampLookupTests
+{
+    [Theory]
+    [InlineData(CompressionType.Gzip)]
+    [InlineData(CompressionType.Snappy)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public void EveryKafkaCodecIsInflatedForTimestampLookup(CompressionType compression)
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        var t0 = ctx.NowMs;
+        var batch = RecordBatchBuilder.Build(50, t0, valueSize: 100, compression: compression, timestampDelta: i => i * 10);
+        BatchValidator.Validate(batch, LogConfig.Default.MaxMessageBytes);
+        LogTestContext.AppendCommitted(log, batch);
+
+        Assert.Equal(new TimestampOffset(t0 + 330, 33), log.FindOffsetByTimestamp(t0 + 321));
+        Assert.Equal(new TimestampOffset(t0 + 490, 49), log.MaxTimestamp());
+    }
+}

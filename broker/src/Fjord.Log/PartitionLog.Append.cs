@@ -29,12 +29,12 @@ public sealed partial class PartitionLog
             var firstOffset = _logEndOffset;
             var nextOffset = AssignOffsets(records.Span, firstOffset, leaderEpoch, appendTime);
             var active = MaybeRoll(summary.SizeInBytes, nowMs, nextOffset - 1, config);
+            WriteToSegment(active, records.Span);
             if (leaderEpoch > _epochs.LatestEpoch)
             {
                 _epochs.Assign(leaderEpoch, firstOffset);
             }
 
-            active.Append(records.Span);
             // Publish last: a reader that sees the new log end offset finds every byte of it in the segment.
             Volatile.Write(ref _logEndOffset, nextOffset);
             result = new AppendResult(firstOffset, nextOffset - 1, appendTime, _logStartOffset, summary.RecordCount);
@@ -47,6 +47,20 @@ public sealed partial class PartitionLog
         }
 
         return result;
+    }
+
+    private void WriteToSegment(LogSegment segment, ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            segment.Append(payload);
+        }
+        catch (IOException e)
+        {
+            // Nothing was published; a partial write past the published size is overwritten by the next
+            // append or truncated by recovery.
+            throw new LogStorageException($"write to {segment.LogPath} failed: {e.Message}", e);
+        }
     }
 
     private static long AssignOffsets(Span<byte> payload, long firstOffset, int leaderEpoch, long appendTime)
@@ -72,7 +86,7 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>Kafka's maybeRoll: size, age, full indexes, or relative offsets that would overflow int32.</summary>
-    private LogSegment MaybeRoll(int appendBytes, long nowMs, long lastOffset, LogConfig config)
+    private LogSegment MaybeRoll(int appendBytes, long nowMs, long lastOffset, LogConfig config, long? rollAt = null)
     {
         var active = _segments[^1];
         if (active.Size > 0
@@ -81,7 +95,7 @@ public sealed partial class PartitionLog
                 || active.IndexesFull
                 || lastOffset - active.BaseOffset > int.MaxValue))
         {
-            return RollCore(nowMs);
+            return RollCore(nowMs, rollAt);
         }
 
         return active;
@@ -100,10 +114,10 @@ public sealed partial class PartitionLog
         }
     }
 
-    private LogSegment RollCore(long nowMs)
+    private LogSegment RollCore(long nowMs, long? baseOffset = null)
     {
         var old = _segments[^1];
-        var fresh = LogSegment.Create(TopicPartitionDirectory, _logEndOffset, Config, nowMs);
+        var fresh = LogSegment.Create(TopicPartitionDirectory, baseOffset ?? _logEndOffset, Config, nowMs);
         old.OnBecomeInactive();
         Volatile.Write(ref _segments, [.. _segments, fresh]);
         Log.Rolled(_logger, TopicPartitionDirectory, fresh.BaseOffset);

@@ -104,8 +104,10 @@ public sealed partial class PartitionLog
             segments = _segments;
         }
 
-        Volatile.Write(ref _segments, segments[count..]);
+        // Start offset before the array: a reader that sees the shorter array also sees the new start
+        // offset, so it answers OffsetOutOfRange instead of silently skipping ahead.
         Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, segments[count].BaseOffset));
+        Volatile.Write(ref _segments, segments[count..]);
         for (var i = 0; i < count; i++)
         {
             // Readers holding a reference keep the handle; new readers fail to acquire and retry on the new array.

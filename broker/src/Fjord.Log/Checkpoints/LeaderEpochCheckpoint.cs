@@ -123,6 +123,16 @@ public sealed class LeaderEpochCheckpoint
         }
     }
 
+    /// <summary>Forgets every entry (the log was emptied and restarted at a new offset).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _entries.Clear();
+            Write();
+        }
+    }
+
     private void Write()
     {
         var text = new StringBuilder();

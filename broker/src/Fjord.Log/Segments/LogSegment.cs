@@ -219,8 +219,14 @@ internal sealed class LogSegment
             _offsetOfMaxTimestamp = last.Offset;
         }
 
-        // Kafka's readNextOffset: scan the few batches after the last index entry.
         Span<byte> header = stackalloc byte[RecordBatch.HeaderSize];
+        if (_size >= RecordBatch.HeaderSize)
+        {
+            Read(0, header);
+            _rollingBasedTimestamp = new RecordBatch(header).MaxTimestamp;
+        }
+
+        // Kafka's readNextOffset: scan the few batches after the last index entry.
         long position = OffsetIndex.LastEntry().Position;
         var next = BaseOffset;
         while (position + RecordBatch.HeaderSize <= _size)
@@ -230,11 +236,6 @@ internal sealed class LogSegment
             if (batch.BatchLength < RecordBatch.HeaderSize - RecordBatch.LogOverhead)
             {
                 return false;
-            }
-
-            if (_rollingBasedTimestamp < 0 && position == 0)
-            {
-                _rollingBasedTimestamp = batch.MaxTimestamp;
             }
 
             next = batch.NextOffset;
@@ -307,6 +308,26 @@ internal sealed class LogSegment
 
         Volatile.Write(ref _size, position);
         return truncated;
+    }
+
+    /// <summary>
+    /// Kafka's LogSegment.truncateTo: drops the batch holding <paramref name="offset"/> and everything
+    /// after it, then rebuilds the indexes. Returns the bytes removed.
+    /// </summary>
+    public long TruncateTo(long offset)
+    {
+        Span<byte> header = stackalloc byte[RecordBatch.HeaderSize];
+        var position = FindBatchPosition(offset, _size, header);
+        if (position < 0)
+        {
+            return 0;
+        }
+
+        var removed = _size - position;
+        Volatile.Write(ref _size, position);
+        RandomAccess.SetLength(_handle, position);
+        Recover();
+        return removed;
     }
 
     /// <summary>Pins the file handle for a read; false if the segment was already deleted and released.</summary>
