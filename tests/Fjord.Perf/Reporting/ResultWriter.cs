@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Fjord.Perf.Consume;
 using Fjord.Perf.Produce;
 
@@ -10,7 +11,11 @@ namespace Fjord.Perf.Reporting;
 /// </summary>
 internal static class ResultWriter
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     public static void Write(ProduceSummary s, bool json)
     {
