@@ -147,6 +147,9 @@ public class RecoveryTests
         Assert.Equal(ctx.TopicId, PartitionMetadataFile.Read(ctx.PartitionDir));
         Assert.Equal((0, 3L), log.EndOffsetForEpoch(2));
         Assert.Equal((4, 6L), log.EndOffsetForEpoch(4));
+
+        log.DeleteRecordsBefore(4);
+        Assert.Equal("0\n1\n4 4\n", File.ReadAllText(Path.Combine(ctx.PartitionDir, "leader-epoch-checkpoint")));
     }
 
     [Fact]

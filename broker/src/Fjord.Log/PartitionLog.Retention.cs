@@ -22,6 +22,7 @@ public sealed partial class PartitionLog
             if (offset > _logStartOffset)
             {
                 Volatile.Write(ref _logStartOffset, offset);
+                _epochs.TruncateFromStart(offset);
             }
 
             DeleteOldSegments((_, next) => next is not null && next.BaseOffset <= _logStartOffset, "log start offset breach");
@@ -48,7 +49,7 @@ public sealed partial class PartitionLog
             var deleted = DeleteOldSegments((_, next) => next is not null && next.BaseOffset <= _logStartOffset, "log start offset breach");
             if (config.RetentionMs >= 0)
             {
-                deleted += DeleteOldSegments((segment, _) => nowMs - segment.MaxTimestamp > config.RetentionMs, "retention.ms");
+                deleted += DeleteOldSegments((segment, _) => nowMs - segment.LargestTimestamp > config.RetentionMs, "retention.ms");
             }
 
             if (config.RetentionBytes >= 0)
@@ -108,6 +109,7 @@ public sealed partial class PartitionLog
         // offset, so it answers OffsetOutOfRange instead of silently skipping ahead.
         Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, segments[count].BaseOffset));
         Volatile.Write(ref _segments, segments[count..]);
+        _epochs.TruncateFromStart(_logStartOffset);
         for (var i = 0; i < count; i++)
         {
             // Readers holding a reference keep the handle; new readers fail to acquire and retry on the new array.

@@ -123,6 +123,27 @@ public sealed class LeaderEpochCheckpoint
         }
     }
 
+    /// <summary>
+    /// Kafka's truncateFromStart: once the log starts at <paramref name="startOffset"/>, epochs that ended
+    /// before it are dropped and the epoch covering it is moved up to start there.
+    /// </summary>
+    public void TruncateFromStart(long startOffset)
+    {
+        lock (_lock)
+        {
+            var covering = _entries.FindLastIndex(e => e.StartOffset <= startOffset);
+            if (covering < 0 || (covering == 0 && _entries[0].StartOffset == startOffset))
+            {
+                return;
+            }
+
+            var epoch = _entries[covering].Epoch;
+            _entries.RemoveRange(0, covering + 1);
+            _entries.Insert(0, new EpochEntry(epoch, startOffset));
+            Write();
+        }
+    }
+
     /// <summary>Forgets every entry (the log was emptied and restarted at a new offset).</summary>
     public void Clear()
     {

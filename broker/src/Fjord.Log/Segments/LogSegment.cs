@@ -71,6 +71,14 @@ internal sealed class LogSegment
 
     public long OffsetOfMaxTimestamp => Volatile.Read(ref _offsetOfMaxTimestamp);
 
+    /// <summary>
+    /// Kafka's largestTimestamp for retention.ms: the max record timestamp, or the file's last
+    /// modification when no batch carried a timestamp (producers may send -1).
+    /// </summary>
+    public long LargestTimestamp => MaxTimestamp >= 0
+        ? MaxTimestamp
+        : new DateTimeOffset(File.GetLastWriteTimeUtc(LogPath)).ToUnixTimeMilliseconds();
+
     public bool IsDeleted => Volatile.Read(ref _deleted) != 0;
 
     public static string FileName(long baseOffset, string suffix) =>
