@@ -70,3 +70,52 @@ public class ConcurrencyTests
         Assert.True(log.LogStartOffset > 0);
     }
 }
+
+public class LongPollTests
+{
+    [Fact]
+    public async Task ALongPollingReaderNeverMissesTheLastAppend()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        const int Appends = 500;
+        var payloads = Enumerable.Range(0, Appends).Select(_ => RecordBatchBuilder.Build(1, ctx.NowMs)).ToArray();
+
+        var consumer = Task.Run(async () =>
+        {
+            var seen = 0L;
+            var wakeups = 0;
+            while (seen < Appends)
+            {
+                await log.WaitForAppendAsync(seen, CancellationToken.None);
+                seen = log.LogEndOffset;
+                wakeups++;
+            }
+
+            return wakeups;
+        });
+        var producer = Task.Run(() =>
+        {
+            foreach (var payload in payloads)
+            {
+                log.AppendAsLeader(payload, 0);
+            }
+        });
+
+        await producer.WaitAsync(TimeSpan.FromMinutes(1));
+        var wakeups = await consumer.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.InRange(wakeups, 1, Appends);
+    }
+
+    [Fact]
+    public async Task ClosingTheLogWakesItsLongPollers()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        var waiting = log.WaitForAppendAsync(log.LogEndOffset, CancellationToken.None);
+
+        log.Close();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}

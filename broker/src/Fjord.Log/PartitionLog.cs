@@ -27,6 +27,7 @@ public sealed partial class PartitionLog
     private long _highWatermark;
     private long _recoveryPoint;
     private TaskCompletionSource _appendSignal = NewSignal();
+    private int _appendSignalObserved;
     private bool _closed;
 
     private PartitionLog(string directory, Guid topicId, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, LeaderEpochCheckpoint epochs)
@@ -227,9 +228,16 @@ public sealed partial class PartitionLog
 
     public void UpdateConfig(LogConfig config) => Volatile.Write(ref _config, config);
 
-    /// <summary>Completes at the next append: the fetch long-poll wakes on data, not on a timer.</summary>
-    public Task WaitForAppendAsync(CancellationToken cancellationToken) =>
-        Volatile.Read(ref _appendSignal).Task.WaitAsync(cancellationToken);
+    /// <summary>
+    /// Completes at the next append: the fetch long-poll wakes on data, not on a timer. An append racing
+    /// with this call may be missed; prefer <see cref="WaitForAppendAsync(long, CancellationToken)"/>.
+    /// </summary>
+    public Task WaitForAppendAsync(CancellationToken cancellationToken)
+    {
+        var signal = Volatile.Read(ref _appendSignal).Task;
+        Interlocked.Exchange(ref _appendSignalObserved, 1);
+        return signal.WaitAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Completes once the log end offset is past <paramref name="knownLogEndOffset"/>; immediately if it
@@ -238,12 +246,22 @@ public sealed partial class PartitionLog
     public Task WaitForAppendAsync(long knownLogEndOffset, CancellationToken cancellationToken)
     {
         var signal = Volatile.Read(ref _appendSignal).Task;
+        // Full fence, then read the end offset: either the appender sees the flag and completes this
+        // signal, or this reader sees the appender's new end offset.
+        Interlocked.Exchange(ref _appendSignalObserved, 1);
         return LogEndOffset > knownLogEndOffset ? Task.CompletedTask : signal.WaitAsync(cancellationToken);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private void SignalAppend() => Interlocked.Exchange(ref _appendSignal, NewSignal()).TrySetResult();
+    /// <summary>Called after the new log end offset is published. Allocates a new signal only when someone waits.</summary>
+    private void SignalAppend()
+    {
+        if (Interlocked.Exchange(ref _appendSignalObserved, 0) != 0)
+        {
+            Interlocked.Exchange(ref _appendSignal, NewSignal()).TrySetResult();
+        }
+    }
 
     /// <summary>Kafka's endOffsetForEpoch, for OffsetForLeaderEpoch.</summary>
     public (int Epoch, long EndOffset) EndOffsetForEpoch(int leaderEpoch) =>
@@ -268,9 +286,11 @@ public sealed partial class PartitionLog
                 segment.Close();
             }
 
-            SignalAppend();
+            WakeAllWaiters();
         }
     }
+
+    private void WakeAllWaiters() => Interlocked.Exchange(ref _appendSignal, NewSignal()).TrySetResult();
 
     /// <summary>Closes the log and removes its directory.</summary>
     public void Delete()
@@ -283,7 +303,7 @@ public sealed partial class PartitionLog
                 segment.Delete();
             }
 
-            SignalAppend();
+            WakeAllWaiters();
         }
 
         if (Directory.Exists(TopicPartitionDirectory))
