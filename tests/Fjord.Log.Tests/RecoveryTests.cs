@@ -164,4 +164,63 @@ public class RecoveryTests
         Assert.True(PartitionMetadataFile.TryParseKafkaString(text, out var parsed));
         Assert.Equal(id, parsed);
     }
+
+    [Fact]
+    public void OnlySegmentsFromTheRecoveryPointOnAreRescanned()
+    {
+        using var ctx = new LogTestContext();
+        var batchSize = RecordBatchBuilder.Build(4, 0).Length;
+        var config = LogConfig.Default with { SegmentBytes = batchSize + 1 };
+        var log = ctx.Open(config);
+        for (var i = 0; i < 5; i++)
+        {
+            LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(4, ctx.NowMs));
+        }
+
+        log.Close();
+
+        var reopened = ctx.Open(config, clean: false, recoveryPoint: 13);
+
+        Assert.Equal(5, reopened.SegmentCount);
+        Assert.Equal(2, reopened.SegmentsRecoveredOnOpen); // segments 12 (holds the recovery point) and 16
+        Assert.Equal(20, reopened.LogEndOffset);
+    }
+
+    [Fact]
+    public void ATornIndexFileIsRebuiltEvenAfterACleanShutdown()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open(SmallIndexInterval);
+        for (var i = 0; i < 8; i++)
+        {
+            LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(4, ctx.NowMs));
+        }
+
+        log.Close();
+        var index = Path.Combine(ctx.PartitionDir, "00000000000000000000.index");
+        var entries = File.ReadAllBytes(index);
+        File.WriteAllBytes(index, entries[..(entries.Length - 3)]);
+
+        var reopened = ctx.Open(SmallIndexInterval, clean: true);
+
+        Assert.Equal(1, reopened.SegmentsRecoveredOnOpen);
+        Assert.Equal(32, reopened.LogEndOffset);
+        using var read = reopened.Read(29, 1, long.MaxValue, true);
+        Assert.Equal(28, read.FirstOffset);
+    }
+
+    [Fact]
+    public void AFullOffsetIndexRollsTheSegment()
+    {
+        using var ctx = new LogTestContext();
+        // 24 bytes: 3 offset index entries (8 bytes each), 2 time index entries (12 bytes each).
+        var log = ctx.Open(LogConfig.Default with { IndexIntervalBytes = 1, SegmentIndexBytes = 24 });
+        for (var i = 0; i < 5; i++)
+        {
+            LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(2, ctx.NowMs));
+        }
+
+        // The first batch of a segment gets no entry; batches 2-4 fill the offset index, batch 5 rolls.
+        Assert.Equal([0L, 8L], log.SegmentBaseOffsets);
+    }
 }
