@@ -29,7 +29,7 @@ public class AppendAndReadTests
     }
 
     [Fact]
-    public void ReadStartsAtTheBatchHoldingTheFetchOffset()
+    public async Task ReadStartsAtTheBatchHoldingTheFetchOffset()
     {
         using var ctx = new LogTestContext();
         var log = ctx.Open();
@@ -41,8 +41,12 @@ public class AppendAndReadTests
 
         using var result = log.Read(12, int.MaxValue, long.MaxValue, minOneMessage: true);
 
+        Assert.Equal(12, result.FetchOffset);
         Assert.Equal(10, result.FirstOffset);
         Assert.Equal(batches[2].Length + batches[3].Length, result.Length);
+        var viaAsync = new byte[result.Length];
+        Assert.Equal(result.Length, await result.CopyToAsync(viaAsync));
+        Assert.Equal(RecordBatchBuilder.Concat(batches[2], batches[3]), viaAsync);
     }
 
     [Fact]

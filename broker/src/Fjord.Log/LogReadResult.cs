@@ -12,9 +12,10 @@ public sealed class LogReadResult : IDisposable
 {
     private LogSegment? _segment;
 
-    internal LogReadResult(LogSegment? segment, long position, int length, long firstOffset, long highWatermark, long logStartOffset, long logEndOffset)
+    internal LogReadResult(LogSegment? segment, long fetchOffset, long position, int length, long firstOffset, long highWatermark, long logStartOffset, long logEndOffset)
     {
         _segment = segment;
+        FetchOffset = fetchOffset;
         Position = position;
         Length = length;
         FirstOffset = firstOffset;
@@ -23,8 +24,11 @@ public sealed class LogReadResult : IDisposable
         LogEndOffset = logEndOffset;
     }
 
-    internal static LogReadResult Empty(long highWatermark, long logStartOffset, long logEndOffset) =>
-        new(null, 0, 0, -1, highWatermark, logStartOffset, logEndOffset);
+    internal static LogReadResult Empty(long fetchOffset, long highWatermark, long logStartOffset, long logEndOffset) =>
+        new(null, fetchOffset, 0, 0, -1, highWatermark, logStartOffset, logEndOffset);
+
+    /// <summary>The offset the fetch asked for.</summary>
+    public long FetchOffset { get; }
 
     /// <summary>Byte position of the first batch in its segment file.</summary>
     public long Position { get; }
@@ -54,6 +58,25 @@ public sealed class LogReadResult : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length, nameof(destination));
         var segment = _segment ?? throw new ObjectDisposedException(nameof(LogReadResult));
         var read = segment.Read(Position, destination[..Length]);
+        if (read != Length)
+        {
+            throw new LogStorageException($"segment {segment.LogPath} ended after {read} of {Length} bytes at position {Position}");
+        }
+
+        return read;
+    }
+
+    /// <summary>Asynchronous <see cref="CopyTo"/>, e.g. straight into a PipeWriter's memory.</summary>
+    public async ValueTask<int> CopyToAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (Length == 0)
+        {
+            return 0;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length, nameof(destination));
+        var segment = _segment ?? throw new ObjectDisposedException(nameof(LogReadResult));
+        var read = await segment.ReadAsync(Position, destination[..Length], cancellationToken).ConfigureAwait(false);
         if (read != Length)
         {
             throw new LogStorageException($"segment {segment.LogPath} ended after {read} of {Length} bytes at position {Position}");

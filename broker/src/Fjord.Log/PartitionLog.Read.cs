@@ -28,7 +28,7 @@ public sealed partial class PartitionLog
 
             if (fetchOffset >= maxOffsetExclusive || fetchOffset == logEndOffset)
             {
-                return LogReadResult.Empty(highWatermark, logStartOffset, logEndOffset);
+                return LogReadResult.Empty(fetchOffset, highWatermark, logStartOffset, logEndOffset);
             }
 
             var retry = false;
@@ -45,19 +45,19 @@ public sealed partial class PartitionLog
                 if (found && length > 0)
                 {
                     // The result owns the segment reference now.
-                    return new LogReadResult(segment, start, length, firstOffset, highWatermark, logStartOffset, logEndOffset);
+                    return new LogReadResult(segment, fetchOffset, start, length, firstOffset, highWatermark, logStartOffset, logEndOffset);
                 }
 
                 segment.Release();
                 if (found)
                 {
-                    return LogReadResult.Empty(highWatermark, logStartOffset, logEndOffset);
+                    return LogReadResult.Empty(fetchOffset, highWatermark, logStartOffset, logEndOffset);
                 }
             }
 
             if (!retry)
             {
-                return LogReadResult.Empty(highWatermark, logStartOffset, logEndOffset);
+                return LogReadResult.Empty(fetchOffset, highWatermark, logStartOffset, logEndOffset);
             }
         }
     }

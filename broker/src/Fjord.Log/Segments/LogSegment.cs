@@ -168,6 +168,23 @@ internal sealed class LogSegment
         return total;
     }
 
+    public async ValueTask<int> ReadAsync(long position, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var read = await RandomAccess.ReadAsync(_handle, destination[total..], position + total, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
     /// <summary>
     /// Finds the batch holding <paramref name="offset"/> (the first batch whose last offset is at or
     /// after it), starting from the offset index. Returns its position and header, or -1 if the
