@@ -51,12 +51,15 @@ public static class KafkaClients
         using var consumer = Consumer(bootstrap);
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var results = Enumerable.Range(0, partitions).ToDictionary(p => p, _ => new List<ConsumeResult<byte[], byte[]>>());
+        var expected = Enumerable.Range(0, partitions).Sum(expectedPerPartition);
+        var received = 0;
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && results.Any(kv => kv.Value.Count < expectedPerPartition(kv.Key)))
+        while (received < expected && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null || result.IsPartitionEOF) continue;
             results[result.Partition.Value].Add(result);
+            received++;
         }
         consumer.Close();
         return results;
