@@ -218,6 +218,19 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>Sets the high watermark, clamped to [LogStartOffset, LogEndOffset].</summary>
+    /// <summary>
+    /// Moves the high watermark forward only (a leader's rule): concurrent producers each
+    /// advancing to the end they saw cannot pull it back.
+    /// </summary>
+    public void AdvanceHighWatermark(long hw)
+    {
+        lock (_appendLock)
+        {
+            var clamped = Math.Clamp(hw, LogStartOffset, LogEndOffset);
+            if (clamped > _highWatermark) Volatile.Write(ref _highWatermark, clamped);
+        }
+    }
+
     public void UpdateHighWatermark(long hw)
     {
         lock (_appendLock)

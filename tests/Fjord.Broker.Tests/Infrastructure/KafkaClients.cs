@@ -51,15 +51,16 @@ public static class KafkaClients
         using var consumer = Consumer(bootstrap);
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var results = Enumerable.Range(0, partitions).ToDictionary(p => p, _ => new List<ConsumeResult<byte[], byte[]>>());
-        var expected = Enumerable.Range(0, partitions).Sum(expectedPerPartition);
-        var received = 0;
+        var expected = Enumerable.Range(0, partitions).Select(expectedPerPartition).ToArray();
+        var unsatisfied = expected.Count(e => e > 0);
         var deadline = DateTime.UtcNow + timeout;
-        while (received < expected && DateTime.UtcNow < deadline)
+        while (unsatisfied > 0 && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null || result.IsPartitionEOF) continue;
-            results[result.Partition.Value].Add(result);
-            received++;
+            var list = results[result.Partition.Value];
+            list.Add(result);
+            if (list.Count == expected[result.Partition.Value]) unsatisfied--;
         }
         consumer.Close();
         return results;

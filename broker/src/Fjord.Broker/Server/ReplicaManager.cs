@@ -20,17 +20,23 @@ public sealed partial class ReplicaManager(LogManager logs, BrokerConfig config,
     public LogConfig Defaults => _defaults;
 
     /// <summary>The log of a partition of a known topic, opened (or created) on first use.</summary>
-    public PartitionLog GetOrCreateLog(TopicMetadata topic, int partition) =>
-        logs.Get(topic.Name, partition) is { } log && log.TopicId == topic.TopicId
-            ? log
+    public PartitionLog GetOrCreateLog(TopicMetadata topic, int partition)
+    {
+        var log = logs.Get(topic.Name, partition) is { } existing && existing.TopicId == topic.TopicId
+            ? existing
             : logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
+        // This broker is the only replica, so its whole log is committed: a leader whose ISR is
+        // itself advances the high watermark to its log end offset, also right after recovery.
+        if (log.HighWatermark < log.LogEndOffset) AdvanceHighWatermark(log, log.LogEndOffset);
+        return log;
+    }
 
     public HighWatermarkSignal SignalFor(PartitionLog log) => _signals.GetValue(log, _ => new HighWatermarkSignal());
 
     /// <summary>Moves the high watermark and wakes the fetches waiting on it.</summary>
     public void AdvanceHighWatermark(PartitionLog log, long highWatermark)
     {
-        log.UpdateHighWatermark(highWatermark);
+        log.AdvanceHighWatermark(highWatermark);
         SignalFor(log).Advanced();
     }
 
