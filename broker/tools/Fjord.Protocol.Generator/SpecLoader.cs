@@ -102,7 +102,8 @@ internal static class SpecLoader
             result.Add(new FieldSpec
             {
                 Name = fieldName,
-                PropertyName = fieldName,
+                // A few specs spell fields in camelCase (CreateTopicsRequest's timeoutMs, validateOnly): C# properties are PascalCase.
+                PropertyName = char.ToUpperInvariant(fieldName[0]) + fieldName[1..],
                 About = element.TryGetProperty("about", out var about) ? about.GetString() ?? string.Empty : string.Empty,
                 Kind = kind,
                 IsArray = isArray,

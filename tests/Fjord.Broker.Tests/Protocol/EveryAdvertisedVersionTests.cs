@@ -95,7 +95,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
     public async Task CreateTopicsCreatesATopicAtEveryVersion(short version)
     {
         var name = $"t-create-v{version}";
-        var request = new CreateTopicsRequest { timeoutMs = 30_000 };
+        var request = new CreateTopicsRequest { TimeoutMs = 30_000 };
         var topic = new CreateTopicsRequest.CreatableTopic { Name = name, NumPartitions = 2, ReplicationFactor = 1 };
         topic.Configs.Add(new CreateTopicsRequest.CreatableTopicConfig { Name = "retention.ms", Value = "123456" });
         request.Topics.Add(topic);
@@ -127,7 +127,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
     public async Task CreateTopicsValidateOnlyCreatesNothingFromVersion1(short version)
     {
         var name = $"t-create-validate-v{version}";
-        var request = new CreateTopicsRequest { timeoutMs = 30_000, validateOnly = true };
+        var request = new CreateTopicsRequest { TimeoutMs = 30_000, ValidateOnly = true };
         request.Topics.Add(new CreateTopicsRequest.CreatableTopic { Name = name, NumPartitions = 3, ReplicationFactor = 1 });
         var response = await _client.SendAsync<CreateTopicsResponse>(request, version);
         Assert.Equal(0, Assert.Single(response.Topics).ErrorCode);

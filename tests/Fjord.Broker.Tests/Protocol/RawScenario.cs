@@ -15,7 +15,7 @@ public static class RawScenario
         var topic = new CreateTopicsRequest.CreatableTopic { Name = name, NumPartitions = partitions, ReplicationFactor = 1 };
         foreach (var (key, value) in configs ?? new Dictionary<string, string>())
             topic.Configs.Add(new CreateTopicsRequest.CreatableTopicConfig { Name = key, Value = value });
-        var request = new CreateTopicsRequest { timeoutMs = 30_000 };
+        var request = new CreateTopicsRequest { TimeoutMs = 30_000 };
         request.Topics.Add(topic);
         var response = await client.SendAsync<CreateTopicsResponse>(request, 7);
         var result = Assert.Single(response.Topics);

@@ -43,7 +43,7 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
                 Fail(result, ErrorCode.InvalidReplicaAssignment, "Partition indexes in assignments must be 0..n-1");
                 continue;
             }
-            var outcome = await admin.CreateAsync(topic.Name, topic.NumPartitions, topic.ReplicationFactor, configs, assignments, body.validateOnly, ct);
+            var outcome = await admin.CreateAsync(topic.Name, topic.NumPartitions, topic.ReplicationFactor, configs, assignments, body.ValidateOnly, ct);
             if (outcome.Error != ErrorCode.None)
             {
                 Fail(result, outcome.Error, outcome.Message);

@@ -18,10 +18,10 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
     public global::System.Collections.Generic.List<CreatableTopic> Topics { get; set; } = new();
 
     /// <summary>How long to wait in milliseconds before timing out the request. (versions 0+).</summary>
-    public int timeoutMs { get; set; } = 60000;
+    public int TimeoutMs { get; set; } = 60000;
 
     /// <summary>If true, check that the topics can be created as specified, but don't create anything. (versions 1+).</summary>
-    public bool validateOnly { get; set; } = false;
+    public bool ValidateOnly { get; set; } = false;
 
     public void Read(ref KafkaReader reader, short version)
     {
@@ -43,14 +43,14 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
                 Topics = list;
             }
         }
-        timeoutMs = reader.ReadInt32();
+        TimeoutMs = reader.ReadInt32();
         if (version >= 1)
         {
-            validateOnly = reader.ReadBoolean();
+            ValidateOnly = reader.ReadBoolean();
         }
         else
         {
-            validateOnly = false;
+            ValidateOnly = false;
         }
         if (version >= 5)
         {
@@ -74,10 +74,10 @@ public sealed partial class CreateTopicsRequest : IKafkaMessage
                 item.Write(ref writer, version);
             }
         }
-        writer.WriteInt32(timeoutMs);
+        writer.WriteInt32(TimeoutMs);
         if (version >= 1)
         {
-            writer.WriteBoolean(validateOnly);
+            writer.WriteBoolean(ValidateOnly);
         }
         if (version >= 5)
         {

@@ -18,7 +18,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaMessage
     public int ControllerId { get; set; } = 0;
 
     /// <summary>If KRaft controller id is used during migration. See KIP-866 (versions 7+).</summary>
-    public bool isKRaftController { get; set; } = false;
+    public bool IsKRaftController { get; set; } = false;
 
     /// <summary>The current controller epoch. (versions 0+).</summary>
     public int ControllerEpoch { get; set; } = 0;
@@ -43,11 +43,11 @@ public sealed partial class LeaderAndIsrRequest : IKafkaMessage
         ControllerId = reader.ReadInt32();
         if (version >= 7)
         {
-            isKRaftController = reader.ReadBoolean();
+            IsKRaftController = reader.ReadBoolean();
         }
         else
         {
-            isKRaftController = false;
+            IsKRaftController = false;
         }
         ControllerEpoch = reader.ReadInt32();
         if (version >= 2)
@@ -145,7 +145,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaMessage
         writer.WriteInt32(ControllerId);
         if (version >= 7)
         {
-            writer.WriteBoolean(isKRaftController);
+            writer.WriteBoolean(IsKRaftController);
         }
         writer.WriteInt32(ControllerEpoch);
         if (version >= 2)

@@ -18,7 +18,7 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
     public int ControllerId { get; set; } = 0;
 
     /// <summary>If KRaft controller id is used during migration. See KIP-866 (versions 4+).</summary>
-    public bool isKRaftController { get; set; } = false;
+    public bool IsKRaftController { get; set; } = false;
 
     /// <summary>The controller epoch. (versions 0+).</summary>
     public int ControllerEpoch { get; set; } = 0;
@@ -43,11 +43,11 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
         ControllerId = reader.ReadInt32();
         if (version >= 4)
         {
-            isKRaftController = reader.ReadBoolean();
+            IsKRaftController = reader.ReadBoolean();
         }
         else
         {
-            isKRaftController = false;
+            IsKRaftController = false;
         }
         ControllerEpoch = reader.ReadInt32();
         if (version >= 1)
@@ -152,7 +152,7 @@ public sealed partial class StopReplicaRequest : IKafkaMessage
         writer.WriteInt32(ControllerId);
         if (version >= 4)
         {
-            writer.WriteBoolean(isKRaftController);
+            writer.WriteBoolean(IsKRaftController);
         }
         writer.WriteInt32(ControllerEpoch);
         if (version >= 1)

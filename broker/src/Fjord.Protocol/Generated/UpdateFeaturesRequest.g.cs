@@ -15,7 +15,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaMessage
     public short HighestSupportedVersion => 2;
 
     /// <summary>How long to wait in milliseconds before timing out the request. (versions 0+).</summary>
-    public int timeoutMs { get; set; } = 60000;
+    public int TimeoutMs { get; set; } = 60000;
 
     /// <summary>The list of updates to finalized features. (versions 0+).</summary>
     public global::System.Collections.Generic.List<FeatureUpdateKey> FeatureUpdates { get; set; } = new();
@@ -25,7 +25,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaMessage
 
     public void Read(ref KafkaReader reader, short version)
     {
-        timeoutMs = reader.ReadInt32();
+        TimeoutMs = reader.ReadInt32();
         {
             var count = reader.ReadCompactArrayLength();
             if (count < 0)
@@ -57,7 +57,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaMessage
 
     public void Write(ref KafkaWriter writer, short version)
     {
-        writer.WriteInt32(timeoutMs);
+        writer.WriteInt32(TimeoutMs);
         {
             writer.WriteCompactArrayLength(FeatureUpdates.Count);
             foreach (var item in FeatureUpdates)

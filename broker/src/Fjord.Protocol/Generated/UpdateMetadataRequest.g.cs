@@ -18,7 +18,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
     public int ControllerId { get; set; } = 0;
 
     /// <summary>If KRaft controller id is used during migration. See KIP-866 (versions 8+).</summary>
-    public bool isKRaftController { get; set; } = false;
+    public bool IsKRaftController { get; set; } = false;
 
     /// <summary>Indicates if this request is a Full metadata snapshot (2), Incremental (1), or Unknown (0). Using during ZK migration, see KIP-866 (versions 8+, tag 0).</summary>
     public sbyte Type { get; set; } = 0;
@@ -43,11 +43,11 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
         ControllerId = reader.ReadInt32();
         if (version >= 8)
         {
-            isKRaftController = reader.ReadBoolean();
+            IsKRaftController = reader.ReadBoolean();
         }
         else
         {
-            isKRaftController = false;
+            IsKRaftController = false;
         }
         ControllerEpoch = reader.ReadInt32();
         if (version >= 5)
@@ -158,7 +158,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaMessage
         writer.WriteInt32(ControllerId);
         if (version >= 8)
         {
-            writer.WriteBoolean(isKRaftController);
+            writer.WriteBoolean(IsKRaftController);
         }
         writer.WriteInt32(ControllerEpoch);
         if (version >= 5)
