@@ -54,6 +54,15 @@ public sealed class BrokerConfig
     public int LogIndexSizeMaxBytes => GetInt("log.index.size.max.bytes", 10 * 1024 * 1024);
     public string LogMessageTimestampType => Get("log.message.timestamp.type") ?? "CreateTime";
 
+    public int GroupInitialRebalanceDelayMs => GetInt("group.initial.rebalance.delay.ms", 3000);
+    public int GroupMinSessionTimeoutMs => GetInt("group.min.session.timeout.ms", 6000);
+    public int GroupMaxSessionTimeoutMs => GetInt("group.max.session.timeout.ms", 1_800_000);
+    public int GroupMaxSize => GetInt("group.max.size", int.MaxValue);
+    public int OffsetsRetentionMinutes => GetInt("offsets.retention.minutes", 10080);
+    public long OffsetsRetentionCheckIntervalMs => GetLong("offsets.retention.check.interval.ms", 600_000);
+    public int OffsetMetadataMaxBytes => GetInt("offset.metadata.max.bytes", 4096);
+    public string OffsetsTableName => Get("fjord.offsets.table") ?? "fjordoffsets";
+
     /// <summary>Azure Storage connection string for the metadata tables (Azurite locally).</summary>
     public string MetadataConnectionString =>
         Get("fjord.metadata.connection.string") ?? "UseDevelopmentStorage=true";
