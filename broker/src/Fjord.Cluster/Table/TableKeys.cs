@@ -34,6 +34,14 @@ internal static class TableKeys
 
     public static string Encode(string name)
     {
+        if (!TryEncode(name, out var encoded))
+            throw new ArgumentException($"The name '{name[..Math.Min(name.Length, 40)]}…' is too long for a Table storage key once escaped ({encoded.Length} chars).", nameof(name));
+        return encoded;
+    }
+
+    /// <summary>False when the escaped name exceeds <see cref="MaxEncodedNameChars"/>; <paramref name="encoded"/> is then the over-long escape.</summary>
+    public static bool TryEncode(string name, out string encoded)
+    {
         var builder = new StringBuilder(name.Length);
         foreach (var c in name)
         {
@@ -43,9 +51,8 @@ internal static class TableKeys
                 builder.Append('~').Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
         }
 
-        if (builder.Length > MaxEncodedNameChars)
-            throw new ArgumentException($"The name '{name[..Math.Min(name.Length, 40)]}…' is too long for a Table storage key once escaped ({builder.Length} chars).", nameof(name));
-        return builder.ToString();
+        encoded = builder.ToString();
+        return encoded.Length <= MaxEncodedNameChars;
     }
 
     public static string Decode(string encoded)
