@@ -48,6 +48,7 @@ cmd_start() {
   dotnet build "$ROOT/broker/src/Fjord.Broker/Fjord.Broker.csproj" -c Release -v quiet -nologo >/dev/null
   local pids=()
   cleanup() {
+    trap - EXIT INT TERM
     log "stopping"
     for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
