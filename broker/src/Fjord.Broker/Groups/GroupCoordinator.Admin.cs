@@ -51,7 +51,11 @@ public sealed partial class GroupCoordinator
     /// <summary>DescribeGroups for one group; unknown groups are Dead with no error (Kafka's answer).</summary>
     public async Task<GroupDescription> DescribeGroupAsync(string groupId, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(groupId);
+        if (string.IsNullOrEmpty(groupId))
+        {
+            return new GroupDescription(groupId ?? "", ErrorCode.InvalidGroupId, GroupState.Dead, "", "", []);
+        }
+
         ClassicGroup? group;
         try
         {
@@ -89,7 +93,11 @@ public sealed partial class GroupCoordinator
     /// <summary>DeleteGroups for one group: only an Empty group can go; its record and offsets are removed.</summary>
     public async Task<ErrorCode> DeleteGroupAsync(string groupId, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(groupId);
+        if (string.IsNullOrEmpty(groupId))
+        {
+            return ErrorCode.InvalidGroupId;
+        }
+
         ClassicGroup? group;
         try
         {

@@ -135,6 +135,12 @@ public sealed partial class GroupCoordinator
             {
                 return;
             }
+            catch (GroupRecordTooLargeException ex)
+            {
+                // Kafka answers UNKNOWN_SERVER_ERROR when the group metadata record is too large to append.
+                GroupCoordinatorLog.StoreWriteFailed(_logger, group.GroupId, ex);
+                error = ErrorCode.UnknownServerError;
+            }
             catch (Exception ex)
             {
                 GroupCoordinatorLog.StoreWriteFailed(_logger, group.GroupId, ex);

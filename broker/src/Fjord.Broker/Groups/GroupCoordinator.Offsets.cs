@@ -1,3 +1,4 @@
+using System.Text;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
@@ -15,7 +16,9 @@ public sealed partial class GroupCoordinator
     {
         ArgumentNullException.ThrowIfNull(offsets);
         memberId ??= NoMemberId;
-        if (groupId is null)
+
+        // Kafka lets an empty group id commit; no store can hold one, so it is refused as invalid.
+        if (string.IsNullOrEmpty(groupId))
         {
             return AllFailed(offsets, ErrorCode.InvalidGroupId);
         }
@@ -61,7 +64,7 @@ public sealed partial class GroupCoordinator
             for (var i = 0; i < offsets.Count; i++)
             {
                 var entry = offsets[i];
-                var tooLarge = entry.Metadata is not null && entry.Metadata.Length > _config.OffsetMetadataMaxBytes;
+                var tooLarge = entry.Metadata is not null && Encoding.UTF8.GetByteCount(entry.Metadata) > MaxMetadataBytes;
                 results[i] = new OffsetPartitionError(entry.Topic, entry.Partition, tooLarge ? ErrorCode.OffsetMetadataTooLarge : ErrorCode.None);
                 if (!tooLarge)
                 {
@@ -107,6 +110,9 @@ public sealed partial class GroupCoordinator
             group.StoreGate.Release();
         }
     }
+
+    /// <summary>offset.metadata.max.bytes, in UTF-8 bytes, never above what the store can hold.</summary>
+    private int MaxMetadataBytes => Math.Min(_config.OffsetMetadataMaxBytes, OffsetStoreLimits.MaxMetadataBytes);
 
     /// <summary>Kafka's validateOffsetCommit plus its per-state rule.</summary>
     private ErrorCode ValidateCommit(ClassicGroup group, int generationId, string memberId, string? groupInstanceId)
@@ -160,7 +166,11 @@ public sealed partial class GroupCoordinator
     /// <summary>OffsetFetch; <paramref name="partitions"/> null means every committed partition of the group.</summary>
     public async Task<OffsetFetchResult> FetchOffsetsAsync(string groupId, IReadOnlyList<(string Topic, int Partition)>? partitions, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(groupId);
+        if (string.IsNullOrEmpty(groupId))
+        {
+            return new OffsetFetchResult(ErrorCode.InvalidGroupId, []);
+        }
+
         ClassicGroup? group;
         try
         {
