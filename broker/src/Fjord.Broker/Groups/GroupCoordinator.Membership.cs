@@ -129,7 +129,7 @@ public sealed partial class GroupCoordinator
             var error = ErrorCode.None;
             try
             {
-                await _store.SaveGroupAsync(record, _stopping.Token).ConfigureAwait(false);
+                await SaveRecordAsync(record, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -159,7 +159,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 record = group.ToRecord(Now);
             }
 
-            await _store.SaveGroupAsync(record, ct).ConfigureAwait(false);
+            await SaveRecordAsync(record, ct).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -171,6 +171,36 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         {
             group.StoreGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Saves the group record, degrading it when the store's size limit refuses it: first without the
+    /// members' subscription and assignment bytes, then without members. What a restarted coordinator
+    /// reads back (generation, protocol type, state time) survives every step, so a large group still
+    /// stabilises where Kafka's 1 MB record limit would let it, instead of rebalancing forever.
+    /// </summary>
+    private async Task SaveRecordAsync(GroupRecord record, CancellationToken ct)
+    {
+        try
+        {
+            await _store.SaveGroupAsync(record, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (GroupRecordTooLargeException)
+        {
+        }
+
+        var slim = record with { Members = record.Members.Select(m => m with { Subscription = [], Assignment = [] }).ToList() };
+        try
+        {
+            await _store.SaveGroupAsync(slim, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (GroupRecordTooLargeException)
+        {
+        }
+
+        await _store.SaveGroupAsync(record with { Members = [] }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Fire-and-forget save for transitions a timer drives (no request is waiting on it).</summary>
