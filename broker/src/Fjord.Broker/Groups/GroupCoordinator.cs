@@ -76,8 +76,8 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             }
         }
 
+        // _stopping is cancelled, not disposed: background saves that are still unwinding read its token.
         _groups.Clear();
-        _stopping.Dispose();
     }
 
     /// <summary>
