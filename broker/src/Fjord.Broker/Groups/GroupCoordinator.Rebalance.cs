@@ -174,8 +174,16 @@ public sealed partial class GroupCoordinator
     {
         lock (group.Lock)
         {
-            if (!group.Contains(member) || Now < member.SessionDeadline)
+            if (!group.Contains(member))
             {
+                return;
+            }
+
+            var remaining = member.SessionDeadline - Now;
+            if (remaining > TimeSpan.Zero)
+            {
+                // Timers may fire a little early, or the session was renewed meanwhile: wait out the rest.
+                member.SessionTimer?.Change(remaining, Timeout.InfiniteTimeSpan);
                 return;
             }
 

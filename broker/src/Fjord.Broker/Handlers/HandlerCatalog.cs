@@ -1,3 +1,4 @@
+using Fjord.Broker.Handlers.Groups;
 using Fjord.Broker.Server;
 
 namespace Fjord.Broker.Handlers;
@@ -22,6 +23,17 @@ public static class HandlerCatalog
         handlers.Add(new IncrementalAlterConfigsHandler(admin));
         handlers.Add(new DeleteRecordsHandler(context));
         handlers.Add(new DescribeClusterHandler(context));
+        handlers.Add(new FindCoordinatorHandler(context));
+        handlers.Add(new JoinGroupHandler(context));
+        handlers.Add(new SyncGroupHandler(context));
+        handlers.Add(new HeartbeatHandler(context));
+        handlers.Add(new LeaveGroupHandler(context));
+        handlers.Add(new OffsetCommitHandler(context));
+        handlers.Add(new OffsetFetchHandler(context));
+        handlers.Add(new OffsetDeleteHandler(context));
+        handlers.Add(new ListGroupsHandler(context));
+        handlers.Add(new DescribeGroupsHandler(context));
+        handlers.Add(new DeleteGroupsHandler(context));
         return handlers;
     }
 }

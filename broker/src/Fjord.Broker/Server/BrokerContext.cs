@@ -1,5 +1,6 @@
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Fetch;
+using Fjord.Broker.Groups;
 using Fjord.Broker.Metadata;
 using Fjord.Cluster;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,7 @@ public sealed class BrokerContext(
     MetadataCache metadata,
     ReplicaManager replicas,
     FetchSessionCache fetchSessions,
+    GroupCoordinator groups,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -22,6 +24,7 @@ public sealed class BrokerContext(
     public MetadataCache Metadata { get; } = metadata;
     public ReplicaManager Replicas { get; } = replicas;
     public FetchSessionCache FetchSessions { get; } = fetchSessions;
+    public GroupCoordinator Groups { get; } = groups;
     public TimeProvider Time { get; } = time;
     public ILoggerFactory Loggers { get; } = loggers;
 

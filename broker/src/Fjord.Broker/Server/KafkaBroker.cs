@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Fetch;
+using Fjord.Broker.Groups;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
@@ -18,16 +19,18 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 {
     private readonly LogManager _logs;
     private readonly MetadataCache _metadata;
+    private readonly GroupCoordinator _groups;
     private readonly KafkaServer _server;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private Task _heartbeats = Task.CompletedTask;
 
-    private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, KafkaServer server, ILogger logger)
+    private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server, ILogger logger)
     {
         Context = context;
         _logs = logs;
         _metadata = metadata;
+        _groups = groups;
         _server = server;
         _logger = logger;
     }
@@ -64,11 +67,16 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await metadata.StartAsync(ct);
         logs.Start(CancellationToken.None);
 
+        var offsets = new TableOffsetStore(tables, config.OffsetsTableName, loggers.CreateLogger<TableOffsetStore>());
+        await offsets.InitializeAsync(ct);
+        var groups = new GroupCoordinator(GroupConfig.From(config), offsets, time, loggers.CreateLogger<GroupCoordinator>());
+        await groups.StartAsync(ct);
+
         var context = new BrokerContext(config, store, metadata, replicas,
-            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), time, loggers);
+            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, time, loggers);
         var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, config.SocketRequestMaxBytes, loggers);
-        var broker = new KafkaBroker(context, logs, metadata, server, logger);
+        var broker = new KafkaBroker(context, logs, metadata, groups, server, logger);
         try
         {
             server.Start(config.Listeners);
@@ -119,6 +127,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _stopping.CancelAsync();
         await _server.DisposeAsync();
         await _heartbeats;
+        await _groups.DisposeAsync();
         await _metadata.DisposeAsync();
         // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
         _logs.Close();

@@ -1,0 +1,24 @@
+using Fjord.Broker.Server;
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Handlers.Groups;
+
+/// <summary>DeleteGroups 0–2: only empty groups go, with every committed offset they had.</summary>
+public sealed class DeleteGroupsHandler(BrokerContext context) : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
+{
+    public override ApiKey ApiKey => ApiKey.DeleteGroups;
+    public override short MinVersion => 0;
+    public override short MaxVersion => 2;
+
+    protected override async ValueTask<DeleteGroupsResponse?> HandleAsync(RequestContext request, DeleteGroupsRequest body, CancellationToken ct)
+    {
+        var response = new DeleteGroupsResponse();
+        foreach (var groupId in body.GroupsNames)
+            response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult
+            {
+                GroupId = groupId,
+                ErrorCode = (short)await context.Groups.DeleteGroupAsync(groupId, ct),
+            });
+        return response;
+    }
+}

@@ -1,0 +1,50 @@
+using Fjord.Broker.Groups;
+using Fjord.Broker.Server;
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Handlers.Groups;
+
+/// <summary>JoinGroup 0–9: a long-poll that completes when the group's join phase does.</summary>
+public sealed class JoinGroupHandler(BrokerContext context) : ApiHandler<JoinGroupRequest, JoinGroupResponse>
+{
+    public override ApiKey ApiKey => ApiKey.JoinGroup;
+    public override short MinVersion => 0;
+    public override short MaxVersion => 9;
+
+    protected override async ValueTask<JoinGroupResponse?> HandleAsync(RequestContext request, JoinGroupRequest body, CancellationToken ct)
+    {
+        var command = new JoinGroupCommand(
+            body.GroupId,
+            body.MemberId,
+            request.ApiVersion >= 5 ? body.GroupInstanceId : null,
+            body.ProtocolType,
+            body.Protocols.Select(p => (p.Name, p.Metadata.ToArray())).ToList(),
+            body.SessionTimeoutMs,
+            request.ApiVersion >= 1 ? body.RebalanceTimeoutMs : body.SessionTimeoutMs,
+            request.ClientId ?? "",
+            request.Session.RemoteAddress.ToString(),
+            RequireKnownMemberId: request.ApiVersion >= 4,
+            SupportsSkipAssignment: request.ApiVersion >= 9,
+            Reason: request.ApiVersion >= 8 ? body.Reason : null);
+        var result = await context.Groups.JoinGroupAsync(command, ct);
+        var response = new JoinGroupResponse
+        {
+            ErrorCode = (short)result.Error,
+            GenerationId = result.GenerationId,
+            ProtocolType = result.ProtocolType,
+            // Before v7 the protocol name is not nullable: Kafka sends "" when there is none.
+            ProtocolName = result.ProtocolName ?? (request.ApiVersion >= 7 ? null : ""),
+            Leader = result.LeaderId,
+            SkipAssignment = result.SkipAssignment,
+            MemberId = result.MemberId,
+        };
+        foreach (var member in result.Members)
+            response.Members.Add(new JoinGroupResponse.JoinGroupResponseMember
+            {
+                MemberId = member.MemberId,
+                GroupInstanceId = member.GroupInstanceId,
+                Metadata = member.Metadata,
+            });
+        return response;
+    }
+}
