@@ -2,13 +2,14 @@ using Confluent.Kafka;
 using Fjord.Perf.Cli;
 using Fjord.Perf.Cluster;
 using Fjord.Perf.Consume;
+using Fjord.Perf.Groups;
 using Fjord.Perf.Produce;
 using Fjord.Perf.Reporting;
 using Fjord.Perf.Suite;
 
 namespace Fjord.Perf;
 
-/// <summary>Entry point: <c>produce</c>, <c>consume</c> or <c>suite</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
+/// <summary>Entry point: <c>produce</c>, <c>consume</c>, <c>suite</c>, <c>commit</c> or <c>rebalance</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
 internal static class Program
 {
     private const string Usage = """
@@ -22,6 +23,11 @@ internal static class Program
           fjord-perf suite   (--bootstrap HOST:PORT | --mock) [--broker-pid PID] [--num-records 200000]
                              [--output results.md] [--batch-size 1000000] [--linger-ms 5]
                              [--replication-factor 1] [--timeout-sec 30] [--json]
+          fjord-perf commit  (--bootstrap HOST:PORT | --mock) --topic T [--partitions 1] [--num-commits 2000]
+                             [--group G] [--create-topic] [--replication-factor 1] [--timeout-sec 30] [--json]
+          fjord-perf rebalance (--bootstrap HOST:PORT | --mock) --topic T [--partitions 6] [--members 3]
+                             [--rounds 5] [--group G] [--create-topic] [--replication-factor 1]
+                             [--timeout-sec 60] [--json]
         Progress goes to stderr, results to stdout. --mock starts librdkafka's in-process mock cluster,
         which lives for one command: a separate `consume --mock` sees an empty cluster (use suite).
         FJORD_PERF_DEBUG=<librdkafka debug contexts> turns on librdkafka's debug log (stderr).
@@ -50,6 +56,8 @@ internal static class Program
                 "produce" => RunProduce(reader, cancellation.Token),
                 "consume" => RunConsume(reader, cancellation.Token),
                 "suite" => RunSuite(reader, cancellation.Token),
+                "commit" => RunCommit(reader, cancellation.Token),
+                "rebalance" => RunRebalance(reader, cancellation.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -90,6 +98,32 @@ internal static class Program
         var summary = new ConsumerPerformance(options, cluster.BootstrapServers).Run(cancellation);
         ResultWriter.Write(summary, json);
         return summary.Records == summary.Expected ? 0 : 1;
+    }
+
+    private static int RunCommit(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = CommitOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
+        var summary = new CommitPerformance(options, cluster).Run(cancellation);
+        ResultWriter.Write(summary, json);
+        return summary.Failed == 0 ? 0 : 1;
+    }
+
+    private static int RunRebalance(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = RebalanceOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
+        var summary = new RebalancePerformance(options, cluster).Run(cancellation);
+        ResultWriter.Write(summary, json);
+        return summary.Rounds.Count == options.Rounds ? 0 : 1;
     }
 
     private static int RunSuite(ArgumentReader reader, CancellationToken cancellation)
