@@ -26,11 +26,17 @@ public sealed class ConsumerGroupTests(AzuriteFixture azurite) : IAsyncLifetime
         return all.Count == partitions && all.Distinct().Count() == partitions;
     }
 
-    [Fact]
-    public async Task ThreeConsumersShareSixPartitionsAndTheSurvivorsTakeOverWhenOneLeaves()
+    [Theory]
+    [InlineData(PartitionAssignmentStrategy.Range)]
+    [InlineData(PartitionAssignmentStrategy.RoundRobin)]
+    [InlineData(PartitionAssignmentStrategy.CooperativeSticky)]
+    public async Task ThreeConsumersShareSixPartitionsAndTheSurvivorsTakeOverWhenOneLeaves(PartitionAssignmentStrategy assignor)
     {
-        await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, "shared", 6);
-        var members = Enumerable.Range(0, 3).Select(_ => new GroupMember(_broker.BootstrapServers, "three", "shared")).ToList();
+        var topic = $"shared-{assignor}".ToLowerInvariant();
+        await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, topic, 6);
+        var members = Enumerable.Range(0, 3)
+            .Select(_ => new GroupMember(_broker.BootstrapServers, $"three-{assignor}", topic, c => c.PartitionAssignmentStrategy = assignor))
+            .ToList();
         try
         {
             await Poll.UntilAsync(() => members.All(m => m.Partitions.Count == 2) && CoversDisjointly(members, 6), Rebalance,

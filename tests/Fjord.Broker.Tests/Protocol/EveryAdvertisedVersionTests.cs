@@ -32,6 +32,17 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         [ApiKey.CreatePartitions] = (0, 3),
         [ApiKey.IncrementalAlterConfigs] = (0, 1),
         [ApiKey.DescribeCluster] = (0, 1),
+        [ApiKey.FindCoordinator] = (0, 5),
+        [ApiKey.JoinGroup] = (0, 9),
+        [ApiKey.SyncGroup] = (0, 5),
+        [ApiKey.Heartbeat] = (0, 4),
+        [ApiKey.LeaveGroup] = (0, 5),
+        [ApiKey.OffsetCommit] = (0, 9),
+        [ApiKey.OffsetFetch] = (0, 9),
+        [ApiKey.OffsetDelete] = (0, 0),
+        [ApiKey.ListGroups] = (0, 5),
+        [ApiKey.DescribeGroups] = (0, 5),
+        [ApiKey.DeleteGroups] = (0, 2),
     };
 
     public static TheoryData<short> Versions(int min, int max)
