@@ -1,0 +1,37 @@
+using System.Globalization;
+using Fjord.Broker.Tests.Infrastructure;
+
+namespace Fjord.Broker.Tests.Protocol;
+
+/// <summary>
+/// One broker shared by the consumer-group protocol tests of a class. Groups complete their
+/// first join at once (no initial rebalance delay) and accept short session timeouts, so a
+/// test drives a whole generation in milliseconds; each test case uses its own group ids.
+/// </summary>
+public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifetime
+{
+    public const int MinSessionTimeoutMs = 1000;
+    public const int MaxSessionTimeoutMs = 300_000;
+    public const int OffsetMetadataMaxBytes = 4096;
+
+    /// <summary>As in <see cref="ProtocolBrokerFixture"/>: small enough to send a frame just over it cheaply.</summary>
+    public const int SocketRequestMaxBytes = 4 * 1024 * 1024;
+
+    private BrokerHost? _host;
+
+    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
+
+    public async Task InitializeAsync() => _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+    {
+        ["group.initial.rebalance.delay.ms"] = "0",
+        ["group.min.session.timeout.ms"] = MinSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
+        ["group.max.session.timeout.ms"] = MaxSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
+        ["offset.metadata.max.bytes"] = OffsetMetadataMaxBytes.ToString(CultureInfo.InvariantCulture),
+        ["socket.request.max.bytes"] = SocketRequestMaxBytes.ToString(CultureInfo.InvariantCulture),
+    });
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+    }
+}
