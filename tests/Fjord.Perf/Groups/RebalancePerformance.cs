@@ -145,9 +145,15 @@ internal sealed class RebalancePerformance(RebalanceOptions options, ClusterConn
                 .GetAwaiter().GetResult();
             description = result.ConsumerGroupDescriptions.Single();
         }
-        catch (DescribeConsumerGroupsException ex)
+        catch (DescribeConsumerGroupsException ex) when (!IsUnsupported(ex))
         {
             return (false, ex.Message);
+        }
+        catch (DescribeConsumerGroupsException ex)
+        {
+            // Waiting would not help: the group can never be confirmed Stable (librdkafka's mock
+            // cluster, for one, has no DescribeGroups).
+            throw new InvalidOperationException($"the broker cannot describe group {_group}: {ex.Message}", ex);
         }
 
         var state = $"{description.State}, {description.Members.Count} members";
@@ -158,6 +164,9 @@ internal sealed class RebalancePerformance(RebalanceOptions options, ClusterConn
             .Select(m => (IReadOnlyCollection<int>)(m.Assignment?.TopicPartitions ?? []).Where(tp => tp.Topic == options.Topic).Select(tp => tp.Partition.Value).ToList());
         return AssignmentBoard.CoversExactlyOnce(owned, _partitions) ? (true, state) : (false, state + ", assignments do not cover the topic once");
     }
+
+    private static bool IsUnsupported(DescribeConsumerGroupsException ex) =>
+        ex.Results.ConsumerGroupDescriptions.Any(d => d.Error.Code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion);
 
     private long WaitFor(Func<long> timestamp, string what)
     {

@@ -44,7 +44,7 @@ internal static class ResultWriter
     public static void Write(CommitSummary s, bool json)
     {
         WriteCommitLine($"{s.Commits} commits of 1 partition", s.OnePartition);
-        WriteCommitLine($"{s.Commits} commits of {s.Partitions} partitions", s.AllPartitions);
+        WriteCommitLine($"{s.Commits} commits of all {s.Partitions} partition(s)", s.AllPartitions);
         if (s.Failed > 0)
             Console.WriteLine($"{s.Failed} commits FAILED; first error: {s.FirstError}");
         if (json)
