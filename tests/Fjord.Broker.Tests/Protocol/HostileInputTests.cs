@@ -167,6 +167,18 @@ public sealed class HostileInputTests(ProtocolBrokerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ARefusedAcksZeroProduceClosesThatConnectionAndWritesNothing()
+    {
+        var before = RawScenario.LogEndOffset(Host, _topic, 0);
+        var request = RawScenario.ProduceRequestFor(_topic, 0, ThreeRecords().WithBadCrc().Build(), acks: 0);
+        await _attacker.SendRawAsync(RawKafkaClient.Encode(request, 9, _attacker.NextCorrelationId()));
+        // acks=0 has no response to carry the error: Kafka closes the connection instead.
+        Assert.True(await _attacker.IsClosedByBrokerAsync(CloseTimeout));
+        Assert.Equal(before, RawScenario.LogEndOffset(Host, _topic, 0));
+        await AssertUnharmedAsync();
+    }
+
+    [Fact]
     public async Task AMagic1BatchIsRefusedAsAnUnsupportedFormat()
     {
         var result = await ProduceExpectingAnswerAsync(_topic, 0, ThreeRecords().WithMagic(1).Build());

@@ -69,7 +69,14 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
                 }
             }
         }
-        return ValueTask.FromResult(body.Acks == 0 ? null : response);
+        if (body.Acks == 0)
+        {
+            // No response can carry the error, so Kafka closes the connection: the producer
+            // notices, refreshes its metadata and reconnects.
+            request.CloseConnection = response.Responses.Any(t => t.PartitionResponses.Any(p => p.ErrorCode != 0));
+            return ValueTask.FromResult<ProduceResponse?>(null);
+        }
+        return ValueTask.FromResult<ProduceResponse?>(response);
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Produce to {Topic}-{Partition} rejected with error {ErrorCode}: {Reason}")]

@@ -84,7 +84,7 @@ public sealed partial class RequestDispatcher
         if (!respond)
         {
             output.Reset();
-            return DispatchOutcome.Continue;
+            return context.CloseConnection ? DispatchOutcome.CloseConnection : DispatchOutcome.Continue;
         }
         BinaryPrimitives.WriteInt32BigEndian(output.WrittenSpanMutable, output.WrittenCount - 4);
         return DispatchOutcome.Continue;
