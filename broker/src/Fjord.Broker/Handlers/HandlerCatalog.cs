@@ -20,7 +20,7 @@ public static class HandlerCatalog
         handlers.Add(new CreatePartitionsHandler(admin));
         handlers.Add(new DescribeConfigsHandler(context));
         handlers.Add(new AlterConfigsHandler(admin));
-        handlers.Add(new IncrementalAlterConfigsHandler(admin));
+        handlers.Add(new IncrementalAlterConfigsHandler(context, admin));
         handlers.Add(new DeleteRecordsHandler(context));
         handlers.Add(new DescribeClusterHandler(context));
         handlers.Add(new FindCoordinatorHandler(context));

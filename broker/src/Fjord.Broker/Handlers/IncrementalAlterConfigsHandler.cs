@@ -8,7 +8,7 @@ namespace Fjord.Broker.Handlers;
 /// IncrementalAlterConfigs 0–1: SET, DELETE, APPEND and SUBTRACT (the last two only for list
 /// configs) applied to a topic's overrides in one conditional write.
 /// </summary>
-public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin) : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
+public sealed class IncrementalAlterConfigsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
 {
     private enum Operation : sbyte { Set = 0, Delete = 1, Append = 2, Subtract = 3 }
 
@@ -35,7 +35,7 @@ public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin) : ApiHandle
                 result.ErrorMessage = problem.Message;
                 continue;
             }
-            var outcome = await admin.AlterConfigsAsync(resource.ResourceName, current => Apply(current, resource), body.ValidateOnly, ct);
+            var outcome = await admin.AlterConfigsAsync(resource.ResourceName, current => Apply(current, resource, context.Config), body.ValidateOnly, ct);
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.Message;
         }
@@ -61,7 +61,7 @@ public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin) : ApiHandle
         return null;
     }
 
-    private static Dictionary<string, string> Apply(IReadOnlyDictionary<string, string> current, IncrementalAlterConfigsRequest.AlterConfigsResource resource)
+    private static Dictionary<string, string> Apply(IReadOnlyDictionary<string, string> current, IncrementalAlterConfigsRequest.AlterConfigsResource resource, Configuration.BrokerConfig broker)
     {
         var next = new Dictionary<string, string>(current, StringComparer.Ordinal);
         foreach (var config in resource.Configs)
@@ -76,7 +76,7 @@ public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin) : ApiHandle
                     break;
                 case Operation.Append:
                 case Operation.Subtract:
-                    var items = (next.TryGetValue(config.Name, out var list) ? list : TopicConfigCatalog.ByName[config.Name].Default(BrokerDefaultsUnavailable))
+                    var items = (next.TryGetValue(config.Name, out var list) ? list : TopicConfigCatalog.ByName[config.Name].Default(broker))
                         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     var values = config.Value!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     if ((Operation)config.ConfigOperation == Operation.Append) items.AddRange(values.Where(v => !items.Contains(v)));
@@ -87,7 +87,4 @@ public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin) : ApiHandle
         }
         return next;
     }
-
-    // List-typed topic configs have fixed defaults that do not read broker properties.
-    private static readonly Configuration.BrokerConfig BrokerDefaultsUnavailable = Configuration.BrokerConfig.FromValues(new Dictionary<string, string>());
 }
