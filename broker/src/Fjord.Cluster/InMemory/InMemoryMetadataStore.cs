@@ -5,7 +5,7 @@ namespace Fjord.Cluster;
 /// same outcomes, same validation, same versioning (every change bumps it, heartbeats do not),
 /// same optimistic update semantics (the change function may run more than once under a race).
 /// </summary>
-public sealed class InMemoryMetadataStore : IMetadataStore
+public sealed partial class InMemoryMetadataStore : IMetadataStore, IControllerStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TopicMetadata> _topics = new(StringComparer.Ordinal);
@@ -17,6 +17,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     public InMemoryMetadataStore(TimeProvider? timeProvider = null)
     {
         _time = timeProvider ?? TimeProvider.System;
+        _leaseObserver = new LeaseObserver(_time);
     }
 
     public Task<string> GetOrCreateClusterIdAsync(CancellationToken ct)
@@ -74,6 +75,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
             if (!_topics.TryGetValue(name, out var topic) || (expectedTopicId is { } expected && topic.TopicId != expected))
                 return Task.FromResult(false);
             _topics.Remove(name);
+            RemovePartitionStates(name);
             _version++;
             return Task.FromResult(true);
         }

@@ -17,4 +17,15 @@ internal static class TableColumns
     public const string Endpoints = "Endpoints";
     public const string Rack = "Rack";
     public const string LastHeartbeat = "LastHeartbeat";
+
+    public const string Epoch = "Epoch";
+    public const string LeaseWrittenAt = "LeaseWrittenAt";
+
+    public const string Topic = "Topic";
+    public const string Partition = "Partition";
+    public const string Replicas = "Replicas";
+    public const string Leader = "Leader";
+    public const string LeaderEpoch = "LeaderEpoch";
+    public const string Isr = "Isr";
+    public const string PartitionEpoch = "PartitionEpoch";
 }

@@ -21,6 +21,11 @@ internal static class TableKeys
     public const string ClusterIdRow = "!clusterid";
     public const string TopicPrefix = "t_";
     public const string BrokerPrefix = "b_";
+    public const string ControllerRow = "!controller";
+    public const string PartitionPrefix = "p_";
+
+    // ':' never occurs in an encoded name, so "p_orders:" cannot be a prefix of another topic's rows.
+    private const char PartitionSeparator = ':';
 
     /// <summary>Table keys may be up to 1 KiB; leave room so no escaped name can exceed it.</summary>
     public const int MaxEncodedNameChars = 500;
@@ -28,6 +33,12 @@ internal static class TableKeys
     public static string TopicRow(string name) => TopicPrefix + Encode(name);
 
     public static string BrokerRow(int nodeId) => BrokerPrefix + nodeId.ToString("D10", CultureInfo.InvariantCulture);
+
+    /// <summary>The key prefix of every partition-state row of the topic <paramref name="topic"/>, whatever its incarnation.</summary>
+    public static string PartitionTopicPrefix(string topic) => PartitionPrefix + Encode(topic) + PartitionSeparator;
+
+    public static string PartitionRow(string topic, int partition) =>
+        PartitionTopicPrefix(topic) + partition.ToString("D10", CultureInfo.InvariantCulture);
 
     /// <summary>The exclusive upper bound of the keys starting with <paramref name="prefix"/>.</summary>
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);

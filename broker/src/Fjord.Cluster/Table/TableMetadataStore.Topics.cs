@@ -54,10 +54,24 @@ public sealed partial class TableMetadataStore
             if (expectedTopicId is { } expected && row.GetGuid(TableColumns.TopicId) != expected)
                 return false;
 
+            // The topic row goes in the first transaction, with as many of its partition rows as fit:
+            // from that commit on, no partition of this incarnation is visible (readers show only
+            // partitions whose live topic has the row's topic id), so the remaining rows of a topic
+            // with more than 98 partitions are deleted afterwards without ever looking live. A crash
+            // in between leaves invisible rows that the next delete of the name, or a controller write
+            // for a new incarnation, removes or replaces.
+            var partitions = await ReadRangeAsync(TableKeys.PartitionTopicPrefix(name), ct).ConfigureAwait(false);
             var version = await ReadVersionAsync(ct).ConfigureAwait(false);
-            var delete = new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(row.PartitionKey, row.RowKey), row.ETag);
-            if (await TryCommitAsync(delete, version, nameof(DeleteTopicAsync), attempt, ct).ConfigureAwait(false))
+            var actions = new List<TableTransactionAction> { DeleteAction(row) };
+            actions.AddRange(partitions.Take(MaxEntitiesPerTransaction - 2).Select(DeleteAction));
+            actions.Add(BumpVersion(version));
+            if (await TrySubmitAsync(actions, nameof(DeleteTopicAsync), attempt, ct).ConfigureAwait(false) is not null)
+            {
+                if (partitions.Count > MaxEntitiesPerTransaction - 2)
+                    await DeleteStalePartitionRowsAsync(name, ct).ConfigureAwait(false);
                 return true;
+            }
+
             await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
         }
 

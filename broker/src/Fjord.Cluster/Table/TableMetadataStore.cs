@@ -12,12 +12,16 @@ namespace Fjord.Cluster;
 /// guarded by If-Match (inserts by the row not existing). A lost race (404/409/412) is an outcome
 /// that the single retry loop here handles by re-reading; the SDK's own retry covers transport.
 /// </summary>
-public sealed partial class TableMetadataStore : IMetadataStore
+public sealed partial class TableMetadataStore : IMetadataStore, IControllerStore
 {
     public const string DefaultTableName = "fjordmetadata";
-    private const int _defaultPageSize = 1000;
+    private const int DefaultPageSize = 1000;
+
+    /// <summary>Table storage's limit on the entities of one transaction.</summary>
+    private const int MaxEntitiesPerTransaction = 100;
 
     private readonly TableClient _table;
+    private readonly LeaseObserver _leaseObserver;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -34,10 +38,11 @@ public sealed partial class TableMetadataStore : IMetadataStore
         _table = service.GetTableClient(tableName);
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _leaseObserver = new LeaseObserver(_time);
     }
 
     /// <summary>Rows per query page; tests lower it to prove listings stay consistent across pages.</summary>
-    internal int PageSize { get; set; } = _defaultPageSize;
+    internal int PageSize { get; set; } = DefaultPageSize;
 
     public string TableName => _table.Name;
 
@@ -122,25 +127,39 @@ public sealed partial class TableMetadataStore : IMetadataStore
     /// is not a snapshot, but every change bumps the version row atomically, so equal versions
     /// before and after the read prove no change landed in between.
     /// </summary>
-    private async Task<List<TableEntity>> ReadRangeFencedAsync(string prefix, CancellationToken ct)
+    private async Task<List<TableEntity>> ReadRangeFencedAsync(string prefix, CancellationToken ct) =>
+        (await ReadRangesFencedAsync([prefix], ct).ConfigureAwait(false))[0];
+
+    /// <summary>Several key ranges read as one snapshot (same version fence around all of them).</summary>
+    private async Task<List<TableEntity>[]> ReadRangesFencedAsync(string[] prefixes, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {TableKeys.ClusterPartition} and RowKey ge {prefix} and RowKey lt {TableKeys.PrefixEnd(prefix)}");
+        var prefix = string.Join('+', prefixes);
         for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
         {
             var before = await GetVersionAsync(ct).ConfigureAwait(false);
-            var rows = new List<TableEntity>();
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, PageSize, cancellationToken: ct).ConfigureAwait(false))
-                rows.Add(row);
+            var ranges = new List<TableEntity>[prefixes.Length];
+            for (var i = 0; i < prefixes.Length; i++)
+                ranges[i] = await ReadRangeAsync(prefixes[i], ct).ConfigureAwait(false);
             var after = await GetVersionAsync(ct).ConfigureAwait(false);
             if (before == after)
-                return rows;
+                return ranges;
 
             TableMetadataStoreLog.TornRead(_logger, prefix, before, after);
             await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
         }
 
         throw ConflictBackoff.GiveUp($"listing {prefix} rows");
+    }
+
+    /// <summary>The rows whose key starts with <paramref name="prefix"/>; not a snapshot across pages unless fenced.</summary>
+    private async Task<List<TableEntity>> ReadRangeAsync(string prefix, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TableKeys.ClusterPartition} and RowKey ge {prefix} and RowKey lt {TableKeys.PrefixEnd(prefix)}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, PageSize, cancellationToken: ct).ConfigureAwait(false))
+            rows.Add(row);
+        return rows;
     }
 
     private readonly record struct VersionRow(long Version, ETag ETag, bool Exists);
