@@ -338,4 +338,88 @@ public abstract class ControllerStoreContractTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.WritePartitionStatesAsync(token, [(State("orders", -1), null)], Ct));
         Assert.Equal(WriteOutcome.Written, await store.WritePartitionStatesAsync(token, [(State("orders", 0, leader: PartitionState.NoLeader, isr: []), null)], Ct));
     }
+
+    [Fact]
+    public async Task OfTwoConcurrentIsrChangesAtTheSamePartitionEpochExactlyOneIsAltered()
+    {
+        var store = await CreateStoreAsync();
+        var other = await OpenSameStoreAsync(store);
+        await CreateTopicAsync(store, "orders");
+        var token = await BecomeControllerAsync(store);
+        Assert.Equal(WriteOutcome.Written, await store.WritePartitionStatesAsync(token, [(State("orders", 0), null)], Ct));
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => store.AlterPartitionAsync(State("orders", 0, isr: [1, 2]), 0, Ct)),
+            Task.Run(() => other.AlterPartitionAsync(State("orders", 0, isr: [1, 3]), 0, Ct)));
+
+        var altered = Assert.Single(outcomes, o => o.Status == AlterPartitionStatus.Altered);
+        Assert.Equal(AlterPartitionStatus.InvalidUpdateVersion, Assert.Single(outcomes, o => o != altered).Status);
+        var read = await store.GetPartitionStateAsync("orders", 0, Ct);
+        Assert.Equal(altered.State!.Isr, read!.Isr);
+        Assert.Equal(1, read.PartitionEpoch);
+    }
+
+    [Fact]
+    public async Task TheHoldersRenewalRacingItsOwnWritesNeverFencesThem()
+    {
+        var store = await CreateStoreAsync();
+        await CreateTopicAsync(store, "orders", partitions: 20);
+        var incarnation = Guid.NewGuid();
+        var token = (await store.TryClaimControllerAsync(1, incarnation, LeaseDuration, Ct)).Token!;
+
+        var writes = Task.Run(async () =>
+        {
+            var outcomes = new List<WriteOutcome>();
+            for (var p = 0; p < 20; p++)
+                outcomes.Add(await store.WritePartitionStatesAsync(token, [(State("orders", p), null)], Ct));
+            return outcomes;
+        });
+        var renewals = Task.Run(async () =>
+        {
+            var claims = new List<ControllerClaim>();
+            for (var i = 0; i < 20; i++)
+                claims.Add(await store.TryClaimControllerAsync(1, incarnation, LeaseDuration, Ct));
+            return claims;
+        });
+
+        Assert.All(await writes, o => Assert.Equal(WriteOutcome.Written, o));
+        Assert.All(await renewals, c => Assert.True(c.IsController));
+        Assert.Equal(20, (await store.ListPartitionStatesAsync(Ct)).Count);
+        Assert.Equal(1, (await store.GetControllerAsync(Ct))!.Epoch);
+    }
+
+    [Fact]
+    public async Task ListingWhileTheControllerChurnsNeverShowsATornSnapshot()
+    {
+        var store = await CreateStoreAsync();
+        var reader = await OpenSameStoreAsync(store);
+        await CreateTopicAsync(store, "wide", partitions: 120);
+        var token = await BecomeControllerAsync(store);
+        Assert.Equal(WriteOutcome.Written, await store.WritePartitionStatesAsync(token, [.. Enumerable.Range(0, 120).Select(p => (State("wide", p), (int?)null))], Ct));
+
+        // Each write moves the first and the last partition to the same new leader epoch in one
+        // transaction; a listing that mixed two versions would show them apart.
+        var writer = Task.Run(async () =>
+        {
+            for (var epoch = 1; epoch <= 15; epoch++)
+            {
+                var outcome = await store.WritePartitionStatesAsync(
+                    token,
+                    [(State("wide", 0, leaderEpoch: epoch, partitionEpoch: epoch), epoch - 1), (State("wide", 119, leaderEpoch: epoch, partitionEpoch: epoch), epoch - 1)],
+                    Ct);
+                Assert.Equal(WriteOutcome.Written, outcome);
+            }
+        });
+        var listings = 0;
+        while (!writer.IsCompleted || listings == 0)
+        {
+            var listed = await reader.ListPartitionStatesAsync(Ct);
+            Assert.Equal(120, listed.Count);
+            Assert.Equal(listed[0].LeaderEpoch, listed[119].LeaderEpoch);
+            listings++;
+        }
+
+        await writer;
+        Assert.Equal(15, (await reader.GetPartitionStateAsync("wide", 119, Ct))!.LeaderEpoch);
+    }
 }

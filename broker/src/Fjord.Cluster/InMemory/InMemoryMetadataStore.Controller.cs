@@ -98,6 +98,7 @@ public sealed partial class InMemoryMetadataStore
     public Task<PartitionState?> GetPartitionStateAsync(string topic, int partition, CancellationToken ct)
     {
         MetadataValidation.ValidateTopicName(topic);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ct.ThrowIfCancellationRequested();
         lock (_lock)
         {

@@ -24,6 +24,7 @@ public sealed partial class TableMetadataStore
                 var insert = new TableTransactionAction(TableTransactionActionType.Add, ToEntity(first));
                 if (await TrySubmitAsync([insert, BumpVersion(version)], nameof(TryClaimControllerAsync), attempt, ct).ConfigureAwait(false) is { } inserted)
                     return await TookLeaseAsync(first, inserted, ct).ConfigureAwait(false);
+                await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -32,6 +33,7 @@ public sealed partial class TableMetadataStore
             {
                 if (await TryRenewAsync(lease, ct).ConfigureAwait(false) is { } renewed)
                     return renewed;
+                await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
                 continue;
             }
 
