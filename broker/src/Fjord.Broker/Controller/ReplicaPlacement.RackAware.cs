@@ -12,14 +12,14 @@ public static partial class ReplicaPlacement
         int partitionCount,
         short replicationFactor,
         IReadOnlyList<BrokerInfo> brokers,
-        IReadOnlyDictionary<int, int> counts,
         Random random,
         int startPartition)
     {
         var rackOf = brokers.ToDictionary(b => b.Id, b => b.Rack!);
-        var ring = RackAlternatedRing(brokers, counts);
+        var ring = RackAlternatedRing(brokers, EmptyCounts);
         var racks = rackOf.Values.Distinct(StringComparer.Ordinal).Count();
-        var (startIndex, shift) = ChooseStart(ring, counts, random);
+        var startIndex = random.Next(ring.Length);
+        var shift = random.Next(ring.Length);
         var n = ring.Length;
         var result = new List<IReadOnlyList<int>>(partitionCount);
         var usedRacks = new HashSet<string>(StringComparer.Ordinal);
@@ -61,6 +61,8 @@ public static partial class ReplicaPlacement
 
         return result;
     }
+
+    private static readonly Dictionary<int, int> EmptyCounts = [];
 
     // Racks in order of the replicas they already hold (then by name), brokers within a rack likewise,
     // so that with no existing load this is exactly Kafka's getRackAlternatedBrokerList.

@@ -10,9 +10,10 @@ namespace Fjord.Broker.Controller;
 /// The layout is Kafka's (<c>assignReplicasToBrokersRackUnaware</c> / <c>RackAware</c>): partition p's
 /// preferred leader is broker (p + start) in a ring, and its followers sit at a shift from it that grows
 /// by one every full turn of the ring, so the followers of one broker's partitions are spread over all the
-/// others and losing a broker spreads its load instead of doubling one neighbour's. When the brokers
-/// already hold unequal numbers of replicas, the ring is ordered by that count (fewest first) and starts
-/// at its head with no shift, so the new replicas fill the least loaded brokers first.
+/// others and losing a broker spreads its load instead of doubling one neighbour's. That layout balances
+/// only what it places; when the brokers already hold unequal numbers of replicas, each replica instead
+/// goes to the least loaded eligible broker (see <c>AssignByLoad</c>), so the cluster converges to an even
+/// count by replicas.
 /// </remarks>
 public static partial class ReplicaPlacement
 {
@@ -56,9 +57,13 @@ public static partial class ReplicaPlacement
         }
 
         var withRack = liveBrokers.Count(b => b.HasRack);
-        if (withRack == 0)
+        var rackAware = withRack > 0;
+        var balanced = liveBrokers.All(b => CountOf(existingReplicaCounts, b.Id) == CountOf(existingReplicaCounts, liveBrokers[0].Id));
+        if (!rackAware)
         {
-            return PlacementResult.Success(AssignRackUnaware(partitionCount, replicationFactor, liveBrokers, existingReplicaCounts, random, startPartition));
+            return PlacementResult.Success(balanced
+                ? AssignRackUnaware(partitionCount, replicationFactor, liveBrokers, random, startPartition)
+                : AssignByLoad(partitionCount, replicationFactor, liveBrokers, existingReplicaCounts, rackAware: false));
         }
 
         // Kafka's enforced rack-aware mode: a half-labelled cluster would silently put two replicas in one
@@ -70,23 +75,21 @@ public static partial class ReplicaPlacement
                 "Not all brokers have rack information for replica rack aware assignment.");
         }
 
-        return PlacementResult.Success(AssignRackAware(partitionCount, replicationFactor, liveBrokers, existingReplicaCounts, random, startPartition));
+        return PlacementResult.Success(balanced
+            ? AssignRackAware(partitionCount, replicationFactor, liveBrokers, random, startPartition)
+            : AssignByLoad(partitionCount, replicationFactor, liveBrokers, existingReplicaCounts, rackAware: true));
     }
 
     private static List<IReadOnlyList<int>> AssignRackUnaware(
         int partitionCount,
         short replicationFactor,
         IReadOnlyList<BrokerInfo> brokers,
-        IReadOnlyDictionary<int, int> counts,
         Random random,
         int startPartition)
     {
-        var ring = brokers
-            .Select(b => b.Id)
-            .OrderBy(id => CountOf(counts, id))
-            .ThenBy(id => id)
-            .ToArray();
-        var (startIndex, shift) = ChooseStart(ring, counts, random);
+        var ring = brokers.Select(b => b.Id).Order().ToArray();
+        var startIndex = random.Next(ring.Length);
+        var shift = random.Next(ring.Length);
         var n = ring.Length;
         var result = new List<IReadOnlyList<int>>(partitionCount);
         var partition = startPartition;
@@ -109,24 +112,6 @@ public static partial class ReplicaPlacement
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// With every broker equally loaded this is Kafka's random start and random shift; otherwise the
-    /// ring is already ordered by load, so start at its head and take the next brokers in order.
-    /// </summary>
-    private static (int StartIndex, int Shift) ChooseStart(int[] ring, IReadOnlyDictionary<int, int> counts, Random random)
-    {
-        var first = CountOf(counts, ring[0]);
-        var balanced = ring.All(id => CountOf(counts, id) == first);
-        if (!balanced)
-        {
-            return (0, 0);
-        }
-
-        var startIndex = random.Next(ring.Length);
-        var shift = random.Next(ring.Length);
-        return (startIndex, shift);
     }
 
     // Kafka's replicaIndex: the shift is taken modulo n - 1 and offset by one, so a follower is never the leader.
