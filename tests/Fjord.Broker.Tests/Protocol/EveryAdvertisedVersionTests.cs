@@ -29,6 +29,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         [ApiKey.CreateTopics] = (0, 7),
         [ApiKey.DeleteTopics] = (0, 6),
         [ApiKey.DeleteRecords] = (0, 2),
+        [ApiKey.OffsetForLeaderEpoch] = (0, 4),
         [ApiKey.CreatePartitions] = (0, 3),
         [ApiKey.IncrementalAlterConfigs] = (0, 1),
         [ApiKey.DescribeCluster] = (0, 1),

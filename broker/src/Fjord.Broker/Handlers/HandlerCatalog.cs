@@ -22,6 +22,7 @@ public static class HandlerCatalog
         handlers.Add(new AlterConfigsHandler(admin));
         handlers.Add(new IncrementalAlterConfigsHandler(context, admin));
         handlers.Add(new DeleteRecordsHandler(context));
+        handlers.Add(new OffsetForLeaderEpochHandler(context));
         handlers.Add(new DescribeClusterHandler(context));
         handlers.Add(new FindCoordinatorHandler(context));
         handlers.Add(new JoinGroupHandler(context));
