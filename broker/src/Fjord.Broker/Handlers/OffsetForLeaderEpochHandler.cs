@@ -75,56 +75,14 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
     }
 
     /// <summary>
-    /// Kafka's LeaderEpochFileCache.endOffsetFor, as a leader answers it. <paramref name="entries"/> are
-    /// in ascending epoch order. A Kafka leader writes its own epoch into the cache (at its log end
-    /// offset) when elected, so the cache's latest epoch is always the leader's; ours only records an
-    /// epoch with the first batch written in it, so when the cache is behind
-    /// <paramref name="leaderEpoch"/> that epoch is taken to start at the log end offset.
-    /// <list type="bullet">
-    /// <item>UNDEFINED_EPOCH asked → (-1, -1).</item>
-    /// <item>the latest epoch asked → (it, log end offset).</item>
-    /// <item>an epoch above every known one → (-1, -1): the asker is ahead of this leader.</item>
-    /// <item>an epoch below every known one → (the asked epoch, start offset of the first known epoch).</item>
-    /// <item>otherwise → (the largest known epoch ≤ asked, start offset of the next known epoch).</item>
-    /// </list>
+    /// Kafka's endOffsetFor as a leader answers it. A Kafka leader writes its own epoch into the cache
+    /// (at its log end offset) when elected; ours records an epoch only with the first batch written
+    /// in it, so when the cache is behind <paramref name="leaderEpoch"/> that epoch is taken to start
+    /// at the log end offset.
     /// </summary>
     internal static (int Epoch, long EndOffset) EndOffsetFor(IReadOnlyList<EpochEntry> entries, int leaderEpoch, int requestedEpoch, long logEndOffset)
     {
-        if (requestedEpoch == UndefinedEpoch)
-        {
-            return (UndefinedEpoch, UndefinedEpochOffset);
-        }
-
-        var count = entries.Count;
-        var leaderEpochImplied = count == 0 || entries[count - 1].Epoch < leaderEpoch;
-        var latest = leaderEpochImplied ? leaderEpoch : entries[count - 1].Epoch;
-        if (requestedEpoch == latest)
-        {
-            return (requestedEpoch, logEndOffset);
-        }
-
-        var higher = 0;
-        while (higher < count && entries[higher].Epoch <= requestedEpoch)
-        {
-            higher++;
-        }
-
-        long higherStartOffset;
-        if (higher < count)
-        {
-            higherStartOffset = entries[higher].StartOffset;
-        }
-        else if (leaderEpochImplied && leaderEpoch > requestedEpoch)
-        {
-            higherStartOffset = logEndOffset;
-        }
-        else
-        {
-            return (UndefinedEpoch, UndefinedEpochOffset);
-        }
-
-        // No known epoch at or below the asked one: its data is gone from the log, so the asker resumes
-        // from where the first surviving epoch starts.
-        return higher == 0 ? (requestedEpoch, higherStartOffset) : (entries[higher - 1].Epoch, higherStartOffset);
+        var implied = entries.Count == 0 || entries[^1].Epoch < leaderEpoch;
+        return LeaderEpochCheckpoint.EndOffsetFor(implied ? [.. entries, new EpochEntry(leaderEpoch, logEndOffset)] : entries, requestedEpoch, logEndOffset);
     }
 }

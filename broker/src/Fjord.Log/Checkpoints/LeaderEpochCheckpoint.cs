@@ -96,17 +96,26 @@ public sealed class LeaderEpochCheckpoint
     {
         lock (_lock)
         {
-            for (var i = _entries.Count - 1; i >= 0; i--)
-            {
-                if (_entries[i].Epoch <= epoch)
-                {
-                    var end = i == _entries.Count - 1 ? logEndOffset : _entries[i + 1].StartOffset;
-                    return (_entries[i].Epoch, end);
-                }
-            }
-
-            return (-1, -1);
+            return EndOffsetFor(_entries, epoch, logEndOffset);
         }
+    }
+
+    /// <summary>
+    /// Kafka's LeaderEpochFileCache.endOffsetFor over <paramref name="entries"/> (ascending epochs):
+    /// UNDEFINED_EPOCH asked → (-1, -1); the latest epoch → (it, log end offset); an epoch above every
+    /// known one → (-1, -1), the asker is ahead of this log; one below every known one → (the asked
+    /// epoch, start of the first known epoch); otherwise (largest known epoch ≤ asked, start of the next).
+    /// </summary>
+    public static (int Epoch, long EndOffset) EndOffsetFor(IReadOnlyList<EpochEntry> entries, int requestedEpoch, long logEndOffset)
+    {
+        const int undefinedEpoch = -1;
+        if (requestedEpoch == undefinedEpoch || entries.Count == 0) return (undefinedEpoch, -1);
+        if (entries[^1].Epoch == requestedEpoch) return (requestedEpoch, logEndOffset);
+        var higher = 0;
+        while (higher < entries.Count && entries[higher].Epoch <= requestedEpoch) higher++;
+        if (higher == entries.Count) return (undefinedEpoch, -1);
+        var next = entries[higher].StartOffset;
+        return higher == 0 ? (requestedEpoch, next) : (entries[higher - 1].Epoch, next);
     }
 
     /// <summary>Drops entries starting at or after <paramref name="endOffset"/> (the log was truncated there).</summary>
