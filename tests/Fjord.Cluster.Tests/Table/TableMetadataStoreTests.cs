@@ -7,7 +7,7 @@ public sealed class TableMetadataStoreTests(AzuriteFixture azurite) : MetadataSt
 {
     // Small pages make every listing of more than 50 rows span several query pages, which is
     // where a read that is not fenced by the version row would tear.
-    private const int _smallPageSize = 50;
+    private const int SmallPageSize = 50;
 
     protected override async Task<IMetadataStore> CreateStoreAsync()
     {
@@ -21,7 +21,7 @@ public sealed class TableMetadataStoreTests(AzuriteFixture azurite) : MetadataSt
         Task.FromResult<IMetadataStore>(Open(((TableMetadataStore)store).TableName));
 
     private TableMetadataStore Open(string tableName) =>
-        new(new TableServiceClient(azurite.Host.ConnectionString), tableName) { PageSize = _smallPageSize };
+        new(new TableServiceClient(azurite.Host.ConnectionString), tableName) { PageSize = SmallPageSize };
 
     [Fact]
     public async Task InitializeIsIdempotentAndKeepsExistingData()

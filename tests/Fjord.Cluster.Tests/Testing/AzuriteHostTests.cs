@@ -8,7 +8,7 @@ namespace Fjord.Cluster.Tests;
 
 public sealed class AzuriteHostTests
 {
-    private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task RestartOnTheSamePortsKeepsTheDataWhenUsingALocation()
@@ -54,7 +54,7 @@ public sealed class AzuriteHostTests
         }
 
         foreach (var port in ports)
-            await Poll.UntilAsync(async () => !await AcceptsConnectionsAsync(port), _deadline, $"port {port} to close after dispose");
+            await Poll.UntilAsync(async () => !await AcceptsConnectionsAsync(port), Deadline, $"port {port} to close after dispose");
     }
 
     [Fact]

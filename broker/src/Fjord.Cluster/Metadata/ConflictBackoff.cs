@@ -8,12 +8,12 @@ namespace Fjord.Cluster;
 internal static class ConflictBackoff
 {
     public const int MaxAttempts = 100;
-    private const double _baseDelayMs = 4;
-    private const double _maxDelayMs = 200;
+    private const double BaseDelayMs = 4;
+    private const double MaxDelayMs = 200;
 
     public static Task DelayAsync(int attempt, CancellationToken ct)
     {
-        var ceiling = Math.Min(_maxDelayMs, _baseDelayMs * Math.Pow(2, Math.Min(attempt, 16)));
+        var ceiling = Math.Min(MaxDelayMs, BaseDelayMs * Math.Pow(2, Math.Min(attempt, 16)));
         // Full jitter: uniformly in [0, ceiling].
         var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
         return Task.Delay(delay, ct);

@@ -22,7 +22,7 @@ internal static class OffsetTableKeys
     public const string OffsetPrefix = "o_";
 
     /// <summary>Escapes are '~' plus four upper-case hex digits, so "~h" never starts an escaped id.</summary>
-    private const string _hashedPrefix = "~h";
+    private const string HashedPrefix = "~h";
 
     public static string GroupPartition(string groupId)
     {
@@ -30,7 +30,7 @@ internal static class OffsetTableKeys
             return encoded;
         // Hash the UTF-16 units, not UTF-8, so ids differing only in lone surrogates stay apart.
         var hash = SHA256.HashData(MemoryMarshal.AsBytes(groupId.AsSpan()));
-        return _hashedPrefix + Convert.ToHexString(hash);
+        return HashedPrefix + Convert.ToHexString(hash);
     }
 
     /// <summary>o_&lt;escaped topic&gt;_&lt;partition, 10 digits&gt;: fixed-width partitions sort numerically within a topic.</summary>

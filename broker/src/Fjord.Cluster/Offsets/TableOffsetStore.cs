@@ -19,10 +19,10 @@ public sealed class TableOffsetStore : IOffsetStore
     public const string DefaultTableName = "fjordoffsets";
 
     /// <summary>Table storage's limit on the actions of one entity group transaction.</summary>
-    private const int _maxTransactionActions = 100;
+    private const int MaxTransactionActions = 100;
 
-    private static readonly string[] _rowKeyOnly = ["RowKey"];
-    private static readonly string[] _groupIdOnly = [OffsetTableColumns.GroupId];
+    private static readonly string[] RowKeyOnly = ["RowKey"];
+    private static readonly string[] GroupIdOnly = [OffsetTableColumns.GroupId];
 
     private readonly TableClient _table;
     private readonly ILogger _logger;
@@ -62,7 +62,7 @@ public sealed class TableOffsetStore : IOffsetStore
         {
             var transactions = unique
                 .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partitionKey, o)))
-                .Chunk(_maxTransactionActions)
+                .Chunk(MaxTransactionActions)
                 .ToList();
             if (transactions.Count > 1)
                 TableOffsetStoreLog.MultiTransactionCommit(_logger, groupId, unique.Count, transactions.Count);
@@ -106,7 +106,7 @@ public sealed class TableOffsetStore : IOffsetStore
         var partitionKey = OffsetTableKeys.GroupPartition(groupId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
         var rowKeys = new List<string>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: _rowKeyOnly, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: RowKeyOnly, cancellationToken: ct).ConfigureAwait(false))
             rowKeys.Add(row.RowKey);
         await DeleteRowsAsync(groupId, partitionKey, rowKeys, ct).ConfigureAwait(false);
         await RemoveIndexRowIfEmptyAsync(groupId, partitionKey, ct).ConfigureAwait(false);
@@ -160,7 +160,7 @@ public sealed class TableOffsetStore : IOffsetStore
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OffsetTableKeys.GroupIndexPartition}");
         var ids = new List<string>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: _groupIdOnly, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: GroupIdOnly, cancellationToken: ct).ConfigureAwait(false))
             ids.Add(row.GetString(OffsetTableColumns.GroupId) ?? TableKeys.Decode(row.RowKey));
         ids.Sort(StringComparer.Ordinal);
         return ids;
@@ -207,7 +207,7 @@ public sealed class TableOffsetStore : IOffsetStore
     /// </summary>
     private async Task DeleteRowsAsync(string groupId, string partitionKey, List<string> rowKeys, CancellationToken ct)
     {
-        foreach (var chunk in rowKeys.Chunk(_maxTransactionActions))
+        foreach (var chunk in rowKeys.Chunk(MaxTransactionActions))
         {
             try
             {
@@ -261,7 +261,7 @@ public sealed class TableOffsetStore : IOffsetStore
     private async Task<bool> HasRowsAsync(string partitionKey, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: _rowKeyOnly, cancellationToken: ct).AsPages().ConfigureAwait(false))
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: RowKeyOnly, cancellationToken: ct).AsPages().ConfigureAwait(false))
         {
             if (page.Values.Count > 0)
                 return true;
