@@ -15,8 +15,6 @@ namespace Fjord.Broker.Handlers;
 /// </summary>
 public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<FetchRequest, FetchResponse>
 {
-    private const int LeaderEpoch = 0;
-
     public override ApiKey ApiKey => ApiKey.Fetch;
     public override short MinVersion => 4;
     public override short MaxVersion => 17;
@@ -172,9 +170,8 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         var topic = target.Topic;
         if (topic is null || target.Partition.Key.Partition < 0 || target.Partition.Key.Partition >= topic.PartitionCount)
             return target.Partition.Key.TopicId != Guid.Empty && topic is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
-        var epoch = target.Partition.CurrentLeaderEpoch;
-        if (epoch > LeaderEpoch) return ErrorCode.UnknownLeaderEpoch;
-        if (epoch >= 0 && epoch < LeaderEpoch) return ErrorCode.FencedLeaderEpoch;
+        if (ReplicaManager.CheckCurrentLeaderEpoch(target.Partition.CurrentLeaderEpoch) is var epochError and not ErrorCode.None)
+            return epochError;
         log = context.Replicas.GetOrCreateLog(topic, target.Partition.Key.Partition);
         return ErrorCode.None;
     }

@@ -38,13 +38,13 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
                     continue;
                 }
-                if (partition.CurrentLeaderEpoch > 0)
+                if (ReplicaManager.CheckCurrentLeaderEpoch(partition.CurrentLeaderEpoch) is var epochError and not ErrorCode.None)
                 {
-                    result.ErrorCode = (short)ErrorCode.UnknownLeaderEpoch;
+                    result.ErrorCode = (short)epochError;
                     continue;
                 }
                 var log = context.Replicas.GetOrCreateLog(metadata, partition.PartitionIndex);
-                result.LeaderEpoch = 0;
+                result.LeaderEpoch = ReplicaManager.LeaderEpoch;
                 switch (partition.Timestamp)
                 {
                     case Latest:

@@ -95,7 +95,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             {
                 PartitionIndex = p,
                 LeaderId = context.NodeId,
-                LeaderEpoch = 0,
+                LeaderEpoch = ReplicaManager.LeaderEpoch,
                 ReplicaNodes = [context.NodeId],
                 IsrNodes = [context.NodeId],
             });

@@ -24,9 +24,6 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
     /// <summary>ReplicaId of a debugging tool (v3+; the default, and what v0–v2 imply).</summary>
     public const int DebuggingReplicaId = -2;
 
-    // The single broker leads every partition in epoch 0, as Fetch and ListOffsets assume.
-    private const int LeaderEpoch = 0;
-
     public override ApiKey ApiKey => ApiKey.OffsetForLeaderEpoch;
     public override short MinVersion => 0;
     public override short MaxVersion => 4;
@@ -53,20 +50,14 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
                     continue;
                 }
                 // CurrentLeaderEpoch is v2+; older requests decode it as -1, which skips the check (KIP-320).
-                var current = partition.CurrentLeaderEpoch;
-                if (current > LeaderEpoch)
+                if (ReplicaManager.CheckCurrentLeaderEpoch(partition.CurrentLeaderEpoch) is var epochError and not ErrorCode.None)
                 {
-                    result.ErrorCode = (short)ErrorCode.UnknownLeaderEpoch;
-                    continue;
-                }
-                if (current >= 0 && current < LeaderEpoch)
-                {
-                    result.ErrorCode = (short)ErrorCode.FencedLeaderEpoch;
+                    result.ErrorCode = (short)epochError;
                     continue;
                 }
                 var log = context.Replicas.GetOrCreateLog(metadata, partition.Partition);
                 var logEndOffset = log.LogEndOffset;
-                var (epoch, endOffset) = EndOffsetFor(log.LeaderEpochs.Entries, LeaderEpoch, partition.LeaderEpoch, logEndOffset);
+                var (epoch, endOffset) = EndOffsetFor(log.LeaderEpochs.Entries, ReplicaManager.LeaderEpoch, partition.LeaderEpoch, logEndOffset);
                 result.LeaderEpoch = epoch;
                 result.EndOffset = endOffset;
             }

@@ -54,7 +54,7 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
                     var log = context.Replicas.GetOrCreateLog(topic, partitionData.Index);
                     // The records are a slice of this connection's own receive buffer; stamping
                     // offsets into it in place avoids copying the batch before it reaches the file.
-                    var result = log.AppendAsLeader(MemoryMarshal.AsMemory(records), leaderEpoch: 0);
+                    var result = log.AppendAsLeader(MemoryMarshal.AsMemory(records), ReplicaManager.LeaderEpoch);
                     // A single replica is the whole ISR: the write is committed once appended.
                     context.Replicas.AdvanceHighWatermark(log, log.LogEndOffset);
                     partitionResponse.BaseOffset = result.FirstOffset;

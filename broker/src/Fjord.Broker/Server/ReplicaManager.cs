@@ -2,6 +2,7 @@ using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
 using Fjord.Cluster;
 using Fjord.Log;
+using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Server;
@@ -17,7 +18,20 @@ public sealed partial class ReplicaManager(LogManager logs, BrokerConfig config,
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PartitionLog, HighWatermarkSignal> _signals = new();
     private readonly LogConfig _defaults = BrokerLogDefaults.From(config);
 
+    /// <summary>The leader epoch of every partition this single broker leads.</summary>
+    public const int LeaderEpoch = 0;
+
     public LogConfig Defaults => _defaults;
+
+    /// <summary>
+    /// KIP-320's check of the leader epoch a client believes in: newer than ours means our
+    /// metadata is behind (UNKNOWN_LEADER_EPOCH), older means the client's is (FENCED_LEADER_EPOCH);
+    /// -1 skips the check.
+    /// </summary>
+    public static ErrorCode CheckCurrentLeaderEpoch(int currentLeaderEpoch) =>
+        currentLeaderEpoch > LeaderEpoch ? ErrorCode.UnknownLeaderEpoch
+        : currentLeaderEpoch >= 0 && currentLeaderEpoch < LeaderEpoch ? ErrorCode.FencedLeaderEpoch
+        : ErrorCode.None;
 
     /// <summary>The log of a partition of a known topic, opened (or created) on first use.</summary>
     public PartitionLog GetOrCreateLog(TopicMetadata topic, int partition)
