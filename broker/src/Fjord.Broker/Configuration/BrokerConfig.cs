@@ -71,6 +71,37 @@ public sealed class BrokerConfig
     public int MetadataPollIntervalMs => GetInt("fjord.metadata.poll.interval.ms", 500);
     public int BrokerHeartbeatIntervalMs => GetInt("broker.heartbeat.interval.ms", 2000);
 
+    /// <summary>
+    /// A broker whose lease row has not moved for this long is dead for the controller (Kafka's
+    /// name and meaning). The main term in failover time, and with the heartbeat interval the main
+    /// term in Table storage operations while idle.
+    /// </summary>
+    public int BrokerSessionTimeoutMs => GetInt("broker.session.timeout.ms", 6000);
+
+    /// <summary>How long a silent controller keeps its lease before another broker takes over.</summary>
+    public int ControllerLeaseMs => GetInt("fjord.controller.lease.ms", BrokerSessionTimeoutMs);
+
+    /// <summary>How often the controller re-reads broker liveness and reconciles partition states.</summary>
+    public int ControllerTickMs => GetInt("fjord.controller.tick.ms", 1000);
+
+    public int MinInsyncReplicas => GetInt("min.insync.replicas", 1);
+    public bool UncleanLeaderElectionEnable => GetBool("unclean.leader.election.enable", false);
+    public bool AutoLeaderRebalanceEnable => GetBool("auto.leader.rebalance.enable", true);
+    public int LeaderImbalanceCheckIntervalSeconds => GetInt("leader.imbalance.check.interval.seconds", 300);
+    public int LeaderImbalancePerBrokerPercentage => GetInt("leader.imbalance.per.broker.percentage", 10);
+
+    public long ReplicaLagTimeMaxMs => GetLong("replica.lag.time.max.ms", 30_000);
+    public int ReplicaFetchWaitMaxMs => GetInt("replica.fetch.wait.max.ms", 500);
+    public int ReplicaFetchMinBytes => GetInt("replica.fetch.min.bytes", 1);
+    public int ReplicaFetchMaxBytes => GetInt("replica.fetch.max.bytes", 1048576);
+    public int ReplicaFetchResponseMaxBytes => GetInt("replica.fetch.response.max.bytes", 10485760);
+    public int ReplicaFetchBackoffMs => GetInt("replica.fetch.backoff.ms", 1000);
+    public int ReplicaSocketTimeoutMs => GetInt("replica.socket.timeout.ms", 30_000);
+
+    /// <summary>Partitions of the (log-less) __consumer_offsets topic whose leaders coordinate groups.</summary>
+    public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions", 50);
+    public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor", 3);
+
     public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;
 
     public int GetInt(string name, int fallback) => (int)Math.Clamp(GetLong(name, fallback), int.MinValue, int.MaxValue);

@@ -8,7 +8,7 @@ namespace Fjord.Broker.Metadata;
 /// version row every poll interval tells whether anything changed; only then are topics
 /// re-listed. While the store is unreachable the last snapshot keeps serving.
 /// </summary>
-public sealed partial class MetadataCache(IMetadataStore store, TimeSpan pollInterval, ILogger<MetadataCache> logger) : IAsyncDisposable
+public sealed partial class MetadataCache(IMetadataStore store, IControllerStore controllerStore, TimeSpan pollInterval, ILogger<MetadataCache> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
@@ -37,7 +37,10 @@ public sealed partial class MetadataCache(IMetadataStore store, TimeSpan pollInt
             var version = await store.GetVersionAsync(ct);
             if (!force && version == _current.Version) return;
             var topics = await store.ListTopicsAsync(ct);
-            var snapshot = new MetadataSnapshot(_clusterId, version, topics);
+            var brokers = await store.ListBrokersAsync(ct);
+            var partitions = await controllerStore.ListPartitionStatesAsync(ct);
+            var controller = await controllerStore.GetControllerAsync(ct);
+            var snapshot = new MetadataSnapshot(_clusterId, version, topics, brokers, partitions, controller);
             _current = snapshot;
             Changed?.Invoke(snapshot);
         }

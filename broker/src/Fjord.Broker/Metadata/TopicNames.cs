@@ -5,6 +5,14 @@ public static class TopicNames
 {
     public const int MaxLength = 249;
 
+    /// <summary>
+    /// Kafka's internal offsets topic. Fjord keeps committed offsets in Table storage, so this topic
+    /// has partition states (its leaders are the group coordinators) but no logs.
+    /// </summary>
+    public const string ConsumerOffsets = "__consumer_offsets";
+
+    public static bool IsInternal(string name) => name == ConsumerOffsets;
+
     public static string? Problem(string? name)
     {
         if (string.IsNullOrEmpty(name)) return "Topic name is empty";

@@ -62,7 +62,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         logs.Startup();
 
         var replicas = new ReplicaManager(logs, config, loggers.CreateLogger<ReplicaManager>());
-        var metadata = new MetadataCache(store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
+        var metadata = new MetadataCache(store, store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
         metadata.Changed += replicas.Reconcile;
         await metadata.StartAsync(ct);
         logs.Start(CancellationToken.None);
