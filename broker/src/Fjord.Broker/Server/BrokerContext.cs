@@ -1,4 +1,5 @@
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Controller;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Groups;
 using Fjord.Broker.Metadata;
@@ -27,6 +28,9 @@ public sealed class BrokerContext(
     public GroupCoordinator Groups { get; } = groups;
     public TimeProvider Time { get; } = time;
     public ILoggerFactory Loggers { get; } = loggers;
+
+    /// <summary>The controller loop of this broker (active only while it holds the lease); null in tests that run none.</summary>
+    public IControllerService? Controller { get; set; }
 
     /// <summary>Where clients reach this broker; set once the listeners are bound (port 0 resolved).</summary>
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners { get; set; } = [];
