@@ -221,6 +221,50 @@ public abstract class ControllerStoreContractTests
     }
 
     [Fact]
+    public async Task ReassignmentFieldsRoundTripSurviveAlterPartitionAndClearWhenTheControllerDropsThem()
+    {
+        var store = await CreateStoreAsync();
+        await CreateTopicAsync(store, "moving");
+        var token = await BecomeControllerAsync(store);
+        var reassigning = new PartitionState("moving", 0, [1, 2, 3, 4], 1, 0, [1, 2, 3], 0, AddingReplicas: [4], RemovingReplicas: [1]);
+        Assert.Equal(WriteOutcome.Written, await store.WritePartitionStatesAsync(token, [(reassigning, null)], Ct));
+
+        var read = await (await OpenSameStoreAsync(store)).GetPartitionStateAsync("moving", 0, Ct);
+        Assert.Equal([4], read!.AddingReplicas);
+        Assert.Equal([1], read.RemovingReplicas);
+        Assert.True(read.IsReassigning);
+
+        // The leader's ISR change must not lose the controller's reassignment.
+        var altered = await store.AlterPartitionAsync(read with { Isr = [1, 2, 3, 4], AddingReplicas = null }, 0, Ct);
+        Assert.Equal(AlterPartitionStatus.Altered, altered.Status);
+        Assert.Equal([4], altered.State!.AddingReplicas);
+        read = (await store.ListPartitionStatesAsync(Ct)).Single();
+        Assert.Equal([4], read.AddingReplicas);
+        Assert.Equal([1], read.RemovingReplicas);
+
+        var finished = read with { Replicas = [2, 3, 4], Leader = 2, LeaderEpoch = 1, Isr = [2, 3, 4], PartitionEpoch = 2, AddingReplicas = null, RemovingReplicas = [] };
+        Assert.Equal(WriteOutcome.Written, await store.WritePartitionStatesAsync(token, [(finished, 1)], Ct));
+        read = await store.GetPartitionStateAsync("moving", 0, Ct);
+        Assert.Null(read!.AddingReplicas);
+        Assert.Null(read.RemovingReplicas);
+        Assert.False(read.IsReassigning);
+    }
+
+    [Fact]
+    public async Task ReassignmentFieldsOutsideTheReplicasOrOverlappingAreRejected()
+    {
+        var store = await CreateStoreAsync();
+        await CreateTopicAsync(store, "bad");
+        var token = await BecomeControllerAsync(store);
+        var state = State("bad", 0);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WritePartitionStatesAsync(token, [(state with { AddingReplicas = [9] }, null)], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WritePartitionStatesAsync(token, [(state with { AddingReplicas = [3], RemovingReplicas = [3] }, null)], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WritePartitionStatesAsync(token, [(state with { RemovingReplicas = [1, 1] }, null)], Ct));
+        Assert.Empty(await store.ListPartitionStatesAsync(Ct));
+    }
+
+    [Fact]
     public async Task AlterPartitionFromADeposedLeaderOrAtAStaleEpochIsRefused()
     {
         var store = await CreateStoreAsync();

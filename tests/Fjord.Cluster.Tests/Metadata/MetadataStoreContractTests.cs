@@ -405,4 +405,40 @@ public abstract class MetadataStoreContractTests
         await Assert.ThrowsAsync<ArgumentException>(() => store.CreateTopicAsync(Topic("no-replicas", replicationFactor: 0), Ct));
         Assert.Empty(await store.ListTopicsAsync(Ct));
     }
+
+    [Fact]
+    public async Task AManualAssignmentRoundTripsAndAnUpdateKeepsChangesOrDropsIt()
+    {
+        var store = await CreateStoreAsync();
+        var other = await OpenSameStoreAsync(store);
+        await store.CreateTopicAsync(Topic("manual", partitions: 3) with { Assignment = [[1, 2, 3], [2, 3, 1]] }, Ct);
+
+        var read = await other.GetTopicAsync("manual", Ct);
+        Assert.Equal([[1, 2, 3], [2, 3, 1]], read!.Assignment!.Select(p => p.ToArray()));
+        Assert.Equal([[1, 2, 3], [2, 3, 1]], Assert.Single(await other.ListTopicsAsync(Ct)).Assignment!.Select(p => p.ToArray()));
+
+        // An update that does not touch the assignment keeps it.
+        await other.UpdateTopicAsync("manual", t => t with { Configs = new Dictionary<string, string> { ["retention.ms"] = "1" } }, Ct);
+        Assert.Equal([[1, 2, 3], [2, 3, 1]], (await store.GetTopicAsync("manual", Ct))!.Assignment!.Select(p => p.ToArray()));
+
+        // CreatePartitions with assignments for the new partitions only: the old ones' entries are empty.
+        await other.UpdateTopicAsync("manual", t => t with { PartitionCount = 5, Assignment = [[1, 2, 3], [2, 3, 1], [], [], [3, 1, 2]] }, Ct);
+        Assert.Equal([[1, 2, 3], [2, 3, 1], [], [], [3, 1, 2]], (await store.GetTopicAsync("manual", Ct))!.Assignment!.Select(p => p.ToArray()));
+
+        await other.UpdateTopicAsync("manual", t => t with { Assignment = null }, Ct);
+        Assert.Null((await store.GetTopicAsync("manual", Ct))!.Assignment);
+    }
+
+    [Fact]
+    public async Task ATopicWithoutAnAssignmentReadsBackWithNoneAndInvalidAssignmentsAreRejected()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateTopicAsync(Topic("auto") with { Assignment = [] }, Ct);
+        Assert.Null((await store.GetTopicAsync("auto", Ct))!.Assignment);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateTopicAsync(Topic("too-many", partitions: 1) with { Assignment = [[1], [2]] }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateTopicAsync(Topic("twice") with { Assignment = [[1, 1]] }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateTopicAsync(Topic("negative") with { Assignment = [[-1]] }, Ct));
+        Assert.Single(await store.ListTopicsAsync(Ct));
+    }
 }

@@ -20,7 +20,33 @@ internal static class MetadataValidation
             throw new ArgumentException($"Topic {topic.Name} needs a replication factor of at least 1, not {topic.ReplicationFactor}.", nameof(topic));
         ArgumentNullException.ThrowIfNull(topic.Configs);
         _ = SerializeConfigs(topic);
+        ValidateAssignment(topic);
     }
+
+    private static void ValidateAssignment(TopicMetadata topic)
+    {
+        if (topic.Assignment is not { } assignment)
+            return;
+        if (assignment.Count > topic.PartitionCount)
+            throw new ArgumentException($"Topic {topic.Name} has {topic.PartitionCount} partitions but an assignment for {assignment.Count}.", nameof(topic));
+        for (var p = 0; p < assignment.Count; p++)
+        {
+            var replicas = assignment[p] ?? throw new ArgumentException($"Topic {topic.Name}: the assignment of partition {p} is null.", nameof(topic));
+            if (replicas.Any(r => r < 0) || replicas.Distinct().Count() != replicas.Count)
+                throw new ArgumentException($"Topic {topic.Name}: partition {p} needs distinct non-negative replicas, not [{PartitionStateValidation.Join(replicas)}].", nameof(topic));
+        }
+
+        var json = SerializeAssignment(assignment);
+        if (json is not null && json.Length > MaxJsonColumnChars)
+            throw new ArgumentException($"The assignment of topic {topic.Name} takes {json.Length} chars; Table storage allows at most {MaxJsonColumnChars} in one column.", nameof(topic));
+    }
+
+    /// <summary>"1,2,3;2,3,1": partitions separated by ';', replicas by ','. Null for no assignment.</summary>
+    public static string? SerializeAssignment(IReadOnlyList<IReadOnlyList<int>>? assignment) =>
+        assignment is null || assignment.Count == 0 ? null : string.Join(';', assignment.Select(PartitionStateValidation.Join));
+
+    public static IReadOnlyList<IReadOnlyList<int>>? DeserializeAssignment(string? column) =>
+        column is null ? null : [.. column.Split(';').Select(p => (IReadOnlyList<int>)PartitionStateValidation.Split(p))];
 
     public static void ValidateTopicName(string name)
     {
@@ -73,7 +99,12 @@ internal static class MetadataValidation
 
     /// <summary>A copy the caller cannot mutate behind the store's back.</summary>
     public static TopicMetadata Snapshot(TopicMetadata topic) =>
-        topic with { Configs = new Dictionary<string, string>(topic.Configs, StringComparer.Ordinal) };
+        topic with
+        {
+            Configs = new Dictionary<string, string>(topic.Configs, StringComparer.Ordinal),
+            // An empty assignment is stored as none, so both stores read it back alike.
+            Assignment = topic.Assignment is { Count: > 0 } a ? [.. a.Select(p => (IReadOnlyList<int>)[.. p])] : null,
+        };
 
     public static void EnsureSameIdentity(TopicMetadata current, TopicMetadata changed)
     {

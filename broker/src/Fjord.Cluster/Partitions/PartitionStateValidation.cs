@@ -20,14 +20,29 @@ internal static class PartitionStateValidation
             throw new ArgumentException($"{Name(state)}: leader {state.Leader} is not one of the replicas [{Join(state.Replicas)}].", nameof(state));
         if (!IsValidIsr(state))
             throw new ArgumentException($"{Name(state)}: ISR [{Join(state.Isr)}] must be distinct replicas of [{Join(state.Replicas)}].", nameof(state));
+        var adding = state.AddingReplicas ?? [];
+        var removing = state.RemovingReplicas ?? [];
+        // KRaft's reassignment invariant: both sets are parts of the (union) replica list, and no replica is both.
+        if (!IsDistinctSubset(adding, state.Replicas) || !IsDistinctSubset(removing, state.Replicas) || adding.Any(removing.Contains))
+            throw new ArgumentException($"{Name(state)}: adding [{Join(adding)}] and removing [{Join(removing)}] must be disjoint sets of replicas of [{Join(state.Replicas)}].", nameof(state));
     }
+
+    private static bool IsDistinctSubset(IReadOnlyList<int> ids, IReadOnlyList<int> replicas) =>
+        ids.All(replicas.Contains) && ids.Distinct().Count() == ids.Count;
 
     public static bool IsValidIsr(PartitionState state) =>
         state.Isr.All(state.Replicas.Contains) && state.Isr.Distinct().Count() == state.Isr.Count;
 
     /// <summary>A copy the caller cannot mutate behind the store's back.</summary>
     public static PartitionState Snapshot(PartitionState state) =>
-        state with { Replicas = [.. state.Replicas], Isr = [.. state.Isr] };
+        state with
+        {
+            Replicas = [.. state.Replicas],
+            Isr = [.. state.Isr],
+            // Empty is stored as none, so both stores read it back alike.
+            AddingReplicas = state.AddingReplicas is { Count: > 0 } adding ? [.. adding] : null,
+            RemovingReplicas = state.RemovingReplicas is { Count: > 0 } removing ? [.. removing] : null,
+        };
 
     public static string Join(IEnumerable<int> ids) => string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
 

@@ -11,6 +11,7 @@ internal static class TableColumns
     public const string PartitionCount = "PartitionCount";
     public const string ReplicationFactor = "ReplicationFactor";
     public const string Configs = "Configs";
+    public const string Assignment = "Assignment";
 
     public const string NodeId = "NodeId";
     public const string IncarnationId = "IncarnationId";
@@ -28,4 +29,6 @@ internal static class TableColumns
     public const string LeaderEpoch = "LeaderEpoch";
     public const string Isr = "Isr";
     public const string PartitionEpoch = "PartitionEpoch";
+    public const string AddingReplicas = "AddingReplicas";
+    public const string RemovingReplicas = "RemovingReplicas";
 }

@@ -196,8 +196,9 @@ public sealed partial class TableMetadataStore
     private static TableTransactionAction DeleteAction(TableEntity row) =>
         new(TableTransactionActionType.Delete, new TableEntity(row.PartitionKey, row.RowKey), row.ETag);
 
-    private static TableEntity ToEntity(PartitionState state, Guid topicId) =>
-        new(TableKeys.ClusterPartition, TableKeys.PartitionRow(state.Topic, state.Partition))
+    private static TableEntity ToEntity(PartitionState state, Guid topicId)
+    {
+        var entity = new TableEntity(TableKeys.ClusterPartition, TableKeys.PartitionRow(state.Topic, state.Partition))
         {
             [TableColumns.Topic] = state.Topic,
             [TableColumns.TopicId] = topicId,
@@ -208,6 +209,13 @@ public sealed partial class TableMetadataStore
             [TableColumns.Isr] = PartitionStateValidation.Join(state.Isr),
             [TableColumns.PartitionEpoch] = state.PartitionEpoch,
         };
+        // Absent when there is no reassignment: a replace then drops the columns of a finished one.
+        if (state.AddingReplicas is { Count: > 0 } adding)
+            entity[TableColumns.AddingReplicas] = PartitionStateValidation.Join(adding);
+        if (state.RemovingReplicas is { Count: > 0 } removing)
+            entity[TableColumns.RemovingReplicas] = PartitionStateValidation.Join(removing);
+        return entity;
+    }
 
     private static PartitionState ToPartitionState(TableEntity row) =>
         new(
@@ -217,5 +225,9 @@ public sealed partial class TableMetadataStore
             row.GetInt32(TableColumns.Leader) ?? throw CorruptRow(row, TableColumns.Leader),
             row.GetInt32(TableColumns.LeaderEpoch) ?? throw CorruptRow(row, TableColumns.LeaderEpoch),
             PartitionStateValidation.Split(row.GetString(TableColumns.Isr)),
-            row.GetInt32(TableColumns.PartitionEpoch) ?? throw CorruptRow(row, TableColumns.PartitionEpoch));
+            row.GetInt32(TableColumns.PartitionEpoch) ?? throw CorruptRow(row, TableColumns.PartitionEpoch),
+            OptionalIds(row.GetString(TableColumns.AddingReplicas)),
+            OptionalIds(row.GetString(TableColumns.RemovingReplicas)));
+
+    private static int[]? OptionalIds(string? column) => string.IsNullOrEmpty(column) ? null : PartitionStateValidation.Split(column);
 }

@@ -108,8 +108,9 @@ public sealed partial class TableMetadataStore
         throw ConflictBackoff.GiveUp($"updating topic {name}");
     }
 
-    private static TableEntity ToEntity(TopicMetadata topic) =>
-        new(TableKeys.ClusterPartition, TableKeys.TopicRow(topic.Name))
+    private static TableEntity ToEntity(TopicMetadata topic)
+    {
+        var entity = new TableEntity(TableKeys.ClusterPartition, TableKeys.TopicRow(topic.Name))
         {
             [TableColumns.Name] = topic.Name,
             [TableColumns.TopicId] = topic.TopicId,
@@ -118,6 +119,11 @@ public sealed partial class TableMetadataStore
             [TableColumns.ReplicationFactor] = (int)topic.ReplicationFactor,
             [TableColumns.Configs] = MetadataValidation.SerializeConfigs(topic),
         };
+        // Absent, not null, when there is none: a replace then drops an assignment the update removed.
+        if (MetadataValidation.SerializeAssignment(topic.Assignment) is { } assignment)
+            entity[TableColumns.Assignment] = assignment;
+        return entity;
+    }
 
     private static TopicMetadata ToTopic(TableEntity row) =>
         new(
@@ -125,7 +131,8 @@ public sealed partial class TableMetadataStore
             row.GetGuid(TableColumns.TopicId) ?? throw CorruptRow(row, TableColumns.TopicId),
             row.GetInt32(TableColumns.PartitionCount) ?? throw CorruptRow(row, TableColumns.PartitionCount),
             checked((short)(row.GetInt32(TableColumns.ReplicationFactor) ?? throw CorruptRow(row, TableColumns.ReplicationFactor))),
-            MetadataValidation.DeserializeConfigs(row.GetString(TableColumns.Configs)));
+            MetadataValidation.DeserializeConfigs(row.GetString(TableColumns.Configs)),
+            MetadataValidation.DeserializeAssignment(row.GetString(TableColumns.Assignment)));
 
     private static InvalidDataException CorruptRow(TableEntity row, string column) =>
         new($"Metadata row {row.PartitionKey}/{row.RowKey} lacks a valid {column} column.");
