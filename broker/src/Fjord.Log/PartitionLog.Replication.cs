@@ -73,6 +73,23 @@ public sealed partial class PartitionLog
         return result;
     }
 
+    /// <summary>
+    /// A new leader's first act (Kafka's makeLeader): its epoch starts at its log end offset, so
+    /// OffsetForLeaderEpoch and fetch divergence checks know where the previous epoch ended even
+    /// before the new leader appends anything.
+    /// </summary>
+    public void AssignLeaderEpoch(int leaderEpoch)
+    {
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            if (leaderEpoch > _epochs.LatestEpoch)
+            {
+                _epochs.Assign(leaderEpoch, _logEndOffset);
+            }
+        }
+    }
+
     private LogSegment ReplaceEmptyActiveSegment(long baseOffset, long nowMs)
     {
         var old = _segments[^1];

@@ -28,7 +28,13 @@ public sealed class DeleteRecordsHandler(BrokerContext context) : ApiHandler<Del
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
                     continue;
                 }
-                var log = context.Replicas.GetOrCreateLog(metadata, partition.PartitionIndex);
+                var leader = context.Replicas.GetLeader(metadata, partition.PartitionIndex, -1, out var leaderError);
+                if (leader is null)
+                {
+                    result.ErrorCode = (short)leaderError;
+                    continue;
+                }
+                var log = leader.Log;
                 var offset = partition.Offset == -1 ? log.HighWatermark : partition.Offset;
                 if (offset < 0)
                 {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Fjord.Broker.Fetch;
+using Fjord.Broker.Replication;
 using Fjord.Broker.Server;
 using Fjord.Cluster;
 using Fjord.Log;
@@ -8,8 +9,11 @@ using Fjord.Protocol;
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
-/// Fetch 4–17 for consumers: incremental fetch sessions (KIP-227), topic ids from v13, and a
-/// long-poll that waits for the high watermark to move rather than re-reading on a timer.
+/// Fetch 4–17 for consumers and follower replicas: incremental fetch sessions (KIP-227), topic
+/// ids from v13, and a long-poll that waits for the high watermark (consumers) or the log end
+/// (followers) to move rather than re-reading on a timer. A follower's fetch offset tells the
+/// leader what it holds (ISR and high watermark), and a follower whose last fetched epoch
+/// disagrees with the leader's history is told where to truncate (diverging epoch, v12+).
 /// Record bytes go from the segment file into one pooled buffer per partition and from there
 /// into the response; nothing is parsed or staged per record.
 /// </summary>
@@ -19,7 +23,7 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
     public override short MinVersion => 4;
     public override short MaxVersion => 17;
 
-    private sealed record Target(CachedFetchPartition Partition, TopicMetadata? Topic);
+    private sealed record Target(CachedFetchPartition Partition, TopicMetadata? Topic, int LastFetchedEpoch = -1);
 
     protected override async ValueTask<FetchResponse?> HandleAsync(RequestContext request, FetchRequest body, CancellationToken ct)
     {
@@ -29,6 +33,8 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
             return new FetchResponse { ErrorCode = (short)sessionError, SessionId = 0 };
 
         var targets = ResolveTargets(body, version, session);
+        var replicaId = version >= 15 ? body.ReplicaState.ReplicaId : body.ReplicaId;
+        if (replicaId >= 0) RecordFollowerFetches(targets, replicaId);
         var maxBytes = version >= 3 ? body.MaxBytes : int.MaxValue;
         var deadline = context.Time.GetTimestamp() + (long)(Math.Max(0, body.MaxWaitMs) * (context.Time.TimestampFrequency / 1000.0));
 
@@ -36,7 +42,7 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         {
             // Take the wake-up tasks before reading, so an advance between the read and the wait is not missed.
             var wakeUps = new List<Task>(targets.Count);
-            var (available, anyError) = Probe(targets, maxBytes, wakeUps);
+            var (available, anyError) = Probe(targets, maxBytes, wakeUps, replicaId >= 0);
             var remaining = context.Time.GetElapsedTime(context.Time.GetTimestamp(), deadline);
             if (available >= body.MinBytes || anyError || remaining <= TimeSpan.Zero || wakeUps.Count == 0)
                 break;
@@ -47,7 +53,15 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
             await Task.WhenAny(wakeUps);
             await timeout.CancelAsync();
         }
-        return BuildResponse(targets, version, maxBytes, session, incremental);
+        return BuildResponse(targets, version, maxBytes, session, incremental, replicaId >= 0);
+    }
+
+    /// <summary>A follower's fetch offsets are its log end offsets: the leader's view of what the ISR holds.</summary>
+    private void RecordFollowerFetches(List<Target> targets, int replicaId)
+    {
+        foreach (var target in targets)
+            if (ErrorFor(target, out var partition) == ErrorCode.None && partition is not null)
+                partition.RecordFollowerFetch(replicaId, target.Partition.FetchOffset);
     }
 
     private FetchSession? OpenSession(FetchRequest body, short version, out ErrorCode error, out bool incremental)
@@ -105,7 +119,7 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
                         MaxBytes = p.PartitionMaxBytes,
                         CurrentLeaderEpoch = p.CurrentLeaderEpoch,
                     };
-                    direct.Add(new Target(cached, metadata));
+                    direct.Add(new Target(cached, metadata, p.LastFetchedEpoch));
                 }
             }
             return direct;
@@ -128,21 +142,28 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
     }
 
     /// <summary>Counts the bytes a response would carry now, without copying any.</summary>
-    private (long Bytes, bool AnyError) Probe(List<Target> targets, int maxBytes, List<Task> wakeUps)
+    private (long Bytes, bool AnyError) Probe(List<Target> targets, int maxBytes, List<Task> wakeUps, bool replica)
     {
         long bytes = 0;
         var anyError = false;
         foreach (var target in targets)
         {
-            if (ErrorFor(target, out var log) != ErrorCode.None || log is null)
+            if (ErrorFor(target, out var partition) != ErrorCode.None || partition is null)
             {
                 anyError = true;
                 continue;
             }
-            wakeUps.Add(context.Replicas.SignalFor(log).NextAdvance);
-            if (bytes >= maxBytes) continue;
+            var log = partition.Log;
             var fetchOffset = target.Partition.FetchOffset;
-            var highWatermark = log.HighWatermark;
+            // Followers wait for data, consumers for data that is committed.
+            wakeUps.Add(replica ? log.WaitForAppendAsync(fetchOffset, CancellationToken.None) : partition.Signal.NextAdvance);
+            if (replica && Diverging(target, log) is not null)
+            {
+                anyError = true;
+                continue;
+            }
+            if (bytes >= maxBytes) continue;
+            var highWatermark = replica ? log.LogEndOffset : log.HighWatermark;
             if (fetchOffset < log.LogStartOffset || fetchOffset > log.LogEndOffset)
             {
                 anyError = true;
@@ -164,19 +185,31 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         return (bytes, anyError);
     }
 
-    private ErrorCode ErrorFor(Target target, out PartitionLog? log)
+    private ErrorCode ErrorFor(Target target, out HostedPartition? partition)
     {
-        log = null;
+        partition = null;
         var topic = target.Topic;
         if (topic is null || target.Partition.Key.Partition < 0 || target.Partition.Key.Partition >= topic.PartitionCount)
             return target.Partition.Key.TopicId != Guid.Empty && topic is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
-        if (ReplicaManager.CheckCurrentLeaderEpoch(target.Partition.CurrentLeaderEpoch) is var epochError and not ErrorCode.None)
-            return epochError;
-        log = context.Replicas.GetOrCreateLog(topic, target.Partition.Key.Partition);
-        return ErrorCode.None;
+        partition = context.Replicas.GetLeader(topic, target.Partition.Key.Partition, target.Partition.CurrentLeaderEpoch, out var error);
+        return error;
     }
 
-    private FetchResponse BuildResponse(List<Target> targets, short version, int maxBytes, FetchSession? session, bool incremental)
+    /// <summary>
+    /// Kafka's divergence check for a follower (KIP-320/595): if the leader's history ends the
+    /// follower's last fetched epoch earlier than the fetch offset, or never had that epoch, the
+    /// follower must truncate to the leader's end of it before fetching on.
+    /// </summary>
+    private static (int Epoch, long EndOffset)? Diverging(Target target, PartitionLog log)
+    {
+        var lastFetchedEpoch = target.LastFetchedEpoch;
+        if (lastFetchedEpoch < 0 || target.Partition.FetchOffset < log.LogStartOffset) return null;
+        var (epoch, endOffset) = log.EndOffsetForEpoch(lastFetchedEpoch);
+        if (epoch < 0) return (-1, log.LogStartOffset);
+        return epoch < lastFetchedEpoch || endOffset < target.Partition.FetchOffset ? (epoch, endOffset) : null;
+    }
+
+    private FetchResponse BuildResponse(List<Target> targets, short version, int maxBytes, FetchSession? session, bool incremental, bool replica)
     {
         var response = new FetchResponse { SessionId = session?.Id ?? 0 };
         var byId = version >= 13;
@@ -185,7 +218,7 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         var first = true;
         foreach (var target in targets)
         {
-            var partition = ReadPartition(target, ref budget, ref first);
+            var partition = ReadPartition(target, ref budget, ref first, replica);
             if (incremental && !target.Partition.MustRespond(partition.HighWatermark, partition.LogStartOffset,
                     partition.Records is { } r ? r.Length : 0, partition.ErrorCode != 0))
             {
@@ -203,7 +236,7 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         return response;
     }
 
-    private FetchResponse.PartitionData ReadPartition(Target target, ref long budget, ref bool first)
+    private FetchResponse.PartitionData ReadPartition(Target target, ref long budget, ref bool first, bool replica)
     {
         var result = new FetchResponse.PartitionData
         {
@@ -213,18 +246,29 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
             LogStartOffset = -1,
             Records = ReadOnlyMemory<byte>.Empty,
         };
-        var error = ErrorFor(target, out var log);
-        if (error != ErrorCode.None || log is null)
+        var error = ErrorFor(target, out var hosted);
+        if (error != ErrorCode.None || hosted is null)
         {
             result.ErrorCode = (short)error;
+            return result;
+        }
+        var log = hosted.Log;
+        if (replica && Diverging(target, log) is { } diverging)
+        {
+            result.HighWatermark = log.HighWatermark;
+            result.LastStableOffset = log.HighWatermark;
+            result.LogStartOffset = log.LogStartOffset;
+            result.DivergingEpoch.Epoch = diverging.Epoch;
+            result.DivergingEpoch.EndOffset = diverging.EndOffset;
             return result;
         }
         try
         {
             var partitionBudget = (int)Math.Min(target.Partition.MaxBytes, Math.Max(0, budget));
-            using var read = log.Read(target.Partition.FetchOffset, partitionBudget, log.HighWatermark, minOneMessage: first);
-            result.HighWatermark = read.HighWatermark;
-            result.LastStableOffset = read.HighWatermark;
+            var highWatermark = log.HighWatermark;
+            using var read = log.Read(target.Partition.FetchOffset, partitionBudget, replica ? log.LogEndOffset : highWatermark, minOneMessage: first);
+            result.HighWatermark = highWatermark;
+            result.LastStableOffset = highWatermark;
             result.LogStartOffset = read.LogStartOffset;
             if (!read.IsEmpty)
             {

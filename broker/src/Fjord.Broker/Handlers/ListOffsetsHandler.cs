@@ -38,13 +38,14 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
                     continue;
                 }
-                if (ReplicaManager.CheckCurrentLeaderEpoch(partition.CurrentLeaderEpoch) is var epochError and not ErrorCode.None)
+                var leader = context.Replicas.GetLeader(metadata, partition.PartitionIndex, partition.CurrentLeaderEpoch, out var leaderError);
+                if (leader is null)
                 {
-                    result.ErrorCode = (short)epochError;
+                    result.ErrorCode = (short)leaderError;
                     continue;
                 }
-                var log = context.Replicas.GetOrCreateLog(metadata, partition.PartitionIndex);
-                result.LeaderEpoch = ReplicaManager.LeaderEpoch;
+                var log = leader.Log;
+                result.LeaderEpoch = leader.LeaderEpoch;
                 switch (partition.Timestamp)
                 {
                     case Latest:

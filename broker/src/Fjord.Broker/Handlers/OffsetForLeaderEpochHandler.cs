@@ -50,14 +50,15 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
                     continue;
                 }
                 // CurrentLeaderEpoch is v2+; older requests decode it as -1, which skips the check (KIP-320).
-                if (ReplicaManager.CheckCurrentLeaderEpoch(partition.CurrentLeaderEpoch) is var epochError and not ErrorCode.None)
+                var leader = context.Replicas.GetLeader(metadata, partition.Partition, partition.CurrentLeaderEpoch, out var leaderError);
+                if (leader is null)
                 {
-                    result.ErrorCode = (short)epochError;
+                    result.ErrorCode = (short)leaderError;
                     continue;
                 }
-                var log = context.Replicas.GetOrCreateLog(metadata, partition.Partition);
+                var log = leader.Log;
                 var logEndOffset = log.LogEndOffset;
-                var (epoch, endOffset) = EndOffsetFor(log.LeaderEpochs.Entries, ReplicaManager.LeaderEpoch, partition.LeaderEpoch, logEndOffset);
+                var (epoch, endOffset) = EndOffsetFor(log.LeaderEpochs.Entries, leader.LeaderEpoch, partition.LeaderEpoch, logEndOffset);
                 result.LeaderEpoch = epoch;
                 result.EndOffset = endOffset;
             }

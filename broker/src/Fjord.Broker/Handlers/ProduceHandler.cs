@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fjord.Broker.Replication;
 using Fjord.Broker.Server;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,10 @@ namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// Produce 3–11. Each partition's record batches are validated and appended straight from
-/// the connection's receive buffer (offsets and leader epoch stamped in place); acks=0 gets
-/// no response, acks=1 and acks=all are answered once the local append is done, which on a
-/// single replica is the whole in-sync replica set.
+/// the connection's receive buffer (offsets and leader epoch stamped in place) on the partition's
+/// leader; acks=0 gets no response, acks=1 is answered after the local append, acks=all once the
+/// high watermark shows the whole ISR has the batches (Kafka's delayed produce), refusing up front
+/// when the ISR is smaller than min.insync.replicas.
 /// </summary>
 public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<ProduceRequest, ProduceResponse>
 {
@@ -19,11 +21,14 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
     public override short MinVersion => 3;
     public override short MaxVersion => 11;
 
-    protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext request, ProduceRequest body, CancellationToken ct)
+    private readonly record struct PendingCommit(ProduceResponse.PartitionProduceResponse Response, HostedPartition Partition, long RequiredOffset, int LeaderEpoch, int MinInsyncReplicas);
+
+    protected override async ValueTask<ProduceResponse?> HandleAsync(RequestContext request, ProduceRequest body, CancellationToken ct)
     {
         var response = new ProduceResponse();
         var acksValid = body.Acks is 0 or 1 or -1;
         var snapshot = context.Metadata.Current;
+        List<PendingCommit>? pending = null;
         foreach (var topicData in body.TopicData)
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topicData.Name };
@@ -49,17 +54,28 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
                     partitionResponse.ErrorMessage = "Produce request carries no record batches";
                     continue;
                 }
+                var partition = context.Replicas.GetLeader(topic, partitionData.Index, -1, out var leaderError);
+                if (partition is null)
+                {
+                    partitionResponse.ErrorCode = (short)leaderError;
+                    continue;
+                }
                 try
                 {
-                    var log = context.Replicas.GetOrCreateLog(topic, partitionData.Index);
+                    var minIsr = context.Replicas.MinInsyncReplicasFor(topic);
                     // The records are a slice of this connection's own receive buffer; stamping
                     // offsets into it in place avoids copying the batch before it reaches the file.
-                    var result = log.AppendAsLeader(MemoryMarshal.AsMemory(records), ReplicaManager.LeaderEpoch);
-                    // A single replica is the whole ISR: the write is committed once appended.
-                    context.Replicas.AdvanceHighWatermark(log, log.LogEndOffset);
+                    var (result, epoch) = partition.AppendAsLeader(MemoryMarshal.AsMemory(records), body.Acks, minIsr, out var appendError);
+                    if (appendError != ErrorCode.None)
+                    {
+                        partitionResponse.ErrorCode = (short)appendError;
+                        continue;
+                    }
                     partitionResponse.BaseOffset = result.FirstOffset;
                     partitionResponse.LogAppendTimeMs = result.LogAppendTime;
                     partitionResponse.LogStartOffset = result.LogStartOffset;
+                    if (body.Acks == -1)
+                        (pending ??= []).Add(new PendingCommit(partitionResponse, partition, result.LastOffset + 1, epoch, minIsr));
                 }
                 catch (Exception e) when (LogErrors.ToErrorCode(e) != ErrorCode.UnknownServerError)
                 {
@@ -74,11 +90,30 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
             // No response can carry the error, so Kafka closes the connection: the producer
             // notices, refreshes its metadata and reconnects.
             request.CloseConnection = response.Responses.Any(t => t.PartitionResponses.Any(p => p.ErrorCode != 0));
-            return ValueTask.FromResult<ProduceResponse?>(null);
+            return null;
         }
-        return ValueTask.FromResult<ProduceResponse?>(response);
+        if (pending is not null) await AwaitCommitsAsync(pending, body.TimeoutMs, ct);
+        return response;
+    }
+
+    private async Task AwaitCommitsAsync(List<PendingCommit> pending, int timeoutMs, CancellationToken ct)
+    {
+        var time = context.Time;
+        var deadline = time.GetTimestamp() + (long)(Math.Max(0, timeoutMs) * (time.TimestampFrequency / 1000.0));
+        var outcomes = await Task.WhenAll(pending.Select(p => p.Partition.WaitForCommitAsync(p.RequiredOffset, p.LeaderEpoch, p.MinInsyncReplicas, deadline, ct)));
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (outcomes[i] == ErrorCode.None) continue;
+            var partitionResponse = pending[i].Response;
+            partitionResponse.ErrorCode = (short)outcomes[i];
+            partitionResponse.BaseOffset = -1;
+            LogNotCommitted(pending[i].Partition.Key.Topic, pending[i].Partition.Key.Partition, outcomes[i].ToString());
+        }
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Produce to {Topic}-{Partition} rejected with error {ErrorCode}: {Reason}")]
     private partial void LogRejected(string topic, int partition, short errorCode, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "acks=all produce to {Topic}-{Partition} not committed: {Error}")]
+    private partial void LogNotCommitted(string topic, int partition, string error);
 }

@@ -18,6 +18,7 @@ namespace Fjord.Broker.Server;
 public sealed partial class KafkaBroker : IAsyncDisposable
 {
     private readonly LogManager _logs;
+    private readonly ReplicaManager _replicas;
     private readonly MetadataCache _metadata;
     private readonly GroupCoordinator _groups;
     private readonly KafkaServer _server;
@@ -29,6 +30,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         Context = context;
         _logs = logs;
+        _replicas = context.Replicas;
         _metadata = metadata;
         _groups = groups;
         _server = server;
@@ -61,8 +63,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         });
         logs.Startup();
 
-        var replicas = new ReplicaManager(logs, config, loggers.CreateLogger<ReplicaManager>());
+        var replicas = new ReplicaManager(logs, config, store, time, loggers);
         var metadata = new MetadataCache(store, store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
+        replicas.Start(() => metadata.Current);
         metadata.Changed += replicas.Reconcile;
         await metadata.StartAsync(ct);
         logs.Start(CancellationToken.None);
@@ -126,6 +129,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _server.DisposeAsync();
+        await _replicas.DisposeAsync();
         await _heartbeats;
         await _groups.DisposeAsync();
         await _metadata.DisposeAsync();

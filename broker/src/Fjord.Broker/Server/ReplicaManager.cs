@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Replication;
 using Fjord.Cluster;
 using Fjord.Log;
 using Fjord.Protocol;
@@ -8,73 +10,142 @@ using Microsoft.Extensions.Logging;
 namespace Fjord.Broker.Server;
 
 /// <summary>
-/// The partitions this broker hosts (Kafka's ReplicaManager): opens logs for topics the
-/// metadata names, applies their configs, and removes logs whose topic is gone or was
-/// re-created under a new topic id, so stale data never resurfaces.
+/// The partition replicas this broker hosts (Kafka's ReplicaManager). Roles come from the
+/// controller's partition states in the metadata snapshot: where this broker is the leader it
+/// serves produce and fetch; where it is a follower a replica fetcher feeds its log; where it is
+/// no longer a replica, or the topic is gone or was re-created under a new id, the log is removed
+/// so stale data never resurfaces.
 /// </summary>
-public sealed partial class ReplicaManager(LogManager logs, BrokerConfig config, ILogger<ReplicaManager> logger)
+public sealed partial class ReplicaManager : IAsyncDisposable
 {
-    private readonly object _reconcileLock = new();
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PartitionLog, HighWatermarkSignal> _signals = new();
-    private readonly LogConfig _defaults = BrokerLogDefaults.From(config);
+    private readonly LogManager _logs;
+    private readonly BrokerConfig _config;
+    private readonly IControllerStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly Lock _reconcileLock = new();
+    private readonly ConcurrentDictionary<TopicPartitionKey, HostedPartition> _partitions = new();
+    private readonly LogConfig _defaults;
+    private readonly CancellationTokenSource _stopping = new();
+    private ReplicaFetcherManager? _fetchers;
+    private Task _isrLoop = Task.CompletedTask;
 
-    /// <summary>The leader epoch of every partition this single broker leads.</summary>
+    public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, TimeProvider time, ILoggerFactory loggers)
+    {
+        _logs = logs;
+        _config = config;
+        _store = store;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<ReplicaManager>();
+        _defaults = BrokerLogDefaults.From(config);
+    }
+
+    public int LocalId => _config.NodeId;
+
+    /// <summary>Kept until MetadataHandler reads leader epochs from partition states; nothing else may use it.</summary>
     public const int LeaderEpoch = 0;
 
     public LogConfig Defaults => _defaults;
 
+    /// <summary>Starts the replica fetchers and the ISR shrink check (every replica.lag.time.max.ms / 2, as Kafka).</summary>
+    public void Start(Func<MetadataSnapshot> metadata)
+    {
+        _fetchers = new ReplicaFetcherManager(ReplicaFetcherOptions.From(_config), metadata, _config.Get("inter.broker.listener.name"), _loggers);
+        _isrLoop = Task.Run(IsrLoopAsync);
+    }
+
     /// <summary>
-    /// KIP-320's check of the leader epoch a client believes in: newer than ours means our
-    /// metadata is behind (UNKNOWN_LEADER_EPOCH), older means the client's is (FENCED_LEADER_EPOCH);
-    /// -1 skips the check.
+    /// The partition if this broker leads it, else the error a client gets: UNKNOWN_TOPIC_OR_PARTITION,
+    /// NOT_LEADER_OR_FOLLOWER, or KIP-320's FENCED_LEADER_EPOCH (the client's epoch is older) /
+    /// UNKNOWN_LEADER_EPOCH (newer: this broker's metadata is behind).
     /// </summary>
-    public static ErrorCode CheckCurrentLeaderEpoch(int currentLeaderEpoch) =>
-        currentLeaderEpoch > LeaderEpoch ? ErrorCode.UnknownLeaderEpoch
-        : currentLeaderEpoch >= 0 && currentLeaderEpoch < LeaderEpoch ? ErrorCode.FencedLeaderEpoch
+    public HostedPartition? GetLeader(TopicMetadata topic, int partition, int currentLeaderEpoch, out ErrorCode error)
+    {
+        if (partition < 0 || partition >= topic.PartitionCount)
+        {
+            error = ErrorCode.UnknownTopicOrPartition;
+            return null;
+        }
+        if (!_partitions.TryGetValue(new TopicPartitionKey(topic.Name, partition), out var hosted) || hosted.Log.TopicId != topic.TopicId)
+        {
+            error = ErrorCode.NotLeaderOrFollower;
+            return null;
+        }
+        error = CheckLeaderEpoch(hosted, currentLeaderEpoch);
+        if (error == ErrorCode.None && !hosted.IsLeader) error = ErrorCode.NotLeaderOrFollower;
+        return error == ErrorCode.None ? hosted : null;
+    }
+
+    private static ErrorCode CheckLeaderEpoch(HostedPartition hosted, int currentLeaderEpoch) =>
+        currentLeaderEpoch < 0 ? ErrorCode.None
+        : currentLeaderEpoch > hosted.LeaderEpoch ? ErrorCode.UnknownLeaderEpoch
+        : currentLeaderEpoch < hosted.LeaderEpoch ? ErrorCode.FencedLeaderEpoch
         : ErrorCode.None;
 
-    /// <summary>The log of a partition of a known topic, opened (or created) on first use.</summary>
-    public PartitionLog GetOrCreateLog(TopicMetadata topic, int partition)
-    {
-        var log = logs.Get(topic.Name, partition) is { } existing && existing.TopicId == topic.TopicId
-            ? existing
-            : logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
-        // This broker is the only replica, so its whole log is committed: a leader whose ISR is
-        // itself advances the high watermark to its log end offset, also right after recovery.
-        if (log.HighWatermark < log.LogEndOffset) AdvanceHighWatermark(log, log.LogEndOffset);
-        return log;
-    }
+    /// <summary>The local replica whatever its role (tests and diagnostics).</summary>
+    public HostedPartition? GetHosted(string topic, int partition) =>
+        _partitions.GetValueOrDefault(new TopicPartitionKey(topic, partition));
 
-    public HighWatermarkSignal SignalFor(PartitionLog log) => _signals.GetValue(log, _ => new HighWatermarkSignal());
-
-    /// <summary>Moves the high watermark and wakes the fetches waiting on it.</summary>
-    public void AdvanceHighWatermark(PartitionLog log, long highWatermark)
-    {
-        log.AdvanceHighWatermark(highWatermark);
-        SignalFor(log).Advanced();
-    }
+    public IEnumerable<HostedPartition> Hosted => _partitions.Values;
 
     public LogConfig LogConfigFor(TopicMetadata topic) => LogConfig.FromTopicConfigs(topic.Configs, _defaults);
+
+    public int MinInsyncReplicasFor(TopicMetadata topic) =>
+        topic.Configs.TryGetValue("min.insync.replicas", out var raw) && int.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : _config.MinInsyncReplicas;
 
     public void Reconcile(MetadataSnapshot snapshot)
     {
         lock (_reconcileLock)
         {
-            foreach (var log in logs.All)
+            foreach (var log in _logs.All)
             {
                 var (name, partition) = (log.Topic, log.Partition);
-                if (!snapshot.TopicsByName.TryGetValue(name, out var topic) || topic.TopicId != log.TopicId || partition >= topic.PartitionCount)
+                var key = new TopicPartitionKey(name, partition);
+                var stale = !snapshot.TopicsByName.TryGetValue(name, out var topic) || topic.TopicId != log.TopicId || partition >= topic.PartitionCount;
+                // A partition the controller moved elsewhere (a finished reassignment) is no longer ours to keep.
+                var notReplica = !stale && snapshot.PartitionStateOf(name, partition) is { } state && !IsReplica(state);
+                if (stale || notReplica)
                 {
-                    LogRemovingStale(name, partition, log.TopicId);
-                    logs.Delete(name, partition);
+                    LogRemoving(name, partition, log.TopicId, stale ? "its topic is gone or was re-created" : "this broker is no longer a replica");
+                    _fetchers?.Unfollow(key);
+                    _partitions.TryRemove(key, out _);
+                    _logs.Delete(name, partition);
                     continue;
                 }
-                log.UpdateConfig(LogConfigFor(topic));
+                log.UpdateConfig(LogConfigFor(topic!));
             }
-            foreach (var topic in snapshot.TopicsByName.Values)
-                for (var p = 0; p < topic.PartitionCount; p++)
-                    GetOrCreateLog(topic, p);
+            foreach (var state in snapshot.Partitions.Values)
+            {
+                if (!IsReplica(state) || TopicNames.IsInternal(state.Topic)) continue;
+                if (!snapshot.TopicsByName.TryGetValue(state.Topic, out var topic) || state.Partition >= topic.PartitionCount) continue;
+                var hosted = GetOrCreate(topic, state.Partition);
+                hosted.UpdateTopic(topic);
+                hosted.Apply(state);
+                if (hosted.IsLeader || state.Leader == PartitionState.NoLeader || !snapshot.BrokersById.ContainsKey(state.Leader))
+                    _fetchers?.Unfollow(hosted.Key);
+                else
+                    _fetchers?.Follow(hosted, state.Leader, state.LeaderEpoch);
+            }
         }
+    }
+
+    private bool IsReplica(PartitionState state) =>
+        state.Replicas.Contains(LocalId) || (state.AddingReplicas?.Contains(LocalId) ?? false);
+
+    private HostedPartition GetOrCreate(TopicMetadata topic, int partition)
+    {
+        var key = new TopicPartitionKey(topic.Name, partition);
+        if (_partitions.TryGetValue(key, out var existing) && existing.Log.TopicId == topic.TopicId) return existing;
+        var log = _logs.Get(topic.Name, partition) is { } open && open.TopicId == topic.TopicId
+            ? open
+            : _logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
+        var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>());
+        _partitions[key] = hosted;
+        return hosted;
     }
 
     public void DeleteTopicLogs(string topic, int partitionCount)
@@ -82,10 +153,47 @@ public sealed partial class ReplicaManager(LogManager logs, BrokerConfig config,
         lock (_reconcileLock)
         {
             for (var p = 0; p < partitionCount; p++)
-                if (logs.Get(topic, p) is not null) logs.Delete(topic, p);
+            {
+                var key = new TopicPartitionKey(topic, p);
+                _fetchers?.Unfollow(key);
+                _partitions.TryRemove(key, out _);
+                if (_logs.Get(topic, p) is not null) _logs.Delete(topic, p);
+            }
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Removing log {Topic}-{Partition} (topic id {TopicId}): its topic is gone or was re-created")]
-    private partial void LogRemovingStale(string topic, int partition, Guid topicId);
+    private async Task IsrLoopAsync()
+    {
+        var interval = TimeSpan.FromMilliseconds(Math.Max(50, _config.ReplicaLagTimeMaxMs / 2));
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _time, _stopping.Token);
+                foreach (var partition in _partitions.Values)
+                    if (partition.IsLeader) partition.MaybeShrinkIsr(_config.ReplicaLagTimeMaxMs);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                LogIsrCheckFailed(e);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _isrLoop;
+        if (_fetchers is not null) await _fetchers.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Removing log {Topic}-{Partition} (topic id {TopicId}): {Reason}")]
+    private partial void LogRemoving(string topic, int partition, Guid topicId, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "ISR shrink check failed")]
+    private partial void LogIsrCheckFailed(Exception exception);
 }

@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Replication;
+
+/// <summary>
+/// One Kafka-protocol connection from this broker to another (replica fetch). Requests go one at a
+/// time; a response frame lives in a pooled buffer until the caller disposes the
+/// <see cref="BrokerResponse{T}"/>, so fetched records are appended straight from it.
+/// </summary>
+public sealed class BrokerConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly string _clientId;
+    private int _correlationId;
+
+    private BrokerConnection(Socket socket, string clientId)
+    {
+        _socket = socket;
+        _clientId = clientId;
+    }
+
+    public static async Task<BrokerConnection> ConnectAsync(string host, int port, string clientId, TimeSpan timeout, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            await socket.ConnectAsync(host, port, cts.Token);
+            return new BrokerConnection(socket, clientId);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<BrokerResponse<TResponse>> SendAsync<TResponse>(IKafkaMessage request, short version, TimeSpan timeout, CancellationToken ct)
+        where TResponse : IKafkaMessage, new()
+    {
+        var correlationId = ++_correlationId;
+        using (var buffer = new PooledBufferWriter())
+        {
+            buffer.GetSpan(4);
+            buffer.Advance(4);
+            var writer = new KafkaWriter(buffer);
+            var header = new RequestHeader { RequestApiKey = (short)request.ApiKey, RequestApiVersion = version, CorrelationId = correlationId, ClientId = _clientId };
+            header.Write(ref writer, ApiMessages.RequestHeaderVersion(request.ApiKey, version));
+            request.Write(ref writer, version);
+            BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpanMutable, buffer.WrittenCount - 4);
+            await SendAllAsync(buffer.WrittenMemory, ct);
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        var sizeBytes = new byte[4];
+        await ReceiveExactlyAsync(sizeBytes, cts.Token);
+        var size = BinaryPrimitives.ReadInt32BigEndian(sizeBytes);
+        if (size < 4 || size > 512 * 1024 * 1024) throw new IOException($"response frame of {size} bytes from a broker");
+        var frame = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            await ReceiveExactlyAsync(frame.AsMemory(0, size), cts.Token);
+            var reader = new KafkaReader(frame.AsMemory(0, size));
+            var responseHeader = new ResponseHeader();
+            responseHeader.Read(ref reader, ApiMessages.ResponseHeaderVersion(request.ApiKey, version));
+            if (responseHeader.CorrelationId != correlationId)
+                throw new IOException($"correlation id {responseHeader.CorrelationId}, expected {correlationId}");
+            var response = new TResponse();
+            response.Read(ref reader, version);
+            return new BrokerResponse<TResponse>(response, frame);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            throw;
+        }
+    }
+
+    private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(bytes, SocketFlags.None, ct);
+            bytes = bytes[sent..];
+        }
+    }
+
+    private async Task ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+            if (read == 0) throw new IOException("the broker closed the connection");
+            buffer = buffer[read..];
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

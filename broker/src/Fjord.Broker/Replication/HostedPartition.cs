@@ -1,0 +1,222 @@
+using Fjord.Broker.Metadata;
+using Fjord.Broker.Server;
+using Fjord.Cluster;
+using Fjord.Log;
+using Fjord.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Broker.Replication;
+
+/// <summary>
+/// One partition replica on this broker (Kafka's Partition): the log plus its role. As leader it
+/// tracks each follower's log end offset, moves the high watermark to what the whole ISR holds,
+/// and proposes ISR changes to the controller store by compare-and-swap; as follower it is fed by
+/// a <see cref="ReplicaFetcher"/>. The role comes only from the controller's partition state, so a
+/// leader that lost its office (a newer leader epoch) stops acting on the old one.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
+    Justification = "The role lock lives as long as the replica; a removed replica may still be in use by in-flight requests, so nothing disposes it early.")]
+public sealed partial class HostedPartition
+{
+    private readonly ReaderWriterLockSlim _roleLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _isrLock = new();
+    private readonly int _localId;
+    private readonly IControllerStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<int, FollowerProgress> _followers = [];
+    private PartitionState? _state;
+    private int[] _isr = [];
+    private int[] _maximalIsr = [];
+    private bool _alterInFlight;
+    private long _alterBackoffUntilMs;
+    private long _leaderEpochStartOffset;
+
+    internal HostedPartition(TopicMetadata topic, int index, PartitionLog log, int localId, IControllerStore store, TimeProvider time, ILogger logger)
+    {
+        Topic = topic;
+        Index = index;
+        Log = log;
+        _localId = localId;
+        _store = store;
+        _time = time;
+        _logger = logger;
+    }
+
+    public TopicMetadata Topic { get; private set; }
+
+    public int Index { get; }
+
+    public PartitionLog Log { get; }
+
+    public TopicPartitionKey Key => new(Topic.Name, Index);
+
+    /// <summary>Fires on every high-watermark move and every role change: what fetch long-polls and acks=all producers wait on.</summary>
+    public HighWatermarkSignal Signal { get; } = new();
+
+    public bool IsLeader { get; private set; }
+
+    public int Leader { get; private set; } = PartitionState.NoLeader;
+
+    public int LeaderEpoch { get; private set; } = -1;
+
+    public PartitionState? State => _state;
+
+    /// <summary>The ISR as the controller store has it.</summary>
+    public IReadOnlyList<int> Isr
+    {
+        get
+        {
+            lock (_isrLock) return _isr;
+        }
+    }
+
+    internal void UpdateTopic(TopicMetadata topic) => Topic = topic;
+
+    /// <summary>
+    /// Applies the controller's state. Returns true when this broker's role or leader epoch changed,
+    /// so the caller re-points the replica fetchers.
+    /// </summary>
+    public bool Apply(PartitionState state)
+    {
+        _roleLock.EnterWriteLock();
+        try
+        {
+            if (_state is { } current && (state.LeaderEpoch < current.LeaderEpoch ||
+                (state.LeaderEpoch == current.LeaderEpoch && state.PartitionEpoch < current.PartitionEpoch)))
+                return false; // an older state arriving late (a slow metadata poll after an ISR change we made)
+            var roleChanged = state.Leader != Leader || state.LeaderEpoch != LeaderEpoch;
+            _state = state;
+            if (state.Leader == _localId)
+            {
+                if (!IsLeader || roleChanged) BecomeLeader(state);
+                else UpdateIsr(state);
+            }
+            else
+            {
+                IsLeader = false;
+                Leader = state.Leader;
+                LeaderEpoch = state.LeaderEpoch;
+                lock (_isrLock)
+                {
+                    _isr = [.. state.Isr];
+                    _maximalIsr = _isr;
+                    _followers.Clear();
+                }
+            }
+            if (roleChanged) LogRole(Topic.Name, Index, state.Leader == _localId ? "leader" : "follower", state.LeaderEpoch, string.Join(',', state.Isr));
+            return roleChanged;
+        }
+        finally
+        {
+            _roleLock.ExitWriteLock();
+            Signal.Advanced();
+        }
+    }
+
+    private void BecomeLeader(PartitionState state)
+    {
+        IsLeader = true;
+        Leader = _localId;
+        LeaderEpoch = state.LeaderEpoch;
+        Log.AssignLeaderEpoch(state.LeaderEpoch);
+        _leaderEpochStartOffset = Log.LogEndOffset;
+        var now = NowMs();
+        lock (_isrLock)
+        {
+            _followers.Clear();
+            foreach (var replica in state.Replicas.Concat(state.AddingReplicas ?? []).Distinct())
+                if (replica != _localId)
+                    _followers[replica] = new FollowerProgress(replica, now) { LastFetchLeaderLogEndOffset = Log.LogEndOffset };
+            _isr = [.. state.Isr];
+            _maximalIsr = _isr;
+            _alterInFlight = false;
+        }
+        MaybeAdvanceHighWatermark();
+    }
+
+    private void UpdateIsr(PartitionState state)
+    {
+        var now = NowMs();
+        lock (_isrLock)
+        {
+            foreach (var replica in state.Replicas.Concat(state.AddingReplicas ?? []).Distinct())
+                if (replica != _localId && !_followers.ContainsKey(replica))
+                    _followers[replica] = new FollowerProgress(replica, now) { LastFetchLeaderLogEndOffset = Log.LogEndOffset };
+            _isr = [.. state.Isr];
+            if (!_alterInFlight) _maximalIsr = _isr;
+        }
+        MaybeAdvanceHighWatermark();
+    }
+
+    /// <summary>
+    /// Appends a producer's batches as leader. The role lock (shared) keeps a role change from
+    /// slipping between the leadership check and the append, so nothing is written under an
+    /// epoch this broker no longer leads.
+    /// </summary>
+    public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, out ErrorCode error)
+    {
+        _roleLock.EnterReadLock();
+        try
+        {
+            if (!IsLeader)
+            {
+                error = ErrorCode.NotLeaderOrFollower;
+                return (default!, LeaderEpoch);
+            }
+            // Kafka refuses before appending when the ISR is already too small for acks=all.
+            if (requiredAcks == -1 && Isr.Count < minInsyncReplicas)
+            {
+                error = ErrorCode.NotEnoughReplicas;
+                return (default!, LeaderEpoch);
+            }
+            var result = Log.AppendAsLeader(records, LeaderEpoch);
+            error = ErrorCode.None;
+            return (result, LeaderEpoch);
+        }
+        finally
+        {
+            _roleLock.ExitReadLock();
+            MaybeAdvanceHighWatermark();
+        }
+    }
+
+    /// <summary>
+    /// acks=all: completes once the high watermark passes <paramref name="requiredOffset"/> (the whole
+    /// ISR has the write), or with the error Kafka's delayed produce gives: NOT_LEADER_OR_FOLLOWER when
+    /// leadership moved meanwhile, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below
+    /// min.insync.replicas, REQUEST_TIMED_OUT at the deadline.
+    /// </summary>
+    public async Task<ErrorCode> WaitForCommitAsync(long requiredOffset, int appendEpoch, int minInsyncReplicas, long deadlineTimestamp, CancellationToken ct)
+    {
+        while (true)
+        {
+            var next = Signal.NextAdvance;
+            if (!IsLeader || LeaderEpoch != appendEpoch) return ErrorCode.NotLeaderOrFollower;
+            if (Log.HighWatermark >= requiredOffset)
+                return MaximalIsrCount < minInsyncReplicas ? ErrorCode.NotEnoughReplicasAfterAppend : ErrorCode.None;
+            var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadlineTimestamp);
+            if (remaining <= TimeSpan.Zero) return ErrorCode.RequestTimedOut;
+            try
+            {
+                await next.WaitAsync(remaining, _time, ct);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+
+    private int MaximalIsrCount
+    {
+        get
+        {
+            lock (_isrLock) return _maximalIsr.Length;
+        }
+    }
+
+    private long NowMs() => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "{Topic}-{Partition}: now {Role} at leader epoch {LeaderEpoch}, ISR [{Isr}]")]
+    private partial void LogRole(string topic, int partition, string role, int leaderEpoch, string isr);
+}
