@@ -13,7 +13,7 @@ public sealed partial class GroupCoordinator
     {
         foreach (var groupId in await _store.ListGroupIdsAsync(ct).ConfigureAwait(false))
         {
-            if (!_groups.ContainsKey(groupId))
+            if (!_groups.ContainsKey(groupId) && Coordinates(groupId))
             {
                 await GetOrLoadGroupAsync(groupId, ct).ConfigureAwait(false);
             }
@@ -29,7 +29,7 @@ public sealed partial class GroupCoordinator
         {
             lock (group.Lock)
             {
-                if (group.State == GroupState.Dead)
+                if (group.State == GroupState.Dead || !Coordinates(group.GroupId))
                 {
                     continue;
                 }
@@ -54,6 +54,11 @@ public sealed partial class GroupCoordinator
         if (string.IsNullOrEmpty(groupId))
         {
             return new GroupDescription(groupId ?? "", ErrorCode.InvalidGroupId, GroupState.Dead, "", "", []);
+        }
+
+        if (!Coordinates(groupId))
+        {
+            return new GroupDescription(groupId, ErrorCode.NotCoordinator, GroupState.Dead, "", "", []);
         }
 
         ClassicGroup? group;
@@ -96,6 +101,11 @@ public sealed partial class GroupCoordinator
         if (string.IsNullOrEmpty(groupId))
         {
             return ErrorCode.InvalidGroupId;
+        }
+
+        if (!Coordinates(groupId))
+        {
+            return ErrorCode.NotCoordinator;
         }
 
         ClassicGroup? group;

@@ -16,7 +16,7 @@ public sealed partial class GroupCoordinator
         {
             foreach (var groupId in await _store.ListGroupIdsAsync(ct).ConfigureAwait(false))
             {
-                if (!_groups.ContainsKey(groupId))
+                if (!_groups.ContainsKey(groupId) && Coordinates(groupId))
                 {
                     await GetOrLoadGroupAsync(groupId, ct).ConfigureAwait(false);
                 }
@@ -31,6 +31,11 @@ public sealed partial class GroupCoordinator
         var expiredTotal = 0;
         foreach (var group in _groups.Values.ToList())
         {
+            if (!Coordinates(group.GroupId))
+            {
+                continue;
+            }
+
             expiredTotal += await ExpireGroupOffsetsAsync(group, ct).ConfigureAwait(false);
         }
 

@@ -17,6 +17,11 @@ public sealed partial class GroupCoordinator
             return JoinGroupResult.Failed(ErrorCode.InvalidGroupId, cmd.MemberId);
         }
 
+        if (!Coordinates(cmd.GroupId))
+        {
+            return JoinGroupResult.Failed(ErrorCode.NotCoordinator, cmd.MemberId);
+        }
+
         if (cmd.SessionTimeoutMs < _config.GroupMinSessionTimeoutMs || cmd.SessionTimeoutMs > _config.GroupMaxSessionTimeoutMs)
         {
             return JoinGroupResult.Failed(ErrorCode.InvalidSessionTimeout, cmd.MemberId);

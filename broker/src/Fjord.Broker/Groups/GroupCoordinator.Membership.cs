@@ -17,6 +17,11 @@ public sealed partial class GroupCoordinator
             return SyncGroupResult.Failed(ErrorCode.InvalidGroupId);
         }
 
+        if (!Coordinates(cmd.GroupId))
+        {
+            return SyncGroupResult.Failed(ErrorCode.NotCoordinator);
+        }
+
         // A group this coordinator does not hold has no members (a loaded group starts Empty).
         if (!_groups.TryGetValue(cmd.GroupId, out var group))
         {
@@ -190,6 +195,11 @@ public sealed partial class GroupCoordinator
             return ErrorCode.InvalidGroupId;
         }
 
+        if (!Coordinates(groupId))
+        {
+            return ErrorCode.NotCoordinator;
+        }
+
         // Kafka answers UNKNOWN_MEMBER_ID for a group it does not know.
         if (!_groups.TryGetValue(groupId, out var group))
         {
@@ -235,6 +245,11 @@ public sealed partial class GroupCoordinator
         if (string.IsNullOrEmpty(groupId))
         {
             return new LeaveGroupResult(ErrorCode.InvalidGroupId, []);
+        }
+
+        if (!Coordinates(groupId))
+        {
+            return new LeaveGroupResult(ErrorCode.NotCoordinator, []);
         }
 
         if (!_groups.TryGetValue(groupId, out var group))

@@ -23,6 +23,11 @@ public sealed partial class GroupCoordinator
             return AllFailed(offsets, ErrorCode.InvalidGroupId);
         }
 
+        if (!Coordinates(groupId))
+        {
+            return AllFailed(offsets, ErrorCode.NotCoordinator);
+        }
+
         ClassicGroup? group;
         try
         {
@@ -171,6 +176,14 @@ public sealed partial class GroupCoordinator
             return new OffsetFetchResult(ErrorCode.InvalidGroupId, []);
         }
 
+        if (!Coordinates(groupId))
+        {
+            // Listed with the error too: before v2 only the partitions can carry it.
+            var unknown = new List<FetchedOffset>();
+            AddUnknown(unknown, partitions);
+            return new OffsetFetchResult(ErrorCode.NotCoordinator, unknown);
+        }
+
         ClassicGroup? group;
         try
         {
@@ -237,6 +250,11 @@ public sealed partial class GroupCoordinator
         if (string.IsNullOrEmpty(groupId))
         {
             return new OffsetDeleteResult(ErrorCode.InvalidGroupId, []);
+        }
+
+        if (!Coordinates(groupId))
+        {
+            return new OffsetDeleteResult(ErrorCode.NotCoordinator, []);
         }
 
         ClassicGroup? group;

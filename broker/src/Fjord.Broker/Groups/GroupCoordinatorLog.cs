@@ -34,4 +34,7 @@ internal static partial class GroupCoordinatorLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Group {GroupId} deleted")]
     public static partial void GroupDeleted(ILogger logger, string groupId);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Unloaded {GroupCount} groups this broker no longer coordinates")]
+    public static partial void GroupsUnloaded(ILogger logger, int groupCount);
 }

@@ -3,8 +3,8 @@ using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
-/// <summary>CreatePartitions 0–3: grows a topic; shrinking is refused as Kafka refuses it.</summary>
-public sealed class CreatePartitionsHandler(TopicAdmin admin) : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
+/// <summary>CreatePartitions 0–3: grows a topic (manual assignments over registered brokers); shrinking is refused as Kafka refuses it. Answers once the new partitions have leaders (or at the timeout).</summary>
+public sealed class CreatePartitionsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
     public override short MinVersion => 0;
@@ -13,6 +13,7 @@ public sealed class CreatePartitionsHandler(TopicAdmin admin) : ApiHandler<Creat
     protected override async ValueTask<CreatePartitionsResponse?> HandleAsync(RequestContext request, CreatePartitionsRequest body, CancellationToken ct)
     {
         var response = new CreatePartitionsResponse();
+        var grown = new List<(string Topic, int From, int To)>();
         var duplicates = body.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         foreach (var topic in body.Topics)
         {
@@ -25,9 +26,21 @@ public sealed class CreatePartitionsHandler(TopicAdmin admin) : ApiHandler<Creat
                 continue;
             }
             var assignments = topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
+            var before = context.Metadata.Current.TopicsByName.GetValueOrDefault(topic.Name)?.PartitionCount;
             var outcome = await admin.CreatePartitionsAsync(topic.Name, topic.Count, assignments, body.ValidateOnly, ct);
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.Message;
+            if (outcome.Error == ErrorCode.None && !body.ValidateOnly) grown.Add((topic.Name, before ?? 0, topic.Count));
+        }
+
+        // As CreateTopics: answer once the new partitions have leaders, within the request's timeout.
+        var timeout = TimeSpan.FromMilliseconds(Math.Max(0, body.TimeoutMs));
+        var started = context.Time.GetTimestamp();
+        foreach (var (name, from, to) in grown)
+        {
+            var left = timeout - context.Time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero) break;
+            await admin.AwaitLeadersAsync(name, from, to, left, ct);
         }
         return response;
     }

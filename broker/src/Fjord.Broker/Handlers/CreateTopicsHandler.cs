@@ -1,10 +1,15 @@
+using Fjord.Broker.Controller;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Server;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
-/// <summary>CreateTopics 0–7: validation, defaults (-1), manual assignments, validate-only, and the created topic's configs from v5.</summary>
+/// <summary>
+/// CreateTopics 0–7: validation, defaults (-1), manual assignments over registered brokers, validate-only,
+/// and the created topic's configs from v5. Answers once the new partitions have leaders (or at the timeout).
+/// </summary>
 public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreateTopics;
@@ -14,6 +19,7 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
     protected override async ValueTask<CreateTopicsResponse?> HandleAsync(RequestContext request, CreateTopicsRequest body, CancellationToken ct)
     {
         var response = new CreateTopicsResponse();
+        var awaiting = new List<TopicMetadata>();
         var duplicates = body.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         foreach (var topic in body.Topics)
         {
@@ -37,12 +43,7 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
                 continue;
             }
             var assignments = topic.Assignments.Count == 0 ? null
-                : topic.Assignments.OrderBy(a => a.PartitionIndex).Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
-            if (assignments is not null && topic.Assignments.Select(a => a.PartitionIndex).OrderBy(i => i).Where((p, i) => p != i).Any())
-            {
-                Fail(result, ErrorCode.InvalidReplicaAssignment, "Partition indexes in assignments must be 0..n-1");
-                continue;
-            }
+                : topic.Assignments.Select(a => new PartitionAssignment(a.PartitionIndex, a.BrokerIds)).ToList();
             var outcome = await admin.CreateAsync(topic.Name, topic.NumPartitions, topic.ReplicationFactor, configs, assignments, body.ValidateOnly, ct);
             if (outcome.Error != ErrorCode.None)
             {
@@ -50,6 +51,7 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
                 continue;
             }
             var created = outcome.Topic!;
+            if (!body.ValidateOnly) awaiting.Add(created);
             result.TopicId = created.TopicId;
             result.NumPartitions = created.PartitionCount;
             result.ReplicationFactor = created.ReplicationFactor;
@@ -66,6 +68,17 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
                     IsSensitive = false,
                 });
             }
+        }
+
+        // Answer once the controller has elected the new partitions' leaders, so a client producing
+        // right after CreateTopics finds them; within the request's timeout (Kafka's timeoutMs).
+        var timeout = TimeSpan.FromMilliseconds(Math.Max(0, body.TimeoutMs));
+        var started = context.Time.GetTimestamp();
+        foreach (var created in awaiting)
+        {
+            var left = timeout - context.Time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero) break;
+            await admin.AwaitLeadersAsync(created.Name, 0, created.PartitionCount, left, ct);
         }
         return response;
     }

@@ -3,7 +3,7 @@ using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
-/// <summary>DescribeCluster 0–1 for brokers (endpoint type 1); controller endpoints (type 2) are not served by brokers.</summary>
+/// <summary>DescribeCluster 0–1 for brokers (endpoint type 1): every registered broker and the lease holder as controller; controller endpoints (type 2) are not served by brokers.</summary>
 public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpointType = 1;
@@ -14,10 +14,11 @@ public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<D
 
     protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext request, DescribeClusterRequest body, CancellationToken ct)
     {
+        var snapshot = context.Metadata.Current;
         var response = new DescribeClusterResponse
         {
-            ClusterId = context.Metadata.Current.ClusterId,
-            ControllerId = context.NodeId,
+            ClusterId = snapshot.ClusterId,
+            ControllerId = ClusterBrokers.ControllerId(context, snapshot),
             EndpointType = body.EndpointType,
         };
         if (request.ApiVersion >= 1 && body.EndpointType != BrokerEndpointType)
@@ -26,14 +27,14 @@ public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<D
             response.ErrorMessage = "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER";
             return ValueTask.FromResult<DescribeClusterResponse?>(response);
         }
-        var self = context.AdvertisedFor(request.Session.Listener);
-        response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
-        {
-            BrokerId = context.NodeId,
-            Host = self.Host,
-            Port = self.Port,
-            Rack = context.Config.Rack,
-        });
+        foreach (var broker in ClusterBrokers.Reachable(context, snapshot, request.Session.Listener))
+            response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
+            {
+                BrokerId = broker.NodeId,
+                Host = broker.Host,
+                Port = broker.Port,
+                Rack = broker.Rack,
+            });
         return ValueTask.FromResult<DescribeClusterResponse?>(response);
     }
 }

@@ -1,3 +1,4 @@
+using Fjord.Broker.Groups;
 using Fjord.Broker.Handlers.Groups;
 using Fjord.Broker.Server;
 
@@ -10,6 +11,10 @@ public static class HandlerCatalog
     {
         var handlers = new List<ApiHandler>();
         var admin = new TopicAdmin(context);
+
+        // Lives as long as the broker's metadata cache, which it listens to.
+        // TODO(issue 4): KafkaBroker is the better owner (create it next to the GroupCoordinator, dispose it there).
+        var coordinators = new GroupCoordinatorLocator(context.Metadata, context.Groups, context.NodeId, context.Config.OffsetsTopicNumPartitions);
         handlers.Add(new ApiVersionsHandler(() => handlers));
         handlers.Add(new MetadataHandler(context, admin));
         handlers.Add(new ProduceHandler(context));
@@ -17,14 +22,17 @@ public static class HandlerCatalog
         handlers.Add(new ListOffsetsHandler(context));
         handlers.Add(new CreateTopicsHandler(context, admin));
         handlers.Add(new DeleteTopicsHandler(context, admin));
-        handlers.Add(new CreatePartitionsHandler(admin));
+        handlers.Add(new CreatePartitionsHandler(context, admin));
         handlers.Add(new DescribeConfigsHandler(context));
         handlers.Add(new AlterConfigsHandler(admin));
         handlers.Add(new IncrementalAlterConfigsHandler(context, admin));
         handlers.Add(new DeleteRecordsHandler(context));
         handlers.Add(new OffsetForLeaderEpochHandler(context));
         handlers.Add(new DescribeClusterHandler(context));
-        handlers.Add(new FindCoordinatorHandler(context));
+        handlers.Add(new ElectLeadersHandler(context));
+        handlers.Add(new AlterPartitionReassignmentsHandler(context));
+        handlers.Add(new ListPartitionReassignmentsHandler(context));
+        handlers.Add(new FindCoordinatorHandler(context, coordinators));
         handlers.Add(new JoinGroupHandler(context));
         handlers.Add(new SyncGroupHandler(context));
         handlers.Add(new HeartbeatHandler(context));

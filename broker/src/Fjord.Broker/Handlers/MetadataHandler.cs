@@ -5,10 +5,20 @@ using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
-/// <summary>Metadata 0–12, answered from the broker's metadata cache; auto-creates topics when allowed.</summary>
+/// <summary>
+/// Metadata 0–12, answered from the broker's metadata cache: every registered broker, the controller
+/// from the lease, and each partition as the controller placed it. Auto-creates topics when allowed
+/// (never the internal offsets topic, which the controller owns).
+/// </summary>
 public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<MetadataRequest, MetadataResponse>
 {
     private const int OmittedAuthorizedOperations = int.MinValue;
+
+    /// <summary>The leader epoch of every partition of a broker that runs alone (no controller has ever placed one).</summary>
+    private const int StandaloneLeaderEpoch = 0;
+
+    /// <summary>How long an auto-creating Metadata request waits for the new partitions' leaders (Kafka's client retries anyway).</summary>
+    private static readonly TimeSpan AutoCreateLeaderWait = TimeSpan.FromSeconds(5);
 
     public override ApiKey ApiKey => ApiKey.Metadata;
     public override short MinVersion => 0;
@@ -20,23 +30,23 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
         var response = new MetadataResponse
         {
             ClusterId = snapshot.ClusterId,
-            ControllerId = context.NodeId,
+            ControllerId = ClusterBrokers.ControllerId(context, snapshot),
         };
-        var self = context.AdvertisedFor(request.Session.Listener);
-        response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
-        {
-            NodeId = context.NodeId,
-            Host = self.Host,
-            Port = self.Port,
-            Rack = context.Config.Rack,
-        });
+        foreach (var broker in ClusterBrokers.Reachable(context, snapshot, request.Session.Listener))
+            response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
+            {
+                NodeId = broker.NodeId,
+                Host = broker.Host,
+                Port = broker.Port,
+                Rack = broker.Rack,
+            });
 
         // v0 asks for every topic with an empty list; v1+ with a null one.
         var allTopics = body.Topics is null || (request.ApiVersion == 0 && body.Topics.Count == 0);
         if (allTopics)
         {
             foreach (var topic in snapshot.TopicsByName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                response.Topics.Add(Describe(topic));
+                response.Topics.Add(Describe(topic, snapshot, request));
             return response;
         }
 
@@ -47,12 +57,12 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             if (wanted.Name is null)
             {
                 if (snapshot.TopicsById.TryGetValue(wanted.TopicId, out var byId)) topic = byId;
-                response.Topics.Add(topic is not null ? Describe(topic) : Error(ErrorCode.UnknownTopicId, null, wanted.TopicId));
+                response.Topics.Add(topic is not null ? Describe(topic, snapshot, request) : Error(ErrorCode.UnknownTopicId, null, wanted.TopicId));
                 continue;
             }
             if (snapshot.TopicsByName.TryGetValue(wanted.Name, out var byName))
             {
-                response.Topics.Add(Describe(byName));
+                response.Topics.Add(Describe(byName, snapshot, request));
                 continue;
             }
             if (TopicNames.Problem(wanted.Name) is not null)
@@ -60,47 +70,87 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
                 response.Topics.Add(Error(ErrorCode.InvalidTopicException, wanted.Name, Guid.Empty));
                 continue;
             }
-            if (!autoCreate)
+            if (!autoCreate || TopicNames.IsInternal(wanted.Name))
             {
                 response.Topics.Add(Error(ErrorCode.UnknownTopicOrPartition, wanted.Name, Guid.Empty));
                 continue;
             }
             var created = await admin.CreateAsync(wanted.Name, -1, -1, new Dictionary<string, string>(), null, validateOnly: false, ct);
-            if (created.Error == ErrorCode.TopicAlreadyExists)
+            if (created.Error is not ErrorCode.None and not ErrorCode.TopicAlreadyExists)
             {
-                // Someone else created it first; the refreshed cache has it.
-                await context.Metadata.RefreshAsync(force: true, ct);
-                response.Topics.Add(context.Metadata.Current.TopicsByName.TryGetValue(wanted.Name, out var raced)
-                    ? Describe(raced) : Error(ErrorCode.LeaderNotAvailable, wanted.Name, Guid.Empty));
-            }
-            else if (created.Error != ErrorCode.None)
                 response.Topics.Add(Error(created.Error, wanted.Name, Guid.Empty));
+                continue;
+            }
+
+            // Created here or by someone else first: the refreshed cache has it, with leaders if the controller was quick.
+            if (created.Error == ErrorCode.None)
+                await admin.AwaitLeadersAsync(wanted.Name, 0, created.Topic!.PartitionCount, AutoCreateLeaderWait, ct);
             else
-                response.Topics.Add(Describe(created.Topic!));
+                await context.Metadata.RefreshAsync(force: true, ct);
+            var current = context.Metadata.Current;
+            response.Topics.Add(current.TopicsByName.TryGetValue(wanted.Name, out var made)
+                ? Describe(made, current, request) : Error(ErrorCode.LeaderNotAvailable, wanted.Name, Guid.Empty));
         }
         return response;
     }
 
-    private MetadataResponse.MetadataResponseTopic Describe(TopicMetadata topic)
+    private MetadataResponse.MetadataResponseTopic Describe(TopicMetadata topic, MetadataSnapshot snapshot, RequestContext request)
     {
         var result = new MetadataResponse.MetadataResponseTopic
         {
             Name = topic.Name,
             TopicId = topic.TopicId,
+            IsInternal = TopicNames.IsInternal(topic.Name),
             TopicAuthorizedOperations = OmittedAuthorizedOperations,
         };
+        var standalone = ClusterBrokers.IsStandalone(context, snapshot);
         for (var p = 0; p < topic.PartitionCount; p++)
         {
-            result.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+            var state = snapshot.PartitionStateOf(topic.Name, p);
+            if (state is null && standalone)
             {
-                PartitionIndex = p,
-                LeaderId = context.NodeId,
-                LeaderEpoch = ReplicaManager.LeaderEpoch,
-                ReplicaNodes = [context.NodeId],
-                IsrNodes = [context.NodeId],
-            });
+                // TODO(issue 4): transitional, see ClusterBrokers.ControllerId: alone, this broker leads everything.
+                result.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+                {
+                    PartitionIndex = p,
+                    LeaderId = context.NodeId,
+                    LeaderEpoch = StandaloneLeaderEpoch,
+                    ReplicaNodes = [context.NodeId],
+                    IsrNodes = [context.NodeId],
+                });
+                continue;
+            }
+            result.Partitions.Add(Describe(p, state, snapshot, request));
         }
         return result;
+    }
+
+    /// <summary>
+    /// One partition as the controller last placed it. No state yet (just created) or no leader is
+    /// LEADER_NOT_AVAILABLE, as is a leader the client cannot reach on its listener (Kafka's answer,
+    /// so the client retries rather than dial a broker it was not told about).
+    /// </summary>
+    private MetadataResponse.MetadataResponsePartition Describe(int partition, PartitionState? state, MetadataSnapshot snapshot, RequestContext request)
+    {
+        if (state is null)
+            return new MetadataResponse.MetadataResponsePartition
+            {
+                ErrorCode = (short)ErrorCode.LeaderNotAvailable,
+                PartitionIndex = partition,
+                LeaderId = PartitionState.NoLeader,
+            };
+        var leaderReachable = state.Leader != PartitionState.NoLeader
+            && ClusterBrokers.Find(context, snapshot, state.Leader, request.Session.Listener) is not null;
+        return new MetadataResponse.MetadataResponsePartition
+        {
+            ErrorCode = (short)(leaderReachable ? ErrorCode.None : ErrorCode.LeaderNotAvailable),
+            PartitionIndex = partition,
+            LeaderId = leaderReachable ? state.Leader : PartitionState.NoLeader,
+            LeaderEpoch = state.LeaderEpoch,
+            ReplicaNodes = [.. state.Replicas],
+            IsrNodes = [.. state.Isr],
+            OfflineReplicas = [.. state.Replicas.Where(r => r != context.NodeId && !snapshot.BrokersById.ContainsKey(r))],
+        };
     }
 
     private static MetadataResponse.MetadataResponseTopic Error(ErrorCode error, string? name, Guid topicId) => new()

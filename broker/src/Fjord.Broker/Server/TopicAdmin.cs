@@ -1,3 +1,4 @@
+using Fjord.Broker.Controller;
 using Fjord.Broker.Metadata;
 using Fjord.Cluster;
 using Fjord.Protocol;
@@ -7,7 +8,8 @@ namespace Fjord.Broker.Server;
 /// <summary>
 /// Topic creation, deletion and partition growth against the metadata store, shared by the
 /// admin APIs and Metadata's auto-creation. Writes are conditional in the store, so two
-/// brokers racing to create one name yield one topic.
+/// brokers racing to create one name yield one topic. The controller places the new partitions'
+/// replicas and leaders; callers wait for them with <see cref="AwaitLeadersAsync"/>.
 /// </summary>
 public sealed class TopicAdmin(BrokerContext context)
 {
@@ -16,31 +18,52 @@ public sealed class TopicAdmin(BrokerContext context)
         public static Outcome Fail(ErrorCode error, string message) => new(error, message, null);
     }
 
-    /// <summary>Brokers that can hold replicas; one until clustering arrives.</summary>
-    public int LiveBrokerCount => 1;
+    /// <summary>The longest a create waits for the controller to elect the new partitions' leaders.</summary>
+    public static readonly TimeSpan MaxLeaderWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>Between two looks at the store while waiting for leaders: each look is one point read.</summary>
+    private static readonly TimeSpan LeaderPollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Node ids that may hold replicas: every registered broker (live or not, for now), this one
+    /// included even before its own registration reaches the snapshot.
+    /// </summary>
+    public IReadOnlySet<int> RegisteredBrokers()
+    {
+        var ids = context.Metadata.Current.BrokersById.Keys.ToHashSet();
+        ids.Add(context.NodeId);
+        return ids;
+    }
 
     public async Task<Outcome> CreateAsync(string name, int numPartitions, short replicationFactor,
-        IReadOnlyDictionary<string, string> configs, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly, CancellationToken ct)
+        IReadOnlyDictionary<string, string> configs, IReadOnlyList<PartitionAssignment>? assignments, bool validateOnly, CancellationToken ct)
     {
         if (TopicNames.Problem(name) is { } nameProblem) return Outcome.Fail(ErrorCode.InvalidTopicException, nameProblem);
+        if (TopicNames.IsInternal(name))
+            return Outcome.Fail(ErrorCode.InvalidRequest, $"Creation of internal topic {name} is prohibited: the controller owns it.");
+        var registered = RegisteredBrokers();
+        IReadOnlyList<IReadOnlyList<int>>? placement = null;
         if (assignments is { Count: > 0 })
         {
             if (numPartitions != -1 || replicationFactor != -1)
                 return Outcome.Fail(ErrorCode.InvalidRequest, "Both replica assignments and partition count/replication factor were given");
-            numPartitions = assignments.Count;
-            replicationFactor = (short)assignments[0].Count;
-            if (assignments.Any(a => a.Count != replicationFactor || a.Distinct().Count() != a.Count || a.Any(b => b != context.NodeId)))
-                return Outcome.Fail(ErrorCode.InvalidReplicaAssignment, $"Replica assignments must name broker {context.NodeId}, each once");
+            var checkedAssignment = ReplicaAssignmentValidator.ValidateCreateTopics(assignments, registered);
+            if (!checkedAssignment.Succeeded) return Outcome.Fail(checkedAssignment.Error, checkedAssignment.ErrorMessage!);
+            placement = checkedAssignment.Assignment;
+            numPartitions = placement.Count;
+            replicationFactor = (short)placement[0].Count;
         }
         if (numPartitions == -1) numPartitions = context.Config.NumPartitions;
         if (replicationFactor == -1) replicationFactor = context.Config.DefaultReplicationFactor;
         if (numPartitions <= 0) return Outcome.Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0");
         if (replicationFactor <= 0) return Outcome.Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0");
-        if (replicationFactor > LiveBrokerCount)
+        if (replicationFactor > registered.Count)
             return Outcome.Fail(ErrorCode.InvalidReplicationFactor,
-                $"Replication factor: {replicationFactor} larger than available brokers: {LiveBrokerCount}");
+                $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only {registered.Count} broker(s) are registered.");
         if (TopicConfigCatalog.Validate(configs) is { } configProblem) return Outcome.Fail(ErrorCode.InvalidConfig, configProblem);
 
+        // TODO(issue 4): store `placement` as TopicMetadata.Assignment once Fjord.Cluster has it, so the
+        // controller places manual assignments as asked; until then they are validated and sized only.
         var topic = new TopicMetadata(name, Guid.NewGuid(), numPartitions, replicationFactor, new Dictionary<string, string>(configs));
         if (validateOnly)
         {
@@ -51,16 +74,56 @@ public sealed class TopicAdmin(BrokerContext context)
         }
         var outcome = await context.Store.CreateTopicAsync(topic, ct);
         if (outcome == CreateTopicOutcome.AlreadyExists) return Outcome.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
+        context.Controller?.Nudge();
         await context.Metadata.RefreshAsync(force: false, ct);
         return new Outcome(ErrorCode.None, null, topic);
     }
 
+    /// <summary>
+    /// Waits until the local snapshot shows a leader for partitions [<paramref name="from"/>, <paramref name="to"/>)
+    /// of <paramref name="topic"/>, so a client producing right after the create finds them. Gives up
+    /// quietly at <paramref name="timeout"/> (at most <see cref="MaxLeaderWait"/>): the topic exists either
+    /// way and clients retry LEADER_NOT_AVAILABLE. Returns whether every leader is known.
+    /// </summary>
+    public async Task<bool> AwaitLeadersAsync(string topic, int from, int to, TimeSpan timeout, CancellationToken ct)
+    {
+        // A broker alone, with no controller anywhere, leads everything itself (see MetadataHandler).
+        if (context.Controller is null && context.Metadata.Current.Controller is null) return true;
+        if (timeout > MaxLeaderWait) timeout = MaxLeaderWait;
+        var started = context.Time.GetTimestamp();
+        while (true)
+        {
+            if (HasLeaders(context.Metadata.Current, topic, from, to)) return true;
+            if (context.Time.GetElapsedTime(started) >= timeout) return false;
+            context.Controller?.Nudge();
+            await Task.Delay(LeaderPollInterval, context.Time, ct);
+            try
+            {
+                await context.Metadata.RefreshAsync(force: false, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The store hiccupped: keep looking until the deadline; the poll loop logs outages.
+            }
+        }
+    }
+
+    private static bool HasLeaders(MetadataSnapshot snapshot, string topic, int from, int to)
+    {
+        for (var p = from; p < to; p++)
+            if (snapshot.PartitionStateOf(topic, p) is not { Leader: >= 0 }) return false;
+        return true;
+    }
+
     public async Task<Outcome> DeleteAsync(TopicMetadata topic, CancellationToken ct)
     {
+        if (TopicNames.IsInternal(topic.Name))
+            return Outcome.Fail(ErrorCode.InvalidRequest, $"Deletion of internal topic {topic.Name} is prohibited: the controller owns it.");
         if (!context.Config.DeleteTopicEnable) return Outcome.Fail(ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false)");
         if (!await context.Store.DeleteTopicAsync(topic.Name, topic.TopicId, ct))
             return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{topic.Name}' does not exist");
         context.Replicas.DeleteTopicLogs(topic.Name, topic.PartitionCount);
+        context.Controller?.Nudge();
         await context.Metadata.RefreshAsync(force: false, ct);
         return new Outcome(ErrorCode.None, null, topic);
     }
@@ -69,16 +132,13 @@ public sealed class TopicAdmin(BrokerContext context)
     {
         var current = await context.Store.GetTopicAsync(name, ct);
         if (current is null) return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist");
-        if (count <= current.PartitionCount)
-            return Outcome.Fail(ErrorCode.InvalidPartitions,
-                count == current.PartitionCount ? $"Topic already has {count} partitions." : $"Topic currently has {current.PartitionCount} partitions, which is higher than the requested {count}.");
-        if (assignments is not null)
-        {
-            if (assignments.Count != count - current.PartitionCount)
-                return Outcome.Fail(ErrorCode.InvalidReplicaAssignment, $"Increasing the number of partitions by {count - current.PartitionCount} but {assignments.Count} assignments provided.");
-            if (assignments.Any(a => a.Count != current.ReplicationFactor || a.Any(b => b != context.NodeId)))
-                return Outcome.Fail(ErrorCode.InvalidReplicaAssignment, $"Replica assignments must name broker {context.NodeId}");
-        }
+        if (TopicNames.IsInternal(name))
+            return Outcome.Fail(ErrorCode.InvalidRequest, $"Cannot add partitions to internal topic {name}: the controller owns it.");
+        var checkedAssignment = ReplicaAssignmentValidator.ValidateCreatePartitions(
+            current.PartitionCount, count, assignments, RegisteredBrokers(), current.ReplicationFactor);
+        if (!checkedAssignment.Succeeded) return Outcome.Fail(checkedAssignment.Error, checkedAssignment.ErrorMessage!);
+
+        // TODO(issue 4): append checkedAssignment.Assignment to TopicMetadata.Assignment once Fjord.Cluster has it.
         if (validateOnly) return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
         var result = await context.Store.UpdateTopicAsync(name, t => t.TopicId != current.TopicId || t.PartitionCount >= count ? null : t with { PartitionCount = count }, ct);
         switch (result)
@@ -88,6 +148,7 @@ public sealed class TopicAdmin(BrokerContext context)
             case UpdateOutcome.Unchanged:
                 return Outcome.Fail(ErrorCode.InvalidPartitions, "The partition count changed concurrently");
         }
+        context.Controller?.Nudge();
         await context.Metadata.RefreshAsync(force: false, ct);
         return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
     }

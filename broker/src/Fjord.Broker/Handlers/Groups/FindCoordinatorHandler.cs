@@ -1,14 +1,16 @@
+using Fjord.Broker.Groups;
 using Fjord.Broker.Server;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>
-/// FindCoordinator 0–5 for consumer groups (key type 0), batched keys from v4. Every group's
-/// coordinator is the leader of its offsets partition; with one broker that is this broker.
+/// FindCoordinator 0–5 for consumer groups (key type 0), batched keys from v4. A group's coordinator
+/// is the leader of its <c>__consumer_offsets</c> partition; COORDINATOR_NOT_AVAILABLE while that
+/// partition has no leader (or none the client can reach on its listener), so the client retries.
 /// Transaction coordinators (key type 1) are not offered.
 /// </summary>
-public sealed class FindCoordinatorHandler(BrokerContext context) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
+public sealed class FindCoordinatorHandler(BrokerContext context, GroupCoordinatorLocator coordinators) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
 {
     private const sbyte GroupKeyType = 0;
 
@@ -18,38 +20,42 @@ public sealed class FindCoordinatorHandler(BrokerContext context) : ApiHandler<F
 
     protected override ValueTask<FindCoordinatorResponse?> HandleAsync(RequestContext request, FindCoordinatorRequest body, CancellationToken ct)
     {
-        var self = context.AdvertisedFor(request.Session.Listener);
         var response = new FindCoordinatorResponse();
         if (request.ApiVersion < 4)
         {
-            var (error, message) = Check(body.Key, body.KeyType);
+            var (error, message, coordinator) = Locate(request, body.Key, body.KeyType);
             response.ErrorCode = (short)error;
             response.ErrorMessage = message;
-            response.NodeId = error == ErrorCode.None ? context.NodeId : -1;
-            response.Host = error == ErrorCode.None ? self.Host : "";
-            response.Port = error == ErrorCode.None ? self.Port : -1;
+            response.NodeId = coordinator?.NodeId ?? -1;
+            response.Host = coordinator?.Host ?? "";
+            response.Port = coordinator?.Port ?? -1;
             return ValueTask.FromResult<FindCoordinatorResponse?>(response);
         }
         foreach (var key in body.CoordinatorKeys)
         {
-            var (error, message) = Check(key, body.KeyType);
+            var (error, message, coordinator) = Locate(request, key, body.KeyType);
             response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
             {
                 Key = key,
                 ErrorCode = (short)error,
                 ErrorMessage = message,
-                NodeId = error == ErrorCode.None ? context.NodeId : -1,
-                Host = error == ErrorCode.None ? self.Host : "",
-                Port = error == ErrorCode.None ? self.Port : -1,
+                NodeId = coordinator?.NodeId ?? -1,
+                Host = coordinator?.Host ?? "",
+                Port = coordinator?.Port ?? -1,
             });
         }
         return ValueTask.FromResult<FindCoordinatorResponse?>(response);
     }
 
-    private static (ErrorCode Error, string? Message) Check(string key, sbyte keyType)
+    private (ErrorCode Error, string? Message, ClusterBrokers.Endpoint? Coordinator) Locate(RequestContext request, string key, sbyte keyType)
     {
-        if (keyType != GroupKeyType) return (ErrorCode.InvalidRequest, $"Coordinator key type {keyType} is not supported; only consumer groups (0) are");
-        if (string.IsNullOrEmpty(key)) return (ErrorCode.InvalidRequest, "Group id must not be empty");
-        return (ErrorCode.None, null);
+        if (keyType != GroupKeyType) return (ErrorCode.InvalidRequest, $"Coordinator key type {keyType} is not supported; only consumer groups (0) are", null);
+        if (string.IsNullOrEmpty(key)) return (ErrorCode.InvalidRequest, "Group id must not be empty", null);
+        var snapshot = context.Metadata.Current;
+        var leader = coordinators.CoordinatorOf(key, snapshot);
+        var endpoint = leader < 0 ? null : ClusterBrokers.Find(context, snapshot, leader, request.Session.Listener);
+        return endpoint is null
+            ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {coordinators.PartitionFor(key)} of {Metadata.TopicNames.ConsumerOffsets} has no reachable leader", null)
+            : (ErrorCode.None, null, endpoint);
     }
 }
