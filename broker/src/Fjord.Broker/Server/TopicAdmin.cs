@@ -62,9 +62,8 @@ public sealed class TopicAdmin(BrokerContext context)
                 $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only {registered.Count} broker(s) are registered.");
         if (TopicConfigCatalog.Validate(configs) is { } configProblem) return Outcome.Fail(ErrorCode.InvalidConfig, configProblem);
 
-        // TODO(issue 4): store `placement` as TopicMetadata.Assignment once Fjord.Cluster has it, so the
-        // controller places manual assignments as asked; until then they are validated and sized only.
-        var topic = new TopicMetadata(name, Guid.NewGuid(), numPartitions, replicationFactor, new Dictionary<string, string>(configs));
+        // The controller places a manual assignment as asked when it first writes the partitions' states.
+        var topic = new TopicMetadata(name, Guid.NewGuid(), numPartitions, replicationFactor, new Dictionary<string, string>(configs), placement);
         if (validateOnly)
         {
             var existing = await context.Store.GetTopicAsync(name, ct);
@@ -137,10 +136,10 @@ public sealed class TopicAdmin(BrokerContext context)
         var checkedAssignment = ReplicaAssignmentValidator.ValidateCreatePartitions(
             current.PartitionCount, count, assignments, RegisteredBrokers(), current.ReplicationFactor);
         if (!checkedAssignment.Succeeded) return Outcome.Fail(checkedAssignment.Error, checkedAssignment.ErrorMessage!);
-
-        // TODO(issue 4): append checkedAssignment.Assignment to TopicMetadata.Assignment once Fjord.Cluster has it.
+        var added = assignments is null ? null : checkedAssignment.Assignment;
         if (validateOnly) return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
-        var result = await context.Store.UpdateTopicAsync(name, t => t.TopicId != current.TopicId || t.PartitionCount >= count ? null : t with { PartitionCount = count }, ct);
+        var result = await context.Store.UpdateTopicAsync(name, t => t.TopicId != current.TopicId || t.PartitionCount >= count || (added is not null && t.PartitionCount != current.PartitionCount) ? null
+            : t with { PartitionCount = count, Assignment = added is null ? t.Assignment : WithAdded(t, added) }, ct);
         switch (result)
         {
             case UpdateOutcome.NotFound:
@@ -151,6 +150,16 @@ public sealed class TopicAdmin(BrokerContext context)
         context.Controller?.Nudge();
         await context.Metadata.RefreshAsync(force: false, ct);
         return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
+    }
+
+    /// <summary>The topic's manual assignment extended by the new partitions'; an empty entry leaves an existing partition as the controller placed it.</summary>
+    private static List<IReadOnlyList<int>> WithAdded(TopicMetadata topic, IReadOnlyList<IReadOnlyList<int>> added)
+    {
+        var assignment = new List<IReadOnlyList<int>>(topic.Assignment ?? []);
+        while (assignment.Count < topic.PartitionCount) assignment.Add([]);
+        if (assignment.Count > topic.PartitionCount) assignment.RemoveRange(topic.PartitionCount, assignment.Count - topic.PartitionCount);
+        assignment.AddRange(added);
+        return assignment;
     }
 
     /// <summary>Replaces (incremental: edits) a topic's config overrides with one conditional write.</summary>
