@@ -1,0 +1,56 @@
+using Fjord.Cluster;
+
+namespace Fjord.Broker.Controller;
+
+/// <summary>
+/// Which brokers are alive, judged without trusting any other machine's clock (as
+/// <c>LeaseObserver</c> judges the controller lease): a broker is dead once the
+/// <see cref="BrokerRegistration.LastHeartbeat"/> value it wrote has stayed the same for the session
+/// timeout on this process's monotonic clock. A newly seen row or a changed value restarts that clock,
+/// so a controller that just took over declares nobody dead before it has watched for a whole
+/// session timeout. One instance per controller term.
+/// </summary>
+internal sealed class BrokerLiveness(TimeProvider time, TimeSpan sessionTimeout)
+{
+    private readonly Dictionary<int, Seen> _seen = [];
+    private HashSet<int> _live = [];
+
+    /// <summary>Brokers alive as of the last <see cref="Observe"/>.</summary>
+    public IReadOnlySet<int> Live => _live;
+
+    /// <summary>Takes in a fresh listing of the broker rows and says what changed since the previous one.</summary>
+    public LivenessChange Observe(IReadOnlyList<BrokerRegistration> brokers)
+    {
+        ArgumentNullException.ThrowIfNull(brokers);
+        var now = time.GetTimestamp();
+        var restarted = new List<int>();
+        var registered = new HashSet<int>();
+        foreach (var broker in brokers)
+        {
+            registered.Add(broker.NodeId);
+            if (!_seen.TryGetValue(broker.NodeId, out var seen))
+            {
+                _seen[broker.NodeId] = new Seen(broker.IncarnationId, broker.LastHeartbeat, now);
+                continue;
+            }
+
+            // A new incarnation is a restart: the old process (and whatever it led) is gone even if the
+            // new one came up too fast for its lease to lapse.
+            if (seen.IncarnationId != broker.IncarnationId)
+                restarted.Add(broker.NodeId);
+            if (seen.IncarnationId != broker.IncarnationId || seen.LastHeartbeat != broker.LastHeartbeat)
+                _seen[broker.NodeId] = new Seen(broker.IncarnationId, broker.LastHeartbeat, now);
+        }
+
+        foreach (var gone in _seen.Keys.Where(id => !registered.Contains(id)).ToList())
+            _seen.Remove(gone);
+
+        var live = _seen.Where(s => time.GetElapsedTime(s.Value.Since, now) < sessionTimeout).Select(s => s.Key).ToHashSet();
+        var died = _live.Where(id => !live.Contains(id)).Order().ToList();
+        var joined = live.Where(id => !_live.Contains(id)).Order().ToList();
+        _live = live;
+        return new LivenessChange(live, died, joined, restarted);
+    }
+
+    private readonly record struct Seen(Guid IncarnationId, DateTimeOffset LastHeartbeat, long Since);
+}
