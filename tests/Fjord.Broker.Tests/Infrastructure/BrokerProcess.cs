@@ -20,6 +20,9 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool IsPaused { get; private set; }
+
     public string Output
     {
         get { lock (_output) return string.Join(Environment.NewLine, _output); }
@@ -70,14 +73,37 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     /// <summary>SIGKILL: no flush, no checkpoint, no clean-shutdown marker.</summary>
     public async Task KillAsync()
     {
+        // SIGKILL ends a SIGSTOPped process too.
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+        IsPaused = false;
+    }
+
+    /// <summary>
+    /// SIGSTOP: the broker freezes mid-whatever, sockets open, like a long GC pause or a stalled VM.
+    /// Its peers see it stop answering, not disconnect.
+    /// </summary>
+    public void Pause()
+    {
+        if (_process.HasExited || IsPaused) return;
+        if (SendSignal(_process.Id, SigStop) != 0) throw new InvalidOperationException($"SIGSTOP to {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        IsPaused = true;
+    }
+
+    /// <summary>SIGCONT: the paused broker carries on as if no time had passed.</summary>
+    public void Resume()
+    {
+        if (!IsPaused) return;
+        IsPaused = false;
+        if (_process.HasExited) return;
+        if (SendSignal(_process.Id, SigCont) != 0) throw new InvalidOperationException($"SIGCONT to {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>SIGTERM: the broker closes its logs cleanly.</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
         if (_process.HasExited) return;
+        Resume();
         _ = SendSignal(_process.Id, 15);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try { await _process.WaitForExitAsync(cts.Token); }
@@ -89,6 +115,10 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         await KillAsync();
         _process.Dispose();
     }
+
+    // Linux signal numbers (x86-64 and arm64 agree on these).
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);

@@ -1,0 +1,90 @@
+using Fjord.Broker.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Fjord.Broker.Tests.Cluster;
+
+/// <summary>
+/// Issue 4, "what must be shown" 1: brokers as processes, killed with SIGKILL, restarted, paused,
+/// while a producer with acks=all keeps writing; nothing acknowledged may be lost on any replica.
+/// </summary>
+[Collection(BrokerCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class FailoverTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private const int Messages = 200_000;
+    private static readonly TimeSpan _failoverTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan _progressTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Long enough for the leader to drop the paused follower from the ISR (replica.lag.time.max.ms is 3 s).</summary>
+    private static readonly TimeSpan _pause = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task AcknowledgedWritesSurviveLeaderKillRestartControllerKillAndPausedFollower(int partitions)
+    {
+        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3);
+        const string topic = "survivor";
+        try
+        {
+            await cluster.CreateTopicAsync(topic, partitions, 3, new() { ["min.insync.replicas"] = "2" });
+            await cluster.WaitForFullIsrAsync(topic, partitions, _failoverTimeout);
+
+            using var producer = new AckingProducer(cluster.BootstrapServers, topic, partitions, "m");
+            producer.Start(Messages);
+            var step = Messages / 8;
+
+            // 1. Kill partition 0's leader; the controller must elect another from the ISR.
+            await producer.WaitForAcksAsync(step, _progressTimeout, "before the leader kill");
+            var leader = (await cluster.PartitionStateAsync(topic, 0))!.Leader;
+            output.WriteLine($"killing leader {leader} at {producer.Acked} acks");
+            await cluster.KillAsync(leader);
+            var afterKill = await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader >= 0 && s.Leader != leader, _failoverTimeout,
+                $"a new leader after killing {leader}");
+            output.WriteLine($"new leader: {ClusterHarness.Describe(afterKill)}");
+            await producer.WaitForAcksAsync(producer.Acked + step, _progressTimeout, "on the new leader");
+
+            // 2. Restart it on the same data: it must truncate what it alone had and rejoin the ISR.
+            await cluster.RestartAsync(leader);
+            await cluster.WaitForPartitionAsync(topic, 0, s => s.Isr.Contains(leader), _progressTimeout, $"restarted broker {leader} back in the ISR");
+            await producer.WaitForAcksAsync(producer.Acked + step, _progressTimeout, "after the restart");
+
+            // 3. Kill the controller; another broker must take the lease, then the old one returns.
+            var controller = (await cluster.ControllerAsync())!;
+            output.WriteLine($"killing controller {controller.ControllerId} (epoch {controller.Epoch}) at {producer.Acked} acks");
+            await cluster.KillAsync(controller.ControllerId);
+            var newController = await cluster.WaitForControllerAsync(c => c.Epoch > controller.Epoch && c.ControllerId != controller.ControllerId,
+                _failoverTimeout, $"a controller other than {controller.ControllerId}");
+            output.WriteLine($"new controller {newController.ControllerId} epoch {newController.Epoch}");
+            await producer.WaitForAcksAsync(producer.Acked + step, _progressTimeout, "after the controller kill");
+            await cluster.RestartAsync(controller.ControllerId);
+            await cluster.WaitForFullIsrAsync(topic, partitions, _progressTimeout);
+
+            // 4. Freeze a follower of partition 0 past replica.lag.time.max.ms, then let it go on.
+            var current = (await cluster.PartitionStateAsync(topic, 0))!;
+            // A follower that is not the controller, when there is one: this step is about replication, not control.
+            var controllerNow = (await cluster.ControllerAsync())?.ControllerId;
+            var follower = current.Replicas.Where(r => r != current.Leader).OrderBy(r => r == controllerNow).First();
+            output.WriteLine($"pausing follower {follower} at {producer.Acked} acks; {ClusterHarness.Describe(current)}");
+            cluster.Pause(follower);
+            // The fault's duration, not a wait for a state: the follower is frozen this long.
+            await Task.Delay(_pause);
+            await producer.WaitForAcksAsync(producer.Acked + 1, _progressTimeout, "with the follower paused (min.insync.replicas 2)");
+            cluster.Resume(follower);
+
+            await producer.Sending.WaitAsync(TimeSpan.FromSeconds(120));
+            await producer.FinishAsync(TimeSpan.FromSeconds(120));
+            output.WriteLine(producer.Summary());
+            Assert.True(producer.Collisions.Count == 0, "offsets acknowledged twice: " + string.Join("; ", producer.Collisions));
+
+            await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, partitions, producer.Acknowledged, _progressTimeout);
+            var duplicated = ClusterAssertions.AcknowledgedWritesAreReadable(cluster, topic, partitions, producer.Acknowledged);
+            output.WriteLine($"{duplicated} values appear more than once (retries without idempotence)");
+        }
+        catch
+        {
+            output.WriteLine(cluster.Logs());
+            throw;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
+using Xunit.Abstractions;
+
+namespace Fjord.Broker.Tests.Cluster;
+
+/// <summary>
+/// Issue 4, "what must be shown" 5: Table storage gone for a minute while every broker lives. Like
+/// Kafka with ZooKeeper down, the current leaders keep producing and serving fetches; what needs the
+/// metadata store (creating a topic) is refused; and when storage returns the cluster carries on
+/// without a restart. Cutting every broker's proxy is what stopping Azurite looks like from the brokers.
+/// </summary>
+[Collection(BrokerCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private const int Partitions = 3;
+    private static readonly TimeSpan _outage = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan _checkpoint = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task ProduceAndFetchKeepWorkingWhileTableStorageIsDown()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3);
+        const string topic = "outage";
+        try
+        {
+            await cluster.CreateTopicAsync(topic, Partitions, 3, new() { ["min.insync.replicas"] = "2" });
+            await cluster.WaitForFullIsrAsync(topic, Partitions, _timeout);
+            var pids = cluster.Nodes.Select(n => n.Process!.Pid).ToArray();
+
+            using var producer = new AckingProducer(cluster.BootstrapServers, topic, Partitions, "o", messagesPerSecond: 2_000);
+            using var consumer = KafkaClients.Consumer(cluster.BootstrapServers);
+            consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+            var consumed = 0L;
+            producer.Start(int.MaxValue);
+            await producer.WaitForAcksAsync(5_000, _timeout, "before the outage");
+
+            foreach (var node in cluster.Nodes)
+                node.StorageProxy.Block();
+            output.WriteLine($"Table storage cut off at {producer.Acked} acks");
+            var outage = Stopwatch.StartNew();
+
+            // Refused, not hung: the client gets an error well before the outage ends.
+            var create = await Assert.ThrowsAsync<CreateTopicsException>(() => cluster.CreateTopicAsync("during-outage", 1, 3));
+            output.WriteLine($"CreateTopics during the outage: {create.Results[0].Error.Code} {create.Results[0].Error.Reason}");
+            Assert.True(outage.Elapsed < _outage, $"CreateTopics took {outage.Elapsed} to fail");
+
+            // Writes and reads keep flowing through the whole outage, checked every few seconds.
+            while (outage.Elapsed < _outage)
+            {
+                var ackedBefore = producer.Acked;
+                var consumedBefore = consumed;
+                var until = outage.Elapsed + _checkpoint;
+                while (outage.Elapsed < until)
+                {
+                    if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not null)
+                        consumed++;
+                }
+
+                output.WriteLine($"{outage.Elapsed.TotalSeconds:0} s into the outage: {producer.Acked} acked, {consumed} consumed");
+                Assert.True(producer.Acked > ackedBefore, $"no write acknowledged for {_checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage. {producer.Summary()}");
+                Assert.True(consumed > consumedBefore, $"nothing consumed for {_checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage");
+            }
+
+            foreach (var node in cluster.Nodes)
+                node.StorageProxy.Unblock();
+            output.WriteLine($"Table storage back at {producer.Acked} acks");
+
+            // Recovery without restarts: the same processes, a new topic can be created and used.
+            const string afterTopic = "after-outage";
+            await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    await cluster.CreateTopicAsync(afterTopic, 1, 3, new() { ["min.insync.replicas"] = "2" });
+                    return true;
+                }
+                catch (CreateTopicsException e) when (e.Results[0].Error.Code == ErrorCode.TopicAlreadyExists)
+                {
+                    return true;
+                }
+                catch (CreateTopicsException)
+                {
+                    return false;
+                }
+            }, _timeout, "CreateTopics to succeed after the outage");
+            await cluster.WaitForFullIsrAsync(afterTopic, 1, _timeout);
+            using (var late = KafkaClients.Producer(KafkaClients.ProducerConfig(cluster.BootstrapServers)))
+            {
+                var report = await late.ProduceAsync(afterTopic, new Message<byte[], byte[]> { Value = Encoding.UTF8.GetBytes("after") });
+                Assert.Equal(0, report.Offset.Value);
+            }
+
+            Assert.Equal("after", Encoding.UTF8.GetString(KafkaClients.ReadAll(cluster.BootstrapServers, afterTopic, 1, _ => 1, _timeout)[0].Single().Message.Value));
+
+            await producer.FinishAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine(producer.Summary());
+            Assert.Equal(pids, cluster.Nodes.Select(n => n.Process!.Pid).ToArray());
+            Assert.True(cluster.Nodes.All(n => n.IsRunning), "a broker exited during the outage");
+            Assert.True(producer.Collisions.Count == 0, "offsets acknowledged twice: " + string.Join("; ", producer.Collisions));
+            await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, Partitions, producer.Acknowledged, _timeout);
+            ClusterAssertions.AcknowledgedWritesAreReadable(cluster, topic, Partitions, producer.Acknowledged);
+        }
+        catch
+        {
+            output.WriteLine(cluster.Logs());
+            throw;
+        }
+    }
+}
