@@ -1,0 +1,91 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Fjord.Broker.Groups;
+using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Cluster;
+
+namespace Fjord.Broker.Tests.Protocol;
+
+/// <summary>
+/// One in-process broker (node 0, rack "rack-a") in a cluster the test controls through the store:
+/// the test claims the controller lease (as node <see cref="ControllerId"/>, for longer than any test
+/// runs, so a controller loop inside the broker stays inactive), registers a second broker that never
+/// runs (node <see cref="OtherBroker"/>), and writes partition states itself.
+/// </summary>
+public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetime
+{
+    public const int ControllerId = 7;
+    public const int OtherBroker = 1;
+    public const int UnregisteredBroker = 9;
+    public const int OffsetsPartitions = 6;
+    public const string SelfRack = "rack-a";
+    public const string OtherRack = "rack-b";
+
+    /// <summary>Where the never-running broker claims to listen (nothing does; only the address is checked).</summary>
+    public const int OtherPort = 1;
+
+    private BrokerHost? _host;
+    private TableMetadataStore? _store;
+    private ControllerToken? _token;
+
+    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
+
+    public TableMetadataStore Store => _store ?? throw new InvalidOperationException("store not created");
+
+    public async Task InitializeAsync()
+    {
+        var table = BrokerHost.NewTableName();
+        _store = new TableMetadataStore(new TableServiceClient(azurite.ConnectionString), table);
+        await _store.InitializeAsync(CancellationToken.None);
+        var claim = await _store.TryClaimControllerAsync(ControllerId, Guid.NewGuid(), TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.True(claim.IsController, "the test claims the controller lease of a fresh table");
+        _token = claim.Token!;
+        await _store.RegisterBrokerAsync(new BrokerRegistration(OtherBroker, Guid.NewGuid(),
+            [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", OtherPort, "PLAINTEXT")], OtherRack, DateTimeOffset.UtcNow), CancellationToken.None);
+        await _store.CreateTopicAsync(new TopicMetadata(Metadata.TopicNames.ConsumerOffsets, Guid.NewGuid(), OffsetsPartitions, 2,
+            new Dictionary<string, string>()), CancellationToken.None);
+        _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["broker.rack"] = SelfRack,
+            ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(CultureInfo.InvariantCulture),
+            ["group.initial.rebalance.delay.ms"] = "0",
+            ["group.min.session.timeout.ms"] = "1000",
+        }, tableName: table);
+    }
+
+    /// <summary>Writes <paramref name="states"/> as the controller (partition epochs are the store's) and waits until the broker's snapshot has them.</summary>
+    public async Task WriteStatesAsync(params PartitionState[] states)
+    {
+        var changes = new List<(PartitionState, int?)>();
+        foreach (var state in states)
+            changes.Add((state, (await Store.GetPartitionStateAsync(state.Topic, state.Partition, CancellationToken.None))?.PartitionEpoch));
+        Assert.Equal(WriteOutcome.Written, await Store.WritePartitionStatesAsync(_token!, changes, CancellationToken.None));
+        await Host.Broker.Context.Metadata.RefreshAsync(force: true, CancellationToken.None);
+    }
+
+    /// <summary>Creates a topic directly in the store (as another broker would) and waits until the broker's snapshot has it.</summary>
+    public async Task CreateTopicAsync(string name, int partitions, short replicationFactor)
+    {
+        Assert.Equal(CreateTopicOutcome.Created, await Store.CreateTopicAsync(
+            new TopicMetadata(name, Guid.NewGuid(), partitions, replicationFactor, new Dictionary<string, string>()), CancellationToken.None));
+        await Host.Broker.Context.Metadata.RefreshAsync(force: true, CancellationToken.None);
+    }
+
+    /// <summary>A group id whose offsets partition is <paramref name="partition"/> (fresh per fixture: each has its own table).</summary>
+    public static string GroupOfPartition(int partition, string prefix)
+    {
+        for (var i = 0; ; i++)
+        {
+            var id = $"{prefix}-{i}";
+            if (GroupCoordinator.PartitionFor(id, OffsetsPartitions) == partition) return id;
+        }
+    }
+
+    public static PartitionState State(string topic, int partition, int[] replicas, int leader, int leaderEpoch, int[] isr) =>
+        new(topic, partition, replicas, leader, leaderEpoch, isr, 0);
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+    }
+}
