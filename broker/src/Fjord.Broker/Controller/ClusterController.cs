@@ -47,6 +47,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
     private volatile IReadOnlyList<PartitionState> _states = [];
     private long _completedTicks;
     private volatile bool _waiting;
+    private int _disposed;
 
     public ClusterController(
         ClusterControllerOptions options,
@@ -103,6 +104,8 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
             await _loop.ConfigureAwait(false);
