@@ -40,7 +40,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 cmd_start() {
   ensure_dotnet; ensure_azurite
-  local brokers="${FJORD_BROKERS:-1}"
+  local brokers="${FJORD_BROKERS:-3}"
   mkdir -p "$STATE/azurite"
   local blob table queue
   blob="${FJORD_BLOB_PORT:-10000}"; queue="${FJORD_QUEUE_PORT:-10001}"; table="${FJORD_TABLE_PORT:-10002}"
@@ -60,12 +60,15 @@ cmd_start() {
   pids+=($!)
   local conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
   local bootstrap=()
+  # Topics created without a replication factor get three replicas (or one per broker when fewer).
+  local rf=$((brokers < 3 ? brokers : 3))
   for ((i = 0; i < brokers; i++)); do
     local port="${FJORD_BROKER_PORT_BASE:-9092}"; port=$((port + i))
     mkdir -p "$STATE/broker-$i"
     dotnet "$ROOT/broker/src/Fjord.Broker/bin/Release/net10.0/Fjord.Broker.dll" \
       --override node.id="$i" --override listeners="PLAINTEXT://127.0.0.1:$port" \
       --override log.dirs="$STATE/broker-$i" --override fjord.metadata.connection.string="$conn" \
+      --override default.replication.factor="$rf" \
       >"$STATE/broker-$i.log" 2>&1 &
     pids+=($!)
     bootstrap+=("127.0.0.1:$port")

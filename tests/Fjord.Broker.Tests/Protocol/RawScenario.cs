@@ -64,9 +64,9 @@ public static class RawScenario
     /// <summary>The partition's log end offset, read from the broker's own log rather than over the wire.</summary>
     public static long LogEndOffset(BrokerHost host, string topic, int partition)
     {
-        var context = host.Broker.Context;
-        var metadata = context.Metadata.Current.TopicsByName[topic];
-        return context.Replicas.GetOrCreateLog(metadata, partition).LogEndOffset;
+        var hosted = host.Broker.Context.Replicas.GetHosted(topic, partition)
+            ?? throw new InvalidOperationException($"broker hosts no replica of {topic}-{partition}");
+        return hosted.Log.LogEndOffset;
     }
 
     /// <summary>The batch as the leader stores it: base offset assigned, leader epoch stamped, nothing else touched.</summary>

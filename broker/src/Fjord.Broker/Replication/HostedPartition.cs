@@ -197,6 +197,7 @@ public sealed partial class HostedPartition
                 return MaximalIsrCount < minInsyncReplicas ? ErrorCode.NotEnoughReplicasAfterAppend : ErrorCode.None;
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadlineTimestamp);
             if (remaining <= TimeSpan.Zero) return ErrorCode.RequestTimedOut;
+            if (remaining > TimeSpan.FromHours(1)) remaining = TimeSpan.FromHours(1);
             try
             {
                 await next.WaitAsync(remaining, _time, ct);
@@ -215,7 +216,7 @@ public sealed partial class HostedPartition
         }
     }
 
-    private long NowMs() => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
+    private long NowMs() => _time.GetTimestamp() / Math.Max(1, _time.TimestampFrequency / 1000);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "{Topic}-{Partition}: now {Role} at leader epoch {LeaderEpoch}, ISR [{Isr}]")]
     private partial void LogRole(string topic, int partition, string role, int leaderEpoch, string isr);

@@ -132,8 +132,22 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
         foreach (var topic in response.Body.Responses)
             foreach (var data in topic.Partitions)
                 if (sent.TryGetValue(new TopicPartitionKey(topic.Topic, data.PartitionIndex), out var target))
-                    Process(target.Partition, target.LeaderEpoch, target.FetchOffset, data);
+                    ProcessGuarded(target.Partition, target.LeaderEpoch, target.FetchOffset, data);
         return true;
+    }
+
+    /// <summary>One partition's failure (a log closed by a topic deletion, a disk error) must not stall the others on this leader.</summary>
+    private void ProcessGuarded(HostedPartition partition, int leaderEpoch, long fetchOffset, FetchResponse.PartitionData data)
+    {
+        try
+        {
+            Process(partition, leaderEpoch, fetchOffset, data);
+        }
+        catch (Exception e)
+        {
+            _delayedUntilMs[partition.Key] = Environment.TickCount64 + _options.BackoffMs;
+            LogPartitionFailed(e, partition.Key.Topic, partition.Key.Partition, _leaderId);
+        }
     }
 
     private void Process(HostedPartition partition, int leaderEpoch, long fetchOffset, FetchResponse.PartitionData data)
@@ -194,6 +208,9 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Replica fetch from broker {LeaderId} failed; backing off")]
     private partial void LogFetchFailed(Exception exception, int leaderId);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "{Topic}-{Partition}: applying the fetch from broker {LeaderId} failed; backing off")]
+    private partial void LogPartitionFailed(Exception exception, string topic, int partition, int leaderId);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Debug, Message = "{Topic}-{Partition}: fetch from broker {LeaderId} answered {Error}")]
     private partial void LogPartitionError(string topic, int partition, int leaderId, string error);
