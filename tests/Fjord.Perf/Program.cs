@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Fjord.Perf.Cli;
 using Fjord.Perf.Cluster;
 using Fjord.Perf.Consume;
+using Fjord.Perf.Failover;
 using Fjord.Perf.Groups;
 using Fjord.Perf.Produce;
 using Fjord.Perf.Reporting;
@@ -28,6 +29,7 @@ internal static class Program
           fjord-perf rebalance (--bootstrap HOST:PORT | --mock) --topic T [--partitions 6] [--members 3]
                              [--rounds 5] [--group G] [--create-topic] [--replication-factor 1]
                              [--timeout-sec 60] [--json]
+        """ + "\n" + FailoverCommand.Usage + "\n" + """
         Progress goes to stderr, results to stdout. --mock starts librdkafka's in-process mock cluster,
         which lives for one command: a separate `consume --mock` sees an empty cluster (use suite).
         FJORD_PERF_DEBUG=<librdkafka debug contexts> turns on librdkafka's debug log (stderr).
@@ -58,6 +60,7 @@ internal static class Program
                 "suite" => RunSuite(reader, cancellation.Token),
                 "commit" => RunCommit(reader, cancellation.Token),
                 "rebalance" => RunRebalance(reader, cancellation.Token),
+                "failover" => FailoverCommand.Run(reader, cancellation.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

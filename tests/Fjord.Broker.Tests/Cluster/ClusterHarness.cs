@@ -82,6 +82,13 @@ public sealed class ClusterHarness : IAsyncDisposable
             await harness.WaitForMembersAsync(_startTimeout);
             return harness;
         }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            // The brokers' own words are the only clue to why a cluster did not form.
+            var logs = harness.Logs();
+            await harness.DisposeAsync();
+            throw new InvalidOperationException($"the cluster did not start: {e.Message}\n{logs}", e);
+        }
         catch
         {
             await harness.DisposeAsync();

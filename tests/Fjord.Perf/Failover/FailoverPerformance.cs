@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Fjord.Perf.Cluster;
+
+namespace Fjord.Perf.Failover;
+
+/// <summary>
+/// Starts a fresh cluster per knob set, lets it idle while counting Table storage requests per
+/// broker, then kills a partition's leader under a steady acks=all producer and times the gap until
+/// the first acknowledgement. A tool for the numbers the issue asks to report, not a test.
+/// </summary>
+internal sealed class FailoverPerformance(FailoverOptions options, string brokerDll)
+{
+    private const string Topic = "failover";
+    private static readonly TimeSpan _sendInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan _settle = TimeSpan.FromSeconds(3);
+
+    public async Task<IReadOnlyList<FailoverSummary>> RunAsync(CancellationToken cancellation)
+    {
+        var summaries = new List<FailoverSummary>();
+        foreach (var (name, settings) in FailoverKnobs.Selected(options.Knobs))
+        {
+            Console.Error.WriteLine($"[{name}] starting Azurite and {options.Brokers} brokers");
+            await using var cluster = await FailoverCluster.StartAsync(brokerDll, options.Brokers, settings, options.Timeout).ConfigureAwait(false);
+            summaries.Add(await MeasureAsync(name, settings, cluster, cancellation).ConfigureAwait(false));
+        }
+
+        return summaries;
+    }
+
+    private async Task<FailoverSummary> MeasureAsync(string name, IReadOnlyDictionary<string, string> settings, FailoverCluster cluster, CancellationToken cancellation)
+    {
+        var replicationFactor = (short)Math.Min(3, options.Brokers);
+        using var admin = new AdminClientBuilder(TopicAdmin.AdminConfig(cluster.BootstrapServers, options.Timeout))
+            .SetLogHandler(ClientLogging.Write).Build();
+        await admin.CreateTopicsAsync(
+            [new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = replicationFactor, Configs = new() { ["min.insync.replicas"] = "2" } }],
+            new CreateTopicsOptions { RequestTimeout = options.Timeout }).ConfigureAwait(false);
+        var leader = await WaitForLeaderAsync(admin, l => l.Leader >= 0 && l.InSyncReplicas.Length == replicationFactor, "a leader with a full ISR", cancellation).ConfigureAwait(false);
+
+        // Settling, not waiting for a state: topic creation's own Table traffic must not count as idle.
+        await Task.Delay(_settle, cancellation).ConfigureAwait(false);
+        Console.Error.WriteLine($"[{name}] idle for {options.IdleSeconds} s, counting Table storage requests");
+        var before = cluster.StorageRequests();
+        var idle = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds), cancellation).ConfigureAwait(false);
+        var after = cluster.StorageRequests();
+        var minutes = Math.Max(idle.Elapsed.TotalMinutes, 1e-9);
+        var perMinute = after.Zip(before, (a, b) => (a - b) / minutes).ToArray();
+        int? controller = null;
+        try
+        {
+            controller = (await admin.DescribeClusterAsync().ConfigureAwait(false)).Controller?.Id;
+        }
+        catch (KafkaException)
+        {
+            // DescribeCluster is a nicety here.
+        }
+
+        Console.Error.WriteLine($"[{name}] killing leader {leader.Leader} under an acks=all producer");
+        var (firstAckMs, metadataMs, newLeader) = await KillLeaderAsync(cluster, admin, leader.Leader, cancellation).ConfigureAwait(false);
+        return new FailoverSummary(name, settings, leader.Leader, newLeader, firstAckMs, metadataMs, options.IdleSeconds, perMinute, controller);
+    }
+
+    private async Task<(double FirstAckMs, double MetadataMs, int NewLeader)> KillLeaderAsync(
+        FailoverCluster cluster, IAdminClient admin, int leader, CancellationToken cancellation)
+    {
+        var config = ClientLogging.Configure(new ProducerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Acks = Acks.All,
+            EnableIdempotence = false,
+            LingerMs = 0,
+            MessageSendMaxRetries = int.MaxValue,
+            RetryBackoffMs = 50,
+            RetryBackoffMaxMs = 500,
+            ReconnectBackoffMs = 50,
+            ReconnectBackoffMaxMs = 500,
+            RequestTimeoutMs = 5000,
+            MessageTimeoutMs = (int)options.Timeout.TotalMilliseconds,
+        });
+        using var producer = new ProducerBuilder<Null, byte[]>(config).SetLogHandler((_, _) => { }).Build();
+        var clock = Stopwatch.StartNew();
+        var killedAtTicks = long.MaxValue;
+        var firstAckAfterKill = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var acked = 0L;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var sending = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                producer.Produce(Topic, new Message<Null, byte[]> { Value = new byte[100] }, report =>
+                {
+                    if (report.Error.IsError)
+                        return;
+                    Interlocked.Increment(ref acked);
+                    var now = clock.Elapsed;
+                    // The kill time is set on another thread.
+                    if (now.Ticks > Interlocked.Read(ref killedAtTicks))
+                        firstAckAfterKill.TrySetResult(now);
+                });
+                try
+                {
+                    await Task.Delay(_sendInterval, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }, CancellationToken.None);
+
+        var deadline = Stopwatch.StartNew();
+        while (Interlocked.Read(ref acked) < 100 && deadline.Elapsed < options.Timeout)
+            await Task.Delay(20, cancellation).ConfigureAwait(false);
+        if (Interlocked.Read(ref acked) < 100)
+            throw new TimeoutException("the producer got no acknowledgements before the kill");
+
+        var target = cluster.Brokers.First(b => b.NodeId == leader);
+        var killTime = clock.Elapsed;
+        Interlocked.Exchange(ref killedAtTicks, killTime.Ticks);
+        target.Kill();
+
+        var survivors = string.Join(',', cluster.Brokers.Where(b => b.NodeId != leader).Select(b => b.Address));
+        using var survivorAdmin = new AdminClientBuilder(TopicAdmin.AdminConfig(survivors, options.Timeout)).SetLogHandler((_, _) => { }).Build();
+        var moved = await WaitForLeaderAsync(survivorAdmin, l => l.Leader >= 0 && l.Leader != leader, $"a leader other than {leader}", cancellation).ConfigureAwait(false);
+        var metadataMs = (clock.Elapsed - killTime).TotalMilliseconds;
+        var firstAck = await firstAckAfterKill.Task.WaitAsync(options.Timeout, cancellation).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await sending.ConfigureAwait(false);
+        return ((firstAck - killTime).TotalMilliseconds, metadataMs, moved.Leader);
+    }
+
+    private async Task<PartitionMetadata> WaitForLeaderAsync(IAdminClient admin, Func<PartitionMetadata, bool> condition, string what, CancellationToken cancellation)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var partition = admin.GetMetadata(Topic, TimeSpan.FromSeconds(5)).Topics.Single().Partitions.SingleOrDefault(p => p.PartitionId == 0);
+                if (partition is not null && condition(partition))
+                    return partition;
+            }
+            catch (KafkaException)
+            {
+                // A broker that just died may still be asked; the next round asks another.
+            }
+
+            if (deadline.Elapsed > options.Timeout)
+                throw new TimeoutException($"no {what} for {Topic}-0 within {options.Timeout.TotalSeconds:0} s");
+            await Task.Delay(50, cancellation).ConfigureAwait(false);
+        }
+    }
+}
