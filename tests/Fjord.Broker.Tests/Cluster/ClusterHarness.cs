@@ -265,6 +265,23 @@ public sealed class ClusterHarness : IAsyncDisposable
             return expected.IsSubsetOf(brokers.Select(b => b.NodeId));
         }, timeout, $"brokers {string.Join(',', expected)} to register");
         await WaitForControllerAsync(_ => true, timeout, "a controller to hold the lease");
+        // Each broker answers Metadata (and places CreateTopics replicas) from its own cache, which
+        // learns of the others one poll later: ready means every broker knows every broker.
+        foreach (var node in _nodes)
+        {
+            using var admin = KafkaClients.Admin(node.BootstrapServers);
+            await Poll.UntilAsync(() =>
+            {
+                try
+                {
+                    return admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count >= expected.Count;
+                }
+                catch (KafkaException)
+                {
+                    return false;
+                }
+            }, timeout, $"broker {node.NodeId}'s Metadata to list all {expected.Count} brokers");
+        }
     }
 
     private void Remember(ClusterNode node, BrokerProcess process)
