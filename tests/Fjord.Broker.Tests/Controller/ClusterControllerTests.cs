@@ -300,6 +300,33 @@ public sealed class ClusterControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMinuteWithoutTableStorageDeclaresNobodyDeadWhenItReturns()
+    {
+        await _cluster.CreateTopicAsync("orders", 1, 3, assignment: [[2, 3, 1]]);
+        var store = new CountingControllerStore(_cluster.Store);
+        var controller = await _cluster.StartControllerAsync(1, store, store);
+
+        // Nobody can reach storage: the controller cannot renew, and the brokers cannot heartbeat.
+        store.Unavailable = true;
+        foreach (var id in new[] { 1, 2, 3 })
+            _cluster.Kill(id);
+        await _cluster.StepAsync(60);
+        Assert.False(controller.IsActive);
+
+        // Storage is back; the controller looks before the brokers' next heartbeats land.
+        store.Unavailable = false;
+        await _cluster.StepUntilAsync(() => Task.FromResult(controller.IsActive), 3, "the controller to renew its lease");
+        foreach (var id in new[] { 1, 2, 3 })
+            _cluster.Revive(id);
+        await _cluster.StepAsync(10);
+
+        var state = await _cluster.StateAsync("orders", 0);
+        Assert.Equal(2, state!.Leader);
+        Assert.Equal(0, state.PartitionEpoch);
+        Assert.Equal(1, controller.Epoch);
+    }
+
+    [Fact]
     public async Task AnInactiveControllerRefusesAdminRequests()
     {
         await _cluster.StartControllerAsync(1);

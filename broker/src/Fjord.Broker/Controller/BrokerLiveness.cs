@@ -52,5 +52,17 @@ internal sealed class BrokerLiveness(TimeProvider time, TimeSpan sessionTimeout)
         return new LivenessChange(live, died, joined, restarted);
     }
 
+    /// <summary>
+    /// Starts every broker's wait afresh, keeping who is live: after this process could not read the
+    /// rows for a while (Table storage unreachable), a heartbeat value that did not move says nothing,
+    /// since the brokers could not write either; each gets a whole session timeout to show it is alive.
+    /// </summary>
+    public void RestartClocks()
+    {
+        var now = time.GetTimestamp();
+        foreach (var id in _seen.Keys.ToList())
+            _seen[id] = _seen[id] with { Since = now };
+    }
+
     private readonly record struct Seen(Guid IncarnationId, DateTimeOffset LastHeartbeat, long Since);
 }

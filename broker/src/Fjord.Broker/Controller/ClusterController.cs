@@ -42,6 +42,9 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
     private BrokerLiveness? _liveness;
     private long? _lastVersion;
     private bool _replan;
+
+    // Set when a tick failed (Table storage unreachable): liveness must be watched afresh before anyone is declared dead.
+    private bool _lostSight;
     private bool _offsetsTopicKnown;
     private IReadOnlyList<BrokerRegistration> _brokers = [];
     private volatile IReadOnlyList<PartitionState> _states = [];
@@ -138,6 +141,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
                 // Table storage down or slow: keep the last known state; the lease lapses by itself if
                 // this lasts, and IsActive follows it.
                 _replan = true;
+                _lostSight = true;
                 ClusterControllerLog.TickFailed(_logger, e);
             }
 
@@ -177,6 +181,9 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
 
         var brokers = await _store.ListBrokersAsync(ct).ConfigureAwait(false);
         _brokers = brokers;
+        if (_lostSight)
+            _liveness!.RestartClocks();
+        _lostSight = false;
         var liveness = _liveness!.Observe(brokers);
         LogLiveness(liveness);
         foreach (var restarted in liveness.Restarted)
