@@ -6,17 +6,17 @@ namespace Fjord.Broker.Tests.Controller;
 
 public sealed class BrokerLivenessTests
 {
-    private static readonly TimeSpan _session = TimeSpan.FromSeconds(6);
-    private static readonly Guid _first = Guid.NewGuid();
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(6);
+    private static readonly Guid FirstIncarnation = Guid.NewGuid();
     private readonly FakeTimeProvider _time = new();
 
     private static BrokerRegistration Row(int id, int heartbeat, Guid? incarnation = null) =>
-        new(id, incarnation ?? _first, [], null, DateTimeOffset.UnixEpoch.AddSeconds(heartbeat));
+        new(id, incarnation ?? FirstIncarnation, [], null, DateTimeOffset.UnixEpoch.AddSeconds(heartbeat));
 
     [Fact]
     public void ABrokerIsDeadOnlyOnceItsHeartbeatValueHasStoodStillForTheSessionTimeoutOnThisClock()
     {
-        var liveness = new BrokerLiveness(_time, _session);
+        var liveness = new BrokerLiveness(_time, SessionTimeout);
         // The heartbeat column says 1970: another machine's clock says nothing about liveness here.
         var first = liveness.Observe([Row(1, 0), Row(2, 0)]);
         Assert.Equal([1, 2], first.Live.Order());
@@ -40,7 +40,7 @@ public sealed class BrokerLivenessTests
     [Fact]
     public void ANewIncarnationIsARestartAndAnUnregisteredBrokerIsNotLive()
     {
-        var liveness = new BrokerLiveness(_time, _session);
+        var liveness = new BrokerLiveness(_time, SessionTimeout);
         liveness.Observe([Row(1, 0), Row(2, 0)]);
 
         var change = liveness.Observe([Row(1, 0, Guid.NewGuid())]);

@@ -6,7 +6,7 @@ namespace Fjord.Broker.Tests.Controller;
 
 public sealed class ControllerPlannerTests
 {
-    private static readonly BrokerInfo[] _brokers = [new(1, null), new(2, null), new(3, null), new(4, null)];
+    private static readonly BrokerInfo[] AllBrokers = [new(1, null), new(2, null), new(3, null), new(4, null)];
 
     private static TopicMetadata Topic(string name, int partitions = 1, short rf = 3, IReadOnlyList<IReadOnlyList<int>>? assignment = null, Dictionary<string, string>? configs = null) =>
         new(name, Guid.NewGuid(), partitions, rf, configs ?? [], assignment);
@@ -22,7 +22,7 @@ public sealed class ControllerPlannerTests
         bool unclean = false,
         bool rebalance = false) =>
         ControllerPlanner.Plan(
-            new ControllerPlanInput(topics, states, _brokers, live.ToHashSet(), (restarted ?? []).ToHashSet())
+            new ControllerPlanInput(topics, states, AllBrokers, live.ToHashSet(), (restarted ?? []).ToHashSet())
             {
                 UncleanLeaderElectionEnable = unclean,
                 RebalancePreferredLeaders = rebalance,

@@ -5,14 +5,14 @@ namespace Fjord.Broker.Tests.Controller;
 
 public sealed class PartitionReassignmentTests
 {
-    private static readonly HashSet<int> _allLive = [1, 2, 3, 4, 5];
+    private static readonly HashSet<int> AllLive = [1, 2, 3, 4, 5];
 
     private static PartitionState State(int[] replicas, int leader, int[] isr) => new("t", 0, replicas, leader, 5, isr, 9);
 
     [Fact]
     public void StartingPutsTheTargetFirstAndTheLeavingReplicasAfterItWithTheIsrAndLeaderUnchanged()
     {
-        var moving = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [4, 2, 5], _allLive);
+        var moving = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [4, 2, 5], AllLive);
 
         Assert.Equal([4, 2, 5, 1, 3], moving.Replicas);
         Assert.Equal([4, 5], moving.AddingReplicas);
@@ -28,7 +28,7 @@ public sealed class PartitionReassignmentTests
     [Fact]
     public void ATargetOfTheSameReplicasOnlyReordersThem()
     {
-        var reordered = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [3, 1, 2], _allLive);
+        var reordered = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [3, 1, 2], AllLive);
 
         Assert.Equal([3, 1, 2], reordered.Replicas);
         Assert.False(reordered.IsReassigning);
@@ -39,7 +39,7 @@ public sealed class PartitionReassignmentTests
     [Fact]
     public void ATargetThatOnlyRemovesReplicasCompletesAtOnceAndMovesLeadershipOffALeavingLeader()
     {
-        var shrunk = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [3, 2], _allLive);
+        var shrunk = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [3, 2], AllLive);
 
         Assert.Equal([3, 2], shrunk.Replicas);
         Assert.Equal([2, 3], shrunk.Isr);
@@ -52,16 +52,16 @@ public sealed class PartitionReassignmentTests
     [Fact]
     public void CompletionWaitsForEveryAddingReplicaToBeInSync()
     {
-        var moving = PartitionReassignment.Start(State([1, 2, 3], 2, [1, 2, 3]), [2, 3, 4], _allLive);
+        var moving = PartitionReassignment.Start(State([1, 2, 3], 2, [1, 2, 3]), [2, 3, 4], AllLive);
 
-        Assert.Null(PartitionReassignment.TryComplete(moving, _allLive));
-        var done = PartitionReassignment.TryComplete(moving with { Isr = [1, 2, 3, 4] }, _allLive);
+        Assert.Null(PartitionReassignment.TryComplete(moving, AllLive));
+        var done = PartitionReassignment.TryComplete(moving with { Isr = [1, 2, 3, 4] }, AllLive);
 
         Assert.Equal([2, 3, 4], done!.Replicas);
         Assert.Equal([2, 3, 4], done.Isr);
         Assert.Equal(2, done.Leader);
         Assert.Equal(5, done.LeaderEpoch);
-        Assert.Null(PartitionReassignment.TryComplete(done, _allLive));
+        Assert.Null(PartitionReassignment.TryComplete(done, AllLive));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class PartitionReassignmentTests
     {
         var moving = new PartitionState("t", 0, [4, 2, 1], 4, 5, [4, 2, 1], 9, AddingReplicas: [4], RemovingReplicas: [1]);
 
-        var reverted = PartitionReassignment.Revert(moving, _allLive);
+        var reverted = PartitionReassignment.Revert(moving, AllLive);
 
         Assert.Equal([2, 1], reverted.Replicas);
         Assert.Equal([2, 1], reverted.Isr);
@@ -82,9 +82,9 @@ public sealed class PartitionReassignmentTests
     [Fact]
     public void ANewTargetDuringAReassignmentStartsFromTheOriginalReplicas()
     {
-        var moving = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [2, 3, 4], _allLive);
+        var moving = PartitionReassignment.Start(State([1, 2, 3], 1, [1, 2, 3]), [2, 3, 4], AllLive);
 
-        var redirected = PartitionReassignment.Start(moving, [2, 3, 5], _allLive);
+        var redirected = PartitionReassignment.Start(moving, [2, 3, 5], AllLive);
 
         Assert.Equal([5], redirected.AddingReplicas);
         Assert.Equal([1], redirected.RemovingReplicas);

@@ -69,6 +69,9 @@ public sealed partial class ClusterController
 
     public IReadOnlyList<OngoingReassignment> ListPartitionReassignments(IReadOnlyList<TopicPartitionKey>? partitions)
     {
+        // A standby's cache may be a past term's: only the active controller answers.
+        if (!IsActive)
+            return [];
         var wanted = partitions?.ToHashSet();
         return [.. _states
             .Where(s => s.IsReassigning && (wanted is null || wanted.Contains(new TopicPartitionKey(s.Topic, s.Partition))))
