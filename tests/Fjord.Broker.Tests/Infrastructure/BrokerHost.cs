@@ -63,5 +63,5 @@ public sealed class BrokerHost : IAsyncDisposable
 
 internal static class TestLogging
 {
-    public static ILoggerFactory Factory { get; } = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
+    public static ILoggerFactory Factory { get; } = LoggerFactory.Create(b => b.SetMinimumLevel(Environment.GetEnvironmentVariable("FJORD_TEST_LOG") == "info" ? LogLevel.Information : LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
 }

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Controller;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Groups;
 using Fjord.Broker.Handlers;
@@ -25,6 +26,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private Task _heartbeats = Task.CompletedTask;
+    private ClusterController? _controller;
 
     private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server, ILogger logger)
     {
@@ -85,6 +87,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             server.Start(config.Listeners);
             context.AdvertisedListeners = ResolveAdvertised(config.AdvertisedListeners, server.BoundListeners);
             await broker.RegisterAsync(ct);
+            // Every broker runs the controller loop; the lease in Table storage makes exactly one active.
+            broker._controller = new ClusterController(ClusterControllerOptions.From(config, broker.IncarnationId), store, store, time,
+                loggers.CreateLogger<ClusterController>());
+            context.Controller = broker._controller;
+            await broker._controller.StartAsync(ct);
+            await broker.AwaitControllerAsync(metadata, ct);
         }
         catch
         {
@@ -94,6 +102,28 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         broker._heartbeats = Task.Run(broker.HeartbeatLoopAsync, CancellationToken.None);
         broker.LogStarted(config.NodeId, string.Join(',', context.AdvertisedListeners));
         return broker;
+    }
+
+    /// <summary>
+    /// A broker is ready once its cluster has a controller: admin clients (librdkafka) send topic
+    /// changes to the controller named in Metadata and give up if none appears. Bounded, so a
+    /// broker whose store is slow still starts and serves what it can.
+    /// </summary>
+    private async Task AwaitControllerAsync(MetadataCache metadata, CancellationToken ct)
+    {
+        var deadline = Context.Time.GetTimestamp() + Context.Time.TimestampFrequency * 15;
+        while (metadata.Current.Controller is null && Context.Time.GetTimestamp() < deadline)
+        {
+            await Task.Delay(50, ct);
+            try
+            {
+                await metadata.RefreshAsync(force: false, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogHeartbeatFailed(e);
+            }
+        }
     }
 
     /// <summary>An advertised listener on port 0 takes the port the OS gave its bound listener.</summary>
@@ -128,6 +158,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        if (_controller is not null) await _controller.DisposeAsync();
         await _server.DisposeAsync();
         await _replicas.DisposeAsync();
         await _heartbeats;
