@@ -13,7 +13,9 @@ namespace Fjord.Broker.Controller;
 /// <remarks>
 /// Table operations are the cost that matters while idle: the holder lists brokers and reads the
 /// version once a tick and renews every LeaseDuration/3; a non-holder reads the lease row every
-/// LeaseDuration/2. Topics and partition rows are read only when something changed.
+/// LeaseDuration/2. Topics and partition rows are read only when something changed. Measured on
+/// Azurite with the defaults (TableClusterControllerTests): 330 requests an idle minute for the holder
+/// (fenced broker listing 3 + version 1 per tick, renewal 3 every 2 s), 20 for a standby.
 /// </remarks>
 public sealed partial class ClusterController : IControllerService, IAsyncDisposable
 {
