@@ -95,6 +95,9 @@ public sealed partial class ClusterController
         }
 
         var valid = ReplicaAssignmentValidator.Validate([target], registered, replicationFactor: null, requireConsistentReplicationFactor: false);
+        // Already there: nothing to write (Kafka answers success).
+        if (valid.Succeeded && !state.IsReassigning && target.SequenceEqual(state.Replicas))
+            return (ErrorCode.None, null, null);
         return valid.Succeeded
             ? (ErrorCode.None, null, PartitionReassignment.Start(state, target, live))
             : (valid.Error, valid.ErrorMessage, null);

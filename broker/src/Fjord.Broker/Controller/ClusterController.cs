@@ -19,6 +19,8 @@ namespace Fjord.Broker.Controller;
 /// </remarks>
 public sealed partial class ClusterController : IControllerService, IAsyncDisposable
 {
+    private const int FailureLogEvery = 60;
+
     private readonly ClusterControllerOptions _options;
     private readonly IMetadataStore _store;
     private readonly IControllerStore _controllerStore;
@@ -53,6 +55,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
     private long _completedTicks;
     private volatile bool _waiting;
     private int _disposed;
+    private int _failedTicks;
 
     public ClusterController(
         ClusterControllerOptions options,
@@ -133,6 +136,10 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
                 {
                     _gate.Release();
                 }
+
+                if (_failedTicks > 0)
+                    ClusterControllerLog.Recovered(_logger, _failedTicks);
+                _failedTicks = 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -141,10 +148,11 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
             catch (Exception e)
             {
                 // Table storage down or slow: keep the last known state; the lease lapses by itself if
-                // this lasts, and IsActive follows it.
+                // this lasts, and IsActive follows it. One warning a minute, not one a tick.
                 _replan = true;
                 _lostSight = true;
-                ClusterControllerLog.TickFailed(_logger, e);
+                if (_failedTicks++ % FailureLogEvery == 0)
+                    ClusterControllerLog.TickFailed(_logger, _failedTicks, e);
             }
 
             Interlocked.Increment(ref _completedTicks);

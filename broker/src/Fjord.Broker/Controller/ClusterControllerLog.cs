@@ -11,8 +11,11 @@ internal static partial class ClusterControllerLog
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Broker {NodeId} is no longer the controller (epoch {Epoch}): {Reason}")]
     public static partial void SteppedDown(ILogger logger, int nodeId, long epoch, string reason);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Controller tick failed; retrying at the next tick")]
-    public static partial void TickFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Controller tick failed ({FailedTicks} in a row); retrying at the next tick")]
+    public static partial void TickFailed(ILogger logger, int failedTicks, Exception exception);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Controller ticks succeed again after {FailedTicks} failures")]
+    public static partial void Recovered(ILogger logger, int failedTicks);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Controller write of {Count} partition states lost a compare-and-swap; re-reading at the next tick")]
     public static partial void WriteConflict(ILogger logger, int count);
