@@ -227,6 +227,28 @@ public sealed class ClusterControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUncleanElectionByRequestRevivesAnOfflinePartitionFromAReplicaOutsideTheIsr()
+    {
+        await _cluster.CreateTopicAsync("orders", 1, 2, assignment: [[2, 3]]);
+        var controller = await _cluster.StartControllerAsync(1);
+        var key = new TopicPartitionKey("orders", 0);
+        var state = (await _cluster.StateAsync("orders", 0))!;
+        await _cluster.Store.AlterPartitionAsync(state with { Isr = [2] }, state.PartitionEpoch, Ct);
+        _cluster.Kill(2);
+        await _cluster.StepUntilAsync(async () => (await _cluster.StateAsync("orders", 0))!.Leader == PartitionState.NoLeader, 8, "the partition to go offline");
+
+        var elected = Assert.Single(await controller.ElectLeadersAsync(ElectionKind.Unclean, null, Ct));
+        Assert.Equal(ErrorCode.None, elected.Error);
+        var after = (await _cluster.StateAsync("orders", 0))!;
+        Assert.Equal(3, after.Leader);
+        Assert.Equal([3], after.Isr);
+
+        _cluster.Kill(3);
+        await _cluster.StepUntilAsync(async () => (await _cluster.StateAsync("orders", 0))!.Leader == PartitionState.NoLeader, 8, "the partition to go offline again");
+        Assert.Equal(ErrorCode.EligibleLeadersNotAvailable, Assert.Single(await controller.ElectLeadersAsync(ElectionKind.Unclean, [key], Ct)).Error);
+    }
+
+    [Fact]
     public async Task AutoLeaderRebalanceReturnsLeadershipToThePreferredReplicaEveryCheckInterval()
     {
         await _cluster.CreateTopicAsync("orders", 1, 3, assignment: [[2, 1, 3]]);
