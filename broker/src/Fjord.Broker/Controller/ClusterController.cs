@@ -117,6 +117,8 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
             await _loop.ConfigureAwait(false);
+        // A stopped broker answers nothing as the controller, though its lease lingers until it lapses.
+        _token = null;
         _stopping.Dispose();
         _gate.Dispose();
     }
