@@ -24,19 +24,21 @@ internal static class FailoverCommand
         if (!File.Exists(dll))
             throw new UsageException($"no broker at {dll}: build it (dotnet build broker/src/Fjord.Broker -c Release) or pass --broker-dll");
 
-        var summaries = new FailoverPerformance(options, dll).RunAsync(cancellation).GetAwaiter().GetResult();
-        foreach (var s in summaries)
-        {
-            var idle = string.Join(", ", s.IdleRequestsPerMinute.Select((r, node) => string.Create(CultureInfo.InvariantCulture, $"broker {node}: {r:0}")));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"knobs={s.Knobs}: kill of leader {s.KilledLeader} -> first acks=all ack on new leader {s.NewLeader} after {s.KillToFirstAckMs / 1000:0.00} s " +
-                $"(new leader in metadata after {s.KillToNewLeaderInMetadataMs / 1000:0.00} s); idle Table storage requests/min ({s.IdleSeconds} s): {idle}; controller {s.Controller?.ToString(CultureInfo.InvariantCulture) ?? "?"}"));
-            if (s.Settings.Count > 0)
-                Console.WriteLine($"  settings: {string.Join(' ', s.Settings.Select(kv => $"{kv.Key}={kv.Value}"))}");
-            if (json)
-                Console.WriteLine(JsonSerializer.Serialize(new { type = "failover", result = s }));
-        }
-
+        new FailoverPerformance(options, dll).RunAsync(s => Print(s, json), cancellation).GetAwaiter().GetResult();
         return 0;
+    }
+
+    private static void Print(FailoverSummary s, bool json)
+    {
+        var idle = string.Join(", ", s.IdleRequestsPerMinute.Select((r, node) => string.Create(CultureInfo.InvariantCulture, $"broker {node}: {r:0}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"knobs={s.Knobs}: kill of leader {s.KilledLeader} -> first acks=all ack on new leader {s.NewLeader} after {s.KillToFirstAckMs / 1000:0.00} s " +
+            $"(new leader in metadata after {s.KillToNewLeaderInMetadataMs / 1000:0.00} s); idle Table storage requests/min ({s.IdleSeconds} s): {idle}; controller {s.Controller?.ToString(CultureInfo.InvariantCulture) ?? "?"}" +
+            (s.KilledTheController ? " (the killed leader was also the controller)" : "")));
+        if (s.Settings.Count > 0)
+            Console.WriteLine($"  settings: {string.Join(' ', s.Settings.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new { type = "failover", result = s }));
+        Console.Out.Flush();
     }
 }

@@ -16,14 +16,17 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
     private static readonly TimeSpan _sendInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan _settle = TimeSpan.FromSeconds(3);
 
-    public async Task<IReadOnlyList<FailoverSummary>> RunAsync(CancellationToken cancellation)
+    /// <summary>Measures each knob set on a fresh cluster; <paramref name="report"/> sees each result as soon as it is known.</summary>
+    public async Task<IReadOnlyList<FailoverSummary>> RunAsync(Action<FailoverSummary> report, CancellationToken cancellation)
     {
         var summaries = new List<FailoverSummary>();
         foreach (var (name, settings) in FailoverKnobs.Selected(options.Knobs))
         {
             Console.Error.WriteLine($"[{name}] starting Azurite and {options.Brokers} brokers");
             await using var cluster = await FailoverCluster.StartAsync(brokerDll, options.Brokers, settings, options.Timeout).ConfigureAwait(false);
-            summaries.Add(await MeasureAsync(name, settings, cluster, cancellation).ConfigureAwait(false));
+            var summary = await MeasureAsync(name, settings, cluster, cancellation).ConfigureAwait(false);
+            report(summary);
+            summaries.Add(summary);
         }
 
         return summaries;
@@ -34,6 +37,7 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         var replicationFactor = (short)Math.Min(3, options.Brokers);
         using var admin = new AdminClientBuilder(TopicAdmin.AdminConfig(cluster.BootstrapServers, options.Timeout))
             .SetLogHandler(ClientLogging.Write).Build();
+        await WaitForMembersAsync(cluster, cancellation).ConfigureAwait(false);
         await admin.CreateTopicsAsync(
             [new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = replicationFactor, Configs = new() { ["min.insync.replicas"] = "2" } }],
             new CreateTopicsOptions { RequestTimeout = options.Timeout }).ConfigureAwait(false);
@@ -90,15 +94,15 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         {
             while (!stop.IsCancellationRequested)
             {
+                var sentAt = clock.Elapsed.Ticks;
                 producer.Produce(Topic, new Message<Null, byte[]> { Value = new byte[100] }, report =>
                 {
                     if (report.Error.IsError)
                         return;
                     Interlocked.Increment(ref acked);
-                    var now = clock.Elapsed;
-                    // The kill time is set on another thread.
-                    if (now.Ticks > Interlocked.Read(ref killedAtTicks))
-                        firstAckAfterKill.TrySetResult(now);
+                    // Only a message sent after the leader's death proves the new leader.
+                    if (sentAt > Interlocked.Read(ref killedAtTicks))
+                        firstAckAfterKill.TrySetResult(clock.Elapsed);
                 });
                 try
                 {
@@ -119,8 +123,10 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
 
         var target = cluster.Brokers.First(b => b.NodeId == leader);
         var killTime = clock.Elapsed;
-        Interlocked.Exchange(ref killedAtTicks, killTime.Ticks);
         target.Kill();
+        // Counting starts once the process is gone (Kill waits for its exit): a message sent in the
+        // moments before could still be acknowledged by the dying leader.
+        Interlocked.Exchange(ref killedAtTicks, clock.Elapsed.Ticks);
 
         var survivors = string.Join(',', cluster.Brokers.Where(b => b.NodeId != leader).Select(b => b.Address));
         using var survivorAdmin = new AdminClientBuilder(TopicAdmin.AdminConfig(survivors, options.Timeout)).SetLogHandler((_, _) => { }).Build();
@@ -130,6 +136,22 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         await stop.CancelAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(false);
         return ((firstAck - killTime).TotalMilliseconds, metadataMs, moved.Leader);
+    }
+
+    /// <summary>Each broker places CreateTopics replicas from its own cache: wait until every cache knows every broker.</summary>
+    private async Task WaitForMembersAsync(FailoverCluster cluster, CancellationToken cancellation)
+    {
+        foreach (var broker in cluster.Brokers)
+        {
+            using var admin = new AdminClientBuilder(TopicAdmin.AdminConfig(broker.Address, options.Timeout)).SetLogHandler((_, _) => { }).Build();
+            var deadline = Stopwatch.StartNew();
+            while (admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count < cluster.Brokers.Count)
+            {
+                if (deadline.Elapsed > options.Timeout)
+                    throw new TimeoutException($"broker {broker.NodeId} did not learn of all {cluster.Brokers.Count} brokers within {options.Timeout.TotalSeconds:0} s");
+                await Task.Delay(50, cancellation).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<PartitionMetadata> WaitForLeaderAsync(IAdminClient admin, Func<PartitionMetadata, bool> condition, string what, CancellationToken cancellation)

@@ -14,4 +14,8 @@ internal sealed record FailoverSummary(
     double KillToNewLeaderInMetadataMs,
     int IdleSeconds,
     IReadOnlyList<double> IdleRequestsPerMinute,
-    int? Controller);
+    int? Controller)
+{
+    /// <summary>Killing the controller's broker costs a controller failover first: the slow case.</summary>
+    public bool KilledTheController => Controller == KilledLeader;
+}
