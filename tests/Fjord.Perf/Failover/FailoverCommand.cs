@@ -33,8 +33,7 @@ internal static class FailoverCommand
         var idle = string.Join(", ", s.IdleRequestsPerMinute.Select((r, node) => string.Create(CultureInfo.InvariantCulture, $"broker {node}: {r:0}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"knobs={s.Knobs}: kill of leader {s.KilledLeader} -> first acks=all ack on new leader {s.NewLeader} after {s.KillToFirstAckMs / 1000:0.00} s " +
-            $"(new leader in metadata after {s.KillToNewLeaderInMetadataMs / 1000:0.00} s); idle Table storage requests/min ({s.IdleSeconds} s): {idle}; controller {s.Controller?.ToString(CultureInfo.InvariantCulture) ?? "?"}" +
-            (s.KilledTheController ? " (the killed leader was also the controller)" : "")));
+            $"(new leader in metadata after {s.KillToNewLeaderInMetadataMs / 1000:0.00} s); idle Table storage requests/min ({s.IdleSeconds} s): {idle}; controller {s.Controller?.ToString(CultureInfo.InvariantCulture) ?? "?"}{(s.KilledTheController ? " (the killed leader was also the controller)" : "")}"));
         if (s.Settings.Count > 0)
             Console.WriteLine($"  settings: {string.Join(' ', s.Settings.Select(kv => $"{kv.Key}={kv.Value}"))}");
         if (json)
