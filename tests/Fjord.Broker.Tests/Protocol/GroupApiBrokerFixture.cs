@@ -21,14 +21,21 @@ public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifeti
 
     public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
 
-    public async Task InitializeAsync() => _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+    public async Task InitializeAsync()
     {
-        ["group.initial.rebalance.delay.ms"] = "0",
-        ["group.min.session.timeout.ms"] = MinSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
-        ["group.max.session.timeout.ms"] = MaxSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
-        ["offset.metadata.max.bytes"] = OffsetMetadataMaxBytes.ToString(CultureInfo.InvariantCulture),
-        ["socket.request.max.bytes"] = SocketRequestMaxBytes.ToString(CultureInfo.InvariantCulture),
-    });
+        _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["group.initial.rebalance.delay.ms"] = "0",
+            ["group.min.session.timeout.ms"] = MinSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            ["group.max.session.timeout.ms"] = MaxSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            ["offset.metadata.max.bytes"] = OffsetMetadataMaxBytes.ToString(CultureInfo.InvariantCulture),
+            ["socket.request.max.bytes"] = SocketRequestMaxBytes.ToString(CultureInfo.InvariantCulture),
+
+            // One broker can hold only one replica: the controller places the offsets topic at once.
+            ["offsets.topic.replication.factor"] = "1",
+        });
+        await CoordinatorReadiness.WaitAsync(_host, TimeSpan.FromSeconds(60));
+    }
 
     public async Task DisposeAsync()
     {
