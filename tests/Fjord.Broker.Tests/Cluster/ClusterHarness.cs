@@ -49,6 +49,8 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public string MetadataTable { get; }
 
+    public string OffsetsTable => MetadataTable + "offsets";
+
     /// <summary>The cluster's metadata table, read without going through any broker or proxy.</summary>
     public TableMetadataStore Store { get; }
 
@@ -219,13 +221,17 @@ public sealed class ClusterHarness : IAsyncDisposable
 
         foreach (var node in _nodes)
             await node.DisposeAsync();
-        try
+        var service = new TableServiceClient(_azurite.ConnectionString);
+        foreach (var table in new[] { MetadataTable, OffsetsTable })
         {
-            await new TableServiceClient(_azurite.ConnectionString).DeleteTableAsync(MetadataTable);
-        }
-        catch (Azure.RequestFailedException)
-        {
-            // Leftover tables in a throw-away Azurite are harmless.
+            try
+            {
+                await service.DeleteTableAsync(table);
+            }
+            catch (Azure.RequestFailedException)
+            {
+                // Leftover tables in a throw-away Azurite are harmless.
+            }
         }
     }
 
@@ -241,7 +247,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["log.dirs"] = node.LogDir,
             ["fjord.metadata.connection.string"] = ProxiedConnectionString(node.StorageProxy),
             ["fjord.metadata.table"] = MetadataTable,
-            ["fjord.offsets.table"] = MetadataTable + "offsets",
+            ["fjord.offsets.table"] = OffsetsTable,
         };
         var process = await BrokerProcess.StartAsync(settings, _startTimeout);
         node.Process = process;
