@@ -15,12 +15,13 @@ internal sealed class HttpRequestCounter
     private static readonly byte[] _headerEnd = "\r\n\r\n"u8.ToArray();
 
     private readonly List<byte> _line = [];
-    private readonly Action _onRequest;
+    private readonly Action<string> _onRequest;
     private State _state = State.Headers;
     private int _headerEndMatched;
     private long _bodyLeft;
 
-    public HttpRequestCounter(Action onRequest) => _onRequest = onRequest;
+    /// <param name="onRequest">Called once per request with its request line ("GET /path HTTP/1.1").</param>
+    public HttpRequestCounter(Action<string> onRequest) => _onRequest = onRequest;
 
     private enum State
     {
@@ -94,7 +95,9 @@ internal sealed class HttpRequestCounter
             // Keep-alive connections may carry stray CRLFs between requests; they are not requests.
             if (headers.Trim().Length == 0)
                 continue;
-            _onRequest();
+            var trimmed = headers.TrimStart('\r', '\n');
+            var lineEnd = trimmed.IndexOf("\r\n", StringComparison.Ordinal);
+            _onRequest(lineEnd < 0 ? trimmed : trimmed[..lineEnd]);
             StartBody(headers);
             return data[(i + 1)..];
         }

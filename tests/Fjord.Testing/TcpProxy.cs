@@ -15,11 +15,13 @@ namespace Fjord.Testing;
 public sealed class TcpProxy : IAsyncDisposable
 {
     private const int BufferSize = 64 * 1024;
+    private const int MaxRequestKinds = 256;
 
     private readonly TcpListener _listener;
     private readonly IPEndPoint _target;
     private readonly bool _countHttpRequests;
     private readonly ConcurrentDictionary<long, Connection> _connections = new();
+    private readonly ConcurrentDictionary<string, long> _requestKinds = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private long _nextConnectionId;
@@ -45,6 +47,12 @@ public sealed class TcpProxy : IAsyncDisposable
 
     /// <summary>HTTP requests forwarded so far (0 unless started with <c>countHttpRequests</c>).</summary>
     public long HttpRequests => Interlocked.Read(ref _httpRequests);
+
+    /// <summary>
+    /// HTTP requests so far by kind: method and path, query string dropped ("GET /account/table(PartitionKey='c',RowKey='version')"),
+    /// so a test or tool can tell which loop costs what. Kinds past the first few hundred are counted as "other".
+    /// </summary>
+    public IReadOnlyDictionary<string, long> HttpRequestsByKind => new Dictionary<string, long>(_requestKinds, StringComparer.Ordinal);
 
     /// <summary>Connections accepted and forwarded so far.</summary>
     public long AcceptedConnections => Interlocked.Read(ref _accepted);
@@ -155,7 +163,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _accepted);
-        var counter = _countHttpRequests ? new HttpRequestCounter(() => Interlocked.Increment(ref _httpRequests)) : null;
+        var counter = _countHttpRequests ? new HttpRequestCounter(OnHttpRequest) : null;
         try
         {
             await Task.WhenAll(PumpAsync(client, upstream, counter), PumpAsync(upstream, client, null)).ConfigureAwait(false);
@@ -165,6 +173,18 @@ public sealed class TcpProxy : IAsyncDisposable
             _connections.TryRemove(id, out _);
             connection.Dispose();
         }
+    }
+
+    private void OnHttpRequest(string requestLine)
+    {
+        Interlocked.Increment(ref _httpRequests);
+        var parts = requestLine.Split(' ');
+        var path = parts.Length > 1 ? parts[1] : "";
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        var kind = $"{parts[0]} {(query < 0 ? path : path[..query])}";
+        if (!_requestKinds.ContainsKey(kind) && _requestKinds.Count >= MaxRequestKinds)
+            kind = "other";
+        _requestKinds.AddOrUpdate(kind, 1, (_, n) => n + 1);
     }
 
     /// <summary>Copies one direction until its end; an error on either side resets both.</summary>

@@ -85,6 +85,9 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
             await client.GetStream().WriteAsync(chunk);
         await Poll.UntilAsync(() => proxy.HttpRequests >= 4, _timeout, "four requests counted");
         Assert.Equal(4, proxy.HttpRequests);
+        Assert.Equal(
+            new Dictionary<string, long> { ["GET /t"] = 1, ["POST /$batch"] = 1, ["POST /t"] = 1, ["DELETE /t"] = 1 },
+            proxy.HttpRequestsByKind);
     }
 
     [Fact]

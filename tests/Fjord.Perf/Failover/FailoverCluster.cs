@@ -86,6 +86,9 @@ internal sealed class FailoverCluster : IAsyncDisposable
     /// <summary>HTTP requests each broker has sent to Table storage so far, by node id.</summary>
     public long[] StorageRequests() => _proxies.Select(p => p.HttpRequests).ToArray();
 
+    /// <summary>The same, by request kind (method and path), by node id.</summary>
+    public IReadOnlyDictionary<string, long>[] StorageRequestsByKind() => _proxies.Select(p => p.HttpRequestsByKind).ToArray();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var broker in _brokers)

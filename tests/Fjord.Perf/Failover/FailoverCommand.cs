@@ -9,7 +9,7 @@ namespace Fjord.Perf.Failover;
 internal static class FailoverCommand
 {
     public const string Usage = """
-          fjord-perf failover [--brokers 3] [--knobs default|fast|both] [--idle-sec 60]
+          fjord-perf failover [--brokers 3] [--knobs default|fast|both] [--victim leader|controller|both] [--idle-sec 60]
                              [--broker-dll PATH] [--timeout-sec 60] [--json]
                              (starts its own Azurite and brokers; build the broker in Release first)
         """;
@@ -30,10 +30,18 @@ internal static class FailoverCommand
 
     private static void Print(FailoverSummary s, bool json)
     {
-        var idle = string.Join(", ", s.IdleRequestsPerMinute.Select((r, node) => string.Create(CultureInfo.InvariantCulture, $"broker {node}: {r:0}")));
+        var idle = s.IdleSeconds == 0 ? "" : "; idle Table storage requests/min " + string.Create(CultureInfo.InvariantCulture, $"({s.IdleSeconds} s): ")
+            + string.Join(", ", s.IdleRequestsPerMinute.Select((r, node) => string.Create(CultureInfo.InvariantCulture, $"broker {node}: {r:0}")));
+        var controller = s.Controller.ToString(CultureInfo.InvariantCulture) + (s.KilledTheController ? " (the killed leader was the controller)" : "");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"knobs={s.Knobs}: kill of leader {s.KilledLeader} -> first acks=all ack on new leader {s.NewLeader} after {s.KillToFirstAckMs / 1000:0.00} s " +
-            $"(new leader in metadata after {s.KillToNewLeaderInMetadataMs / 1000:0.00} s); idle Table storage requests/min ({s.IdleSeconds} s): {idle}; controller {s.Controller?.ToString(CultureInfo.InvariantCulture) ?? "?"}{(s.KilledTheController ? " (the killed leader was also the controller)" : "")}"));
+            $"(new leader in metadata after {s.KillToNewLeaderInMetadataMs / 1000:0.00} s); controller {controller}{idle}"));
+        for (var node = 0; node < s.IdleRequestsPerMinuteByKind.Count && s.IdleSeconds > 0; node++)
+        {
+            var kinds = s.IdleRequestsPerMinuteByKind[node].Take(8).Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Value:0}/min {k.Key}"));
+            Console.WriteLine($"  broker {node} idle requests: {string.Join("; ", kinds)}");
+        }
+
         if (s.Settings.Count > 0)
             Console.WriteLine($"  settings: {string.Join(' ', s.Settings.Select(kv => $"{kv.Key}={kv.Value}"))}");
         if (json)

@@ -22,49 +22,68 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         var summaries = new List<FailoverSummary>();
         foreach (var (name, settings) in FailoverKnobs.Selected(options.Knobs))
         {
-            Console.Error.WriteLine($"[{name}] starting Azurite and {options.Brokers} brokers");
-            await using var cluster = await FailoverCluster.StartAsync(brokerDll, options.Brokers, settings, options.Timeout).ConfigureAwait(false);
-            var summary = await MeasureAsync(name, settings, cluster, cancellation).ConfigureAwait(false);
-            report(summary);
-            summaries.Add(summary);
+            var first = true;
+            foreach (var killController in Victims())
+            {
+                Console.Error.WriteLine($"[{name}] starting Azurite and {options.Brokers} brokers");
+                await using var cluster = await FailoverCluster.StartAsync(brokerDll, options.Brokers, settings, options.Timeout).ConfigureAwait(false);
+                // The idle cost does not depend on which broker is killed next: measured once per knob set.
+                var summary = await MeasureAsync(name, settings, cluster, killController, first ? options.IdleSeconds : 0, cancellation).ConfigureAwait(false);
+                first = false;
+                report(summary);
+                summaries.Add(summary);
+            }
         }
 
         return summaries;
     }
 
-    private async Task<FailoverSummary> MeasureAsync(string name, IReadOnlyDictionary<string, string> settings, FailoverCluster cluster, CancellationToken cancellation)
+    /// <summary>Whether the killed leader is also the controller: false, true, or both in turn.</summary>
+    private IEnumerable<bool> Victims() => options.Victim switch
     {
-        var replicationFactor = (short)Math.Min(3, options.Brokers);
+        "leader" => [false],
+        "controller" => [true],
+        _ => [false, true],
+    };
+
+    private async Task<FailoverSummary> MeasureAsync(string name, IReadOnlyDictionary<string, string> settings, FailoverCluster cluster,
+        bool killController, int idleSeconds, CancellationToken cancellation)
+    {
+        var replicationFactor = Math.Min(3, options.Brokers);
         using var admin = new AdminClientBuilder(TopicAdmin.AdminConfig(cluster.BootstrapServers, options.Timeout))
             .SetLogHandler(ClientLogging.Write).Build();
         await WaitForMembersAsync(cluster, cancellation).ConfigureAwait(false);
+        var controller = await ControllerAsync(admin, cancellation).ConfigureAwait(false);
+        // The preferred (first) replica leads a new partition: put the controller first or not at all first.
+        var others = cluster.Brokers.Select(b => b.NodeId).Where(id => id != controller).ToList();
+        List<int> replicas = killController
+            ? [controller, .. others.Take(replicationFactor - 1)]
+            : [others[0], controller, .. others.Skip(1).Take(replicationFactor - 2)];
         await admin.CreateTopicsAsync(
-            [new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = replicationFactor, Configs = new() { ["min.insync.replicas"] = "2" } }],
+            [new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = replicas }, Configs = new() { ["min.insync.replicas"] = "2" } }],
             new CreateTopicsOptions { RequestTimeout = options.Timeout }).ConfigureAwait(false);
-        var leader = await WaitForLeaderAsync(admin, l => l.Leader >= 0 && l.InSyncReplicas.Length == replicationFactor, "a leader with a full ISR", cancellation).ConfigureAwait(false);
+        var leader = await WaitForLeaderAsync(admin, l => l.Leader == replicas[0] && l.InSyncReplicas.Length == replicationFactor,
+            $"broker {replicas[0]} leading with a full ISR", cancellation).ConfigureAwait(false);
 
         // Settling, not waiting for a state: topic creation's own Table traffic must not count as idle.
         await Task.Delay(_settle, cancellation).ConfigureAwait(false);
-        Console.Error.WriteLine($"[{name}] idle for {options.IdleSeconds} s, counting Table storage requests");
+        Console.Error.WriteLine($"[{name}] idle for {idleSeconds} s, counting Table storage requests");
         var before = cluster.StorageRequests();
+        var kindsBefore = cluster.StorageRequestsByKind();
         var idle = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds), cancellation).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellation).ConfigureAwait(false);
         var after = cluster.StorageRequests();
+        var kindsAfter = cluster.StorageRequestsByKind();
         var minutes = Math.Max(idle.Elapsed.TotalMinutes, 1e-9);
         var perMinute = after.Zip(before, (a, b) => (a - b) / minutes).ToArray();
-        int? controller = null;
-        try
-        {
-            controller = (await admin.DescribeClusterAsync().ConfigureAwait(false)).Controller?.Id;
-        }
-        catch (KafkaException)
-        {
-            // DescribeCluster is a nicety here.
-        }
-
+        var perMinuteByKind = kindsAfter.Zip(kindsBefore, (a, b) => (IReadOnlyDictionary<string, double>)a
+            .Select(kv => (kv.Key, Rate: (kv.Value - b.GetValueOrDefault(kv.Key)) / minutes))
+            .Where(k => k.Rate > 0)
+            .OrderByDescending(k => k.Rate)
+            .ToDictionary(k => k.Key, k => k.Rate)).ToArray();
         Console.Error.WriteLine($"[{name}] killing leader {leader.Leader} under an acks=all producer");
         var (firstAckMs, metadataMs, newLeader) = await KillLeaderAsync(cluster, admin, leader.Leader, cancellation).ConfigureAwait(false);
-        return new FailoverSummary(name, settings, leader.Leader, newLeader, firstAckMs, metadataMs, options.IdleSeconds, perMinute, controller);
+        return new FailoverSummary(name, settings, leader.Leader, newLeader, firstAckMs, metadataMs, idleSeconds, perMinute, perMinuteByKind, controller);
     }
 
     private async Task<(double FirstAckMs, double MetadataMs, int NewLeader)> KillLeaderAsync(
@@ -136,6 +155,27 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         await stop.CancelAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(false);
         return ((firstAck - killTime).TotalMilliseconds, metadataMs, moved.Leader);
+    }
+
+    private async Task<int> ControllerAsync(IAdminClient admin, CancellationToken cancellation)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if ((await admin.DescribeClusterAsync().ConfigureAwait(false)).Controller is { } node)
+                    return node.Id;
+            }
+            catch (KafkaException)
+            {
+                // Not elected yet, or asked a broker that is still starting.
+            }
+
+            if (deadline.Elapsed > options.Timeout)
+                throw new TimeoutException($"no controller within {options.Timeout.TotalSeconds:0} s");
+            await Task.Delay(50, cancellation).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Each broker places CreateTopics replicas from its own cache: wait until every cache knows every broker.</summary>

@@ -14,7 +14,8 @@ internal sealed record FailoverSummary(
     double KillToNewLeaderInMetadataMs,
     int IdleSeconds,
     IReadOnlyList<double> IdleRequestsPerMinute,
-    int? Controller)
+    IReadOnlyList<IReadOnlyDictionary<string, double>> IdleRequestsPerMinuteByKind,
+    int Controller)
 {
     /// <summary>Killing the controller's broker costs a controller failover first: the slow case.</summary>
     public bool KilledTheController => Controller == KilledLeader;
