@@ -54,6 +54,12 @@ public sealed class FindCoordinatorHandler(BrokerContext context, GroupCoordinat
         var snapshot = context.Metadata.Current;
         var leader = coordinators.CoordinatorOf(key, snapshot);
         var endpoint = leader < 0 ? null : ClusterBrokers.Find(context, snapshot, leader, request.Session.Listener);
+        if (endpoint is null && snapshot.PartitionStateOf(Metadata.TopicNames.ConsumerOffsets, coordinators.PartitionFor(key)) is null)
+        {
+            // As Kafka creates the offsets topic on the first FindCoordinator: ask the controller (if it
+            // runs here) to place it now rather than at its next change; the client retries meanwhile.
+            context.Controller?.Nudge();
+        }
         return endpoint is null
             ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {coordinators.PartitionFor(key)} of {Metadata.TopicNames.ConsumerOffsets} has no reachable leader", null)
             : (ErrorCode.None, null, endpoint);
