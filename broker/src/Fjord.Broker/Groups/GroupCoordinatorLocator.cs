@@ -43,13 +43,9 @@ public sealed class GroupCoordinatorLocator : IDisposable
     public int CoordinatorOf(string groupId, MetadataSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var state = snapshot.PartitionStateOf(TopicNames.ConsumerOffsets, PartitionFor(groupId));
-        if (state is not null) return state.Leader;
-
-        // TODO(issue 4): transitional. No controller has ever claimed the lease in this cluster, so no
-        // one places partitions: this broker runs alone, as before clustering, and coordinates every group.
-        // Remove once every broker runs the controller loop.
-        return snapshot.Controller is null ? _nodeId : PartitionState.NoLeader;
+        // No state yet (the offsets topic is not placed): nobody coordinates the group, not even a
+        // broker that has not heard of a controller, or two brokers could both take it.
+        return snapshot.PartitionStateOf(TopicNames.ConsumerOffsets, PartitionFor(groupId))?.Leader ?? PartitionState.NoLeader;
     }
 
     private void OnChanged(MetadataSnapshot snapshot)
@@ -65,7 +61,6 @@ public sealed class GroupCoordinatorLocator : IDisposable
             _led = led;
         }
 
-        // Also covers groups loaded under the transitional rule once a controller takes over.
         _groups.UnloadGroups(groupId =>
         {
             var partition = PartitionFor(groupId);
