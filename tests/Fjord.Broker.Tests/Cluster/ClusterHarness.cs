@@ -157,7 +157,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             await WaitForPartitionAsync(topic, p, s => s.Leader >= 0 && s.Isr.Count == s.Replicas.Count, timeout, "a leader and every replica in the ISR");
     }
 
-    /// <summary>Waits until the controller lease names a different holder than <paramref name="formerControllerId"/>.</summary>
+    /// <summary>Polls the controller lease row until <paramref name="condition"/> holds; returns that lease.</summary>
     public async Task<ControllerLease> WaitForControllerAsync(Func<ControllerLease, bool> condition, TimeSpan timeout, string what)
     {
         ControllerLease? seen = null;
