@@ -36,6 +36,8 @@ public sealed class BrokerHost : IAsyncDisposable
             ["fjord.metadata.connection.string"] = storageConnectionString,
             ["fjord.metadata.table"] = tableName ?? NewTableName(),
             ["fjord.metadata.poll.interval.ms"] = "200",
+            // A single broker is the whole cluster: no need to wait for more before creating the offsets topic.
+            ["offsets.topic.replication.factor"] = "1",
         };
         if (overrides is not null)
             foreach (var (k, v) in overrides) values[k] = v;
