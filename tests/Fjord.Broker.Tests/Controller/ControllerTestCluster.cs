@@ -65,9 +65,15 @@ internal sealed class ControllerTestCluster : IAsyncDisposable
 
     public void Revive(int nodeId) => _beating.Add(nodeId);
 
+    /// <summary>
+    /// Starts the controller of broker <paramref name="nodeId"/>, as the broker process it registered
+    /// (same incarnation, as KafkaBroker does) unless <paramref name="tune"/> says otherwise.
+    /// </summary>
     public async Task<ClusterController> StartControllerAsync(int nodeId, IMetadataStore? store = null, IControllerStore? controllerStore = null, Func<ClusterControllerOptions, ClusterControllerOptions>? tune = null)
     {
         var options = Options(nodeId);
+        if (_incarnations.TryGetValue(nodeId, out var registered))
+            options = options with { IncarnationId = registered };
         options = tune?.Invoke(options) ?? options;
         var controller = new ClusterController(options, store ?? Store, controllerStore ?? Store, Time, NullLogger<ClusterController>.Instance);
         _all.Add(controller);

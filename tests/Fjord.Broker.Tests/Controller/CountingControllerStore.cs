@@ -53,6 +53,8 @@ internal sealed class CountingControllerStore(InMemoryMetadataStore inner) : IMe
     public Task<ControllerClaim> TryClaimControllerAsync(int nodeId, Guid incarnationId, TimeSpan leaseDuration, CancellationToken ct) =>
         Count(() => inner.TryClaimControllerAsync(nodeId, incarnationId, leaseDuration, ct));
 
+    public Task<bool> ReleaseControllerAsync(ControllerToken token, CancellationToken ct) => Count(() => inner.ReleaseControllerAsync(token, ct));
+
     public Task<ControllerLease?> GetControllerAsync(CancellationToken ct) => Count(() => inner.GetControllerAsync(ct));
 
     public async Task<WriteOutcome> WritePartitionStatesAsync(ControllerToken token, IReadOnlyList<(PartitionState State, int? ExpectedPartitionEpoch)> changes, CancellationToken ct)

@@ -29,6 +29,9 @@ public abstract class ControllerStoreContractTests
     private static PartitionState State(string topic, int partition, int leader = 1, int leaderEpoch = 0, int[]? isr = null, int partitionEpoch = 0) =>
         new(topic, partition, [1, 2, 3], leader, leaderEpoch, isr ?? [1, 2, 3], partitionEpoch);
 
+    private static BrokerRegistration Broker(int nodeId, Guid incarnationId) =>
+        new(nodeId, incarnationId, [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9000 + nodeId, "PLAINTEXT")], null, DateTimeOffset.UnixEpoch);
+
     private async Task<ControllerToken> BecomeControllerAsync(IControllerStore store, int nodeId = 1)
     {
         var claim = await store.TryClaimControllerAsync(nodeId, Guid.NewGuid(), LeaseDuration, Ct);
@@ -99,9 +102,106 @@ public abstract class ControllerStoreContractTests
 
         Assert.True(takeover.IsController);
         Assert.Equal(new ControllerLease(2, claimant, 2), takeover.Lease);
+        Assert.Equal(new ControllerLease(1, holder, 1), takeover.Lapsed);
         var deposed = await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct);
         Assert.False(deposed.IsController);
+        Assert.Null(deposed.Token);
         Assert.Equal(new ControllerLease(2, claimant, 2), deposed.Lease);
+    }
+
+    [Fact]
+    public async Task AReleasedLeaseIsTakenAtOnceWithTheNextEpochAndTheReleasedTokenIsFenced()
+    {
+        var first = await CreateStoreAsync();
+        var second = await OpenSameStoreAsync(first);
+        await CreateTopicAsync(first, "orders");
+        var holder = Guid.NewGuid();
+        var claimant = Guid.NewGuid();
+        var token = (await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct)).Token!;
+        Assert.False((await second.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct)).IsController);
+        Assert.True((await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct)).IsController);
+        var version = await Metadata(first).GetVersionAsync(Ct);
+
+        Assert.True(await first.ReleaseControllerAsync(token, Ct));
+
+        Assert.Null(await second.GetControllerAsync(Ct));
+        Assert.Equal(WriteOutcome.Fenced, await first.WritePartitionStatesAsync(token, [(State("orders", 0), null)], Ct));
+        Assert.False(await first.ReleaseControllerAsync(token, Ct));
+        Assert.Equal(version, await Metadata(first).GetVersionAsync(Ct));
+
+        // No clock moved: the release, not a lapse, lets the next claimant in.
+        var takeover = await second.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct);
+        Assert.True(takeover.IsController);
+        Assert.Equal(new ControllerLease(2, claimant, 2), takeover.Lease);
+        Assert.Null(takeover.Lapsed);
+        Assert.Equal(version + 1, await Metadata(first).GetVersionAsync(Ct));
+        Assert.Equal(new ControllerLease(2, claimant, 2), await first.GetControllerAsync(Ct));
+        var former = await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct);
+        Assert.False(former.IsController);
+        Assert.Equal(WriteOutcome.Written, await second.WritePartitionStatesAsync(takeover.Token!, [(State("orders", 0), null)], Ct));
+    }
+
+    [Fact]
+    public async Task TheHolderItselfMayClaimAgainAfterReleasingWithTheNextEpoch()
+    {
+        var store = await CreateStoreAsync();
+        var holder = Guid.NewGuid();
+        var token = (await store.TryClaimControllerAsync(1, holder, LeaseDuration, Ct)).Token!;
+        Assert.True(await store.ReleaseControllerAsync(token, Ct));
+
+        var again = await store.TryClaimControllerAsync(1, holder, LeaseDuration, Ct);
+
+        Assert.True(again.IsController);
+        Assert.Equal(new ControllerLease(1, holder, 2), again.Lease);
+        Assert.Equal(2, again.Token!.Epoch);
+    }
+
+    [Fact]
+    public async Task ADeposedHoldersReleaseAndRenewalFailAndWriteNothing()
+    {
+        var first = await CreateStoreAsync();
+        var second = await OpenSameStoreAsync(first);
+        var holder = Guid.NewGuid();
+        var claimant = Guid.NewGuid();
+        var oldToken = (await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct)).Token!;
+        Assert.False((await second.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct)).IsController);
+        Clock.Advance(LeaseDuration);
+        var newToken = (await second.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct)).Token!;
+        var version = await Metadata(first).GetVersionAsync(Ct);
+
+        Assert.False(await first.ReleaseControllerAsync(oldToken, Ct));
+        Assert.False((await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct)).IsController);
+
+        Assert.Equal(new ControllerLease(2, claimant, 2), await first.GetControllerAsync(Ct));
+        Assert.Equal(version, await Metadata(first).GetVersionAsync(Ct));
+        Assert.True((await second.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct)).IsController);
+        Assert.True(await second.ReleaseControllerAsync(newToken, Ct));
+    }
+
+    [Fact]
+    public async Task ANewIncarnationOfTheHoldersNodeTakesOverAtOnceAndFencesTheOldOne()
+    {
+        var first = await CreateStoreAsync();
+        var second = await OpenSameStoreAsync(first);
+        await CreateTopicAsync(first, "orders");
+        var old = Guid.NewGuid();
+        var restarted = Guid.NewGuid();
+        await Metadata(first).RegisterBrokerAsync(Broker(3, old), Ct);
+        var oldToken = (await first.TryClaimControllerAsync(3, old, LeaseDuration, Ct)).Token!;
+        Assert.False((await second.TryClaimControllerAsync(4, Guid.NewGuid(), LeaseDuration, Ct)).IsController);
+        // Not before the new process has registered (fencing the old one): until then it waits like anyone.
+        Assert.False((await second.TryClaimControllerAsync(3, restarted, LeaseDuration, Ct)).IsController);
+        await Metadata(first).RegisterBrokerAsync(Broker(3, restarted), Ct);
+
+        var takeover = await second.TryClaimControllerAsync(3, restarted, LeaseDuration, Ct);
+
+        Assert.True(takeover.IsController);
+        Assert.Equal(new ControllerLease(3, restarted, 2), takeover.Lease);
+        Assert.Null(takeover.Lapsed);
+        Assert.Equal(WriteOutcome.Fenced, await first.WritePartitionStatesAsync(oldToken, [(State("orders", 0), null)], Ct));
+        // The fenced process cannot take it back the same way.
+        Assert.False((await first.TryClaimControllerAsync(3, old, LeaseDuration, Ct)).IsController);
+        Assert.Equal(new ControllerLease(3, restarted, 2), await first.GetControllerAsync(Ct));
     }
 
     [Fact]

@@ -21,6 +21,55 @@ public sealed class TableControllerStoreTests(AzuriteFixture azurite) : Controll
     private TableMetadataStore Open(string tableName) =>
         new(new TableServiceClient(azurite.Host.ConnectionString), tableName, Clock) { PageSize = SmallPageSize };
 
+    private (TableMetadataStore Store, RequestCountingPolicy Requests) OpenCounted(string tableName)
+    {
+        var requests = new RequestCountingPolicy();
+        var options = new TableClientOptions();
+        options.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerRetry);
+        return (new TableMetadataStore(new TableServiceClient(azurite.Host.ConnectionString, options), tableName, Clock), requests);
+    }
+
+    [Fact]
+    public async Task TheHoldersRenewalIsOneRequestAndADeposedHoldersRenewalFails()
+    {
+        var created = (TableMetadataStore)await CreateStoreAsync();
+        var (holder, requests) = OpenCounted(created.TableName);
+        var incarnation = Guid.NewGuid();
+        var token = (await holder.TryClaimControllerAsync(1, incarnation, LeaseDuration, Ct)).Token!;
+
+        requests.Reset();
+        for (var i = 0; i < 5; i++)
+            Assert.True((await holder.TryClaimControllerAsync(1, incarnation, LeaseDuration, Ct)).IsController);
+        Assert.Equal(5, requests.Requests);
+
+        var other = (TableMetadataStore)await OpenSameStoreAsync(created);
+        var claimant = Guid.NewGuid();
+        Assert.False((await other.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct)).IsController);
+        Clock.Advance(LeaseDuration);
+        Assert.True((await other.TryClaimControllerAsync(2, claimant, LeaseDuration, Ct)).IsController);
+
+        // The merge guarded by the old tag fails; the read then shows the new holder.
+        Assert.False((await holder.TryClaimControllerAsync(1, incarnation, LeaseDuration, Ct)).IsController);
+        // Once deposed it claims as a standby: one read a claim.
+        requests.Reset();
+        Assert.False((await holder.TryClaimControllerAsync(1, incarnation, LeaseDuration, Ct)).IsController);
+        Assert.Equal(1, requests.Requests);
+    }
+
+    [Fact]
+    public async Task ListingBrokersIsOneRequestWhileTheyFitOnePage()
+    {
+        var created = (TableMetadataStore)await CreateStoreAsync();
+        for (var id = 1; id <= 5; id++)
+            await created.RegisterBrokerAsync(new BrokerRegistration(id, Guid.NewGuid(), [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9000 + id, "PLAINTEXT")], null, DateTimeOffset.UnixEpoch), Ct);
+        var (store, requests) = OpenCounted(created.TableName);
+
+        var brokers = await store.ListBrokersAsync(Ct);
+
+        Assert.Equal([1, 2, 3, 4, 5], brokers.Select(b => b.NodeId));
+        Assert.Equal(1, requests.Requests);
+    }
+
     [Fact]
     public async Task PartitionStateRowsUseTypedColumnsInTheClusterPartition()
     {

@@ -11,6 +11,15 @@ internal static partial class ClusterControllerLog
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Broker {NodeId} is no longer the controller (epoch {Epoch}): {Reason}")]
     public static partial void SteppedDown(ILogger logger, int nodeId, long epoch, string reason);
 
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Broker {NodeId} released the controller lease of epoch {Epoch} on shutdown")]
+    public static partial void ReleasedLease(ILogger logger, int nodeId, long epoch);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Broker {NodeId} could not release the controller lease of epoch {Epoch} on shutdown; it lapses instead")]
+    public static partial void ReleaseFailed(ILogger logger, int nodeId, long epoch, Exception exception);
+
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Information, Message = "Broker {BrokerId} is dead: its controller lease of epoch {Epoch} lapsed, so it could not reach the store for a lease duration")]
+    public static partial void LapsedControllerPresumedDead(ILogger logger, int brokerId, long epoch);
+
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Controller tick failed ({FailedTicks} in a row); retrying at the next tick")]
     public static partial void TickFailed(ILogger logger, int failedTicks, Exception exception);
 

@@ -13,12 +13,25 @@ public interface IControllerStore
     /// caller's incarnation holds it: renewed (the row version changes, the epoch and the metadata
     /// version do not). Someone else holds it: the caller takes over, with epoch + 1, only once this
     /// store instance has seen the same row version unchanged for <paramref name="leaseDuration"/> on
-    /// its own monotonic clock (Orleans-style: no comparison of clocks across machines). Every takeover
-    /// is a compare-and-swap, so of concurrent claimants at most one wins.
+    /// its own monotonic clock (Orleans-style: no comparison of clocks across machines), and at once
+    /// when the lease was released or is held by an older incarnation of the caller's own node id while
+    /// the caller is the node's registered incarnation (a restarted broker replaces its old process,
+    /// which its registration has fenced already). Every
+    /// takeover is a compare-and-swap, so of concurrent claimants at most one wins.
     /// </summary>
     Task<ControllerClaim> TryClaimControllerAsync(int nodeId, Guid incarnationId, TimeSpan leaseDuration, CancellationToken ct);
 
-    /// <summary>The current lease, or null before the first claim.</summary>
+    /// <summary>
+    /// The holder gives the lease up (a clean shutdown), so the next claimant takes over at once with
+    /// epoch + 1 instead of waiting a lease duration. Guarded by the token like every controller write:
+    /// false, writing nothing, when the token was deposed already. The token is fenced afterwards.
+    /// </summary>
+    /// <remarks>
+    /// The default lets the lease lapse instead, which is always safe; both real stores implement it.
+    /// </remarks>
+    Task<bool> ReleaseControllerAsync(ControllerToken token, CancellationToken ct) => Task.FromResult(false);
+
+    /// <summary>The current lease, or null when nobody holds it (before the first claim, or once released).</summary>
     Task<ControllerLease?> GetControllerAsync(CancellationToken ct);
 
     /// <summary>

@@ -6,6 +6,7 @@ public sealed partial class InMemoryMetadataStore
     private readonly Dictionary<Guid, ControllerToken> _tokens = [];
     private readonly LeaseObserver _leaseObserver;
     private ControllerLease? _lease;
+    private bool _leaseReleased;
 
     // Plays the lease row's ETag: changes on every write of the row.
     private long _leaseTag;
@@ -17,7 +18,10 @@ public sealed partial class InMemoryMetadataStore
         lock (_lock)
         {
             if (_lease is null)
-                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, 1)));
+                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, 1), lapsed: null));
+
+            if (_leaseReleased || ReplacesOwnNode(_lease, nodeId, incarnationId))
+                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1), lapsed: null));
 
             if (_lease.IncarnationId == incarnationId)
             {
@@ -29,8 +33,25 @@ public sealed partial class InMemoryMetadataStore
             }
 
             if (_leaseObserver.HasExpired(incarnationId, LeaseTagString(), leaseDuration))
-                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1)));
+                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1), lapsed: _lease));
             return Task.FromResult(new ControllerClaim(false, _lease, null));
+        }
+    }
+
+    public Task<bool> ReleaseControllerAsync(ControllerToken token, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (_leaseReleased || !string.Equals(token.LeaseTag, LeaseTagString(), StringComparison.Ordinal))
+                return Task.FromResult(false);
+            // A new row version the token does not adopt: its later writes are fenced. The metadata
+            // version moves with the takeover that follows, as for any takeover.
+            _leaseReleased = true;
+            NextLeaseTag();
+            _tokens.Remove(token.Lease.IncarnationId);
+            return Task.FromResult(true);
         }
     }
 
@@ -38,7 +59,7 @@ public sealed partial class InMemoryMetadataStore
     {
         ct.ThrowIfCancellationRequested();
         lock (_lock)
-            return Task.FromResult(_lease);
+            return Task.FromResult(_leaseReleased ? null : _lease);
     }
 
     public Task<WriteOutcome> WritePartitionStatesAsync(
@@ -138,14 +159,22 @@ public sealed partial class InMemoryMetadataStore
             _partitions.Remove(key);
     }
 
-    private ControllerClaim TakeLease(ControllerLease lease)
+    /// <summary>The claimant is the registered process of the node whose older process holds the lease.</summary>
+    private bool ReplacesOwnNode(ControllerLease lease, int nodeId, Guid incarnationId) =>
+        lease.ControllerId == nodeId
+        && lease.IncarnationId != incarnationId
+        && _brokers.TryGetValue(nodeId, out var registered)
+        && registered.IncarnationId == incarnationId;
+
+    private ControllerClaim TakeLease(ControllerLease lease, ControllerLease? lapsed)
     {
         _lease = lease;
+        _leaseReleased = false;
         var token = new ControllerToken(lease, NextLeaseTag());
         _tokens[lease.IncarnationId] = token;
         _leaseObserver.Forget(lease.IncarnationId);
         _version++;
-        return new ControllerClaim(true, lease, token);
+        return new ControllerClaim(true, lease, token, lapsed);
     }
 
     private string NextLeaseTag()

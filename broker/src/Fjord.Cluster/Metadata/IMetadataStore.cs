@@ -46,6 +46,9 @@ public interface IMetadataStore
     /// </summary>
     Task HeartbeatAsync(int nodeId, Guid incarnationId, CancellationToken ct);
 
-    /// <summary>Every registered broker, live or not, ordered by node id; judge liveness by <see cref="BrokerRegistration.LastHeartbeat"/>.</summary>
+    /// <summary>
+    /// Every registered broker, live or not, ordered by node id; judge liveness by <see cref="BrokerRegistration.LastHeartbeat"/>.
+    /// Unlike the other listings not a snapshot when the rows span several query pages (each row is whole).
+    /// </summary>
     Task<IReadOnlyList<BrokerRegistration>> ListBrokersAsync(CancellationToken ct);
 }

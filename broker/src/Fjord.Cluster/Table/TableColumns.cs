@@ -21,6 +21,7 @@ internal static class TableColumns
 
     public const string Epoch = "Epoch";
     public const string LeaseWrittenAt = "LeaseWrittenAt";
+    public const string Released = "Released";
 
     public const string Topic = "Topic";
     public const string Partition = "Partition";

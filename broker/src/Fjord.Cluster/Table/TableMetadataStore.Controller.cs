@@ -13,6 +13,13 @@ public sealed partial class TableMetadataStore
     public async Task<ControllerClaim> TryClaimControllerAsync(int nodeId, Guid incarnationId, TimeSpan leaseDuration, CancellationToken ct)
     {
         ControllerStoreValidation.ValidateClaim(nodeId, incarnationId, leaseDuration);
+
+        // The holder's renewal is one request: a merge guarded by the tag its token last wrote. It
+        // fails exactly when the row moved since (a takeover or a release), and then the read below
+        // tells why.
+        if (_tokens.TryGetValue(incarnationId, out var held) && await TryRenewHeldAsync(held, ct).ConfigureAwait(false) is { } renewedHeld)
+            return renewedHeld;
+
         for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
         {
             var row = await ReadRowAsync(TableKeys.ControllerRow, ct).ConfigureAwait(false);
@@ -29,27 +36,35 @@ public sealed partial class TableMetadataStore
             }
 
             var lease = ToLease(row);
-            if (lease.IncarnationId == incarnationId)
+            var released = IsReleased(row);
+            if (lease.IncarnationId != incarnationId || released)
+                _tokens.TryRemove(incarnationId, out _);
+            else
             {
+                // Ours, though this instance holds no current token for it (a lost response): renew from the row.
                 if (await TryRenewAsync(lease, ct).ConfigureAwait(false) is { } renewed)
                     return renewed;
                 await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
                 continue;
             }
 
-            if (!_leaseObserver.HasExpired(incarnationId, row.ETag.ToString(), leaseDuration))
+            // A released lease, or one held by an older process of this very node (the claimant's
+            // registration fenced it), has nobody left to act through it: take it at once. Otherwise
+            // only once the holder has not written the row for a whole lease duration as this node
+            // measures it.
+            var replaced = released || await ReplacesOwnNodeAsync(lease, nodeId, incarnationId, ct).ConfigureAwait(false);
+            if (!replaced && !_leaseObserver.HasExpired(incarnationId, row.ETag.ToString(), leaseDuration))
                 return new ControllerClaim(false, lease, null);
 
-            // The holder has not written the row for a whole lease duration as this node measures it.
             // The takeover is a CAS on exactly the version observed, so a holder that wrote meanwhile
             // (or a faster claimant) wins and this claim fails.
             var takeover = new ControllerLease(nodeId, incarnationId, lease.Epoch + 1);
             var current = await ReadVersionAsync(ct).ConfigureAwait(false);
             var replace = new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(takeover), row.ETag);
-            if (await TrySubmitAsync([replace, BumpVersion(current)], nameof(TryClaimControllerAsync), attempt, ct).ConfigureAwait(false) is { } replaced)
+            if (await TrySubmitAsync([replace, BumpVersion(current)], nameof(TryClaimControllerAsync), attempt, ct).ConfigureAwait(false) is { } written)
             {
-                TableMetadataStoreLog.ControllerTakeover(_logger, nodeId, takeover.Epoch, lease.ControllerId);
-                return await TookLeaseAsync(takeover, replaced, ct).ConfigureAwait(false);
+                TableMetadataStoreLog.ControllerTakeover(_logger, nodeId, takeover.Epoch, lease.ControllerId, released ? "released" : replaced ? "replaced incarnation" : "lapsed");
+                return await TookLeaseAsync(takeover, written, ct).ConfigureAwait(false) with { Lapsed = replaced ? null : lease };
             }
 
             await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
@@ -58,10 +73,80 @@ public sealed partial class TableMetadataStore
         throw ConflictBackoff.GiveUp($"claiming the controller lease for broker {nodeId}");
     }
 
+    public async Task<bool> ReleaseControllerAsync(ControllerToken token, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        await token.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // Guarded by the token's tag like any controller write. The token does not adopt the new
+            // tag, so its later writes and renewals are fenced; the takeover that follows bumps the
+            // metadata version, as every takeover does.
+            var release = new TableEntity(TableKeys.ClusterPartition, TableKeys.ControllerRow)
+            {
+                [TableColumns.Released] = true,
+                [TableColumns.LeaseWrittenAt] = _time.GetUtcNow(),
+            };
+            await _table.UpdateEntityAsync(release, new ETag(token.LeaseTag), TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            _tokens.TryRemove(new KeyValuePair<Guid, ControllerToken>(token.Lease.IncarnationId, token));
+            TableMetadataStoreLog.ControllerReleased(_logger, token.ControllerId, token.Epoch);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            TableMetadataStoreLog.ControllerFenced(_logger, token.ControllerId, token.Epoch);
+            return false;
+        }
+        finally
+        {
+            token.Gate.Release();
+        }
+    }
+
     public async Task<ControllerLease?> GetControllerAsync(CancellationToken ct)
     {
         var row = await ReadRowAsync(TableKeys.ControllerRow, ct).ConfigureAwait(false);
-        return row is null ? null : ToLease(row);
+        return row is null || IsReleased(row) ? null : ToLease(row);
+    }
+
+    /// <summary>
+    /// The claimant is the registered process of the node whose older process holds the lease. The
+    /// registration check keeps a fenced old process, still running its loop, from taking it back.
+    /// </summary>
+    private async Task<bool> ReplacesOwnNodeAsync(ControllerLease lease, int nodeId, Guid incarnationId, CancellationToken ct)
+    {
+        if (lease.ControllerId != nodeId || lease.IncarnationId == incarnationId)
+            return false;
+        var broker = await ReadRowAsync(TableKeys.BrokerRow(nodeId), ct).ConfigureAwait(false);
+        return broker?.GetGuid(TableColumns.IncarnationId) == incarnationId;
+    }
+
+    /// <summary>Renewal with the token this instance holds: one merge guarded by its tag. Null when the row moved since.</summary>
+    private async Task<ControllerClaim?> TryRenewHeldAsync(ControllerToken token, CancellationToken ct)
+    {
+        await token.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var response = await _table.UpdateEntityAsync(LeaseTouch(), new ETag(token.LeaseTag), TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            if (response.Headers.ETag is not { } tag)
+            {
+                // Without the new tag the token cannot prove office; the read path renews from the row.
+                _tokens.TryRemove(new KeyValuePair<Guid, ControllerToken>(token.Lease.IncarnationId, token));
+                return null;
+            }
+
+            token.LeaseTag = tag.ToString();
+            return new ControllerClaim(true, token.Lease, token);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            TableMetadataStoreLog.WriteConflict(_logger, nameof(TryClaimControllerAsync), 1);
+            return null;
+        }
+        finally
+        {
+            token.Gate.Release();
+        }
     }
 
     /// <summary>Renewal by the holder: a merge guarded by the row version just read, not bumping the metadata version. Null when the row moved meanwhile.</summary>
@@ -75,7 +160,7 @@ public sealed partial class TableMetadataStore
         {
             // Re-read under the gate: the holder's own controller write may have moved the row since.
             var row = await ReadRowAsync(TableKeys.ControllerRow, ct).ConfigureAwait(false);
-            if (row is null || ToLease(row) != lease)
+            if (row is null || IsReleased(row) || ToLease(row) != lease)
                 return null;
             try
             {
@@ -147,6 +232,8 @@ public sealed partial class TableMetadataStore
             [TableColumns.Epoch] = lease.Epoch,
             [TableColumns.LeaseWrittenAt] = _time.GetUtcNow(),
         };
+
+    private static bool IsReleased(TableEntity row) => row.GetBoolean(TableColumns.Released) == true;
 
     private static ControllerLease ToLease(TableEntity row) =>
         new(

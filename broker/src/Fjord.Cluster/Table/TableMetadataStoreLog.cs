@@ -16,9 +16,12 @@ internal static partial class TableMetadataStoreLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Broker {NodeId} incarnation {IncarnationId} is fenced; registered incarnation is {RegisteredIncarnationId}")]
     public static partial void BrokerFenced(ILogger logger, int nodeId, Guid incarnationId, Guid? registeredIncarnationId);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Broker {NodeId} took over the controller lease at epoch {Epoch} from broker {PreviousControllerId}")]
-    public static partial void ControllerTakeover(ILogger logger, int nodeId, long epoch, int previousControllerId);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Broker {NodeId} took over the controller lease at epoch {Epoch} from broker {PreviousControllerId} ({How})")]
+    public static partial void ControllerTakeover(ILogger logger, int nodeId, long epoch, int previousControllerId, string how);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Controller {ControllerId} at epoch {Epoch} is fenced: the controller lease moved on")]
     public static partial void ControllerFenced(ILogger logger, int controllerId, long epoch);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Controller {ControllerId} released the controller lease at epoch {Epoch}")]
+    public static partial void ControllerReleased(ILogger logger, int controllerId, long epoch);
 }
