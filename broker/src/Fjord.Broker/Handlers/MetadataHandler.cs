@@ -78,7 +78,8 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             var created = await admin.CreateAsync(wanted.Name, -1, -1, new Dictionary<string, string>(), null, validateOnly: false, ct);
             if (created.Error is not ErrorCode.None and not ErrorCode.TopicAlreadyExists)
             {
-                response.Topics.Add(Error(created.Error, wanted.Name, Guid.Empty));
+                // The store being out of reach is transient: LEADER_NOT_AVAILABLE makes clients retry quietly.
+                response.Topics.Add(Error(created.Error == ErrorCode.RequestTimedOut ? ErrorCode.LeaderNotAvailable : created.Error, wanted.Name, Guid.Empty));
                 continue;
             }
 
@@ -86,7 +87,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             if (created.Error == ErrorCode.None)
                 await admin.AwaitLeadersAsync(wanted.Name, 0, created.Topic!.PartitionCount, AutoCreateLeaderWait, ct);
             else
-                await context.Metadata.RefreshAsync(force: true, ct);
+                await admin.RefreshQuietlyAsync(ct, force: true);
             var current = context.Metadata.Current;
             response.Topics.Add(current.TopicsByName.TryGetValue(wanted.Name, out var made)
                 ? Describe(made, current, request) : Error(ErrorCode.LeaderNotAvailable, wanted.Name, Guid.Empty));

@@ -35,7 +35,11 @@ public sealed class TopicAdmin(BrokerContext context)
         return ids;
     }
 
-    public async Task<Outcome> CreateAsync(string name, int numPartitions, short replicationFactor,
+    public Task<Outcome> CreateAsync(string name, int numPartitions, short replicationFactor,
+        IReadOnlyDictionary<string, string> configs, IReadOnlyList<PartitionAssignment>? assignments, bool validateOnly, CancellationToken ct) =>
+        GuardedAsync(() => CreateCoreAsync(name, numPartitions, replicationFactor, configs, assignments, validateOnly, ct), ct);
+
+    private async Task<Outcome> CreateCoreAsync(string name, int numPartitions, short replicationFactor,
         IReadOnlyDictionary<string, string> configs, IReadOnlyList<PartitionAssignment>? assignments, bool validateOnly, CancellationToken ct)
     {
         if (TopicNames.Problem(name) is { } nameProblem) return Outcome.Fail(ErrorCode.InvalidTopicException, nameProblem);
@@ -58,6 +62,12 @@ public sealed class TopicAdmin(BrokerContext context)
         if (numPartitions <= 0) return Outcome.Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0");
         if (replicationFactor <= 0) return Outcome.Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0");
         if (replicationFactor > registered.Count)
+        {
+            // This broker's snapshot may predate a broker that registered a moment ago: ask the store.
+            await context.Metadata.RefreshAsync(force: true, ct);
+            registered = RegisteredBrokers();
+        }
+        if (replicationFactor > registered.Count)
             return Outcome.Fail(ErrorCode.InvalidReplicationFactor,
                 $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only {registered.Count} broker(s) are registered.");
         if (TopicConfigCatalog.Validate(configs) is { } configProblem) return Outcome.Fail(ErrorCode.InvalidConfig, configProblem);
@@ -74,7 +84,7 @@ public sealed class TopicAdmin(BrokerContext context)
         var outcome = await context.Store.CreateTopicAsync(topic, ct);
         if (outcome == CreateTopicOutcome.AlreadyExists) return Outcome.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
         context.Controller?.Nudge();
-        await context.Metadata.RefreshAsync(force: false, ct);
+        await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, topic);
     }
 
@@ -114,7 +124,9 @@ public sealed class TopicAdmin(BrokerContext context)
         return true;
     }
 
-    public async Task<Outcome> DeleteAsync(TopicMetadata topic, CancellationToken ct)
+    public Task<Outcome> DeleteAsync(TopicMetadata topic, CancellationToken ct) => GuardedAsync(() => DeleteCoreAsync(topic, ct), ct);
+
+    private async Task<Outcome> DeleteCoreAsync(TopicMetadata topic, CancellationToken ct)
     {
         if (TopicNames.IsInternal(topic.Name))
             return Outcome.Fail(ErrorCode.InvalidRequest, $"Deletion of internal topic {topic.Name} is prohibited: the controller owns it.");
@@ -123,11 +135,14 @@ public sealed class TopicAdmin(BrokerContext context)
             return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{topic.Name}' does not exist");
         context.Replicas.DeleteTopicLogs(topic.Name, topic.PartitionCount);
         context.Controller?.Nudge();
-        await context.Metadata.RefreshAsync(force: false, ct);
+        await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, topic);
     }
 
-    public async Task<Outcome> CreatePartitionsAsync(string name, int count, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly, CancellationToken ct)
+    public Task<Outcome> CreatePartitionsAsync(string name, int count, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly, CancellationToken ct) =>
+        GuardedAsync(() => CreatePartitionsCoreAsync(name, count, assignments, validateOnly, ct), ct);
+
+    private async Task<Outcome> CreatePartitionsCoreAsync(string name, int count, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly, CancellationToken ct)
     {
         var current = await context.Store.GetTopicAsync(name, ct);
         if (current is null) return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist");
@@ -148,7 +163,7 @@ public sealed class TopicAdmin(BrokerContext context)
                 return Outcome.Fail(ErrorCode.InvalidPartitions, "The partition count changed concurrently");
         }
         context.Controller?.Nudge();
-        await context.Metadata.RefreshAsync(force: false, ct);
+        await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
     }
 
@@ -163,7 +178,10 @@ public sealed class TopicAdmin(BrokerContext context)
     }
 
     /// <summary>Replaces (incremental: edits) a topic's config overrides with one conditional write.</summary>
-    public async Task<Outcome> AlterConfigsAsync(string name, Func<IReadOnlyDictionary<string, string>, Dictionary<string, string>> change, bool validateOnly, CancellationToken ct)
+    public Task<Outcome> AlterConfigsAsync(string name, Func<IReadOnlyDictionary<string, string>, Dictionary<string, string>> change, bool validateOnly, CancellationToken ct) =>
+        GuardedAsync(() => AlterConfigsCoreAsync(name, change, validateOnly, ct), ct);
+
+    private async Task<Outcome> AlterConfigsCoreAsync(string name, Func<IReadOnlyDictionary<string, string>, Dictionary<string, string>> change, bool validateOnly, CancellationToken ct)
     {
         var current = await context.Store.GetTopicAsync(name, ct);
         if (current is null) return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist");
@@ -179,7 +197,36 @@ public sealed class TopicAdmin(BrokerContext context)
         }, ct);
         if (result == UpdateOutcome.NotFound) return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist");
         if (raceProblem is not null) return Outcome.Fail(ErrorCode.InvalidConfig, raceProblem);
-        await context.Metadata.RefreshAsync(force: false, ct);
+        await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, current with { Configs = proposed });
+    }
+
+    /// <summary>
+    /// Admin changes need the metadata store; while it is unreachable they fail with a clear,
+    /// retriable error in the response (as Kafka answers REQUEST_TIMED_OUT when its controller
+    /// cannot commit), and the connection, produce and fetch carry on.
+    /// </summary>
+    private static async Task<Outcome> GuardedAsync(Func<Task<Outcome>> operation, CancellationToken ct)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not ArgumentException and not InvalidOperationException)
+        {
+            return Outcome.Fail(ErrorCode.RequestTimedOut, $"The metadata store is unavailable; retry later ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    /// <summary>The change is committed; a failed refresh only delays when this broker sees it.</summary>
+    public async Task RefreshQuietlyAsync(CancellationToken ct, bool force = false)
+    {
+        try
+        {
+            await context.Metadata.RefreshAsync(force, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+        }
     }
 }
