@@ -170,7 +170,8 @@ public sealed class ClusterControllerTests : IAsyncLifetime
         await _cluster.StepAsync(8);
         Assert.False(second.IsActive);
 
-        // Broker 3 dies; the controller plans the failover but stalls inside its write (a long pause).
+        // Broker 3 dies; the controller plans the failover but stalls inside its write (a long pause
+        // of its whole process, so its broker's heartbeats stop too).
         paused.HoldWrites();
         _cluster.Kill(3);
         _cluster.Running.Remove(first);
@@ -182,17 +183,23 @@ public sealed class ClusterControllerTests : IAsyncLifetime
             await Poll(() => paused.WriteHeld.Task.IsCompleted || (first.CompletedTicks > ticks && first.IsWaiting), "the first controller's tick");
         }
 
+        _cluster.Kill(1);
         var steps = await _cluster.StepUntilAsync(() => Task.FromResult(second.IsActive), 10, "the takeover");
         Assert.True(steps >= ControllerTestCluster.Lease.TotalSeconds - 1, $"took over after {steps} s");
         Assert.Equal(2, (await _cluster.Store.GetControllerAsync(Ct))!.Epoch);
-        await _cluster.StepUntilAsync(async () => (await _cluster.StateAsync("orders", 0))!.Leader == 1, 10, "the new controller's failover");
+        // Broker 1, whose lease lapsed, is dead as of the takeover and leaves the ISR at once; broker 3
+        // gets the full session timeout from the new controller.
+        var atTakeover = await _cluster.StateAsync("orders", 0);
+        Assert.Equal(3, atTakeover!.Leader);
+        Assert.Equal([3, 2], atTakeover.Isr);
+        await _cluster.StepUntilAsync(async () => (await _cluster.StateAsync("orders", 0))!.Leader == 2, 10, "the new controller's failover");
 
         paused.ReleaseWrites();
         await Poll(() => paused.WriteOutcomes.Contains(WriteOutcome.Fenced), "the deposed controller's write to be fenced");
         await Poll(() => !first.IsActive, "the deposed controller to step down");
         var state = await _cluster.StateAsync("orders", 0);
         Assert.Equal(1, state!.LeaderEpoch);
-        Assert.Equal(1, state.PartitionEpoch);
+        Assert.Equal(2, state.PartitionEpoch);
         await Assert.ThrowsAsync<InvalidOperationException>(() => first.ElectLeadersAsync(ElectionKind.Preferred, null, Ct));
     }
 
@@ -373,15 +380,113 @@ public sealed class ClusterControllerTests : IAsyncLifetime
 
         await _cluster.StepAsync(60);
 
-        // One idle minute. Table operations per call (TableMetadataStore): ListBrokersAsync 3 (version,
-        // range, version), GetVersionAsync 1, a renewal 3 (read, re-read under the token gate, merge), a
-        // standby's claim 1 (read): 60*3 + 60*1 + 30*3 = 330 for the holder, 20 for a standby.
+        // One idle minute. Table requests per call (TableMetadataStore): ListBrokersAsync 1 (one query),
+        // GetVersionAsync 1, a renewal 1 (merge guarded by the token's tag), a standby's claim 1 (read):
+        // 60*1 + 60*1 + 30*1 = 150 for the holder, 20 for a standby.
         Assert.Equal(60, holderStore.Calls(nameof(IMetadataStore.ListBrokersAsync)));
         Assert.Equal(60, holderStore.Calls(nameof(IMetadataStore.GetVersionAsync)));
         Assert.Equal(30, holderStore.Calls(nameof(IControllerStore.TryClaimControllerAsync)));
         Assert.Equal(3, holderStore.AllCalls.Count);
         Assert.Equal(20, standbyStore.Calls(nameof(IControllerStore.TryClaimControllerAsync)));
         Assert.Single(standbyStore.AllCalls);
+    }
+
+    [Fact]
+    public async Task AKilledControllersBrokerLosesItsLeadershipsInTheTickThatTakesOverItsLapsedLease()
+    {
+        await _cluster.CreateTopicAsync("orders", 2, 3, assignment: [[1, 2, 3], [3, 2, 1]]);
+        var killed = new CountingControllerStore(_cluster.Store);
+        await _cluster.StartControllerAsync(1, killed, killed);
+        var second = await _cluster.StartControllerAsync(2);
+        await _cluster.StepAsync(3);
+
+        // Process 1 is gone (it reaches the store no more, so it neither renews nor releases); broker 3
+        // dies at the same moment.
+        killed.Unavailable = true;
+        _cluster.Kill(1);
+        _cluster.Kill(3);
+        var steps = await _cluster.StepUntilAsync(() => Task.FromResult(second.IsActive), 12, "the takeover");
+
+        Assert.InRange(steps, ControllerTestCluster.Lease.TotalSeconds - 1, (ControllerTestCluster.Lease * 1.5).TotalSeconds + 1);
+        var led = await _cluster.StateAsync("orders", 0);
+        Assert.Equal(2, led!.Leader);
+        Assert.Equal(1, led.LeaderEpoch);
+        // Broker 3 still gets the full session timeout, counted from the takeover.
+        Assert.Equal(3, (await _cluster.StateAsync("orders", 1))!.Leader);
+        var after = await _cluster.StepUntilAsync(async () => (await _cluster.StateAsync("orders", 1))!.Leader != 3, 10, "broker 3's failover");
+        Assert.True(after >= ControllerTestCluster.Session.TotalSeconds - 1, $"broker 3 declared dead {after} s after the takeover");
+        Assert.Equal(2, (await _cluster.StateAsync("orders", 1))!.Leader);
+    }
+
+    [Fact]
+    public async Task ALapsedControllerWhoseBrokerStillHeartbeatsIsAliveAgainAtTheNextTick()
+    {
+        await _cluster.CreateTopicAsync("orders", 1, 3, assignment: [[1, 2, 3]]);
+        var stuck = new CountingControllerStore(_cluster.Store);
+        await _cluster.StartControllerAsync(1, stuck, stuck);
+        var second = await _cluster.StartControllerAsync(2);
+        await _cluster.StepAsync(3);
+
+        // Only the controller loop of process 1 is cut off; its broker keeps heartbeating.
+        stuck.Unavailable = true;
+        await _cluster.StepUntilAsync(() => Task.FromResult(second.IsActive), 12, "the takeover");
+        Assert.Equal(2, (await _cluster.StateAsync("orders", 0))!.Leader);
+
+        // Presumed dead, it rejoins as soon as its heartbeat moves; the ISR it left is its leader's to restore.
+        await _cluster.StepAsync(ControllerTestCluster.Session.Seconds + 2);
+        var state = await _cluster.StateAsync("orders", 0);
+        Assert.Equal(2, state!.Leader);
+        Assert.Equal(1, state.LeaderEpoch);
+        Assert.Equal(1, state.PartitionEpoch);
+    }
+
+    [Fact]
+    public async Task AControllerStoppedCleanlyHandsItsLeaseToTheNextClaimWithoutMovingLeaders()
+    {
+        await _cluster.CreateTopicAsync("orders", 1, 3, assignment: [[1, 2, 3]]);
+        var first = await _cluster.StartControllerAsync(1);
+        var second = await _cluster.StartControllerAsync(2);
+        await _cluster.StepAsync(3);
+
+        _cluster.Running.Remove(first);
+        await first.DisposeAsync();
+        Assert.Null(await _cluster.Store.GetControllerAsync(Ct));
+        var steps = await _cluster.StepUntilAsync(() => Task.FromResult(second.IsActive), 12, "the takeover");
+
+        // A standby claims every half lease: the takeover needs no lapse.
+        Assert.True(steps <= (ControllerTestCluster.Lease / 2).TotalSeconds, $"took over after {steps} s");
+        Assert.Equal(2, second.Epoch);
+        await _cluster.StepAsync(3);
+        var state = await _cluster.StateAsync("orders", 0);
+        Assert.Equal(1, state!.Leader);
+        Assert.Equal(0, state.PartitionEpoch);
+    }
+
+    [Fact]
+    public async Task ARestartedControllerBrokerTakesItsOldLeaseBackAtOnceAndItsOldLeadershipsAreRevoked()
+    {
+        await _cluster.CreateTopicAsync("orders", 2, 3, assignment: [[1, 2, 3], [2, 1, 3]]);
+        var killed = new CountingControllerStore(_cluster.Store);
+        var old = await _cluster.StartControllerAsync(1, killed, killed);
+        var standby = await _cluster.StartControllerAsync(2);
+        await _cluster.StepAsync(3);
+
+        // Process 1 crashed and came straight back as a new incarnation.
+        killed.Unavailable = true;
+        _cluster.Running.Remove(old);
+        await _cluster.RegisterAsync(1);
+        var restarted = await _cluster.StartControllerAsync(1);
+
+        Assert.True(restarted.IsActive);
+        Assert.Equal(2, restarted.Epoch);
+        var led = await _cluster.StateAsync("orders", 0);
+        Assert.Equal(2, led!.Leader);
+        Assert.Equal(1, led.LeaderEpoch);
+        Assert.Equal([2, 3], led.Isr);
+        Assert.Equal([2, 3], (await _cluster.StateAsync("orders", 1))!.Isr);
+        await _cluster.StepAsync(3);
+        Assert.False(standby.IsActive);
+        Assert.True(restarted.IsActive);
     }
 
     private static Task Poll(Func<bool> condition, string what) => Fjord.Testing.Poll.UntilAsync(condition, TimeSpan.FromSeconds(20), what);

@@ -103,6 +103,7 @@ public abstract class ControllerStoreContractTests
         Assert.True(takeover.IsController);
         Assert.Equal(new ControllerLease(2, claimant, 2), takeover.Lease);
         Assert.Equal(new ControllerLease(1, holder, 1), takeover.Lapsed);
+        Assert.Null(takeover.Superseded);
         var deposed = await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct);
         Assert.False(deposed.IsController);
         Assert.Null(deposed.Token);
@@ -134,6 +135,7 @@ public abstract class ControllerStoreContractTests
         Assert.True(takeover.IsController);
         Assert.Equal(new ControllerLease(2, claimant, 2), takeover.Lease);
         Assert.Null(takeover.Lapsed);
+        Assert.Null(takeover.Superseded);
         Assert.Equal(version + 1, await Metadata(first).GetVersionAsync(Ct));
         Assert.Equal(new ControllerLease(2, claimant, 2), await first.GetControllerAsync(Ct));
         var former = await first.TryClaimControllerAsync(1, holder, LeaseDuration, Ct);
@@ -198,6 +200,7 @@ public abstract class ControllerStoreContractTests
         Assert.True(takeover.IsController);
         Assert.Equal(new ControllerLease(3, restarted, 2), takeover.Lease);
         Assert.Null(takeover.Lapsed);
+        Assert.Equal(new ControllerLease(3, old, 1), takeover.Superseded);
         Assert.Equal(WriteOutcome.Fenced, await first.WritePartitionStatesAsync(oldToken, [(State("orders", 0), null)], Ct));
         // The fenced process cannot take it back the same way.
         Assert.False((await first.TryClaimControllerAsync(3, old, LeaseDuration, Ct)).IsController);

@@ -262,12 +262,12 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
 
         var token = claim.Token!;
         if (_token is null || _token.Epoch != token.Epoch)
-            BecomeController(token, attempt, claim.Lapsed);
+            BecomeController(token, attempt, claim);
         _token = token;
         Interlocked.Exchange(ref _renewedAt, attempt);
     }
 
-    private void BecomeController(ControllerToken token, long now, ControllerLease? lapsed)
+    private void BecomeController(ControllerToken token, long now, ControllerClaim claim)
     {
         // A fresh term: liveness is watched from scratch (nobody is declared dead before a whole
         // session timeout), and the first reconciliation runs at once. The exception is the holder
@@ -275,7 +275,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
         // heartbeats stopped too, and its partitions move in this first reconciliation.
         _liveness = new BrokerLiveness(_time, _options.SessionTimeout);
         _lostSight = false;
-        if (lapsed is not null && lapsed.ControllerId != _options.NodeId)
+        if (claim.Lapsed is { } lapsed && lapsed.ControllerId != _options.NodeId)
         {
             _liveness.PresumeDead(lapsed.ControllerId, lapsed.IncarnationId);
             ClusterControllerLog.LapsedControllerPresumedDead(_logger, lapsed.ControllerId, lapsed.Epoch);
@@ -287,6 +287,15 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
         _replan = true;
         _offsetsTopicKnown = false;
         _pendingRestarts.Clear();
+        // This broker took the lease from its own previous process: that process restarted (this
+        // one), so what it led or followed is revoked as for any restarted broker. A fresh liveness
+        // view could not tell, having never seen the old incarnation.
+        if (claim.Superseded is not null)
+        {
+            _pendingRestarts.Add(_options.NodeId);
+            ClusterControllerLog.BrokerRestarted(_logger, _options.NodeId);
+        }
+
         ClusterControllerLog.BecameController(_logger, _options.NodeId, token.Epoch);
     }
 

@@ -6,6 +6,8 @@ namespace Fjord.Cluster;
 /// holder the <see cref="ControllerToken"/> its writes must carry. <paramref name="Lapsed"/> is set
 /// only on a takeover of a lease whose holder fell silent for a whole lease duration: that holder
 /// could not write to the store for that long, heartbeats included, so the new controller may count
-/// its broker dead at once. A takeover of a released lease or of a replaced incarnation leaves it null.
+/// its broker dead at once. <paramref name="Superseded"/> is set only on a takeover from an older
+/// incarnation of the claimant's own node: that node restarted, so whatever its old process led or
+/// followed must be revoked as for any restarted broker. A takeover of a released lease sets neither.
 /// </summary>
-public sealed record ControllerClaim(bool IsController, ControllerLease? Lease, ControllerToken? Token, ControllerLease? Lapsed = null);
+public sealed record ControllerClaim(bool IsController, ControllerLease? Lease, ControllerToken? Token, ControllerLease? Lapsed = null, ControllerLease? Superseded = null);

@@ -20,8 +20,10 @@ public sealed partial class InMemoryMetadataStore
             if (_lease is null)
                 return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, 1), lapsed: null));
 
-            if (_leaseReleased || ReplacesOwnNode(_lease, nodeId, incarnationId))
+            if (_leaseReleased)
                 return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1), lapsed: null));
+            if (ReplacesOwnNode(_lease, nodeId, incarnationId))
+                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1), lapsed: null) with { Superseded = _lease });
 
             if (_lease.IncarnationId == incarnationId)
             {

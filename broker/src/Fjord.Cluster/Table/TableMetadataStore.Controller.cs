@@ -52,8 +52,9 @@ public sealed partial class TableMetadataStore
             // registration fenced it), has nobody left to act through it: take it at once. Otherwise
             // only once the holder has not written the row for a whole lease duration as this node
             // measures it.
-            var replaced = released || await ReplacesOwnNodeAsync(lease, nodeId, incarnationId, ct).ConfigureAwait(false);
-            if (!replaced && !_leaseObserver.HasExpired(incarnationId, row.ETag.ToString(), leaseDuration))
+            var superseded = !released && await ReplacesOwnNodeAsync(lease, nodeId, incarnationId, ct).ConfigureAwait(false);
+            var lapsed = !released && !superseded;
+            if (lapsed && !_leaseObserver.HasExpired(incarnationId, row.ETag.ToString(), leaseDuration))
                 return new ControllerClaim(false, lease, null);
 
             // The takeover is a CAS on exactly the version observed, so a holder that wrote meanwhile
@@ -63,8 +64,12 @@ public sealed partial class TableMetadataStore
             var replace = new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(takeover), row.ETag);
             if (await TrySubmitAsync([replace, BumpVersion(current)], nameof(TryClaimControllerAsync), attempt, ct).ConfigureAwait(false) is { } written)
             {
-                TableMetadataStoreLog.ControllerTakeover(_logger, nodeId, takeover.Epoch, lease.ControllerId, released ? "released" : replaced ? "replaced incarnation" : "lapsed");
-                return await TookLeaseAsync(takeover, written, ct).ConfigureAwait(false) with { Lapsed = replaced ? null : lease };
+                TableMetadataStoreLog.ControllerTakeover(_logger, nodeId, takeover.Epoch, lease.ControllerId, released ? "released" : superseded ? "superseded incarnation" : "lapsed");
+                return await TookLeaseAsync(takeover, written, ct).ConfigureAwait(false) with
+                {
+                    Lapsed = lapsed ? lease : null,
+                    Superseded = superseded ? lease : null,
+                };
             }
 
             await ConflictBackoff.DelayAsync(attempt, ct).ConfigureAwait(false);
