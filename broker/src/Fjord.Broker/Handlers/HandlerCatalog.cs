@@ -12,9 +12,6 @@ public static class HandlerCatalog
         var handlers = new List<ApiHandler>();
         var admin = new TopicAdmin(context);
 
-        // Lives as long as the broker's metadata cache, which it listens to.
-        // TODO(issue 4): KafkaBroker is the better owner (create it next to the GroupCoordinator, dispose it there).
-        var coordinators = new GroupCoordinatorLocator(context.Metadata, context.Groups, context.NodeId, context.Config.OffsetsTopicNumPartitions);
         handlers.Add(new ApiVersionsHandler(() => handlers));
         handlers.Add(new MetadataHandler(context, admin));
         handlers.Add(new ProduceHandler(context));
@@ -32,7 +29,7 @@ public static class HandlerCatalog
         handlers.Add(new ElectLeadersHandler(context));
         handlers.Add(new AlterPartitionReassignmentsHandler(context));
         handlers.Add(new ListPartitionReassignmentsHandler(context));
-        handlers.Add(new FindCoordinatorHandler(context, coordinators));
+        handlers.Add(new FindCoordinatorHandler(context, context.Coordinators));
         handlers.Add(new JoinGroupHandler(context));
         handlers.Add(new SyncGroupHandler(context));
         handlers.Add(new HeartbeatHandler(context));

@@ -16,6 +16,7 @@ public sealed class BrokerContext(
     ReplicaManager replicas,
     FetchSessionCache fetchSessions,
     GroupCoordinator groups,
+    GroupCoordinatorLocator coordinators,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -26,6 +27,9 @@ public sealed class BrokerContext(
     public ReplicaManager Replicas { get; } = replicas;
     public FetchSessionCache FetchSessions { get; } = fetchSessions;
     public GroupCoordinator Groups { get; } = groups;
+
+    /// <summary>Which broker coordinates a group: the leader of its offsets-topic partition.</summary>
+    public GroupCoordinatorLocator Coordinators { get; } = coordinators;
     public TimeProvider Time { get; } = time;
     public ILoggerFactory Loggers { get; } = loggers;
 

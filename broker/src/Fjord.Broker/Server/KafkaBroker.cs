@@ -77,8 +77,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var groups = new GroupCoordinator(GroupConfig.From(config), offsets, time, loggers.CreateLogger<GroupCoordinator>());
         await groups.StartAsync(ct);
 
+        // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
+        var coordinators = new GroupCoordinatorLocator(metadata, groups, config.NodeId, config.OffsetsTopicNumPartitions);
         var context = new BrokerContext(config, store, metadata, replicas,
-            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, time, loggers);
+            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, time, loggers);
         var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, config.SocketRequestMaxBytes, loggers);
         var broker = new KafkaBroker(context, logs, metadata, groups, server, logger);
@@ -162,6 +164,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _server.DisposeAsync();
         await _replicas.DisposeAsync();
         await _heartbeats;
+        Context.Coordinators.Dispose();
         await _groups.DisposeAsync();
         await _metadata.DisposeAsync();
         // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
