@@ -68,7 +68,7 @@ public sealed class BrokerConfig
         Get("fjord.metadata.connection.string") ?? "UseDevelopmentStorage=true";
     public string MetadataTableName => Get("fjord.metadata.table") ?? "fjordmetadata";
     /// <summary>How often the broker polls the metadata version row; the price of noticing changes quickly.</summary>
-    public int MetadataPollIntervalMs => GetInt("fjord.metadata.poll.interval.ms", 500);
+    public int MetadataPollIntervalMs => GetInt("fjord.metadata.poll.interval.ms", 1000);
     public int BrokerHeartbeatIntervalMs => GetInt("broker.heartbeat.interval.ms", 2000);
 
     /// <summary>
