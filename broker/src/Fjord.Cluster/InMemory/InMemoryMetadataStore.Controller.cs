@@ -23,7 +23,10 @@ public sealed partial class InMemoryMetadataStore
             if (_leaseReleased)
                 return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1), lapsed: null));
             if (ReplacesOwnNode(_lease, nodeId, incarnationId))
-                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, _lease.Epoch + 1), lapsed: null) with { Superseded = _lease });
+            {
+                var superseded = _lease;
+                return Task.FromResult(TakeLease(new ControllerLease(nodeId, incarnationId, superseded.Epoch + 1), lapsed: null) with { Superseded = superseded });
+            }
 
             if (_lease.IncarnationId == incarnationId)
             {

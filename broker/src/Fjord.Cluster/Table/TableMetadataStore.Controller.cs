@@ -17,7 +17,9 @@ public sealed partial class TableMetadataStore
         // The holder's renewal is one request: a merge guarded by the tag its token last wrote. It
         // fails exactly when the row moved since (a takeover or a release), and then the read below
         // tells why.
-        if (_tokens.TryGetValue(incarnationId, out var held) && await TryRenewHeldAsync(held, ct).ConfigureAwait(false) is { } renewedHeld)
+        // (An empty tag marks a token already known to be deposed.)
+        if (_tokens.TryGetValue(incarnationId, out var held) && held.LeaseTag.Length > 0
+            && await TryRenewHeldAsync(held, ct).ConfigureAwait(false) is { } renewedHeld)
             return renewedHeld;
 
         for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
@@ -81,6 +83,8 @@ public sealed partial class TableMetadataStore
     public async Task<bool> ReleaseControllerAsync(ControllerToken token, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(token);
+        if (token.LeaseTag.Length == 0)
+            return false;
         await token.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
