@@ -287,6 +287,24 @@ public abstract class MetadataStoreContractTests
     }
 
     [Fact]
+    public async Task ANewIncarnationFencesTheOldOneEvenAfterTheOldOneRenewedItsLease()
+    {
+        var store = await CreateStoreAsync();
+        var old = Broker(4);
+        await store.RegisterBrokerAsync(old, Ct);
+        await store.HeartbeatAsync(4, old.IncarnationId, Ct); // the renewal the old incarnation remembers
+        await store.HeartbeatAsync(4, old.IncarnationId, Ct);
+        var restarted = Broker(4);
+
+        await store.RegisterBrokerAsync(restarted, Ct);
+
+        await Assert.ThrowsAsync<BrokerFencedException>(() => store.HeartbeatAsync(4, old.IncarnationId, Ct));
+        await store.HeartbeatAsync(4, restarted.IncarnationId, Ct);
+        await store.HeartbeatAsync(4, restarted.IncarnationId, Ct);
+        Assert.Equal(restarted.IncarnationId, Assert.Single(await store.ListBrokersAsync(Ct)).IncarnationId);
+    }
+
+    [Fact]
     public async Task ANewIncarnationFencesTheOldOne()
     {
         var store = await CreateStoreAsync();

@@ -5,6 +5,8 @@ namespace Fjord.Cluster;
 
 public sealed partial class TableMetadataStore
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int NodeId, Guid Incarnation), ETag> _heartbeatTags = new();
+
     public async Task RegisterBrokerAsync(BrokerRegistration registration, CancellationToken ct)
     {
         MetadataValidation.ValidateRegistration(registration);
@@ -33,6 +35,25 @@ public sealed partial class TableMetadataStore
     public async Task HeartbeatAsync(int nodeId, Guid incarnationId, CancellationToken ct)
     {
         var rowKey = TableKeys.BrokerRow(nodeId);
+        // The row version our own last renewal left: while nobody else wrote the row (a new
+        // incarnation registering would), one conditional merge renews the lease; a 412 sends us
+        // back to read-and-check, which is where fencing is decided.
+        if (_heartbeatTags.TryGetValue((nodeId, incarnationId), out var lastTag))
+        {
+            var renewal = new TableEntity(TableKeys.ClusterPartition, rowKey) { [TableColumns.LastHeartbeat] = _time.GetUtcNow() };
+            try
+            {
+                var renewed = await _table.UpdateEntityAsync(renewal, lastTag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                if (renewed.Headers.ETag is { } tag) _heartbeatTags[(nodeId, incarnationId)] = tag;
+                else _heartbeatTags.TryRemove((nodeId, incarnationId), out _);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                _heartbeatTags.TryRemove((nodeId, incarnationId), out _);
+            }
+        }
+
         for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
         {
             var row = await ReadRowAsync(rowKey, ct).ConfigureAwait(false);
@@ -50,7 +71,8 @@ public sealed partial class TableMetadataStore
             var lease = new TableEntity(TableKeys.ClusterPartition, rowKey) { [TableColumns.LastHeartbeat] = _time.GetUtcNow() };
             try
             {
-                await _table.UpdateEntityAsync(lease, row.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                var renewed = await _table.UpdateEntityAsync(lease, row.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                if (renewed.Headers.ETag is { } tag) _heartbeatTags[(nodeId, incarnationId)] = tag;
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
