@@ -34,19 +34,7 @@ internal static class ClusterBrokers
     }
 
     /// <summary>The lease holder; -1 while there is none.</summary>
-    public static int ControllerId(BrokerContext context, MetadataSnapshot snapshot)
-    {
-        if (snapshot.Controller is { } lease) return lease.ControllerId;
-
-        // TODO(issue 4): transitional. No controller loop runs here and none has ever claimed the lease:
-        // a broker alone, as before clustering, names itself so admin clients that wait for a controller
-        // (librdkafka) still send it CreateTopics. Remove once every broker runs the controller loop.
-        return context.Controller is null ? context.NodeId : -1;
-    }
-
-    /// <summary>True while no controller places partitions anywhere (see <see cref="ControllerId"/>): this broker leads every partition itself.</summary>
-    public static bool IsStandalone(BrokerContext context, MetadataSnapshot snapshot) =>
-        snapshot.Controller is null && context.Controller is null;
+    public static int ControllerId(MetadataSnapshot snapshot) => snapshot.Controller?.ControllerId ?? -1;
 
     private static Endpoint Self(BrokerContext context, ListenerEndpoint listener)
     {

@@ -18,7 +18,7 @@ public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<D
         var response = new DescribeClusterResponse
         {
             ClusterId = snapshot.ClusterId,
-            ControllerId = ClusterBrokers.ControllerId(context, snapshot),
+            ControllerId = ClusterBrokers.ControllerId(snapshot),
             EndpointType = body.EndpointType,
         };
         if (request.ApiVersion >= 1 && body.EndpointType != BrokerEndpointType)

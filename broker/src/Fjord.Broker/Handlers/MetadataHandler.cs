@@ -14,9 +14,6 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
 {
     private const int OmittedAuthorizedOperations = int.MinValue;
 
-    /// <summary>The leader epoch of every partition of a broker that runs alone (no controller has ever placed one).</summary>
-    private const int StandaloneLeaderEpoch = 0;
-
     /// <summary>How long an auto-creating Metadata request waits for the new partitions' leaders (Kafka's client retries anyway).</summary>
     private static readonly TimeSpan AutoCreateLeaderWait = TimeSpan.FromSeconds(5);
 
@@ -30,7 +27,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
         var response = new MetadataResponse
         {
             ClusterId = snapshot.ClusterId,
-            ControllerId = ClusterBrokers.ControllerId(context, snapshot),
+            ControllerId = ClusterBrokers.ControllerId(snapshot),
         };
         foreach (var broker in ClusterBrokers.Reachable(context, snapshot, request.Session.Listener))
             response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
@@ -104,23 +101,9 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             IsInternal = TopicNames.IsInternal(topic.Name),
             TopicAuthorizedOperations = OmittedAuthorizedOperations,
         };
-        var standalone = ClusterBrokers.IsStandalone(context, snapshot);
         for (var p = 0; p < topic.PartitionCount; p++)
         {
             var state = snapshot.PartitionStateOf(topic.Name, p);
-            if (state is null && standalone)
-            {
-                // TODO(issue 4): transitional, see ClusterBrokers.ControllerId: alone, this broker leads everything.
-                result.Partitions.Add(new MetadataResponse.MetadataResponsePartition
-                {
-                    PartitionIndex = p,
-                    LeaderId = context.NodeId,
-                    LeaderEpoch = StandaloneLeaderEpoch,
-                    ReplicaNodes = [context.NodeId],
-                    IsrNodes = [context.NodeId],
-                });
-                continue;
-            }
             result.Partitions.Add(Describe(p, state, snapshot, request));
         }
         return result;

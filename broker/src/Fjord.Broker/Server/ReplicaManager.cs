@@ -44,9 +44,6 @@ public sealed partial class ReplicaManager : IAsyncDisposable
 
     public int LocalId => _config.NodeId;
 
-    /// <summary>Kept until MetadataHandler reads leader epochs from partition states; nothing else may use it.</summary>
-    public const int LeaderEpoch = 0;
-
     public LogConfig Defaults => _defaults;
 
     /// <summary>Starts the replica fetchers and the ISR shrink check (every replica.lag.time.max.ms / 2, as Kafka).</summary>
