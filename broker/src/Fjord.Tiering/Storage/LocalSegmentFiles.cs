@@ -1,0 +1,7 @@
+namespace Fjord.Tiering;
+
+/// <summary>
+/// The local files of a closed segment to upload, and the leader-epoch entries covering it
+/// (serialised by the storage as Kafka's checkpoint text).
+/// </summary>
+public sealed record LocalSegmentFiles(string LogFile, string OffsetIndexFile, string TimeIndexFile, IReadOnlyList<Fjord.Log.Checkpoints.EpochEntry> LeaderEpochs);
