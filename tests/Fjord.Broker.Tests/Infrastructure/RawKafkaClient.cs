@@ -27,13 +27,7 @@ public sealed class RawKafkaClient : IAsyncDisposable
     public static byte[] Encode(IKafkaMessage request, short version, int correlationId, string? clientId = "raw-test")
     {
         using var buffer = new PooledBufferWriter();
-        buffer.GetSpan(4);
-        buffer.Advance(4);
-        var writer = new KafkaWriter(buffer);
-        var header = new RequestHeader { RequestApiKey = (short)request.ApiKey, RequestApiVersion = version, CorrelationId = correlationId, ClientId = clientId };
-        header.Write(ref writer, ApiMessages.RequestHeaderVersion(request.ApiKey, version));
-        request.Write(ref writer, version);
-        BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpanMutable, buffer.WrittenCount - 4);
+        RequestFrame.Write(buffer, request, version, correlationId, clientId);
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -45,13 +45,7 @@ public sealed class BrokerConnection : IAsyncDisposable
         var correlationId = ++_correlationId;
         using (var buffer = new PooledBufferWriter())
         {
-            buffer.GetSpan(4);
-            buffer.Advance(4);
-            var writer = new KafkaWriter(buffer);
-            var header = new RequestHeader { RequestApiKey = (short)request.ApiKey, RequestApiVersion = version, CorrelationId = correlationId, ClientId = _clientId };
-            header.Write(ref writer, ApiMessages.RequestHeaderVersion(request.ApiKey, version));
-            request.Write(ref writer, version);
-            BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpanMutable, buffer.WrittenCount - 4);
+            RequestFrame.Write(buffer, request, version, correlationId, _clientId);
             await SendAllAsync(buffer.WrittenMemory, ct);
         }
 
