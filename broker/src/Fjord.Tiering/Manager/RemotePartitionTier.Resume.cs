@@ -1,0 +1,103 @@
+namespace Fjord.Tiering;
+
+public sealed partial class RemotePartitionTier
+{
+    private bool _resumed;
+
+    /// <summary>
+    /// Run by a new leader or after a restart: CopyStarted entries are abandoned attempts (their
+    /// uploader is gone) and are deleted with their blobs; DeleteStarted/DeleteFinished entries are
+    /// finished; blobs with no manifest entry (an upload that crashed before or after its entry
+    /// went) are deleted. Afterwards the manifest holds only CopyFinished entries and the store
+    /// only their blobs. Idempotent.
+    /// </summary>
+    public async Task ResumeAsync(CancellationToken ct)
+    {
+        // Blobs first, manifest second: the entry is written before any blob, so a blob listed here
+        // whose entry is missing from the later listing really has no entry (or had it removed).
+        var blobIds = await _storage.ListSegmentIdsAsync(_log.TopicId, Partition, ct);
+        var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
+        var cleaned = 0;
+        foreach (var entry in entries)
+        {
+            if (entry.State == RemoteSegmentState.CopyFinished)
+            {
+                NoteCopied(entry.EndOffset);
+            }
+            else if (await DeleteRemoteSegmentAsync(entry, "unfinished at resume", ct))
+            {
+                cleaned++;
+            }
+        }
+
+        var known = entries.Select(e => e.SegmentId).ToHashSet();
+        var orphans = 0;
+        foreach (var id in blobIds.Where(id => !known.Contains(id)))
+        {
+            await _storage.DeleteAsync(OrphanOf(id), ct);
+            RemotePartitionTierLog.DeletedOrphan(_logger, Topic, Partition, id);
+            orphans++;
+        }
+
+        _pendingCopy = null;
+        _resumed = true;
+        UpdateLag();
+        RemotePartitionTierLog.Resumed(_logger, Topic, Partition, cleaned, orphans, HighestCopiedOffset);
+    }
+
+    /// <summary>
+    /// Topic deletion: every entry of the partition and every blob goes, whatever its state.
+    /// The tier is unusable afterwards.
+    /// </summary>
+    public async Task DeletePartitionAsync(CancellationToken ct)
+    {
+        IsFenced = true;
+        var blobIds = await _storage.ListSegmentIdsAsync(_log.TopicId, Partition, ct);
+        var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
+        foreach (var entry in entries)
+        {
+            await DeleteRemoteSegmentAsync(entry, "partition deleted", ct);
+        }
+
+        var known = entries.Select(e => e.SegmentId).ToHashSet();
+        foreach (var id in blobIds.Where(id => !known.Contains(id)))
+        {
+            await _storage.DeleteAsync(OrphanOf(id), ct);
+            RemotePartitionTierLog.DeletedOrphan(_logger, Topic, Partition, id);
+        }
+    }
+
+    /// <summary>
+    /// DeleteStarted → blobs deleted → DeleteFinished → entry removed, from whatever state the entry
+    /// is in. False when someone else moved the entry first (they own its deletion now).
+    /// </summary>
+    private async Task<bool> DeleteRemoteSegmentAsync(RemoteSegmentMetadata entry, string reason, CancellationToken ct)
+    {
+        var (topicId, partition, id) = (entry.TopicId, entry.Partition, entry.SegmentId);
+        if (entry.State is RemoteSegmentState.CopyStarted or RemoteSegmentState.CopyFinished
+            && !await _manifest.TransitionAsync(topicId, partition, id, entry.State, RemoteSegmentState.DeleteStarted, ct)
+            && !await _manifest.TransitionAsync(topicId, partition, id, RemoteSegmentState.DeleteStarted, RemoteSegmentState.DeleteStarted, ct))
+        {
+            return false;
+        }
+
+        if (entry.State != RemoteSegmentState.DeleteFinished)
+        {
+            await _storage.DeleteAsync(entry, ct);
+            if (!await _manifest.TransitionAsync(topicId, partition, id, RemoteSegmentState.DeleteStarted, RemoteSegmentState.DeleteFinished, ct)
+                && !await _manifest.TransitionAsync(topicId, partition, id, RemoteSegmentState.DeleteFinished, RemoteSegmentState.DeleteFinished, ct))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            // Its blobs should be gone already; deleting again is free and guards a lost delete.
+            await _storage.DeleteAsync(entry, ct);
+        }
+
+        await _manifest.RemoveAsync(topicId, partition, id, ct);
+        RemotePartitionTierLog.DeletedRemote(_logger, Topic, Partition, id, entry.BaseOffset, entry.EndOffset, reason);
+        return true;
+    }
+}

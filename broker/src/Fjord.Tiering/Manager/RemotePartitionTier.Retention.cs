@@ -1,0 +1,124 @@
+namespace Fjord.Tiering;
+
+public sealed partial class RemotePartitionTier
+{
+    /// <summary>
+    /// Kafka's local retention for a tiered log: closed segments, oldest first, go while they are past
+    /// local.retention.ms (by their newest record) or local.retention.bytes (while the local log
+    /// stays at or above the limit) — but only those a CopyFinished entry covers (or that lie below
+    /// the log start offset), so un-uploaded data survives any local limit, e.g. through a Blob outage.
+    /// Returns how many local segments were deleted.
+    /// </summary>
+    public int ApplyLocalRetention()
+    {
+        var config = Config;
+        var segments = _log.Segments;
+        var covered = CoveredUpTo();
+        var highWatermark = _log.HighWatermark;
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var localMs = config.EffectiveLocalRetentionMs;
+        var localBytes = config.EffectiveLocalRetentionBytes;
+        var excess = localBytes >= 0 ? segments.Sum(s => s.SizeInBytes) - localBytes : long.MinValue;
+        var deleteBefore = -1L;
+        var reason = "";
+        for (var i = 0; i < segments.Count - 1; i++)
+        {
+            var segment = segments[i];
+            if (segment.EndOffset > covered || segment.EndOffset >= highWatermark)
+            {
+                break;
+            }
+
+            string? why = null;
+            if (segment.EndOffset < _log.LogStartOffset)
+            {
+                why = "log start offset breach";
+            }
+            else if (localMs >= 0 && nowMs - segment.MaxTimestamp > localMs)
+            {
+                why = "local.retention.ms";
+            }
+            else if (localBytes >= 0 && excess - segment.SizeInBytes >= 0)
+            {
+                why = "local.retention.bytes";
+            }
+
+            if (why is null)
+            {
+                break;
+            }
+
+            excess -= segment.SizeInBytes;
+            deleteBefore = segment.EndOffset + 1;
+            reason = why;
+        }
+
+        if (deleteBefore < 0)
+        {
+            return 0;
+        }
+
+        var count = _log.DeleteLocalSegmentsBefore(deleteBefore);
+        RemotePartitionTierLog.DeletedLocal(_logger, Topic, Partition, count, deleteBefore, reason);
+        UpdateLag();
+        return count;
+    }
+
+    /// <summary>
+    /// retention.ms/bytes over the whole log: the oldest CopyFinished segments go (DeleteStarted →
+    /// blobs → DeleteFinished → removed) while they are below the log start offset, past
+    /// retention.ms, or while the whole log (remote + the local part not yet uploaded) is larger
+    /// than retention.bytes. Deletions a crash interrupted are finished first. Returns the new log
+    /// start offset (never lower than the current one), for the caller to apply to the log.
+    /// </summary>
+    public async Task<long> ApplyRemoteRetentionAsync(CancellationToken ct)
+    {
+        var config = Config;
+        var logStartOffset = _log.LogStartOffset;
+        var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
+        foreach (var stale in entries.Where(e => e.State is RemoteSegmentState.DeleteStarted or RemoteSegmentState.DeleteFinished))
+        {
+            await DeleteRemoteSegmentAsync(stale, "unfinished deletion", ct);
+        }
+
+        var remote = entries.Where(e => e.State == RemoteSegmentState.CopyFinished).OrderBy(e => e.BaseOffset).ToList();
+        foreach (var entry in remote)
+        {
+            NoteCopied(entry.EndOffset);
+        }
+
+        var localOnlyBytes = _log.Segments.Where(s => s.EndOffset > HighestCopiedOffset).Sum(s => s.SizeInBytes);
+        var excess = config.RetentionBytes >= 0 ? remote.Sum(e => e.SizeInBytes) + localOnlyBytes - config.RetentionBytes : long.MinValue;
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var entry in remote)
+        {
+            string? why = null;
+            if (entry.EndOffset < logStartOffset)
+            {
+                why = "log start offset breach";
+            }
+            else if (config.RetentionMs >= 0 && entry.MaxTimestamp >= 0 && nowMs - entry.MaxTimestamp > config.RetentionMs)
+            {
+                why = "retention.ms";
+            }
+            else if (config.RetentionBytes >= 0 && excess - entry.SizeInBytes >= 0)
+            {
+                why = "retention.bytes";
+            }
+
+            if (why is null)
+            {
+                break;
+            }
+
+            // The caller moves the log start offset on return; until then a cold read of this range may find
+            // its blobs gone, which the reader reports as retriable rather than as data.
+            logStartOffset = Math.Max(logStartOffset, entry.EndOffset + 1);
+            excess -= entry.SizeInBytes;
+            await DeleteRemoteSegmentAsync(entry, why, ct);
+        }
+
+        UpdateLag();
+        return logStartOffset;
+    }
+}
