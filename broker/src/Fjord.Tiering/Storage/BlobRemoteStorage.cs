@@ -1,0 +1,191 @@
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fjord.Tiering;
+
+/// <summary>
+/// Tiered segments on Azure Blob storage (Kafka's RemoteStorageManager): one container, one block
+/// blob per file, named by <see cref="RemoteBlobNames"/>. Uploads stream the local files in blocks
+/// (memory stays bounded by block size × concurrency, whatever the segment size); reads are HTTP
+/// range requests, so a small fetch never downloads a whole segment; deletes are idempotent.
+/// </summary>
+public sealed class BlobRemoteStorage : IRemoteStorage
+{
+    public const string DefaultContainerName = "fjord-tiered";
+
+    // Blocks small enough that a transient failure retries 8 MiB, not a whole segment; two in
+    // flight keep the pipe full without holding more than 16 MiB of a segment in memory.
+    private const int BlockSize = 8 * 1024 * 1024;
+    private const int UploadConcurrency = 2;
+    private const int FileReadBuffer = 64 * 1024;
+
+    private static readonly StorageTransferOptions _transferOptions = new()
+    {
+        InitialTransferSize = BlockSize,
+        MaximumTransferSize = BlockSize,
+        MaximumConcurrency = UploadConcurrency,
+    };
+
+    private readonly BlobContainerClient _container;
+    private readonly ILogger _logger;
+
+    public BlobRemoteStorage(BlobServiceClient service, string containerName = DefaultContainerName, ILogger<BlobRemoteStorage>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentException.ThrowIfNullOrEmpty(containerName);
+        _container = service.GetBlobContainerClient(containerName);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public string ContainerName => _container.Name;
+
+    /// <summary>Creates the container if it does not exist yet. Call once before anything else.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await _container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    public async Task UploadAsync(RemoteSegmentMetadata segment, LocalSegmentFiles files, CancellationToken ct)
+    {
+        RemoteStorageValidation.ValidateSegment(segment);
+        RemoteStorageValidation.ValidateFiles(files);
+        try
+        {
+            await UploadFilesAsync(segment, files, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // Deleted behind our back (or never initialised): recreate it rather than stall tiering.
+            BlobRemoteStorageLog.ContainerRecreated(_logger, _container.Name);
+            await InitializeAsync(ct).ConfigureAwait(false);
+            await UploadFilesAsync(segment, files, ct).ConfigureAwait(false);
+        }
+
+        BlobRemoteStorageLog.Uploaded(_logger, segment.TopicId, segment.Partition, segment.BaseOffset, segment.SegmentId);
+    }
+
+    public async Task<int> ReadAsync(RemoteSegmentMetadata segment, RemoteFileType file, long position, Memory<byte> destination, CancellationToken ct)
+    {
+        RemoteStorageValidation.ValidateRead(segment, file, position);
+        if (destination.IsEmpty)
+            return 0;
+
+        var blob = _container.GetBlobClient(RemoteBlobNames.Name(segment, file));
+        Response<BlobDownloadStreamingResult> response;
+        try
+        {
+            var options = new BlobDownloadOptions { Range = new HttpRange(position, destination.Length) };
+            response = await blob.DownloadStreamingAsync(options, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 416)
+        {
+            // A range starting at or past the end: Kafka's reader treats that as end of file.
+            return 0;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw RemoteStorageValidation.Missing(blob.Name);
+        }
+
+        using var download = response.Value;
+        var content = download.Content;
+        await using (content.ConfigureAwait(false))
+        {
+            var total = 0;
+            while (total < destination.Length)
+            {
+                var read = await content.ReadAsync(destination[total..], ct).ConfigureAwait(false);
+                if (read == 0)
+                    break;
+                total += read;
+            }
+
+            return total;
+        }
+    }
+
+    public async Task<long> GetLengthAsync(RemoteSegmentMetadata segment, RemoteFileType file, CancellationToken ct)
+    {
+        RemoteStorageValidation.ValidateRead(segment, file, 0);
+        var blob = _container.GetBlobClient(RemoteBlobNames.Name(segment, file));
+        try
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw RemoteStorageValidation.Missing(blob.Name);
+        }
+    }
+
+    public async Task DeleteAsync(RemoteSegmentMetadata segment, CancellationToken ct)
+    {
+        RemoteStorageValidation.ValidateSegment(segment);
+        foreach (var file in Enum.GetValues<RemoteFileType>())
+        {
+            var blob = _container.GetBlobClient(RemoteBlobNames.Name(segment, file));
+            try
+            {
+                await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                // No container, no blobs: the deletion has nothing left to do.
+                return;
+            }
+        }
+
+        BlobRemoteStorageLog.Deleted(_logger, segment.TopicId, segment.Partition, segment.BaseOffset, segment.SegmentId);
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListSegmentIdsAsync(Guid topicId, int partition, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        var prefix = RemoteBlobNames.PartitionPrefix(topicId, partition);
+        var seen = new HashSet<Guid>();
+        var ids = new List<Guid>();
+        try
+        {
+            // Listings come back in name order, so the ids come in base-offset order.
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct).ConfigureAwait(false))
+            {
+                if (RemoteBlobNames.TryParseSegmentId(item.Name, prefix, out var id) && seen.Add(id))
+                    ids.Add(id);
+            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return [];
+        }
+
+        return ids;
+    }
+
+    private async Task UploadFilesAsync(RemoteSegmentMetadata segment, LocalSegmentFiles files, CancellationToken ct)
+    {
+        // The segment itself goes last: a listing that shows its .log blob saw an upload that got that far.
+        await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.OffsetIndex), files.OffsetIndexFile, ct).ConfigureAwait(false);
+        await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.TimeIndex), files.TimeIndexFile, ct).ConfigureAwait(false);
+        var checkpoint = BinaryData.FromBytes(LeaderEpochCheckpointText.ToBytes(files.LeaderEpochs));
+        await _container.GetBlobClient(RemoteBlobNames.Name(segment, RemoteFileType.LeaderEpochCheckpoint))
+            .UploadAsync(checkpoint, overwrite: true, ct).ConfigureAwait(false);
+        await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.Segment), files.LogFile, ct).ConfigureAwait(false);
+    }
+
+    private async Task UploadFileAsync(string blobName, string path, CancellationToken ct)
+    {
+        // FileShare.Delete: local retention may unlink the file meanwhile; the open handle still reads it whole.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileReadBuffer, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            var options = new BlobUploadOptions { TransferOptions = _transferOptions };
+            // No conditions: overwriting is what makes a re-upload of the same segment id replace it.
+            await _container.GetBlobClient(blobName).UploadAsync(stream, options, ct).ConfigureAwait(false);
+        }
+    }
+}
