@@ -228,7 +228,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
         foreach (var restarted in liveness.Restarted)
             _pendingRestarts.Add(restarted);
 
-        var version = await _store.GetVersionAsync(ct).ConfigureAwait(false);
+        var version = _options.KnownVersion is { } known ? known() : await _store.GetVersionAsync(ct).ConfigureAwait(false);
         var rebalanceDue = _options.AutoLeaderRebalanceEnable && _time.GetElapsedTime(_lastRebalanceCheck) >= _options.LeaderImbalanceCheckInterval;
         if (!nudged && !_replan && !liveness.Any && version == _lastVersion && _pendingRestarts.Count == 0 && !rebalanceDue)
             return;

@@ -90,7 +90,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             context.AdvertisedListeners = ResolveAdvertised(config.AdvertisedListeners, server.BoundListeners);
             await broker.RegisterAsync(ct);
             // Every broker runs the controller loop; the lease in Table storage makes exactly one active.
-            broker._controller = new ClusterController(ClusterControllerOptions.From(config, broker.IncarnationId), store, store, time,
+            broker._controller = new ClusterController(ClusterControllerOptions.From(config, broker.IncarnationId) with { KnownVersion = () => metadata.Current.Version }, store, store, time,
                 loggers.CreateLogger<ClusterController>());
             context.Controller = broker._controller;
             await broker._controller.StartAsync(ct);
