@@ -100,14 +100,22 @@ public sealed partial class RemotePartitionTier
             entry = NewCopyStarted(segment);
             // Remembered before the write: if the write's outcome is unknown, the retry reuses this id.
             _pendingCopy = entry;
+            _pendingAdded = false;
         }
 
-        if (!await _manifest.AddCopyStartedAsync(entry, ct)
-            && !await _manifest.TransitionAsync(entry.TopicId, entry.Partition, entry.SegmentId, RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyStarted, ct))
+        // Once the add is known to have happened, a retry must not add again: a missing entry then
+        // means a new leader cleaned the attempt, and re-adding it would resurrect it beside theirs.
+        var stillStarted = _pendingAdded
+            ? await _manifest.TransitionAsync(entry.TopicId, entry.Partition, entry.SegmentId, RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyStarted, ct)
+            : await _manifest.AddCopyStartedAsync(entry, ct)
+                || await _manifest.TransitionAsync(entry.TopicId, entry.Partition, entry.SegmentId, RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyStarted, ct);
+        if (!stillStarted)
         {
-            // The id exists but is no longer CopyStarted: it finished in a call whose reply we lost, or a newer leader took it.
+            // No longer CopyStarted: it finished in a call whose reply we lost, or a newer leader took it.
             return await FinishedOrFencedAsync(entry, "add", ct);
         }
+
+        _pendingAdded = true;
 
         var files = new LocalSegmentFiles(segment.LogFile, segment.OffsetIndexFile, segment.TimeIndexFile, entry.LeaderEpochs);
         await _storage.UploadAsync(entry, files, ct);
@@ -117,6 +125,7 @@ public sealed partial class RemotePartitionTier
         }
 
         _pendingCopy = null;
+        _pendingAdded = false;
         NoteCopied(entry.EndOffset);
         RemotePartitionTierLog.Copied(_logger, Topic, Partition, entry.BaseOffset, entry.EndOffset, entry.SegmentId, entry.SizeInBytes);
         return true;
@@ -125,6 +134,7 @@ public sealed partial class RemotePartitionTier
     private async Task<bool> FinishedOrFencedAsync(RemoteSegmentMetadata entry, string step, CancellationToken ct)
     {
         _pendingCopy = null;
+        _pendingAdded = false;
         if (await _manifest.TransitionAsync(entry.TopicId, entry.Partition, entry.SegmentId, RemoteSegmentState.CopyFinished, RemoteSegmentState.CopyFinished, ct))
         {
             NoteCopied(entry.EndOffset);

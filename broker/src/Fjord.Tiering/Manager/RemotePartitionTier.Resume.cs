@@ -24,7 +24,12 @@ public sealed partial class RemotePartitionTier
             {
                 NoteCopied(entry.EndOffset);
             }
-            else if (await DeleteRemoteSegmentAsync(entry, "unfinished at resume", ct))
+        }
+
+        NoteRetentionDeletions(entries);
+        foreach (var entry in entries.Where(e => e.State != RemoteSegmentState.CopyFinished))
+        {
+            if (await DeleteRemoteSegmentAsync(entry, "unfinished at resume", ct))
             {
                 cleaned++;
             }
@@ -40,6 +45,7 @@ public sealed partial class RemotePartitionTier
         }
 
         _pendingCopy = null;
+        _pendingAdded = false;
         _resumed = true;
         UpdateLag();
         RemotePartitionTierLog.Resumed(_logger, Topic, Partition, cleaned, orphans, HighestCopiedOffset);
@@ -64,6 +70,24 @@ public sealed partial class RemotePartitionTier
         {
             await _storage.DeleteAsync(OrphanOf(id), ct);
             RemotePartitionTierLog.DeletedOrphan(_logger, Topic, Partition, id);
+        }
+    }
+
+    /// <summary>
+    /// A deletion a crash interrupted was retention's when it lies below every remaining
+    /// CopyFinished entry (an abandoned copy lies above them): the log start offset must pass it,
+    /// so the next <see cref="ApplyRemoteRetentionAsync"/> returns at least its end + 1. With no
+    /// CopyFinished entry left the two cannot be told apart, and the start offset is left alone.
+    /// </summary>
+    private void NoteRetentionDeletions(IReadOnlyList<RemoteSegmentMetadata> entries)
+    {
+        var firstFinished = entries.Where(e => e.State == RemoteSegmentState.CopyFinished).Select(e => e.BaseOffset).DefaultIfEmpty(-1).Min();
+        foreach (var entry in entries.Where(e => e.State is RemoteSegmentState.DeleteStarted or RemoteSegmentState.DeleteFinished))
+        {
+            if (firstFinished >= 0 && entry.EndOffset < firstFinished)
+            {
+                _deletedBelow = Math.Max(_deletedBelow, entry.EndOffset + 1);
+            }
         }
     }
 

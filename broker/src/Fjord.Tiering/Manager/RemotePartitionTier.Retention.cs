@@ -74,8 +74,9 @@ public sealed partial class RemotePartitionTier
     public async Task<long> ApplyRemoteRetentionAsync(CancellationToken ct)
     {
         var config = Config;
-        var logStartOffset = _log.LogStartOffset;
         var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
+        NoteRetentionDeletions(entries);
+        var logStartOffset = Math.Max(_log.LogStartOffset, _deletedBelow);
         foreach (var stale in entries.Where(e => e.State is RemoteSegmentState.DeleteStarted or RemoteSegmentState.DeleteFinished))
         {
             await DeleteRemoteSegmentAsync(stale, "unfinished deletion", ct);

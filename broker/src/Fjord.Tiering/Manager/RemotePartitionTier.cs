@@ -27,6 +27,12 @@ public sealed partial class RemotePartitionTier
     /// <summary>This tier's own CopyStarted entry whose upload or transition failed; retried under the same segment id.</summary>
     private RemoteSegmentMetadata? _pendingCopy;
 
+    /// <summary>End + 1 of the remote segments retention deleted, for the log start offset (see NoteRetentionDeletions).</summary>
+    private long _deletedBelow;
+
+    /// <summary>Whether <see cref="_pendingCopy"/>'s CopyStarted entry is known to have been written.</summary>
+    private bool _pendingAdded;
+
     private DateTimeOffset _nextCopyAttempt = DateTimeOffset.MinValue;
 
     public RemotePartitionTier(ITieredLog log, IRemoteLogMetadataStore manifest, IRemoteStorage storage, TierRetentionConfig config, RemoteTierOptions options, TimeProvider time, ILogger logger)
