@@ -188,6 +188,24 @@ public abstract class RemoteStorageContractTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOrphanNamedByIdAloneIsDeletedWithoutItsBaseOffset()
+    {
+        var storage = await CreateStorageAsync();
+        var orphan = Segment(Guid.NewGuid(), partition: 2, baseOffset: 700);
+        var kept = Segment(orphan.TopicId, partition: 2, baseOffset: 0);
+        await storage.UploadAsync(orphan, WriteFiles(10, seed: 14), Ct);
+        await storage.UploadAsync(kept, WriteFiles(10, seed: 15), Ct);
+
+        // What a leader knows of an orphan found by listing: the id, not the offsets.
+        await storage.DeleteAsync(orphan with { BaseOffset = -1, EndOffset = -1 }, Ct);
+
+        Assert.Equal([kept.SegmentId], await storage.ListSegmentIdsAsync(orphan.TopicId, 2, Ct));
+        foreach (var file in Enum.GetValues<RemoteFileType>())
+            await Assert.ThrowsAsync<FileNotFoundException>(() => storage.GetLengthAsync(orphan, file, Ct));
+        Assert.Equal(10, await storage.GetLengthAsync(kept, RemoteFileType.Segment, Ct));
+    }
+
+    [Fact]
     public async Task ListingReturnsOnePartitionsSegmentIdsInOffsetOrder()
     {
         var storage = await CreateStorageAsync();

@@ -11,7 +11,9 @@ namespace Fjord.Tiering;
 /// Tiered segments on Azure Blob storage (Kafka's RemoteStorageManager): one container, one block
 /// blob per file, named by <see cref="RemoteBlobNames"/>. Uploads stream the local files in blocks
 /// (memory stays bounded by block size × concurrency, whatever the segment size); reads are HTTP
-/// range requests, so a small fetch never downloads a whole segment; deletes are idempotent.
+/// range requests, so a small fetch never downloads a whole segment; deletes are idempotent. A
+/// delete whose base offset is negative (an orphan known only by the id a listing returned) finds
+/// the segment's blobs by listing the partition, since their names start with the offset.
 /// </summary>
 public sealed class BlobRemoteStorage : IRemoteStorage
 {
@@ -125,19 +127,19 @@ public sealed class BlobRemoteStorage : IRemoteStorage
 
     public async Task DeleteAsync(RemoteSegmentMetadata segment, CancellationToken ct)
     {
-        RemoteStorageValidation.ValidateSegment(segment);
-        foreach (var file in Enum.GetValues<RemoteFileType>())
+        RemoteStorageValidation.ValidateDelete(segment);
+        try
         {
-            var blob = _container.GetBlobClient(RemoteBlobNames.Name(segment, file));
-            try
-            {
-                await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
-            {
-                // No container, no blobs: the deletion has nothing left to do.
-                return;
-            }
+            var names = segment.BaseOffset >= 0
+                ? Enum.GetValues<RemoteFileType>().Select(file => RemoteBlobNames.Name(segment, file)).ToList()
+                : await FindOrphanBlobsAsync(segment, ct).ConfigureAwait(false);
+            foreach (var name in names)
+                await _container.GetBlobClient(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // No container, no blobs: the deletion has nothing left to do.
+            return;
         }
 
         BlobRemoteStorageLog.Deleted(_logger, segment.TopicId, segment.Partition, segment.BaseOffset, segment.SegmentId);
@@ -164,6 +166,23 @@ public sealed class BlobRemoteStorage : IRemoteStorage
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// The blobs of a segment named by id alone (an orphan of an interrupted upload has no manifest
+    /// entry, so no base offset): the names start with the unknown offset, so the partition is listed.
+    /// </summary>
+    private async Task<List<string>> FindOrphanBlobsAsync(RemoteSegmentMetadata segment, CancellationToken ct)
+    {
+        var prefix = RemoteBlobNames.PartitionPrefix(segment.TopicId, segment.Partition);
+        var names = new List<string>();
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct).ConfigureAwait(false))
+        {
+            if (RemoteBlobNames.TryParseSegmentId(item.Name, prefix, out var id) && id == segment.SegmentId)
+                names.Add(item.Name);
+        }
+
+        return names;
     }
 
     private async Task UploadFilesAsync(RemoteSegmentMetadata segment, LocalSegmentFiles files, CancellationToken ct)

@@ -51,10 +51,23 @@ public sealed class InMemoryRemoteStorage : IRemoteStorage
 
     public Task DeleteAsync(RemoteSegmentMetadata segment, CancellationToken ct)
     {
-        RemoteStorageValidation.ValidateSegment(segment);
+        RemoteStorageValidation.ValidateDelete(segment);
         ct.ThrowIfCancellationRequested();
-        foreach (var file in Enum.GetValues<RemoteFileType>())
-            _blobs.TryRemove(RemoteBlobNames.Name(segment, file), out _);
+        if (segment.BaseOffset >= 0)
+        {
+            foreach (var file in Enum.GetValues<RemoteFileType>())
+                _blobs.TryRemove(RemoteBlobNames.Name(segment, file), out _);
+            return Task.CompletedTask;
+        }
+
+        // An orphan named by id alone: its names hold a base offset nobody knows, so match by id.
+        var prefix = RemoteBlobNames.PartitionPrefix(segment.TopicId, segment.Partition);
+        foreach (var name in _blobs.Keys)
+        {
+            if (RemoteBlobNames.TryParseSegmentId(name, prefix, out var id) && id == segment.SegmentId)
+                _blobs.TryRemove(name, out _);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -3,6 +3,15 @@ namespace Fjord.Tiering;
 /// <summary>Argument checks both remote storages share, so the fake refuses exactly what Blob storage refuses.</summary>
 internal static class RemoteStorageValidation
 {
+    /// <summary>
+    /// A delete may name a segment by id alone: an orphan found by listing has no manifest entry, so
+    /// its base offset is unknown (negative) and the storage finds its files by listing.
+    /// </summary>
+    public static void ValidateDelete(RemoteSegmentMetadata segment)
+    {
+        ValidateSegment(segment with { BaseOffset = Math.Max(0, segment.BaseOffset) });
+    }
+
     public static void ValidateSegment(RemoteSegmentMetadata segment)
     {
         ArgumentNullException.ThrowIfNull(segment);
