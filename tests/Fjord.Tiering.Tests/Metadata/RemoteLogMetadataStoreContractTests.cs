@@ -103,6 +103,14 @@ public abstract class RemoteLogMetadataStoreContractTests
         await Assert.ThrowsAsync<ArgumentException>(() => store.AddCopyStartedAsync(Segment(Guid.NewGuid()) with { State = state }, Ct));
     }
 
+    [Fact]
+    public async Task AnEventTimeTableStorageCannotHoldIsRefusedUpFront()
+    {
+        var store = await CreateStoreAsync();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.AddCopyStartedAsync(Segment(Guid.NewGuid(), eventTime: DateTimeOffset.MinValue), Ct));
+    }
+
     [Theory]
     [InlineData(RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyFinished)]
     [InlineData(RemoteSegmentState.CopyStarted, RemoteSegmentState.DeleteStarted)]

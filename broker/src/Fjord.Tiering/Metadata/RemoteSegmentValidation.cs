@@ -3,6 +3,8 @@ namespace Fjord.Tiering;
 /// <summary>Argument checks every manifest implementation shares, so the fake refuses exactly what Table storage refuses.</summary>
 internal static class RemoteSegmentValidation
 {
+    private static readonly DateTimeOffset MinEventTime = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static void ValidateNew(RemoteSegmentMetadata segment)
     {
         ArgumentNullException.ThrowIfNull(segment);
@@ -13,6 +15,9 @@ internal static class RemoteSegmentValidation
         // EndOffset is inclusive, so an empty segment (never tiered, but harmless) ends one below its base.
         ArgumentOutOfRangeException.ThrowIfLessThan(segment.EndOffset, segment.BaseOffset - 1);
         ArgumentOutOfRangeException.ThrowIfNegative(segment.SizeInBytes);
+        // Table storage's DateTime starts in 1601; refusing earlier times here keeps the fake honest.
+        if (segment.EventTime < MinEventTime)
+            throw new ArgumentOutOfRangeException(nameof(segment), segment.EventTime, $"The event time must not be before {MinEventTime:O}.");
         if (segment.State != RemoteSegmentState.CopyStarted)
             throw new ArgumentException($"A new remote segment starts in {RemoteSegmentState.CopyStarted}, not {segment.State}.", nameof(segment));
     }

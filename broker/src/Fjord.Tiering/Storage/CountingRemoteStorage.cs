@@ -47,9 +47,17 @@ public sealed class CountingRemoteStorage(IRemoteStorage inner) : IRemoteStorage
     {
         ArgumentNullException.ThrowIfNull(files);
         Interlocked.Increment(ref _uploads);
+        // Sized before the upload: local retention may delete the files as soon as they are tiered.
+        var bytes = SizeOf(files.LogFile) + SizeOf(files.OffsetIndexFile) + SizeOf(files.TimeIndexFile);
         await _inner.UploadAsync(segment, files, ct).ConfigureAwait(false);
-        var bytes = new FileInfo(files.LogFile).Length + new FileInfo(files.OffsetIndexFile).Length + new FileInfo(files.TimeIndexFile).Length;
         Interlocked.Add(ref _uploadedBytes, bytes);
+    }
+
+    // A missing file is the inner storage's error to report, not this counter's.
+    private static long SizeOf(string? path)
+    {
+        var file = string.IsNullOrEmpty(path) ? null : new FileInfo(path);
+        return file is { Exists: true } ? file.Length : 0;
     }
 
     public async Task<int> ReadAsync(RemoteSegmentMetadata segment, RemoteFileType file, long position, Memory<byte> destination, CancellationToken ct)
