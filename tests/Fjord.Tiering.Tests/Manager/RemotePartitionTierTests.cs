@@ -346,4 +346,65 @@ public sealed class RemotePartitionTierTests
         Assert.Equal(2, await current.CopyEligibleSegmentsAsync(default));
         TierAssert.Consistent(_manifest, _storage, _log);
     }
+
+    [Fact]
+    public async Task ASegmentStraddlingTheUploadedRangeStopsUploadsAndIsKeptLocally()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _log.Roll();
+        }
+
+        // An earlier leader with other segment boundaries uploaded offsets 0-149.
+        var theirs = new RemoteSegmentMetadata(_log.TopicId, _log.Topic, _log.Partition, Guid.NewGuid(), 0, 149, NowMs, 1500, [], RemoteSegmentState.CopyStarted, 5, 0, _clock.GetUtcNow());
+        await _manifest.AddCopyStartedAsync(theirs, default);
+        await _manifest.TransitionAsync(theirs.TopicId, theirs.Partition, theirs.SegmentId, RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyFinished, default);
+        foreach (var file in Enum.GetValues<RemoteFileType>())
+        {
+            _storage.Put(theirs, file);
+        }
+
+        var tier = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 0 });
+        Assert.Equal(0, await tier.CopyEligibleSegmentsAsync(default));
+        Assert.Equal(0, _storage.Uploads);
+        Assert.Equal(2, tier.UploadLagSegments);
+
+        // Offsets 150-199 exist only locally: the straddling segment stays.
+        Assert.Equal(1, tier.ApplyLocalRetention());
+        Assert.Equal(100, _log.LocalLogStartOffset);
+        TierAssert.Consistent(_manifest, _storage, _log);
+    }
+
+    [Fact]
+    public async Task AFencedTierLeavesRemoteRetentionToTheNewLeader()
+    {
+        _log.Roll();
+        _log.Roll();
+        var old = NewTier(TierRetentionConfig.Default with { RetentionBytes = 0 });
+        await old.ResumeAsync(default);
+        _manifest.Faults.Arm("manifest.transition.CopyFinished", 2);
+        await old.CopyEligibleSegmentsAsync(default);
+        await NewTier(leaderEpoch: 2).ResumeAsync(default);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await old.CopyEligibleSegmentsAsync(default);
+        Assert.True(old.IsFenced);
+
+        Assert.Equal(0, await old.ApplyRemoteRetentionAsync(default));
+        Assert.Equal([0L], _manifest.Entries.Select(e => e.BaseOffset));
+    }
+
+    [Fact]
+    public async Task AFreshTierResumesBeforeItsFirstCopySoAnAbandonedAttemptNeverSitsBesideANewOne()
+    {
+        _log.Roll();
+        _log.Roll();
+        _storage.Faults.Arm("storage.upload.partial");
+        await NewTier().CopyEligibleSegmentsAsync(default);
+        Assert.Equal(RemoteSegmentState.CopyStarted, Assert.Single(_manifest.Entries).State);
+
+        Assert.Equal(2, await NewTier(leaderEpoch: 2).CopyEligibleSegmentsAsync(default));
+
+        Assert.All(_manifest.Entries, e => Assert.Equal(2, e.LeaderEpoch));
+        TierAssert.Consistent(_manifest, _storage, _log);
+    }
 }

@@ -70,8 +70,10 @@ public sealed partial class RemotePartitionTier
         }
 
         UpdateLag();
-        if (UploadLagSegments > 0)
+        if (UploadLagSegments != _loggedLagSegments)
         {
+            // Logged when it changes, so a steady state costs no log lines per scheduler tick.
+            _loggedLagSegments = UploadLagSegments;
             RemotePartitionTierLog.UploadLag(_logger, Topic, Partition, UploadLagSegments, UploadLagBytes);
         }
 

@@ -73,6 +73,12 @@ public sealed partial class RemotePartitionTier
     /// </summary>
     public async Task<long> ApplyRemoteRetentionAsync(CancellationToken ct)
     {
+        if (IsFenced)
+        {
+            // A deposed leader leaves the remote part to the new one.
+            return _log.LogStartOffset;
+        }
+
         var config = Config;
         var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
         NoteRetentionDeletions(entries);

@@ -33,6 +33,8 @@ public sealed partial class RemotePartitionTier
     /// <summary>Whether <see cref="_pendingCopy"/>'s CopyStarted entry is known to have been written.</summary>
     private bool _pendingAdded;
 
+    private int _loggedLagSegments;
+
     private DateTimeOffset _nextCopyAttempt = DateTimeOffset.MinValue;
 
     public RemotePartitionTier(ITieredLog log, IRemoteLogMetadataStore manifest, IRemoteStorage storage, TierRetentionConfig config, RemoteTierOptions options, TimeProvider time, ILogger logger)
