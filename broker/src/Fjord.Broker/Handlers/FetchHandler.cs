@@ -60,8 +60,14 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
     private void RecordFollowerFetches(List<Target> targets, int replicaId)
     {
         foreach (var target in targets)
-            if (ErrorFor(target, out var partition) == ErrorCode.None && partition is not null)
-                partition.RecordFollowerFetch(replicaId, target.Partition.FetchOffset);
+        {
+            // A fetch past our end or from a diverged history says nothing about what the follower
+            // holds of *our* log: it must truncate first, and must not count towards commits.
+            if (ErrorFor(target, out var partition) != ErrorCode.None || partition is null) continue;
+            var log = partition.Log;
+            if (target.Partition.FetchOffset > log.LogEndOffset || target.Partition.FetchOffset < log.LogStartOffset || Diverging(target, log) is not null) continue;
+            partition.RecordFollowerFetch(replicaId, target.Partition.FetchOffset);
+        }
     }
 
     private FetchSession? OpenSession(FetchRequest body, short version, out ErrorCode error, out bool incremental)
