@@ -39,4 +39,37 @@ public class LogConfigTests
             LogConfig.FromTopicConfigs(new Dictionary<string, string> { [name] = value }, LogConfig.Default));
         Assert.Contains(name, error.Message);
     }
+
+    [Fact]
+    public void TieredStorageConfigsAreParsedAndLocalRetentionDefaultsToRetention()
+    {
+        Assert.False(LogConfig.Default.RemoteStorageEnable);
+        Assert.Equal(LogConfig.SameAsRetention, LogConfig.Default.LocalRetentionMs);
+        Assert.Equal(LogConfig.Default.RetentionMs, LogConfig.Default.EffectiveLocalRetentionMs);
+        Assert.Equal(LogConfig.Default.RetentionBytes, LogConfig.Default.EffectiveLocalRetentionBytes);
+
+        var config = LogConfig.FromTopicConfigs(
+            new Dictionary<string, string>
+            {
+                ["remote.storage.enable"] = "TRUE",
+                ["local.retention.ms"] = "60000",
+                ["local.retention.bytes"] = "-1",
+            },
+            LogConfig.Default);
+
+        Assert.True(config.RemoteStorageEnable);
+        Assert.Equal(60000, config.EffectiveLocalRetentionMs);
+        Assert.Equal(-1, config.EffectiveLocalRetentionBytes);
+    }
+
+    [Theory]
+    [InlineData("remote.storage.enable", "yes")]
+    [InlineData("local.retention.ms", "-3")]
+    [InlineData("local.retention.bytes", "many")]
+    public void InvalidTieredStorageValuesAreRejectedWithTheConfigName(string name, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            LogConfig.FromTopicConfigs(new Dictionary<string, string> { [name] = value }, LogConfig.Default));
+        Assert.Contains(name, error.Message);
+    }
 }

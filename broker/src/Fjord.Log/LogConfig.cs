@@ -10,6 +10,9 @@ namespace Fjord.Log;
 /// </summary>
 public sealed record LogConfig
 {
+    /// <summary>Kafka's -2 for local.retention.*: take the value of the matching retention.* setting.</summary>
+    public const long SameAsRetention = -2;
+
     public static LogConfig Default { get; } = new();
 
     /// <summary>segment.bytes: roll the active segment before it would grow past this.</summary>
@@ -43,6 +46,24 @@ public sealed record LogConfig
     public TimestampType MessageTimestampType { get; init; } = TimestampType.CreateTime;
 
     /// <summary>
+    /// remote.storage.enable (KIP-405): the log is tiered. <see cref="PartitionLog.ApplyRetention"/> then
+    /// leaves retention to the tier manager, which deletes local segments only once they are uploaded.
+    /// </summary>
+    public bool RemoteStorageEnable { get; init; }
+
+    /// <summary>local.retention.ms: how long a tiered log keeps uploaded segments locally; -2 means retention.ms, -1 forever.</summary>
+    public long LocalRetentionMs { get; init; } = SameAsRetention;
+
+    /// <summary>local.retention.bytes: the local size a tiered log trims uploaded segments to; -2 means retention.bytes, -1 unlimited.</summary>
+    public long LocalRetentionBytes { get; init; } = SameAsRetention;
+
+    /// <summary>local.retention.ms with -2 resolved.</summary>
+    public long EffectiveLocalRetentionMs => LocalRetentionMs == SameAsRetention ? RetentionMs : LocalRetentionMs;
+
+    /// <summary>local.retention.bytes with -2 resolved.</summary>
+    public long EffectiveLocalRetentionBytes => LocalRetentionBytes == SameAsRetention ? RetentionBytes : LocalRetentionBytes;
+
+    /// <summary>
     /// Overlays Kafka topic configs on the broker defaults. Unknown names are ignored (they belong to
     /// other layers, e.g. cleanup.policy); known names with bad values throw.
     /// </summary>
@@ -63,6 +84,9 @@ public sealed record LogConfig
                 "index.interval.bytes" => config with { IndexIntervalBytes = ParseInt(name, value, min: 0) },
                 "segment.index.bytes" => config with { SegmentIndexBytes = ParseInt(name, value, min: 8) },
                 "message.timestamp.type" => config with { MessageTimestampType = ParseTimestampType(value) },
+                "remote.storage.enable" => config with { RemoteStorageEnable = ParseBool(name, value) },
+                "local.retention.ms" => config with { LocalRetentionMs = ParseLong(name, value, min: SameAsRetention) },
+                "local.retention.bytes" => config with { LocalRetentionBytes = ParseLong(name, value, min: SameAsRetention) },
                 _ => config,
             };
         }
@@ -95,6 +119,12 @@ public sealed record LogConfig
 
         return (int)parsed;
     }
+
+    /// <summary>Kafka's BOOLEAN config type: "true" or "false", any case.</summary>
+    private static bool ParseBool(string name, string value) =>
+        bool.TryParse(value, out var parsed)
+            ? parsed
+            : throw new ArgumentException($"Invalid value '{value}' for configuration {name}: must be true or false.", nameof(value));
 
     private static TimestampType ParseTimestampType(string value) => value switch
     {

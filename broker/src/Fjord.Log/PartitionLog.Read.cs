@@ -10,6 +10,8 @@ public sealed partial class PartitionLog
     /// stopping before any batch that reaches <paramref name="maxOffsetExclusive"/> (the high watermark
     /// for consumers), within one segment, at most <paramref name="maxBytes"/> unless
     /// <paramref name="minOneMessage"/> lets one larger first batch through. Dispose the result.
+    /// Throws <see cref="OffsetOutOfRangeException"/> outside [LogStartOffset, LogEndOffset] and
+    /// <see cref="OffsetBelowLocalLogException"/> in [LogStartOffset, LocalLogStartOffset).
     /// </summary>
     public LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage)
     {
@@ -24,6 +26,12 @@ public sealed partial class PartitionLog
             if (fetchOffset < logStartOffset || fetchOffset > logEndOffset)
             {
                 throw new OffsetOutOfRangeException($"fetch offset {fetchOffset} is outside [{logStartOffset}, {logEndOffset}] of {TopicPartitionDirectory}");
+            }
+
+            if (fetchOffset < segments[0].BaseOffset)
+            {
+                // Only a tiered log gets here: its uploaded segments were deleted locally, the start offset stayed.
+                throw new OffsetBelowLocalLogException(fetchOffset, segments[0].BaseOffset, $"fetch offset {fetchOffset} of {TopicPartitionDirectory} is below the local log start offset {segments[0].BaseOffset}: read it from the remote tier");
             }
 
             if (fetchOffset >= maxOffsetExclusive || fetchOffset == logEndOffset)

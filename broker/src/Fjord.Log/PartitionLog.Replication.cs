@@ -94,6 +94,7 @@ public sealed partial class PartitionLog
     {
         var old = _segments[^1];
         var fresh = LogSegment.Create(TopicPartitionDirectory, baseOffset, Config, nowMs);
+        _openedLogStartOffset = -1;
         Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, baseOffset));
         Volatile.Write(ref _segments, [fresh]);
         old.Delete();
@@ -116,7 +117,8 @@ public sealed partial class PartitionLog
                 return;
             }
 
-            if (offset < _logStartOffset)
+            // Below the first local segment too (a tiered log): nothing local to keep, as Kafka's truncateTo.
+            if (offset < _logStartOffset || offset < _segments[0].BaseOffset)
             {
                 TruncateFullyAndStartAtCore(offset);
                 return;
@@ -164,6 +166,7 @@ public sealed partial class PartitionLog
         }
 
         var fresh = LogSegment.Create(TopicPartitionDirectory, offset, Config, NowMs());
+        _openedLogStartOffset = -1;
         Volatile.Write(ref _logStartOffset, offset);
         Volatile.Write(ref _segments, [fresh]);
         Volatile.Write(ref _logEndOffset, offset);

@@ -9,14 +9,26 @@ public sealed partial class PartitionLog
     /// the segments wholly below it. Offsets above the high watermark are out of range. Returns the
     /// new log start offset; the log manager persists it in log-start-offset-checkpoint.
     /// </summary>
-    public long DeleteRecordsBefore(long offset)
+    public long DeleteRecordsBefore(long offset) => MoveLogStartOffset(offset, "delete records before");
+
+    /// <summary>
+    /// Remote retention (KIP-405): moves LogStartOffset forward to <paramref name="offset"/> (never back,
+    /// never above the high watermark) after the tier deleted the remote segments below it. The offset
+    /// need not be on local disk: it may lie below <see cref="LocalLogStartOffset"/>. Local segments
+    /// wholly below it go, as with DeleteRecords, and the log manager checkpoints it the same way.
+    /// Returns the new log start offset.
+    /// </summary>
+    public long SetLogStartOffset(long offset) => MoveLogStartOffset(offset, "set the log start offset to");
+
+    private long MoveLogStartOffset(long offset, string what)
     {
         lock (_appendLock)
         {
             ThrowIfClosed();
+            _openedLogStartOffset = -1;
             if (offset < 0 || offset > _highWatermark)
             {
-                throw new OffsetOutOfRangeException($"cannot delete records before {offset}: high watermark of {TopicPartitionDirectory} is {_highWatermark}");
+                throw new OffsetOutOfRangeException($"cannot {what} {offset}: high watermark of {TopicPartitionDirectory} is {_highWatermark}");
             }
 
             if (offset > _logStartOffset)
@@ -47,6 +59,13 @@ public sealed partial class PartitionLog
             var config = Config;
             var nowMs = NowMs();
             var deleted = DeleteOldSegments((_, next) => next is not null && next.BaseOffset <= _logStartOffset, "log start offset breach");
+            if (config.RemoteStorageEnable)
+            {
+                // A tiered log's retention belongs to the tier manager: it deletes a local segment only after
+                // uploading it (DeleteLocalSegmentsBefore) and remote ones via SetLogStartOffset.
+                return deleted;
+            }
+
             if (config.RetentionMs >= 0)
             {
                 deleted += DeleteOldSegments((segment, _) => nowMs - segment.LargestTimestamp > config.RetentionMs, "retention.ms");
@@ -70,6 +89,46 @@ public sealed partial class PartitionLog
             }
 
             return deleted;
+        }
+    }
+
+    /// <summary>
+    /// Local retention of a tiered log (KIP-405): deletes the closed segments, oldest first, whose end
+    /// (next offset) is at or below <paramref name="offset"/> and below the high watermark. Only
+    /// <see cref="LocalLogStartOffset"/> moves; LogStartOffset and the leader epochs stay, because the
+    /// tier still serves those offsets. The active segment is never deleted. Returns how many went.
+    /// </summary>
+    public int DeleteLocalSegmentsBefore(long offset)
+    {
+        lock (_appendLock)
+        {
+            if (_closed)
+            {
+                return 0;
+            }
+
+            var segments = _segments;
+            var count = 0;
+            while (count < segments.Length - 1 && segments[count].NextOffset <= offset && segments[count].NextOffset <= _highWatermark)
+            {
+                count++;
+            }
+
+            if (count == 0)
+            {
+                return 0;
+            }
+
+            // Readers that took the old array fail to acquire a deleted segment and retry on this one,
+            // where the offset is below the first base: OffsetBelowLocalLogException, not a skip ahead.
+            Volatile.Write(ref _segments, segments[count..]);
+            for (var i = 0; i < count; i++)
+            {
+                segments[i].Delete();
+                Log.DeletedLocalSegment(_logger, TopicPartitionDirectory, segments[i].BaseOffset, segments[count].BaseOffset, _logStartOffset);
+            }
+
+            return count;
         }
     }
 
@@ -107,6 +166,7 @@ public sealed partial class PartitionLog
 
         // Start offset before the array: a reader that sees the shorter array also sees the new start
         // offset, so it answers OffsetOutOfRange instead of silently skipping ahead.
+        _openedLogStartOffset = -1;
         Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, segments[count].BaseOffset));
         Volatile.Write(ref _segments, segments[count..]);
         _epochs.TruncateFromStart(_logStartOffset);

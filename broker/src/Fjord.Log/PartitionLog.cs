@@ -30,6 +30,10 @@ public sealed partial class PartitionLog
     private int _appendSignalObserved;
     private bool _closed;
 
+    // The start offset Open was given, kept until the first UpdateConfig: a log loaded with the broker
+    // defaults before its topic config was known may turn out to be tiered (see UpdateConfig).
+    private long _openedLogStartOffset = -1;
+
     private PartitionLog(string directory, Guid topicId, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, LeaderEpochCheckpoint epochs)
     {
         TopicPartitionDirectory = directory;
@@ -88,6 +92,53 @@ public sealed partial class PartitionLog
 
     /// <summary>Base offsets of the segments, oldest first (for tiering and diagnostics).</summary>
     public IReadOnlyList<long> SegmentBaseOffsets => [.. Volatile.Read(ref _segments).Select(s => s.BaseOffset)];
+
+    /// <summary>
+    /// Kafka's localLogStartOffset (KIP-405): the first offset still on local disk. Equal to
+    /// <see cref="LogStartOffset"/> unless the log is tiered and uploaded segments were deleted locally
+    /// (<see cref="DeleteLocalSegmentsBefore"/>); offsets in between are read from the remote tier.
+    /// Not persisted: after a restart it is the first segment's base offset again.
+    /// </summary>
+    public long LocalLogStartOffset
+    {
+        get
+        {
+            // Segments first: a writer moves the start offset before it publishes a shorter array.
+            var segments = Volatile.Read(ref _segments);
+            return Math.Max(LogStartOffset, segments[0].BaseOffset);
+        }
+    }
+
+    /// <summary>
+    /// The local segments, oldest first, the active one last, from one snapshot of the segment array.
+    /// A closed segment's entry stays true until it is deleted; the active one's size and next offset
+    /// are read at slightly different moments while appends continue, the next offset first, so the
+    /// size may include a batch the next offset does not cover yet.
+    /// </summary>
+    public IReadOnlyList<SegmentInfo> Segments
+    {
+        get
+        {
+            var segments = Volatile.Read(ref _segments);
+            var result = new SegmentInfo[segments.Length];
+            for (var i = 0; i < segments.Length; i++)
+            {
+                var segment = segments[i];
+                var nextOffset = segment.NextOffset;
+                result[i] = new SegmentInfo(
+                    segment.BaseOffset,
+                    nextOffset,
+                    segment.Size,
+                    segment.LargestTimestamp,
+                    segment.LogPath,
+                    segment.IndexPath,
+                    segment.TimeIndexPath,
+                    IsActive: i == segments.Length - 1);
+            }
+
+            return result;
+        }
+    }
 
     public static PartitionLog Open(string directory, Guid topicId, LogConfig config, TimeProvider time, ILogger logger, bool hadCleanShutdown, long recoveryPoint) =>
         Open(directory, topicId, config, time, logger, hadCleanShutdown, recoveryPoint, logStartOffset: 0, highWatermark: 0);
@@ -161,7 +212,11 @@ public sealed partial class PartitionLog
         var logEndOffset = segments[^1].NextOffset;
         epochs.TruncateFromEnd(logEndOffset);
         log._logEndOffset = logEndOffset;
-        log._logStartOffset = Math.Min(Math.Max(logStartOffset, segments[0].BaseOffset), logEndOffset);
+        // A tiered log keeps the checkpointed start offset below its first local segment (Kafka's
+        // LogLoader does the same): the offsets in between are in the remote tier.
+        var firstAvailable = config.RemoteStorageEnable ? Math.Max(0, logStartOffset) : Math.Max(logStartOffset, segments[0].BaseOffset);
+        log._logStartOffset = Math.Min(firstAvailable, logEndOffset);
+        log._openedLogStartOffset = config.RemoteStorageEnable ? -1 : Math.Max(0, logStartOffset);
         log._highWatermark = Math.Clamp(highWatermark, log._logStartOffset, logEndOffset);
         log.SegmentsRecoveredOnOpen = recovered;
         if (recovered > 0)
@@ -239,7 +294,26 @@ public sealed partial class PartitionLog
         }
     }
 
-    public void UpdateConfig(LogConfig config) => Volatile.Write(ref _config, config);
+    /// <summary>
+    /// Replaces the log settings. The first call after Open that makes the log tiered also undoes Open's
+    /// raise of the start offset to the first local segment: the log manager loads logs with the broker
+    /// defaults, and a tiered log's checkpointed start offset may lie below its local data (in the
+    /// remote tier). Only this first call does it, before anything else could have moved the start.
+    /// </summary>
+    public void UpdateConfig(LogConfig config)
+    {
+        lock (_appendLock)
+        {
+            var opened = _openedLogStartOffset;
+            _openedLogStartOffset = -1;
+            if (config.RemoteStorageEnable && opened >= 0 && opened < _logStartOffset)
+            {
+                Volatile.Write(ref _logStartOffset, opened);
+            }
+
+            Volatile.Write(ref _config, config);
+        }
+    }
 
     /// <summary>
     /// Completes at the next append: the fetch long-poll wakes on data, not on a timer. An append racing

@@ -50,7 +50,13 @@ public sealed class LogManager : IDisposable
     /// Loads every <c>&lt;topic&gt;-&lt;partition&gt;</c> directory. The clean-shutdown marker is consumed
     /// here: if the broker dies before the next clean Close, the next start recovers.
     /// </summary>
-    public void Startup()
+    public void Startup() => Startup(_ => _defaults);
+
+    /// <summary>
+    /// As <see cref="Startup()"/>, opening each log with its topic's config when the caller knows it:
+    /// a tiered log (remote.storage.enable) keeps its checkpointed start offset below its local data.
+    /// </summary>
+    public void Startup(Func<string, LogConfig> configForTopic)
     {
         foreach (var dir in _logDirs)
         {
@@ -80,7 +86,7 @@ public sealed class LogManager : IDisposable
                 var log = PartitionLog.Open(
                     partitionDir,
                     topicId,
-                    _defaults,
+                    configForTopic(topic),
                     _time,
                     _loggers.CreateLogger<PartitionLog>(),
                     clean,
