@@ -180,6 +180,32 @@ public sealed class RemoteLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ATimestampLookupDownloadsNothingOfSegmentsWhoseMaxTimestampIsBelowIt()
+    {
+        await TierAsync(RemoteSegmentFiles.Batches(0, 50, 4, 100), indexIntervalBytes: 1024);
+        var second = await TierAsync(RemoteSegmentFiles.Batches(200, 50, 4, 100), indexIntervalBytes: 1024);
+        var reader = new RemoteLogReader(_manifest, _storage);
+        _storage.Reset();
+
+        Assert.Equal(200, await reader.FindOffsetByTimestampAsync(_topicId, 0, 1_002_000, Ct));
+
+        // The second segment's time index, offset index and first chunk; nothing of the first.
+        Assert.Equal(3, _storage.Reads);
+        Assert.True(_storage.ReadBytes <= second.SizeInBytes + (2 * 1024));
+    }
+
+    [Fact]
+    public async Task ACancelledReadIsReportedAsCancelledNotAsAnOutage()
+    {
+        await TierAsync(RemoteSegmentFiles.Batches(0, 10, 4, 100));
+        var reader = new RemoteLogReader(_manifest, _storage);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader.ReadAsync(_topicId, 0, 0, 1024, minOneMessage: true, cancelled.Token));
+    }
+
+    [Fact]
     public async Task AStorageFailureIsARetriableRemoteStorageUnavailableExceptionAndTheNextReadSucceeds()
     {
         var failing = new FailingRemoteStorage(new InMemoryRemoteStorage());
