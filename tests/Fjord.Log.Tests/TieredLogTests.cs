@@ -299,4 +299,124 @@ public class TieredLogTests
         Assert.Equal(15, log.LocalLogStartOffset);
         Assert.Equal([15L], log.SegmentBaseOffsets);
     }
+
+    [Fact]
+    public void TheLogManagerCheckpointsATieredStartOffsetBelowTheLocalDataAndRestoresIt()
+    {
+        using var ctx = new LogTestContext();
+        var dataDir = Path.Combine(ctx.Root, "data");
+        var topicId = Guid.NewGuid();
+        var manager = new LogManager([dataDir], LogConfig.Default, ctx.Time, NullLoggerFactory.Instance, new LogManagerOptions());
+        manager.Startup();
+        var log = manager.GetOrCreate("t", 0, topicId, Tiered);
+        for (var i = 0; i < 3; i++)
+        {
+            LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(10, ctx.NowMs));
+        }
+
+        log.SetLogStartOffset(5);
+        log.DeleteLocalSegmentsBefore(20);
+        manager.Close();
+        Assert.Equal("0\n1\nt 0 5\n", File.ReadAllText(Path.Combine(dataDir, "log-start-offset-checkpoint")));
+
+        // Told the topic config at startup: opened tiered.
+        var knowing = new LogManager([dataDir], LogConfig.Default, ctx.Time, NullLoggerFactory.Instance, new LogManagerOptions());
+        knowing.Startup(_ => Tiered);
+        Assert.Equal((5L, 20L), (knowing.Get("t", 0)!.LogStartOffset, knowing.Get("t", 0)!.LocalLogStartOffset));
+        knowing.Close();
+
+        // Loaded with the broker defaults, then handed the topic config by the replica manager.
+        var later = new LogManager([dataDir], LogConfig.Default, ctx.Time, NullLoggerFactory.Instance, new LogManagerOptions());
+        later.Startup();
+        var reloaded = later.GetOrCreate("t", 0, topicId, Tiered);
+        Assert.Equal((5L, 20L), (reloaded.LogStartOffset, reloaded.LocalLogStartOffset));
+        later.Close();
+    }
+
+    [Fact]
+    public void ATieredLogWithoutACheckpointedStartOffsetStartsAtItsLocalData()
+    {
+        using var ctx = new LogTestContext();
+        var log = OpenWithFourClosedSegments(ctx);
+        log.DeleteLocalSegmentsBefore(20);
+        log.Close();
+
+        var reopened = PartitionLog.Open(ctx.PartitionDir, ctx.TopicId, Tiered, ctx.Time, NullLogger.Instance, hadCleanShutdown: true, recoveryPoint: 40, logStartOffset: -1, highWatermark: 40);
+        try
+        {
+            Assert.Equal(20, reopened.LogStartOffset);
+        }
+        finally
+        {
+            reopened.Close();
+        }
+    }
+
+    [Fact]
+    public async Task ReadsDuringLocalDeletionEitherFindTheirBatchOrAreSentToTheRemoteTier()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open(Tiered with { SegmentBytes = (2 * BatchSize) + 1 });
+        const int Appends = 400;
+        var failures = new List<string>();
+        var appending = true;
+
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < Appends; i++)
+            {
+                LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(10, ctx.NowMs));
+                if (i % 5 == 0)
+                {
+                    log.DeleteLocalSegmentsBefore(log.LogEndOffset - 30);
+                }
+            }
+
+            Volatile.Write(ref appending, false);
+        });
+
+        var readers = Enumerable.Range(0, 2).Select(seed => Task.Run(() =>
+        {
+            var random = new Random(seed);
+            var (found, remote) = (0, 0);
+            while (Volatile.Read(ref appending) || found == 0 || remote == 0)
+            {
+                var offset = (long)random.Next((int)Math.Max(1, log.HighWatermark));
+                try
+                {
+                    using var result = log.Read(offset, 64 * 1024, log.HighWatermark, true);
+                    if (result.Length > 0)
+                    {
+                        found++;
+                        if (result.FirstOffset > offset || result.FirstOffset + 10 <= offset)
+                        {
+                            lock (failures)
+                            {
+                                failures.Add($"read of {offset} returned the batch at {result.FirstOffset}");
+                            }
+                        }
+                    }
+                }
+                catch (OffsetBelowLocalLogException e)
+                {
+                    remote++;
+                    if (e.LocalLogStartOffset <= offset || log.LogStartOffset != 0)
+                    {
+                        lock (failures)
+                        {
+                            failures.Add($"read of {offset} sent to the remote tier with local start {e.LocalLogStartOffset}");
+                        }
+                    }
+                }
+            }
+
+            return (found, remote);
+        })).ToArray();
+
+        await writer.WaitAsync(TimeSpan.FromMinutes(2));
+        await Task.WhenAll(readers).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Empty(failures);
+        Assert.Equal(0, log.LogStartOffset);
+        Assert.True(log.LocalLogStartOffset >= (Appends * 10) - 100, $"local log start offset {log.LocalLogStartOffset}");
+    }
 }

@@ -214,9 +214,10 @@ public sealed partial class PartitionLog
         log._logEndOffset = logEndOffset;
         // A tiered log keeps the checkpointed start offset below its first local segment (Kafka's
         // LogLoader does the same): the offsets in between are in the remote tier.
-        var firstAvailable = config.RemoteStorageEnable ? Math.Max(0, logStartOffset) : Math.Max(logStartOffset, segments[0].BaseOffset);
+        // A negative start offset means none was checkpointed: the local data is all that is known.
+        var firstAvailable = config.RemoteStorageEnable && logStartOffset >= 0 ? logStartOffset : Math.Max(logStartOffset, segments[0].BaseOffset);
         log._logStartOffset = Math.Min(firstAvailable, logEndOffset);
-        log._openedLogStartOffset = config.RemoteStorageEnable ? -1 : Math.Max(0, logStartOffset);
+        log._openedLogStartOffset = config.RemoteStorageEnable ? -1 : logStartOffset;
         log._highWatermark = Math.Clamp(highWatermark, log._logStartOffset, logEndOffset);
         log.SegmentsRecoveredOnOpen = recovered;
         if (recovered > 0)

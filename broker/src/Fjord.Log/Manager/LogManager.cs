@@ -91,7 +91,7 @@ public sealed class LogManager : IDisposable
                     _loggers.CreateLogger<PartitionLog>(),
                     clean,
                     recoveryPoints.GetValueOrDefault(key, 0),
-                    startOffsets.GetValueOrDefault(key, 0),
+                    startOffsets.GetValueOrDefault(key, -1), // none: a tiered log must not assume its remote part starts at 0
                     highWatermarks.GetValueOrDefault(key, 0));
                 _logs[key] = log;
             }
