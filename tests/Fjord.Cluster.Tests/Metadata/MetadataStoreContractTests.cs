@@ -287,6 +287,24 @@ public abstract class MetadataStoreContractTests
     }
 
     [Fact]
+    public async Task AControlledShutdownIsPartOfTheRegistrationAndSurvivesHeartbeats()
+    {
+        var store = await CreateStoreAsync();
+        var broker = Broker(5);
+        await store.RegisterBrokerAsync(broker, Ct);
+        Assert.False(Assert.Single(await store.ListBrokersAsync(Ct)).ShuttingDown);
+        var before = await store.GetVersionAsync(Ct);
+
+        await store.RegisterBrokerAsync(broker with { ShuttingDown = true }, Ct);
+        await store.HeartbeatAsync(5, broker.IncarnationId, Ct);
+
+        Assert.True(await store.GetVersionAsync(Ct) > before); // the controller learns of it from the version row
+        var listed = Assert.Single(await store.ListBrokersAsync(Ct));
+        Assert.True(listed.ShuttingDown);
+        Assert.Equal(broker.IncarnationId, listed.IncarnationId);
+    }
+
+    [Fact]
     public async Task ANewIncarnationFencesTheOldOneEvenAfterTheOldOneRenewedItsLease()
     {
         var store = await CreateStoreAsync();

@@ -27,9 +27,12 @@ internal sealed class BrokerLiveness(TimeProvider time, TimeSpan sessionTimeout)
         var now = time.GetTimestamp();
         var restarted = new List<int>();
         var registered = new HashSet<int>();
+        var shuttingDown = new HashSet<int>();
         foreach (var broker in brokers)
         {
             registered.Add(broker.NodeId);
+            // A broker in controlled shutdown still serves, but must lead nothing and hold no ISR place.
+            if (broker.ShuttingDown) shuttingDown.Add(broker.NodeId);
             if (!_seen.TryGetValue(broker.NodeId, out var seen))
             {
                 var presumedDead = _presumedDead.TryGetValue(broker.NodeId, out var deposed) && deposed == broker.IncarnationId;
@@ -48,7 +51,8 @@ internal sealed class BrokerLiveness(TimeProvider time, TimeSpan sessionTimeout)
         foreach (var gone in _seen.Keys.Where(id => !registered.Contains(id)).ToList())
             _seen.Remove(gone);
 
-        var live = _seen.Where(s => !s.Value.PresumedDead && time.GetElapsedTime(s.Value.Since, now) < sessionTimeout).Select(s => s.Key).ToHashSet();
+        var live = _seen.Where(s => !s.Value.PresumedDead && !shuttingDown.Contains(s.Key) && time.GetElapsedTime(s.Value.Since, now) < sessionTimeout)
+            .Select(s => s.Key).ToHashSet();
         var died = _live.Where(id => !live.Contains(id)).Order().ToList();
         var joined = live.Where(id => !_live.Contains(id)).Order().ToList();
         _live = live;

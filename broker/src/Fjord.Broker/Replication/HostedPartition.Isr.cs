@@ -31,8 +31,9 @@ public sealed partial class HostedPartition
             // Expansion: a follower that holds the high watermark and everything since this
             // leadership began may count towards commits at once (the maximal ISR), before the
             // controller store has recorded it.
+            // A broker in controlled shutdown keeps fetching until it stops, but must not rejoin (KRaft's INELIGIBLE_REPLICA).
             if (!_alterInFlight && now >= _alterBackoffUntilMs && !_maximalIsr.Contains(replicaId) && _state is { } state &&
-                fetchOffset >= Log.HighWatermark && fetchOffset >= _leaderEpochStartOffset)
+                fetchOffset >= Log.HighWatermark && fetchOffset >= _leaderEpochStartOffset && _eligibleForIsr(replicaId))
             {
                 var isr = _isr.Append(replicaId).ToArray();
                 _maximalIsr = isr;

@@ -32,8 +32,12 @@ public sealed partial class HostedPartition
     private long _alterBackoffUntilMs;
     private long _leaderEpochStartOffset;
 
-    internal HostedPartition(TopicMetadata topic, int index, PartitionLog log, int localId, IControllerStore store, TimeProvider time, ILogger logger)
+    private readonly Func<int, bool> _eligibleForIsr;
+
+    internal HostedPartition(TopicMetadata topic, int index, PartitionLog log, int localId, IControllerStore store, TimeProvider time, ILogger logger,
+        Func<int, bool>? eligibleForIsr = null)
     {
+        _eligibleForIsr = eligibleForIsr ?? (_ => true);
         Topic = topic;
         Index = index;
         Log = log;

@@ -27,6 +27,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly ILogger _logger;
     private Task _heartbeats = Task.CompletedTask;
     private ClusterController? _controller;
+    private bool _registered;
 
     private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server, ILogger logger)
     {
@@ -134,10 +135,50 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             : a with { Port = bound.FirstOrDefault(b => b.Name == a.Name)?.Port ?? throw new ConfigException($"advertised listener {a} has no bound listener") })
             .ToArray();
 
-    private Task RegisterAsync(CancellationToken ct) =>
-        Context.Store.RegisterBrokerAsync(new BrokerRegistration(Context.NodeId, IncarnationId,
+    private async Task RegisterAsync(CancellationToken ct, bool shuttingDown = false)
+    {
+        await Context.Store.RegisterBrokerAsync(new BrokerRegistration(Context.NodeId, IncarnationId,
             AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
-            Context.Config.Rack, Context.Time.GetUtcNow()), ct);
+            Context.Config.Rack, Context.Time.GetUtcNow(), shuttingDown), ct);
+        _registered = true;
+    }
+
+    /// <summary>
+    /// Kafka's controlled shutdown: the registration says "shutting down", the controller moves this
+    /// broker's leaderships to other in-sync replicas while it still serves, and the stop waits
+    /// (bounded) until it leads no partition another in-sync replica could take and holds no ISR place
+    /// under another leader — so clients fail over at once instead of after the session timeout. Best effort: a store outage or a
+    /// slow controller only makes the stop take the bound.
+    /// </summary>
+    private async Task ControlledShutdownAsync()
+    {
+        if (!_registered || !Context.Config.GetBool("controlled.shutdown.enable", true)) return;
+        var bound = TimeSpan.FromMilliseconds(Context.Config.GetLong("fjord.controlled.shutdown.timeout.ms",
+            Context.Config.BrokerSessionTimeoutMs + 2L * Context.Config.ControllerTickMs));
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            // Judge from the store's current state, not a snapshot up to a poll interval old.
+            await _metadata.RefreshAsync(force: true, timeout.Token);
+            if (!StillLeadsMovablePartitions()) return;
+            await RegisterAsync(timeout.Token, shuttingDown: true);
+            while (StillLeadsMovablePartitions())
+            {
+                Context.Controller?.Nudge();
+                await Task.Delay(100, timeout.Token);
+                await _metadata.RefreshAsync(force: false, timeout.Token);
+            }
+        }
+        catch (Exception e)
+        {
+            LogControlledShutdownIncomplete(e);
+        }
+    }
+
+    /// <summary>A leadership another in-sync replica could take, or an ISR place under another leader (which would hold its commits back once this broker is gone).</summary>
+    private bool StillLeadsMovablePartitions() =>
+        _metadata.Current.Partitions.Values.Any(p =>
+            p.Leader == Context.NodeId ? p.Isr.Any(id => id != Context.NodeId) : p.Leader >= 0 && p.Isr.Contains(Context.NodeId));
 
     private async Task HeartbeatLoopAsync()
     {
@@ -159,6 +200,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await ControlledShutdownAsync();
         await _stopping.CancelAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         await _server.DisposeAsync();
@@ -178,6 +220,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Fjord broker {NodeId} stopped cleanly")]
     private partial void LogStopped(int nodeId);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Controlled shutdown did not move every leadership in time; stopping anyway")]
+    private partial void LogControlledShutdownIncomplete(Exception exception);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Broker heartbeat to the metadata store failed")]
     private partial void LogHeartbeatFailed(Exception exception);

@@ -29,6 +29,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     private readonly LogConfig _defaults;
     private readonly CancellationTokenSource _stopping = new();
     private ReplicaFetcherManager? _fetchers;
+    private Func<MetadataSnapshot>? _metadata;
     private Task _isrLoop = Task.CompletedTask;
 
     public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, TimeProvider time, ILoggerFactory loggers)
@@ -49,6 +50,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     /// <summary>Starts the replica fetchers and the ISR shrink check (every replica.lag.time.max.ms / 2, as Kafka).</summary>
     public void Start(Func<MetadataSnapshot> metadata)
     {
+        _metadata = metadata;
         _fetchers = new ReplicaFetcherManager(ReplicaFetcherOptions.From(_config), metadata, _config.Get("inter.broker.listener.name"), _loggers);
         _isrLoop = Task.Run(IsrLoopAsync);
     }
@@ -130,6 +132,10 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         }
     }
 
+    /// <summary>A registered broker that is not in controlled shutdown may (re)join an ISR.</summary>
+    private bool EligibleForIsr(int brokerId) =>
+        _metadata?.Invoke() is not { } snapshot || !snapshot.BrokersById.TryGetValue(brokerId, out var broker) || !broker.ShuttingDown;
+
     private bool IsReplica(PartitionState state) =>
         state.Replicas.Contains(LocalId) || (state.AddingReplicas?.Contains(LocalId) ?? false);
 
@@ -140,7 +146,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         var log = _logs.Get(topic.Name, partition) is { } open && open.TopicId == topic.TopicId
             ? open
             : _logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
-        var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>());
+        var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>(), EligibleForIsr);
         _partitions[key] = hosted;
         return hosted;
     }

@@ -18,6 +18,7 @@ internal static class TableColumns
     public const string Endpoints = "Endpoints";
     public const string Rack = "Rack";
     public const string LastHeartbeat = "LastHeartbeat";
+    public const string ShuttingDown = "ShuttingDown";
 
     public const string Epoch = "Epoch";
     public const string LeaseWrittenAt = "LeaseWrittenAt";

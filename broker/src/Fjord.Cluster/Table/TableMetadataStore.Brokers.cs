@@ -17,6 +17,7 @@ public sealed partial class TableMetadataStore
             [TableColumns.Endpoints] = MetadataValidation.SerializeEndpoints(registration),
             [TableColumns.Rack] = registration.Rack,
             [TableColumns.LastHeartbeat] = registration.LastHeartbeat,
+            [TableColumns.ShuttingDown] = registration.ShuttingDown,
         };
         for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
         {
@@ -106,5 +107,6 @@ public sealed partial class TableMetadataStore
             row.GetGuid(TableColumns.IncarnationId) ?? throw CorruptRow(row, TableColumns.IncarnationId),
             MetadataValidation.DeserializeEndpoints(row.GetString(TableColumns.Endpoints)),
             row.GetString(TableColumns.Rack),
-            row.GetDateTimeOffset(TableColumns.LastHeartbeat) ?? throw CorruptRow(row, TableColumns.LastHeartbeat));
+            row.GetDateTimeOffset(TableColumns.LastHeartbeat) ?? throw CorruptRow(row, TableColumns.LastHeartbeat),
+            row.GetBoolean(TableColumns.ShuttingDown) ?? false);
 }
