@@ -98,6 +98,17 @@ public sealed class BrokerConfig
     public int ReplicaFetchBackoffMs => GetInt("replica.fetch.backoff.ms", 1000);
     public int ReplicaSocketTimeoutMs => GetInt("replica.socket.timeout.ms", 30_000);
 
+    /// <summary>Azure Storage account for tiered segments (Blob) and their manifest (Table); the metadata account by default.</summary>
+    public string TieringConnectionString => Get("fjord.tiering.connection.string") ?? MetadataConnectionString;
+    public string TieringContainer => Get("fjord.tiering.container") ?? "fjord-tiered";
+    public string TieringManifestTable => Get("fjord.tiering.table") ?? "fjordremotelog";
+
+    /// <summary>Kafka's remote.log.manager.task.interval.ms: how often leaders copy, and apply local and remote retention.</summary>
+    public long RemoteLogManagerTaskIntervalMs => GetLong("remote.log.manager.task.interval.ms", 30_000);
+
+    /// <summary>Bytes of remote segment chunks cached for cold reads (Kafka: remote.log.index.file.cache.total.size.bytes covers indexes).</summary>
+    public long RemoteLogReaderCacheBytes => GetLong("fjord.remote.log.reader.cache.bytes", 64L * 1024 * 1024);
+
     /// <summary>Partitions of the (log-less) __consumer_offsets topic whose leaders coordinate groups.</summary>
     public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions", 50);
     public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor", 3);

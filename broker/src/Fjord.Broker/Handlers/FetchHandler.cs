@@ -53,7 +53,37 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
             await Task.WhenAny(wakeUps);
             await timeout.CancelAsync();
         }
-        return BuildResponse(targets, version, maxBytes, session, incremental, replicaId >= 0);
+        var remote = replicaId < 0 && context.Tiering is { } tiering ? await ReadRemoteAsync(targets, tiering, ct) : null;
+        return BuildResponse(targets, version, maxBytes, session, incremental, replicaId >= 0, remote);
+    }
+
+    /// <summary>
+    /// Consumer fetches below the local log start offset are served from Blob storage (KIP-405):
+    /// manifest → cached index → ranged, cached chunk reads. Done before the response is built, which
+    /// stays synchronous. A storage failure is KAFKA_STORAGE_ERROR, which clients retry.
+    /// </summary>
+    private async Task<Dictionary<CachedFetchPartition, (Fjord.Tiering.RemoteReadResult? Read, ErrorCode Error)>?> ReadRemoteAsync(
+        List<Target> targets, Tiering.TierManager tiering, CancellationToken ct)
+    {
+        Dictionary<CachedFetchPartition, (Fjord.Tiering.RemoteReadResult?, ErrorCode)>? reads = null;
+        foreach (var target in targets)
+        {
+            if (ErrorFor(target, out var partition) != ErrorCode.None || partition is null) continue;
+            var log = partition.Log;
+            var fetchOffset = target.Partition.FetchOffset;
+            if (fetchOffset < log.LogStartOffset || fetchOffset >= log.LocalLogStartOffset) continue;
+            reads ??= [];
+            try
+            {
+                reads[target.Partition] = (await tiering.Reader.ReadAsync(log.TopicId, target.Partition.Key.Partition, fetchOffset,
+                    Math.Max(1, target.Partition.MaxBytes), minOneMessage: true, ct), ErrorCode.None);
+            }
+            catch (Fjord.Tiering.RemoteStorageUnavailableException)
+            {
+                reads[target.Partition] = (null, ErrorCode.KafkaStorageError);
+            }
+        }
+        return reads;
     }
 
     /// <summary>A follower's fetch offsets are its log end offsets: the leader's view of what the ISR holds.</summary>
@@ -175,6 +205,11 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
                 anyError = true;
                 continue;
             }
+            if (fetchOffset < log.LocalLogStartOffset)
+            {
+                bytes += 1; // in the remote tier: answer now rather than long-poll
+                continue;
+            }
             if (fetchOffset < highWatermark)
             {
                 try
@@ -215,7 +250,8 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         return epoch < lastFetchedEpoch || endOffset < target.Partition.FetchOffset ? (epoch, endOffset) : null;
     }
 
-    private FetchResponse BuildResponse(List<Target> targets, short version, int maxBytes, FetchSession? session, bool incremental, bool replica)
+    private FetchResponse BuildResponse(List<Target> targets, short version, int maxBytes, FetchSession? session, bool incremental, bool replica,
+        Dictionary<CachedFetchPartition, (Fjord.Tiering.RemoteReadResult? Read, ErrorCode Error)>? remote)
     {
         var response = new FetchResponse { SessionId = session?.Id ?? 0 };
         var byId = version >= 13;
@@ -224,7 +260,9 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         var first = true;
         foreach (var target in targets)
         {
-            var partition = ReadPartition(target, ref budget, ref first, replica);
+            var partition = remote is not null && remote.Remove(target.Partition, out var cold)
+                ? RemotePartition(target, cold, ref budget, ref first)
+                : ReadPartition(target, ref budget, ref first, replica);
             if (incremental && !target.Partition.MustRespond(partition.HighWatermark, partition.LogStartOffset,
                     partition.Records is { } r ? r.Length : 0, partition.ErrorCode != 0))
             {
@@ -240,6 +278,31 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
             current.Partitions.Add(partition);
         }
         return response;
+    }
+
+    private FetchResponse.PartitionData RemotePartition(Target target, (Fjord.Tiering.RemoteReadResult? Read, ErrorCode Error) cold, ref long budget, ref bool first)
+    {
+        using var read = cold.Read;
+        var result = new FetchResponse.PartitionData
+        {
+            PartitionIndex = target.Partition.Key.Partition,
+            ErrorCode = (short)cold.Error,
+            Records = ReadOnlyMemory<byte>.Empty,
+        };
+        ErrorFor(target, out var hosted);
+        var log = hosted?.Log;
+        result.HighWatermark = log?.HighWatermark ?? -1;
+        result.LastStableOffset = result.HighWatermark;
+        result.LogStartOffset = log?.LogStartOffset ?? -1;
+        if (read is { IsEmpty: false } && (first || budget >= read.Length))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(read.Length);
+            read.Records.CopyTo(buffer);
+            result.Records = buffer.AsMemory(0, read.Length);
+            budget -= read.Length;
+            first = false;
+        }
+        return result;
     }
 
     private FetchResponse.PartitionData ReadPartition(Target target, ref long budget, ref bool first, bool replica)

@@ -20,7 +20,7 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
     public override short MinVersion => 1;
     public override short MaxVersion => 10;
 
-    protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext request, ListOffsetsRequest body, CancellationToken ct)
+    protected override async ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext request, ListOffsetsRequest body, CancellationToken ct)
     {
         var response = new ListOffsetsResponse();
         var snapshot = context.Metadata.Current;
@@ -52,8 +52,11 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                         result.Offset = log.HighWatermark;
                         break;
                     case Earliest:
-                    case EarliestLocal:
                         result.Offset = log.LogStartOffset;
+                        break;
+                    case EarliestLocal:
+                        // KIP-1005: where the local tier starts; the log start offset when nothing is tiered.
+                        result.Offset = log.LocalLogStartOffset;
                         break;
                     case LatestTiered:
                         // Nothing is tiered yet: Kafka answers -1 when no remote segment exists.
@@ -70,6 +73,24 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                         result.ErrorCode = (short)ErrorCode.UnsupportedVersion;
                         break;
                     default:
+                        // The remote tier holds the older part of a tiered log: look there first (KIP-405).
+                        if (log.Config.RemoteStorageEnable && context.Tiering is { } tiering && log.LocalLogStartOffset > log.LogStartOffset)
+                        {
+                            try
+                            {
+                                if (await tiering.Reader.FindOffsetByTimestampAsync(log.TopicId, partition.PartitionIndex, partition.Timestamp, ct) is { } remote
+                                    && remote >= log.LogStartOffset && remote < log.LocalLogStartOffset)
+                                {
+                                    result.Offset = remote;
+                                    break;
+                                }
+                            }
+                            catch (Fjord.Tiering.RemoteStorageUnavailableException)
+                            {
+                                result.ErrorCode = (short)ErrorCode.KafkaStorageError;
+                                break;
+                            }
+                        }
                         if (log.FindOffsetByTimestamp(partition.Timestamp) is { } found && found.Offset < log.HighWatermark)
                         {
                             result.Offset = found.Offset;
@@ -79,6 +100,6 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                 }
             }
         }
-        return ValueTask.FromResult<ListOffsetsResponse?>(response);
+        return response;
     }
 }

@@ -36,6 +36,9 @@ public sealed class BrokerContext(
     /// <summary>The controller loop of this broker (active only while it holds the lease); null in tests that run none.</summary>
     public IControllerService? Controller { get; set; }
 
+    /// <summary>Tiered storage: the remote reader for fetches below the local log (null when not running).</summary>
+    public Tiering.TierManager? Tiering { get; set; }
+
     /// <summary>Where clients reach this broker; set once the listeners are bound (port 0 resolved).</summary>
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners { get; set; } = [];
 

@@ -28,6 +28,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private Task _heartbeats = Task.CompletedTask;
     private ClusterController? _controller;
     private bool _registered;
+    private Tiering.TierManager? _tiering;
 
     private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server, ILogger logger)
     {
@@ -95,6 +96,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 loggers.CreateLogger<ClusterController>());
             context.Controller = broker._controller;
             await broker._controller.StartAsync(ct);
+            broker._tiering = await StartTieringAsync(config, replicas, time, loggers, ct);
+            context.Tiering = broker._tiering;
             await broker.AwaitControllerAsync(metadata, ct);
         }
         catch
@@ -105,6 +108,30 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         broker._heartbeats = Task.Run(broker.HeartbeatLoopAsync, CancellationToken.None);
         broker.LogStarted(config.NodeId, string.Join(',', context.AdvertisedListeners));
         return broker;
+    }
+
+    /// <summary>
+    /// The remote tier's manifest (Table) and segment files (Blob). Either being out of reach at start
+    /// is not fatal: produce and hot reads do not need them, and both create what they need lazily.
+    /// </summary>
+    private static async Task<Tiering.TierManager> StartTieringAsync(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var manifest = new Fjord.Tiering.TableRemoteLogMetadataStore(new TableServiceClient(config.TieringConnectionString), config.TieringManifestTable, time,
+            loggers.CreateLogger<Fjord.Tiering.TableRemoteLogMetadataStore>());
+        var storage = new Fjord.Tiering.BlobRemoteStorage(new Azure.Storage.Blobs.BlobServiceClient(config.TieringConnectionString), config.TieringContainer,
+            loggers.CreateLogger<Fjord.Tiering.BlobRemoteStorage>());
+        try
+        {
+            await manifest.InitializeAsync(ct);
+            await storage.InitializeAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            loggers.CreateLogger<Tiering.TierManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
+        }
+        var tiering = new Tiering.TierManager(replicas, manifest, storage, config, time, loggers);
+        tiering.Start();
+        return tiering;
     }
 
     /// <summary>
@@ -204,6 +231,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _stopping.CancelAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         await _server.DisposeAsync();
+        if (_tiering is not null) await _tiering.DisposeAsync();
         await _replicas.DisposeAsync();
         await _heartbeats;
         Context.Coordinators.Dispose();
