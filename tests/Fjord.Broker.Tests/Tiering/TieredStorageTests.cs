@@ -88,5 +88,36 @@ public sealed class TieredStorageTests(AzuriteFixture azurite)
         var found = consumer.OffsetsForTimes([new TopicPartitionTimestamp(topic, 0, new Timestamp(baseTimestamp + 1234, TimestampType.CreateTime))], TimeSpan.FromSeconds(30));
         Assert.True(1234 < log.LocalLogStartOffset);
         Assert.Equal(1234, Assert.Single(found).Offset.Value);
+
+        // KIP-1005: earliest-local (-4) is where the local tier starts, latest-tiered (-5) where Blob ends.
+        await using (var raw = await RawKafkaClient.ConnectAsync(host.BootstrapServers))
+        {
+            async Task<long> OffsetFor(long timestamp)
+            {
+                var request = new Fjord.Protocol.ListOffsetsRequest { ReplicaId = -1 };
+                request.Topics.Add(new Fjord.Protocol.ListOffsetsRequest.ListOffsetsTopic
+                {
+                    Name = topic,
+                    Partitions = [new Fjord.Protocol.ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = 0, Timestamp = timestamp, CurrentLeaderEpoch = -1 }],
+                });
+                var response = await raw.SendAsync<Fjord.Protocol.ListOffsetsResponse>(request, 9);
+                var partition = Assert.Single(Assert.Single(response.Topics).Partitions);
+                Assert.Equal(0, partition.ErrorCode);
+                return partition.Offset;
+            }
+            Assert.Equal(log.LocalLogStartOffset, await OffsetFor(-4));
+            var latestTiered = await OffsetFor(-5);
+            Assert.True(latestTiered >= log.LocalLogStartOffset - 1 && latestTiered < Messages, $"latest tiered offset {latestTiered}");
+        }
+
+        // Deleting the topic removes its remote segments too.
+        using (var admin = KafkaClients.Admin(host.BootstrapServers))
+            await admin.DeleteTopicsAsync([topic]);
+        await Poll.UntilAsync(async () =>
+        {
+            await foreach (var _ in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, log.TopicId.ToString("D") + "/", CancellationToken.None))
+                return false;
+            return true;
+        }, TimeSpan.FromSeconds(60), "the deleted topic's blobs to be removed");
     }
 }

@@ -59,8 +59,8 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                         result.Offset = log.LocalLogStartOffset;
                         break;
                     case LatestTiered:
-                        // Nothing is tiered yet: Kafka answers -1 when no remote segment exists.
-                        result.Offset = -1;
+                        // KIP-1005: the last offset in Blob storage; -1 when nothing is tiered.
+                        result.Offset = context.Tiering?.HighestTieredOffset(new Metadata.TopicPartitionKey(metadata.Name, partition.PartitionIndex)) ?? -1;
                         break;
                     case MaxTimestamp:
                         if (log.MaxTimestamp() is { } max)

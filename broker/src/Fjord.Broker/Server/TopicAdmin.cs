@@ -134,6 +134,7 @@ public sealed class TopicAdmin(BrokerContext context)
         if (!await context.Store.DeleteTopicAsync(topic.Name, topic.TopicId, ct))
             return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{topic.Name}' does not exist");
         context.Replicas.DeleteTopicLogs(topic.Name, topic.PartitionCount);
+        if (context.Tiering is { } tiering) _ = tiering.DeleteTopicAsync(topic.TopicId);
         context.Controller?.Nudge();
         await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, topic);

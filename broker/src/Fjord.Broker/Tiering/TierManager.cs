@@ -23,7 +23,7 @@ public sealed partial class TierManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly Dictionary<TopicPartitionKey, (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId)> _tiers = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartitionKey, (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId)> _tiers = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
@@ -94,8 +94,44 @@ public sealed partial class TierManager : IAsyncDisposable
                 LogPartitionFailed(e, partition.Key.Topic, partition.Key.Partition);
             }
         }
-        foreach (var gone in _tiers.Keys.Where(k => !seen.Contains(k)).ToList()) _tiers.Remove(gone);
+        foreach (var gone in _tiers.Keys.Where(k => !seen.Contains(k)).ToList()) _tiers.TryRemove(gone, out _);
     }
+
+    /// <summary>
+    /// A deleted topic's remote segments go too: each entry moves to DELETE_STARTED, its blobs are
+    /// deleted, then DELETE_FINISHED and the entry is removed — the same steps retention takes, so a
+    /// crash part-way leaves entries a later deletion finishes. Runs in the background: the topic is
+    /// already gone for clients.
+    /// </summary>
+    public Task DeleteTopicAsync(Guid topicId) => Task.Run(async () =>
+    {
+        try
+        {
+            foreach (var segment in await _manifest.ListTopicAsync(topicId, _stopping.Token))
+            {
+                var state = segment.State;
+                if (state is RemoteSegmentState.CopyStarted or RemoteSegmentState.CopyFinished &&
+                    await _manifest.TransitionAsync(topicId, segment.Partition, segment.SegmentId, state, RemoteSegmentState.DeleteStarted, _stopping.Token))
+                    state = RemoteSegmentState.DeleteStarted;
+                if (state == RemoteSegmentState.DeleteStarted)
+                {
+                    await _storage.DeleteAsync(segment, _stopping.Token);
+                    if (await _manifest.TransitionAsync(topicId, segment.Partition, segment.SegmentId, state, RemoteSegmentState.DeleteFinished, _stopping.Token))
+                        state = RemoteSegmentState.DeleteFinished;
+                }
+                if (state == RemoteSegmentState.DeleteFinished)
+                    await _manifest.RemoveAsync(topicId, segment.Partition, segment.SegmentId, _stopping.Token);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogTopicDeletionFailed(e, topicId);
+        }
+    });
+
+    /// <summary>KIP-1005's latest-tiered offset: the last offset in a COPY_FINISHED segment, -1 when none (leader only).</summary>
+    public long HighestTieredOffset(TopicPartitionKey key) =>
+        _tiers.TryGetValue(key, out var entry) ? entry.Tier.HighestCopiedOffset : -1;
 
     private static TierRetentionConfig RetentionOf(LogConfig config) => new()
     {
@@ -114,6 +150,9 @@ public sealed partial class TierManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Tiering round failed")]
     private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Removing the remote segments of deleted topic {TopicId} failed; they stay in the manifest for a later deletion")]
+    private partial void LogTopicDeletionFailed(Exception exception, Guid topicId);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Tiering {Topic}-{Partition} failed this round; will retry")]
     private partial void LogPartitionFailed(Exception exception, string topic, int partition);
