@@ -4,7 +4,7 @@ namespace Fjord.Log.Records;
 /// Zig-zag varints as records use them (protobuf encoding). Returns false instead of throwing so
 /// validation can report a precise error without exceptions inside the loop.
 /// </summary>
-internal static class Varint
+public static class Varint
 {
     public static bool TryReadInt32(ReadOnlySpan<byte> source, ref int position, out int value)
     {

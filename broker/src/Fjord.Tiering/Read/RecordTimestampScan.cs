@@ -1,3 +1,5 @@
+using Fjord.Log.Records;
+
 namespace Fjord.Tiering;
 
 /// <summary>
@@ -13,13 +15,13 @@ internal static class RecordTimestampScan
         var position = RemoteBatchHeader.Size;
         for (var i = 0; i < batch.RecordCount; i++)
         {
-            if (!TryReadVarLong(batchBytes, ref position, out var length) || length < 0)
+            if (!Varint.TryReadInt64(batchBytes, ref position, out var length) || length < 0)
                 return null;
             var next = position + length;
             position++; // record attributes: unused
             if (next > batchBytes.Length
-                || !TryReadVarLong(batchBytes, ref position, out var timestampDelta)
-                || !TryReadVarLong(batchBytes, ref position, out var offsetDelta))
+                || !Varint.TryReadInt64(batchBytes, ref position, out var timestampDelta)
+                || !Varint.TryReadInt64(batchBytes, ref position, out var offsetDelta))
             {
                 return null;
             }
@@ -30,25 +32,5 @@ internal static class RecordTimestampScan
         }
 
         return null;
-    }
-
-    private static bool TryReadVarLong(ReadOnlySpan<byte> bytes, ref int position, out long value)
-    {
-        ulong raw = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= bytes.Length)
-                break;
-            var b = bytes[position++];
-            raw |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                value = (long)(raw >> 1) ^ -(long)(raw & 1);
-                return true;
-            }
-        }
-
-        value = 0;
-        return false;
     }
 }
