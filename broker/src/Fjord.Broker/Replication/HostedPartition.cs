@@ -83,14 +83,16 @@ public sealed partial class HostedPartition
     /// </summary>
     public bool Apply(PartitionState state)
     {
+        // Every metadata change re-applies every partition's state. One that is not newer than what
+        // this replica holds changes nothing: it must neither stall producers on the role lock nor
+        // wake every long-polling fetch. (An older one is a slow poll after an ISR change we made.)
+        if (IsNotNewer(Volatile.Read(ref _state), state)) return false;
         _roleLock.EnterWriteLock();
         try
         {
-            if (_state is { } current && (state.LeaderEpoch < current.LeaderEpoch ||
-                (state.LeaderEpoch == current.LeaderEpoch && state.PartitionEpoch < current.PartitionEpoch)))
-                return false; // an older state arriving late (a slow metadata poll after an ISR change we made)
+            if (IsNotNewer(_state, state)) return false;
             var roleChanged = state.Leader != Leader || state.LeaderEpoch != LeaderEpoch;
-            _state = state;
+            Volatile.Write(ref _state, state);
             if (state.Leader == _localId)
             {
                 if (!IsLeader || roleChanged) BecomeLeader(state);
@@ -117,6 +119,10 @@ public sealed partial class HostedPartition
             Signal.Advanced();
         }
     }
+
+    private static bool IsNotNewer(PartitionState? current, PartitionState state) =>
+        current is not null && (state.LeaderEpoch < current.LeaderEpoch ||
+            (state.LeaderEpoch == current.LeaderEpoch && state.PartitionEpoch <= current.PartitionEpoch));
 
     private void BecomeLeader(PartitionState state)
     {

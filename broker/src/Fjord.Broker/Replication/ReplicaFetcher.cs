@@ -43,6 +43,10 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
 
     public void Add(HostedPartition partition, int leaderEpoch)
     {
+        // Reconciliation re-adds every followed partition on each metadata change: the same replica
+        // at the same epoch keeps its backoff and does not wake the loop.
+        if (_partitions.TryGetValue(partition.Key, out var current) && current.LeaderEpoch == leaderEpoch && ReferenceEquals(current.Partition, partition))
+            return;
         _partitions[partition.Key] = (partition, leaderEpoch);
         _delayedUntilMs.TryRemove(partition.Key, out _);
         _wake.Release();
