@@ -109,6 +109,21 @@ public sealed class BrokerConfig
     /// <summary>Bytes of remote segment chunks cached for cold reads (Kafka: remote.log.index.file.cache.total.size.bytes covers indexes).</summary>
     public long RemoteLogReaderCacheBytes => GetLong("fjord.remote.log.reader.cache.bytes", 64L * 1024 * 1024);
 
+    /// <summary>Kafka's remote.log.manager.copier.thread.pool.size (KIP-950): partitions tiered at once per broker.</summary>
+    public int RemoteLogManagerCopierThreadPoolSize => Math.Max(1, GetInt("remote.log.manager.copier.thread.pool.size", 10));
+
+    /// <summary>
+    /// Per-try timeout of a Blob or manifest request: an unreachable account must fail a try fast enough
+    /// that uploads back off and retry, and cold reads answer a retriable error, instead of hanging.
+    /// </summary>
+    public int TieringRequestTimeoutMs => GetInt("fjord.tiering.request.timeout.ms", 30_000);
+
+    /// <summary>
+    /// Test-only: tiering fault points at which this process kills itself (SIGKILL), comma-separated.
+    /// Crash-safety tests arm one per broker incarnation; never set it in production.
+    /// </summary>
+    public string? TestFaultPoints => Get("fjord.test.fault.points");
+
     /// <summary>Partitions of the (log-less) __consumer_offsets topic whose leaders coordinate groups.</summary>
     public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions", 50);
     public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor", 3);

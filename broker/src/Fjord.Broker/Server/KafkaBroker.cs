@@ -116,9 +116,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// </summary>
     private static async Task<Tiering.TierManager> StartTieringAsync(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
-        var manifest = new Fjord.Tiering.TableRemoteLogMetadataStore(new TableServiceClient(config.TieringConnectionString), config.TieringManifestTable, time,
+        var manifest = new Fjord.Tiering.TableRemoteLogMetadataStore(Tiering.TieringClients.TableService(config), config.TieringManifestTable, time,
             loggers.CreateLogger<Fjord.Tiering.TableRemoteLogMetadataStore>());
-        var storage = new Fjord.Tiering.BlobRemoteStorage(new Azure.Storage.Blobs.BlobServiceClient(config.TieringConnectionString), config.TieringContainer,
+        var storage = new Fjord.Tiering.BlobRemoteStorage(Tiering.TieringClients.BlobService(config), config.TieringContainer,
             loggers.CreateLogger<Fjord.Tiering.BlobRemoteStorage>());
         try
         {
