@@ -133,6 +133,10 @@ public sealed partial class TierManager : IAsyncDisposable
     public long HighestTieredOffset(TopicPartitionKey key) =>
         _tiers.TryGetValue(key, out var entry) ? entry.Tier.HighestCopiedOffset : -1;
 
+    /// <summary>Closed local segments (and their bytes) not yet in Blob storage, as of the last round; (0, 0) when not tiered here.</summary>
+    public (int Segments, long Bytes) UploadLag(TopicPartitionKey key) =>
+        _tiers.TryGetValue(key, out var entry) ? (entry.Tier.UploadLagSegments, entry.Tier.UploadLagBytes) : (0, 0);
+
     private static TierRetentionConfig RetentionOf(LogConfig config) => new()
     {
         RetentionMs = config.RetentionMs,
