@@ -34,13 +34,20 @@ public sealed class BlobRemoteStorage : IRemoteStorage
 
     private readonly BlobContainerClient _container;
     private readonly ILogger _logger;
+    private readonly Action<string>? _afterFileUploaded;
 
-    public BlobRemoteStorage(BlobServiceClient service, string containerName = DefaultContainerName, ILogger<BlobRemoteStorage>? logger = null)
+    /// <param name="afterFileUploaded">
+    /// Called with the blob name after each file of an upload is committed; crash-safety tests use it
+    /// to die with some of a segment's blobs written and not others. Null in production.
+    /// </param>
+    public BlobRemoteStorage(BlobServiceClient service, string containerName = DefaultContainerName, ILogger<BlobRemoteStorage>? logger = null,
+        Action<string>? afterFileUploaded = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentException.ThrowIfNullOrEmpty(containerName);
         _container = service.GetBlobContainerClient(containerName);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _afterFileUploaded = afterFileUploaded;
     }
 
     public string ContainerName => _container.Name;
@@ -191,8 +198,9 @@ public sealed class BlobRemoteStorage : IRemoteStorage
         await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.OffsetIndex), files.OffsetIndexFile, ct).ConfigureAwait(false);
         await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.TimeIndex), files.TimeIndexFile, ct).ConfigureAwait(false);
         var checkpoint = BinaryData.FromBytes(LeaderEpochCheckpointText.ToBytes(files.LeaderEpochs));
-        await _container.GetBlobClient(RemoteBlobNames.Name(segment, RemoteFileType.LeaderEpochCheckpoint))
-            .UploadAsync(checkpoint, overwrite: true, ct).ConfigureAwait(false);
+        var checkpointName = RemoteBlobNames.Name(segment, RemoteFileType.LeaderEpochCheckpoint);
+        await _container.GetBlobClient(checkpointName).UploadAsync(checkpoint, overwrite: true, ct).ConfigureAwait(false);
+        _afterFileUploaded?.Invoke(checkpointName);
         await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.Segment), files.LogFile, ct).ConfigureAwait(false);
     }
 
@@ -206,5 +214,7 @@ public sealed class BlobRemoteStorage : IRemoteStorage
             // No conditions: overwriting is what makes a re-upload of the same segment id replace it.
             await _container.GetBlobClient(blobName).UploadAsync(stream, options, ct).ConfigureAwait(false);
         }
+
+        _afterFileUploaded?.Invoke(blobName);
     }
 }
