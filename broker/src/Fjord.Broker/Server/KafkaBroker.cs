@@ -116,10 +116,13 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// </summary>
     private static async Task<Tiering.TierManager> StartTieringAsync(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
+        // Crash-safety tests only: with fault points armed the process kills itself at the named steps.
+        var faults = Tiering.Faults.TierFaultPoints.Parse(config.TestFaultPoints);
         var manifest = new Fjord.Tiering.TableRemoteLogMetadataStore(Tiering.TieringClients.TableService(config), config.TieringManifestTable, time,
             loggers.CreateLogger<Fjord.Tiering.TableRemoteLogMetadataStore>());
         var storage = new Fjord.Tiering.BlobRemoteStorage(Tiering.TieringClients.BlobService(config), config.TieringContainer,
-            loggers.CreateLogger<Fjord.Tiering.BlobRemoteStorage>());
+            loggers.CreateLogger<Fjord.Tiering.BlobRemoteStorage>(),
+            faults is null ? null : _ => faults.Hit(Tiering.Faults.TierFaultPoints.UploadMidFiles));
         try
         {
             await manifest.InitializeAsync(ct);
@@ -129,7 +132,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             loggers.CreateLogger<Tiering.TierManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
         }
-        var tiering = new Tiering.TierManager(replicas, manifest, storage, config, time, loggers);
+        Fjord.Tiering.IRemoteLogMetadataStore tieringManifest = faults is null ? manifest : new Tiering.Faults.FaultInjectingRemoteLogMetadataStore(manifest, faults);
+        Fjord.Tiering.IRemoteStorage tieringStorage = faults is null ? storage : new Tiering.Faults.FaultInjectingRemoteStorage(storage, faults);
+        var tiering = new Tiering.TierManager(replicas, tieringManifest, tieringStorage, config, time, loggers);
         tiering.Start();
         return tiering;
     }
