@@ -35,6 +35,9 @@ public sealed class ClusterHarness : IAsyncDisposable
     private readonly List<ClusterNode> _nodes = [];
     private readonly Dictionary<int, StringBuilder> _pastOutput = [];
 
+    // Settings for one node's next incarnation only (e.g. a fault point): a restart runs without them.
+    private readonly Dictionary<int, IReadOnlyDictionary<string, string>> _nextIncarnation = [];
+
     private ClusterHarness(AzuriteHost azurite, IReadOnlyDictionary<string, string> settings, string metadataTable)
     {
         _azurite = azurite;
@@ -61,8 +64,11 @@ public sealed class ClusterHarness : IAsyncDisposable
     /// Starts <paramref name="brokers"/> brokers (node ids 0..n-1) with the fast failover knobs, a fresh
     /// metadata and offsets table, and waits until all are registered and a controller holds the lease.
     /// <paramref name="settings"/> override the defaults (use it for the default knobs, or topic defaults).
+    /// <paramref name="firstIncarnationSettings"/> apply to every broker's first process only, so a
+    /// restart drops them (e.g. <c>fjord.test.fault.points</c>: crash once, then run clean).
     /// </summary>
-    public static async Task<ClusterHarness> StartAsync(AzuriteHost azurite, int brokers, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ClusterHarness> StartAsync(AzuriteHost azurite, int brokers, IReadOnlyDictionary<string, string>? settings = null,
+        IReadOnlyDictionary<string, string>? firstIncarnationSettings = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(brokers);
@@ -79,7 +85,12 @@ public sealed class ClusterHarness : IAsyncDisposable
             // The brokers create the table too; creating it here first lets the harness read it at once.
             await harness.Store.InitializeAsync(CancellationToken.None);
             for (var id = 0; id < brokers; id++)
+            {
                 harness._nodes.Add(new ClusterNode(id, TcpProxy.Start(azurite.TablePort, countHttpRequests: true)));
+                if (firstIncarnationSettings is not null)
+                    harness._nextIncarnation[id] = firstIncarnationSettings;
+            }
+
             await Task.WhenAll(harness._nodes.Select(harness.LaunchAsync));
             await harness.WaitForMembersAsync(_startTimeout);
             return harness;
@@ -115,6 +126,44 @@ public sealed class ClusterHarness : IAsyncDisposable
     {
         await KillAsync(nodeId);
         await LaunchAsync(_nodes[nodeId]);
+    }
+
+    /// <summary>
+    /// Like <see cref="RestartAsync(int)"/>, with <paramref name="extraSettings"/> over the harness's
+    /// settings for this incarnation only (the one after it runs without them again).
+    /// </summary>
+    public async Task RestartAsync(int nodeId, IReadOnlyDictionary<string, string>? extraSettings)
+    {
+        await KillAsync(nodeId);
+        if (extraSettings is not null)
+            _nextIncarnation[nodeId] = extraSettings;
+        await LaunchAsync(_nodes[nodeId]);
+    }
+
+    /// <summary>
+    /// Waits until the node's process ends by itself (e.g. a fault point's SIGKILL); true when it did
+    /// within <paramref name="timeout"/>. Its output is kept for <see cref="Logs"/> and the node is down afterwards.
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(int nodeId, TimeSpan timeout)
+    {
+        var node = _nodes[nodeId];
+        if (node.Process is not { } process)
+            return true;
+        try
+        {
+            await Poll.UntilAsync(() => process.HasExited, timeout, $"broker {nodeId} to exit");
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+
+        // The exited process's last lines may still be in the pipe: disposing waits for them.
+        await process.KillAsync();
+        Remember(node, process);
+        await process.DisposeAsync();
+        node.Process = null;
+        return true;
     }
 
     public void Pause(int nodeId) => Running(nodeId).Pause();
@@ -240,7 +289,14 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     private async Task LaunchAsync(ClusterNode node)
     {
-        var settings = new Dictionary<string, string>(_settings)
+        var settings = new Dictionary<string, string>(_settings);
+        if (_nextIncarnation.Remove(node.NodeId, out var once))
+        {
+            foreach (var (k, v) in once)
+                settings[k] = v;
+        }
+
+        foreach (var (k, v) in new Dictionary<string, string>
         {
             ["node.id"] = node.NodeId.ToString(CultureInfo.InvariantCulture),
             ["listeners"] = $"PLAINTEXT://127.0.0.1:{node.Port.ToString(CultureInfo.InvariantCulture)}",
@@ -248,7 +304,8 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["fjord.metadata.connection.string"] = ProxiedConnectionString(node.StorageProxy),
             ["fjord.metadata.table"] = MetadataTable,
             ["fjord.offsets.table"] = OffsetsTable,
-        };
+        })
+            settings[k] = v;
         var process = await BrokerProcess.StartAsync(settings, _startTimeout);
         node.Process = process;
         if (node.Port == 0)
