@@ -158,7 +158,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             return false;
         }
 
-        // The exited process's last lines may still be in the pipe: disposing waits for them.
+        // Killing an exited process only waits for it, which drains the last lines still in its output pipes.
         await process.KillAsync();
         Remember(node, process);
         await process.DisposeAsync();
