@@ -61,6 +61,7 @@ internal static class Program
                 "commit" => RunCommit(reader, cancellation.Token),
                 "rebalance" => RunRebalance(reader, cancellation.Token),
                 "failover" => FailoverCommand.Run(reader, cancellation.Token),
+                "tier-ops" => Fjord.Perf.Tiering.TierOpsCommand.Run(reader, cancellation.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
