@@ -7,6 +7,7 @@ using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
 using Fjord.Testing;
+using Xunit.Abstractions;
 using KafkaError = Fjord.Protocol.ErrorCode;
 
 namespace Fjord.Broker.Tests.Tiering;
@@ -17,7 +18,7 @@ namespace Fjord.Broker.Tests.Tiering;
 /// stays reachable, so only the Blob side of tiering is down.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class BlobOutageTests(AzuriteFixture azurite)
+public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private const string Topic = "blob-outage";
     private const int SegmentBytes = 1024 * 1024;
@@ -114,6 +115,7 @@ public sealed class BlobOutageTests(AzuriteFixture azurite)
         var ackedAtLastCheck = acks.Acked;
         var lastAckProgress = outage.Elapsed;
         var lagGrew = false;
+        var maxLag = lagAtBlock;
         var coldErrors = 0;
         var coldEmpty = 0;
         var hotReads = 0;
@@ -146,7 +148,9 @@ public sealed class BlobOutageTests(AzuriteFixture azurite)
             else if (cold.ErrorCode == (short)KafkaError.None && (cold.Records is null || cold.Records.Value.IsEmpty)) coldEmpty++;
             else Assert.Fail($"a fetch of offset 0 (only in Blob) while Blob was down answered error {cold.ErrorCode} with {cold.Records?.Length ?? 0} bytes");
 
-            if (tiering.UploadLag(key).Segments > lagAtBlock.Segments + 3) lagGrew = true;
+            var lag = tiering.UploadLag(key);
+            if (lag.Segments > lagAtBlock.Segments + 3) lagGrew = true;
+            if (lag.Bytes > maxLag.Bytes) maxLag = lag;
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
 
@@ -156,6 +160,7 @@ public sealed class BlobOutageTests(AzuriteFixture azurite)
         Assert.True(coldErrors > 0, $"no cold fetch answered KAFKA_STORAGE_ERROR ({coldEmpty} answered nothing)");
 
         blobProxy.Unblock();
+        var catchUp = Stopwatch.StartNew();
         await stopProducing.CancelAsync();
         await producing;
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
@@ -173,6 +178,10 @@ public sealed class BlobOutageTests(AzuriteFixture azurite)
                 && tiering.UploadLag(key) == (0, 0)
                 && log.Size <= LocalRetentionBytes + 2 * SegmentBytes;
         }, TimeSpan.FromSeconds(180), "the backlog to upload and local retention to trim the disk");
+        output.WriteLine($"outage {Outage.TotalSeconds:0} s: {acks.Acked - MessagesBeforeOutage} messages acked during it ({total} in all); " +
+            $"upload lag {lagAtBlock} at the block, up to {maxLag} seen, {lagAtEnd} at the end; {hotReads} hot reads served; " +
+            $"cold fetches: {coldErrors} KAFKA_STORAGE_ERROR, {coldEmpty} empty; backlog uploaded {catchUp.Elapsed.TotalSeconds:0.0} s after Blob returned; " +
+            $"local log now {log.LocalLogStartOffset}..{log.LogEndOffset} ({log.Size} bytes), tiered up to {tiering.HighestTieredOffset(key)}");
         Assert.True(log.LocalLogStartOffset > MessagesBeforeOutage, $"local log still starts at {log.LocalLogStartOffset}");
         Assert.Equal(0, log.LogStartOffset);
 
