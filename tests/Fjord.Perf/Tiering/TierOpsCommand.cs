@@ -37,6 +37,7 @@ internal static class TierOpsCommand
             $"tier-ops: {s.BytesWritten / (1024.0 * 1024):0} MiB in {s.Records} records, segment.bytes={s.SegmentBytes}, {s.SegmentsUploaded} segments uploaded " +
             $"(produce {s.ProduceSeconds:0.0} s, then {s.UploadWaitSeconds:0.0} s until uploaded)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Blob requests per GiB written: {s.PerGib(s.BlobRequests):0.0} ({PerGib(s.BlobRequestsByMethod)}); total {s.BlobRequests}"));
+        Console.WriteLine($"  Blob requests per GiB by file: {PerGib(s.BlobRequestsByFile)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  manifest (Table) requests per GiB written: {s.PerGib(s.ManifestRequests):0.0} ({PerGib(s.ManifestRequestsByMethod)}); total {s.ManifestRequests}"));
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new { type = "tier-ops", result = s }));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Data.Tables;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Perf.Cluster;
@@ -20,6 +21,7 @@ namespace Fjord.Perf.Tiering;
 internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDll)
 {
     private const string Topic = "tier-ops";
+    private const string ManifestTable = "fjordremotelog";
     private static readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(1);
 
     public async Task<TierOpsSummary> RunAsync(CancellationToken cancellation)
@@ -45,6 +47,7 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
                 ["fjord.metadata.table"] = table,
                 ["fjord.offsets.table"] = table + "offsets",
                 ["fjord.tiering.connection.string"] = tiering,
+                ["fjord.tiering.table"] = ManifestTable,
                 ["offsets.topic.replication.factor"] = "1",
                 // Rounds often enough that waiting for the last upload does not dominate the run; a
                 // round with nothing to copy sends no Blob request.
@@ -63,12 +66,10 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
 
             var partitionDir = Path.Combine(dataDir, Topic + "-0");
             var wait = Stopwatch.StartNew();
-            var segmentsSeen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var logs = Directory.GetFiles(partitionDir, "*.log");
-                segmentsSeen.UnionWith(logs.Select(Path.GetFileName)!);
                 if (logs.Length == 1)
                     break;
                 if (wait.Elapsed > options.Timeout)
@@ -77,14 +78,16 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
             }
 
             wait.Stop();
+            var uploaded = await CountManifestRowsAsync(azurite.ConnectionString, cancellation).ConfigureAwait(false);
             return new TierOpsSummary(
                 BytesWritten: records * options.RecordSize,
                 Records: records,
                 SegmentBytes: options.SegmentBytes,
-                SegmentsUploaded: segmentsSeen.Count - 1,
+                SegmentsUploaded: uploaded,
                 ProduceSeconds: produce.Elapsed.TotalSeconds,
                 UploadWaitSeconds: wait.Elapsed.TotalSeconds,
                 BlobRequestsByMethod: ByMethod(blobProxy.HttpRequestsByKind),
+                BlobRequestsByFile: ByFile(blobProxy.HttpRequestsByKind),
                 ManifestRequestsByMethod: ByMethod(tableProxy.HttpRequestsByKind));
         }
         finally
@@ -92,6 +95,16 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
             DeleteQuietly(dataDir);
             DeleteQuietly(azuriteDir);
         }
+    }
+
+    /// <summary>Manifest rows (one per uploaded segment: nothing is deleted), read directly so the count costs nothing counted.</summary>
+    private static async Task<int> CountManifestRowsAsync(string connectionString, CancellationToken cancellation)
+    {
+        var table = new TableClient(connectionString, ManifestTable);
+        var rows = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellation).ConfigureAwait(false))
+            rows++;
+        return rows;
     }
 
     private async Task CreateTopicAsync(string bootstrap)
@@ -156,6 +169,20 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
     /// <summary>Request kinds ("PUT /account/container/blob") summed by method; kinds past the proxy's cap arrive as "other".</summary>
     private static Dictionary<string, long> ByMethod(IReadOnlyDictionary<string, long> kinds) =>
         kinds.GroupBy(kv => kv.Key.Split(' ')[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value), StringComparer.Ordinal);
+
+    /// <summary>Blob request kinds by method and file type ("PUT log"), which shows the per-segment and per-block costs apart.</summary>
+    private static Dictionary<string, long> ByFile(IReadOnlyDictionary<string, long> kinds) =>
+        kinds.GroupBy(kv => FileKind(kv.Key), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value), StringComparer.Ordinal);
+
+    private static string FileKind(string kind)
+    {
+        var parts = kind.Split(' ');
+        if (parts.Length < 2)
+            return kind;
+        var name = parts[1][(parts[1].LastIndexOf('/') + 1)..];
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return parts[0] + " " + (dot < 0 ? "(no file)" : name[(dot + 1)..]);
+    }
 
     private static string Endpoint(int port) => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/";
 

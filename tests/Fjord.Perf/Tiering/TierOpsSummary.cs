@@ -13,6 +13,7 @@ internal sealed record TierOpsSummary(
     double ProduceSeconds,
     double UploadWaitSeconds,
     IReadOnlyDictionary<string, long> BlobRequestsByMethod,
+    IReadOnlyDictionary<string, long> BlobRequestsByFile,
     IReadOnlyDictionary<string, long> ManifestRequestsByMethod)
 {
     private const double Gib = 1024.0 * 1024 * 1024;
