@@ -28,6 +28,16 @@ public static class Poll
         }
     }
 
+    /// <summary>Polls until <paramref name="probe"/> finds something; returns it.</summary>
+    public static async Task<T> UntilAsync<T>(Func<T?> probe, TimeSpan timeout, string what)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        T? found = null;
+        await UntilAsync(() => (found = probe()) is not null, timeout, what).ConfigureAwait(false);
+        return found!;
+    }
+
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         ArgumentNullException.ThrowIfNull(condition);

@@ -1,3 +1,4 @@
+using Fjord.Log.Checkpoints;
 using Fjord.Log.Records;
 using Fjord.Log.Segments;
 
@@ -154,6 +155,33 @@ public sealed partial class PartitionLog
         {
             ThrowIfClosed();
             TruncateFullyAndStartAtCore(offset);
+        }
+    }
+
+    /// <summary>
+    /// KIP-405's rebuild of a replica from the remote tier: the local log restarts empty at
+    /// <paramref name="localStartOffset"/> (the first offset not in remote storage), while the log
+    /// consumers see starts at <paramref name="logStartOffset"/> (the oldest remote offset), and the
+    /// leader epochs of the remote part are restored so divergence checks and OffsetForLeaderEpoch
+    /// still answer for it.
+    /// </summary>
+    public void TruncateFullyAndStartAt(long localStartOffset, long logStartOffset, IReadOnlyList<EpochEntry> epochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(localStartOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(logStartOffset);
+        ArgumentNullException.ThrowIfNull(epochs);
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            TruncateFullyAndStartAtCore(localStartOffset);
+            Volatile.Write(ref _logStartOffset, Math.Min(logStartOffset, localStartOffset));
+            foreach (var entry in epochs)
+            {
+                if (entry.StartOffset <= localStartOffset)
+                {
+                    _epochs.Assign(entry.Epoch, Math.Max(entry.StartOffset, _logStartOffset));
+                }
+            }
         }
     }
 

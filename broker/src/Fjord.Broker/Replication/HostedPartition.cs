@@ -169,7 +169,7 @@ public sealed partial class HostedPartition
         _roleLock.EnterReadLock();
         try
         {
-            if (!IsLeader)
+            if (!IsLeader || _awaitingRemoteTier)
             {
                 error = ErrorCode.NotLeaderOrFollower;
                 return (default!, LeaderEpoch);

@@ -110,7 +110,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
             foreach (var (key, (partition, epoch)) in group)
             {
                 if (_delayedUntilMs.TryGetValue(key, out var until) && until > now) continue;
-                if (!partition.IsFollowing(epoch)) continue;
+                if (!partition.IsFollowing(epoch) || partition.AwaitingRemoteTier) continue;
                 var log = partition.Log;
                 var fetchOffset = log.LogEndOffset;
                 topic.Partitions.Add(new FetchRequest.FetchPartition
@@ -175,6 +175,11 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
                     partition.RestartAsFollowerAt(data.LogStartOffset, leaderEpoch);
                 else if (data.HighWatermark >= 0 && fetchOffset > data.HighWatermark)
                     partition.TruncateAsFollower(data.HighWatermark, leaderEpoch);
+                break;
+            case ErrorCode.OffsetMovedToTieredStorage:
+                // KIP-405: the leader keeps only the hot tail locally; what lies below it is in Blob storage.
+                _delayedUntilMs[partition.Key] = Environment.TickCount64 + Math.Min(_options.BackoffMs, 250);
+                partition.RequestRemoteTierLookup();
                 break;
             default:
                 // Not (yet) the leader at our epoch, or an epoch mismatch: wait for metadata to settle.

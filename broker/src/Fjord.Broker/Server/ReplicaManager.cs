@@ -73,7 +73,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
             return null;
         }
         error = CheckLeaderEpoch(hosted, currentLeaderEpoch);
-        if (error == ErrorCode.None && !hosted.IsLeader) error = ErrorCode.NotLeaderOrFollower;
+        if (error == ErrorCode.None && (!hosted.IsLeader || hosted.AwaitingRemoteTier)) error = ErrorCode.NotLeaderOrFollower;
         return error == ErrorCode.None ? hosted : null;
     }
 
@@ -146,8 +146,13 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         var log = _logs.Get(topic.Name, partition) is { } open && open.TopicId == topic.TopicId
             ? open
             : _logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
-        var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>(), EligibleForIsr);
+        var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>(), EligibleForIsr)
+        {
+            RemoteTierLookup = LookUpRemoteTier,
+        };
         _partitions[key] = hosted;
+        // An empty tiered log may be a new or wiped disk under an uploaded history: ask the manifest first.
+        if (log.Config.RemoteStorageEnable && log.LogEndOffset == log.LogStartOffset) LookUpRemoteTier(hosted);
         return hosted;
     }
 
@@ -189,6 +194,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        await AwaitRemoteTierLookupsAsync();
         await _isrLoop;
         if (_fetchers is not null) await _fetchers.DisposeAsync();
         _stopping.Dispose();

@@ -1,6 +1,7 @@
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Server;
+using Fjord.Broker.Replication;
 using Fjord.Log;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
@@ -23,8 +24,9 @@ public sealed partial class TierManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartitionKey, (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId)> _tiers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartitionKey, (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId, bool Leader)> _tiers = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly int _concurrency;
     private Task _loop = Task.CompletedTask;
 
     public TierManager(ReplicaManager replicas, IRemoteLogMetadataStore manifest, IRemoteStorage storage, BrokerConfig config, TimeProvider time, ILoggerFactory loggers)
@@ -33,6 +35,9 @@ public sealed partial class TierManager : IAsyncDisposable
         _manifest = manifest;
         _storage = storage;
         _interval = TimeSpan.FromMilliseconds(Math.Max(10, config.RemoteLogManagerTaskIntervalMs));
+        _concurrency = config.RemoteLogManagerCopierThreadPoolSize;
+        // Replicas with no local history wait for the manifest before they serve or fetch.
+        replicas.AttachRemoteTier(manifest);
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<TierManager>();
@@ -64,37 +69,49 @@ public sealed partial class TierManager : IAsyncDisposable
         }
     }
 
-    /// <summary>One pass over the partitions this broker leads (tests call it directly too).</summary>
+    /// <summary>
+    /// One pass over the tiered partitions this broker hosts (tests call it directly too), up to
+    /// remote.log.manager.copier.thread.pool.size at once. Leaders copy and apply both retentions;
+    /// followers only delete local segments the manifest shows uploaded, as the leader does.
+    /// </summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
-        var seen = new HashSet<TopicPartitionKey>();
-        foreach (var partition in _replicas.Hosted)
-        {
-            var log = partition.Log;
-            if (!partition.IsLeader || !log.Config.RemoteStorageEnable) continue;
-            seen.Add(partition.Key);
-            if (!_tiers.TryGetValue(partition.Key, out var entry) || entry.LeaderEpoch != partition.LeaderEpoch || entry.TopicId != log.TopicId)
-            {
-                var tier = new RemotePartitionTier(new PartitionLogTieredLog(log, log.DeleteLocalSegmentsBefore), _manifest, _storage,
-                    RetentionOf(log.Config), new RemoteTierOptions(_replicas.LocalId, partition.LeaderEpoch), _time, _loggers.CreateLogger<RemotePartitionTier>());
-                entry = (tier, partition.LeaderEpoch, log.TopicId);
-                _tiers[partition.Key] = entry;
-            }
-            try
-            {
-                entry.Tier.Config = RetentionOf(log.Config);
-                await entry.Tier.CopyEligibleSegmentsAsync(ct);
-                entry.Tier.ApplyLocalRetention();
-                var start = await entry.Tier.ApplyRemoteRetentionAsync(ct);
-                if (start > log.LogStartOffset && start <= log.HighWatermark) log.SetLogStartOffset(start);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                // Blob or Table storage out of reach: produce and hot reads go on; the next round retries.
-                LogPartitionFailed(e, partition.Key.Topic, partition.Key.Partition);
-            }
-        }
+        var tiered = _replicas.Hosted.Where(p => p.Log.Config.RemoteStorageEnable && !p.AwaitingRemoteTier).ToList();
+        await Parallel.ForEachAsync(tiered, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = ct },
+            async (partition, token) => await RunPartitionAsync(partition, token));
+        var seen = tiered.Select(p => p.Key).ToHashSet();
         foreach (var gone in _tiers.Keys.Where(k => !seen.Contains(k)).ToList()) _tiers.TryRemove(gone, out _);
+    }
+
+    private async Task RunPartitionAsync(HostedPartition partition, CancellationToken ct)
+    {
+        var log = partition.Log;
+        var leader = partition.IsLeader;
+        if (!_tiers.TryGetValue(partition.Key, out var entry) || entry.LeaderEpoch != partition.LeaderEpoch || entry.TopicId != log.TopicId || entry.Leader != leader)
+        {
+            var tier = new RemotePartitionTier(new PartitionLogTieredLog(log, log.DeleteLocalSegmentsBefore), _manifest, _storage,
+                RetentionOf(log.Config), new RemoteTierOptions(_replicas.LocalId, partition.LeaderEpoch), _time, _loggers.CreateLogger<RemotePartitionTier>());
+            entry = (tier, partition.LeaderEpoch, log.TopicId, leader);
+            _tiers[partition.Key] = entry;
+        }
+        try
+        {
+            entry.Tier.Config = RetentionOf(log.Config);
+            if (!leader)
+            {
+                await entry.Tier.ApplyFollowerLocalRetentionAsync(ct);
+                return;
+            }
+            await entry.Tier.CopyEligibleSegmentsAsync(ct);
+            entry.Tier.ApplyLocalRetention();
+            var start = await entry.Tier.ApplyRemoteRetentionAsync(ct);
+            if (start > log.LogStartOffset && start <= log.HighWatermark) log.SetLogStartOffset(start);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Blob or Table storage out of reach: produce and hot reads go on; the next round retries.
+            LogPartitionFailed(e, partition.Key.Topic, partition.Key.Partition);
+        }
     }
 
     /// <summary>
@@ -131,7 +148,7 @@ public sealed partial class TierManager : IAsyncDisposable
 
     /// <summary>KIP-1005's latest-tiered offset: the last offset in a COPY_FINISHED segment, -1 when none (leader only).</summary>
     public long HighestTieredOffset(TopicPartitionKey key) =>
-        _tiers.TryGetValue(key, out var entry) ? entry.Tier.HighestCopiedOffset : -1;
+        _tiers.TryGetValue(key, out var entry) && entry.Leader ? entry.Tier.HighestCopiedOffset : -1;
 
     /// <summary>Closed local segments (and their bytes) not yet in Blob storage, as of the last round; (0, 0) when not tiered here.</summary>
     public (int Segments, long Bytes) UploadLag(TopicPartitionKey key) =>

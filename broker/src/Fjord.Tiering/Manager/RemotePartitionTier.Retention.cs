@@ -65,6 +65,26 @@ public sealed partial class RemotePartitionTier
     }
 
     /// <summary>
+    /// A follower's local retention: followers never upload, but delete local segments by the same
+    /// rule as the leader — only what a CopyFinished entry covers — so a replica that later leads
+    /// still holds everything Blob storage does not. Reads the manifest (one query) to learn what is
+    /// uploaded; writes nothing to it. Returns how many local segments were deleted.
+    /// </summary>
+    public async Task<int> ApplyFollowerLocalRetentionAsync(CancellationToken ct)
+    {
+        var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
+        foreach (var entry in entries)
+        {
+            if (entry.State == RemoteSegmentState.CopyFinished)
+            {
+                NoteCopied(entry.EndOffset);
+            }
+        }
+
+        return ApplyLocalRetention();
+    }
+
+    /// <summary>
     /// retention.ms/bytes over the whole log: the oldest CopyFinished segments go (DeleteStarted →
     /// blobs → DeleteFinished → removed) while they are below the log start offset, past
     /// retention.ms, or while the whole log (remote + the local part not yet uploaded) is larger
