@@ -34,11 +34,11 @@ internal static class TierOpsCommand
         string PerGib(IReadOnlyDictionary<string, long> byMethod) => string.Join(", ",
             byMethod.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {s.PerGib(kv.Value):0.0}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"tier-ops: {s.BytesWritten / (1024.0 * 1024):0} MiB in {s.Records} records, segment.bytes={s.SegmentBytes}, {s.SegmentsUploaded} segments uploaded " +
+            $"tier-ops: {s.BytesWritten / (1024.0 * 1024):0} MiB in {s.Records} records, segment.bytes={s.SegmentBytes}, {s.SegmentsUploaded} segments ({s.RecordsUploaded} records) uploaded " +
             $"(produce {s.ProduceSeconds:0.0} s, then {s.UploadWaitSeconds:0.0} s until uploaded)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Blob requests per GiB written: {s.PerGib(s.BlobRequests):0.0} ({PerGib(s.BlobRequestsByMethod)}); total {s.BlobRequests}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Blob requests per GiB written: {s.PerGib(s.BlobRequests):0.0} ({PerGib(s.BlobRequestsByMethod)}); total {s.BlobRequests}; per GiB uploaded {s.PerGibUploaded(s.BlobRequests):0.0}"));
         Console.WriteLine($"  Blob requests per GiB by file: {PerGib(s.BlobRequestsByFile)}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  manifest (Table) requests per GiB written: {s.PerGib(s.ManifestRequests):0.0} ({PerGib(s.ManifestRequestsByMethod)}); total {s.ManifestRequests}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  manifest (Table) requests per GiB written: {s.PerGib(s.ManifestRequests):0.0} ({PerGib(s.ManifestRequestsByMethod)}); total {s.ManifestRequests}; per GiB uploaded {s.PerGibUploaded(s.ManifestRequests):0.0}"));
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new { type = "tier-ops", result = s }));
         Console.Out.Flush();

@@ -66,12 +66,17 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
 
             var partitionDir = Path.Combine(dataDir, Topic + "-0");
             var wait = Stopwatch.StartNew();
+            long activeBase;
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var logs = Directory.GetFiles(partitionDir, "*.log");
                 if (logs.Length == 1)
+                {
+                    // The active segment's file is named by its base offset: every record below it is uploaded.
+                    activeBase = long.Parse(Path.GetFileNameWithoutExtension(logs[0]), CultureInfo.InvariantCulture);
                     break;
+                }
                 if (wait.Elapsed > options.Timeout)
                     throw new TimeoutException($"{logs.Length - 1} closed segments still on local disk after {options.Timeout.TotalSeconds:0} s");
                 await Task.Delay(_pollInterval, cancellation).ConfigureAwait(false);
@@ -82,6 +87,7 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
             return new TierOpsSummary(
                 BytesWritten: records * options.RecordSize,
                 Records: records,
+                RecordsUploaded: activeBase,
                 SegmentBytes: options.SegmentBytes,
                 SegmentsUploaded: uploaded,
                 ProduceSeconds: produce.Elapsed.TotalSeconds,

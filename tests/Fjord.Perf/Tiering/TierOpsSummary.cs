@@ -8,6 +8,7 @@ namespace Fjord.Perf.Tiering;
 internal sealed record TierOpsSummary(
     long BytesWritten,
     long Records,
+    long RecordsUploaded,
     int SegmentBytes,
     int SegmentsUploaded,
     double ProduceSeconds,
@@ -24,4 +25,11 @@ internal sealed record TierOpsSummary(
 
     /// <summary>Requests per GiB of produced payload.</summary>
     public double PerGib(long requests) => requests / (BytesWritten / Gib);
+
+    /// <summary>
+    /// Requests per GiB of payload in the uploaded segments: the active segment is never uploaded,
+    /// so with large segments this is the fairer rate.
+    /// </summary>
+    public double PerGibUploaded(long requests) =>
+        RecordsUploaded == 0 ? double.NaN : requests / (BytesWritten * ((double)RecordsUploaded / Records) / Gib);
 }
