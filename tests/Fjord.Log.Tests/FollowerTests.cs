@@ -67,4 +67,24 @@ public class FollowerTests
         Assert.Equal(["00000000000000000100.log"], Directory.GetFiles(ctx.PartitionDir, "*.log").Select(Path.GetFileName));
         Assert.Equal(100, log.AppendAsLeader(RecordBatchBuilder.Build(5, ctx.NowMs), 1).FirstOffset);
     }
+
+    [Fact]
+    public void ARebuildFromTheRemoteTierStartsTheLocalLogWhereTheUploadedPartEndsAndKeepsItsEpochs()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open(new LogConfig { RemoteStorageEnable = true });
+
+        log.TruncateFullyAndStartAt(500, 40, [new Fjord.Log.Checkpoints.EpochEntry(2, 0), new Fjord.Log.Checkpoints.EpochEntry(3, 300)]);
+
+        Assert.Equal(40, log.LogStartOffset);
+        Assert.Equal(500, log.LocalLogStartOffset);
+        Assert.Equal(500, log.LogEndOffset);
+        Assert.Equal(500, log.HighWatermark);
+        // The epoch in force at the log start is clipped to it; the later one is kept as uploaded.
+        Assert.Equal([new Fjord.Log.Checkpoints.EpochEntry(2, 40), new Fjord.Log.Checkpoints.EpochEntry(3, 300)], log.LeaderEpochs.Entries);
+        Assert.Equal((2, 300L), log.EndOffsetForEpoch(2));
+        Assert.Throws<Fjord.Log.OffsetBelowLocalLogException>(() => log.Read(100, 1024, log.HighWatermark, minOneMessage: true));
+        Assert.Equal(500, log.AppendAsLeader(RecordBatchBuilder.Build(5, ctx.NowMs), 4).FirstOffset);
+        Assert.Equal(["00000000000000000500.log"], Directory.GetFiles(ctx.PartitionDir, "*.log").Select(Path.GetFileName));
+    }
 }

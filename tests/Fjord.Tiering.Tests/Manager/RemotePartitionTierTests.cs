@@ -407,4 +407,28 @@ public sealed class RemotePartitionTierTests
         Assert.All(_manifest.Entries, e => Assert.Equal(2, e.LeaderEpoch));
         TierAssert.Consistent(_manifest, _storage, _log);
     }
+
+    [Fact]
+    public async Task AFollowerDeletesOnlyLocalSegmentsTheManifestShowsUploadedAndWritesNothing()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            _log.Roll();
+        }
+
+        // The leader (another broker) uploaded segments 0-2 and has an upload of segment 3 in flight.
+        var leader = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 1000 }, leaderEpoch: 4);
+        _storage.Faults.Arm("storage.upload", 4);
+        Assert.Equal(3, await leader.CopyEligibleSegmentsAsync(default));
+        var manifestBefore = _manifest.Entries.ToList();
+        var uploadsBefore = _storage.Uploads;
+
+        var follower = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 1000 }, leaderEpoch: 4);
+        Assert.Equal(3, await follower.ApplyFollowerLocalRetentionAsync(default));
+
+        Assert.Equal(300, _log.LocalLogStartOffset);
+        Assert.Equal(manifestBefore, _manifest.Entries);
+        Assert.Equal(uploadsBefore, _storage.Uploads);
+        Assert.Equal(0, await follower.ApplyFollowerLocalRetentionAsync(default));
+    }
 }
