@@ -9,6 +9,7 @@ namespace Fjord.Tiering.Tests.Manager;
 public sealed class FakeManifest : IRemoteLogMetadataStore
 {
     private readonly Dictionary<Guid, RemoteSegmentMetadata> _entries = [];
+    private int _fence = -1;
 
     public FaultPlan Faults { get; } = new();
 
@@ -28,10 +29,12 @@ public sealed class FakeManifest : IRemoteLogMetadataStore
         Faults.Hit("manifest.add");
         lock (_entries)
         {
-            if (!_entries.TryAdd(segment.SegmentId, segment with { State = RemoteSegmentState.CopyStarted }))
+            if (_fence > segment.LeaderEpoch || !_entries.TryAdd(segment.SegmentId, segment with { State = RemoteSegmentState.CopyStarted }))
             {
                 return Task.FromResult(false);
             }
+
+            _fence = Math.Max(_fence, segment.LeaderEpoch);
         }
 
         Faults.Hit("manifest.add.after");
@@ -62,6 +65,33 @@ public sealed class FakeManifest : IRemoteLogMetadataStore
         }
 
         return Task.FromResult(true);
+    }
+
+    /// <summary>The leader epoch of the newest fence (one partition per fake), -1 when none.</summary>
+    public int Fence
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _fence;
+            }
+        }
+    }
+
+    public Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct)
+    {
+        Faults.Hit("manifest.fence");
+        lock (_entries)
+        {
+            if (_fence > leaderEpoch)
+            {
+                return Task.FromResult(false);
+            }
+
+            _fence = leaderEpoch;
+            return Task.FromResult(true);
+        }
     }
 
     public Task<bool> RemoveAsync(Guid topicId, int partition, Guid segmentId, CancellationToken ct)

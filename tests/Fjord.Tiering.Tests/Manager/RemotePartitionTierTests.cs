@@ -431,4 +431,33 @@ public sealed class RemotePartitionTierTests
         Assert.Equal(uploadsBefore, _storage.Uploads);
         Assert.Equal(0, await follower.ApplyFollowerLocalRetentionAsync(default));
     }
+
+    [Fact]
+    public async Task ADeposedLeaderThatKeepsCopyingAfterTheNewOneResumedAddsNothing()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _log.Roll();
+        }
+
+        var deposed = NewTier(leaderEpoch: 1);
+        Assert.Equal(3, await deposed.CopyEligibleSegmentsAsync(default));
+        _log.Roll();
+        _log.Roll();
+
+        // The new leader resumes (fencing the partition at its epoch) before the old one notices anything.
+        var current = NewTier(leaderEpoch: 2);
+        await current.ResumeAsync(default);
+        Assert.Equal(2, _manifest.Fence);
+
+        Assert.Equal(0, await deposed.CopyEligibleSegmentsAsync(default));
+        Assert.True(deposed.IsFenced);
+        Assert.Equal(2, await current.CopyEligibleSegmentsAsync(default));
+
+        // One entry per range: the old leader's three and the new leader's two, none twice.
+        Assert.Equal([0L, 100, 200, 300, 400], _manifest.Entries.Select(e => e.BaseOffset));
+        Assert.Equal([1, 1, 1, 2, 2], _manifest.Entries.Select(e => e.LeaderEpoch));
+        Assert.Equal(_log.LogStartOffset, await deposed.ApplyRemoteRetentionAsync(default));
+        TierAssert.Consistent(_manifest, _storage, _log);
+    }
 }

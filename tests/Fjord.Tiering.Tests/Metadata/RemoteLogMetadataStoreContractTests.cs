@@ -301,4 +301,38 @@ public abstract class RemoteLogMetadataStoreContractTests
         Assert.Equal(segments.Select(s => s.SegmentId), listed.Select(e => e.SegmentId));
         Assert.Equal(150, (await store.ListTopicAsync(topicId, Ct)).Count);
     }
+
+    [Fact]
+    public async Task AfterANewerLeaderFencesThePartitionAnOlderLeaderCanNoLongerAddEntries()
+    {
+        var store = await CreateStoreAsync();
+        var topicId = Guid.NewGuid();
+        Assert.True(await store.FenceAsync(topicId, 0, 6, Ct));
+
+        var zombie = Segment(topicId) with { LeaderEpoch = 5 };
+        Assert.False(await store.AddCopyStartedAsync(zombie, Ct));
+        Assert.Empty(await store.ListAsync(topicId, 0, Ct));
+
+        var current = Segment(topicId) with { LeaderEpoch = 6 };
+        Assert.True(await store.AddCopyStartedAsync(current, Ct));
+        Assert.Equal([current.SegmentId], (await store.ListAsync(topicId, 0, Ct)).Select(e => e.SegmentId));
+        Assert.Equal([current.SegmentId], (await store.ListTopicAsync(topicId, Ct)).Select(e => e.SegmentId));
+
+        // The fence only rises; the same epoch may fence again; other partitions are not fenced.
+        Assert.False(await store.FenceAsync(topicId, 0, 5, Ct));
+        Assert.True(await store.FenceAsync(topicId, 0, 6, Ct));
+        Assert.True(await store.AddCopyStartedAsync(Segment(topicId, partition: 1) with { LeaderEpoch = 1 }, Ct));
+    }
+
+    [Fact]
+    public async Task AnAddRaisesTheFenceToItsLeaderEpoch()
+    {
+        var store = await CreateStoreAsync();
+        var topicId = Guid.NewGuid();
+        Assert.True(await store.AddCopyStartedAsync(Segment(topicId) with { LeaderEpoch = 7 }, Ct));
+
+        Assert.False(await store.FenceAsync(topicId, 0, 6, Ct));
+        Assert.False(await store.AddCopyStartedAsync(Segment(topicId) with { LeaderEpoch = 6 }, Ct));
+        Assert.True(await store.FenceAsync(topicId, 0, 8, Ct));
+    }
 }

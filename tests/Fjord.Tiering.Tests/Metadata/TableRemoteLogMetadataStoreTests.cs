@@ -42,7 +42,11 @@ public sealed class TableRemoteLogMetadataStoreTests(TieringAzuriteFixture azuri
         await store.TransitionAsync(segment.TopicId, 3, segment.SegmentId, RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyFinished, Ct);
 
         var table = new TableServiceClient(azurite.Host.ConnectionString).GetTableClient(store.TableName);
-        var row = Assert.Single(table.Query<TableEntity>(cancellationToken: Ct));
+        var rows = table.Query<TableEntity>(cancellationToken: Ct).ToList();
+        // Beside the entry, the partition's writer fence: the newest leader epoch that added one.
+        var fence = Assert.Single(rows, r => r.RowKey == "fence");
+        Assert.Equal(segment.LeaderEpoch, fence.GetInt32("LeaderEpoch"));
+        var row = Assert.Single(rows, r => r.RowKey != "fence");
 
         Assert.Equal($"{segment.TopicId:N}_0000000003", row.PartitionKey);
         Assert.Equal(segment.SegmentId.ToString("N"), row.RowKey);

@@ -13,6 +13,15 @@ public sealed partial class RemotePartitionTier
     /// </summary>
     public async Task ResumeAsync(CancellationToken ct)
     {
+        // Fence first: after it no older leader can add an entry, so the listing below holds every
+        // entry a deposed leader still has in flight, and cleaning them leaves none behind.
+        if (!await _manifest.FenceAsync(_log.TopicId, Partition, _options.LeaderEpoch, ct))
+        {
+            IsFenced = true;
+            RemotePartitionTierLog.Fenced(_logger, Topic, Partition, Guid.Empty, "resume");
+            return;
+        }
+
         // Blobs first, manifest second: the entry is written before any blob, so a blob listed here
         // whose entry is missing from the later listing really has no entry (or had it removed).
         var blobIds = await _storage.ListSegmentIdsAsync(_log.TopicId, Partition, ct);

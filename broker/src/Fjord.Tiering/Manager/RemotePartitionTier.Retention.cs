@@ -93,9 +93,9 @@ public sealed partial class RemotePartitionTier
     /// </summary>
     public async Task<long> ApplyRemoteRetentionAsync(CancellationToken ct)
     {
-        if (IsFenced)
+        if (IsFenced || !_resumed)
         {
-            // A deposed leader leaves the remote part to the new one.
+            // A deposed leader leaves the remote part to the new one; a new one first resumes (and fences).
             return _log.LogStartOffset;
         }
 

@@ -8,8 +8,20 @@ namespace Fjord.Tiering;
 /// </summary>
 public interface IRemoteLogMetadataStore
 {
-    /// <summary>Records a new upload in <see cref="RemoteSegmentState.CopyStarted"/>; false when the segment id already exists.</summary>
+    /// <summary>
+    /// Records a new upload in <see cref="RemoteSegmentState.CopyStarted"/>; false when the segment id
+    /// already exists, or when the partition is fenced at a leader epoch newer than the entry's
+    /// <see cref="RemoteSegmentMetadata.LeaderEpoch"/> (a deposed leader may not start uploads).
+    /// </summary>
     Task<bool> AddCopyStartedAsync(RemoteSegmentMetadata segment, CancellationToken ct);
+
+    /// <summary>
+    /// Raises the partition's writer fence to <paramref name="leaderEpoch"/>: from then on uploads by
+    /// older leaders are refused. A new leader fences before it lists the manifest to resume, so every
+    /// entry an old leader managed to add is one it sees (and cleans). False when a newer epoch holds
+    /// the fence already (this leader is the deposed one).
+    /// </summary>
+    Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct);
 
     /// <summary>
     /// Moves a segment from <paramref name="from"/> to <paramref name="to"/> (a self-transition is a

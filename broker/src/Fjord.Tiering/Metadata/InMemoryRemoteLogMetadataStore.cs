@@ -7,6 +7,7 @@ namespace Fjord.Tiering;
 public sealed class InMemoryRemoteLogMetadataStore : IRemoteLogMetadataStore
 {
     private readonly Dictionary<(Guid TopicId, int Partition, Guid SegmentId), RemoteSegmentMetadata> _entries = [];
+    private readonly Dictionary<(Guid TopicId, int Partition), int> _fences = [];
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
 
@@ -23,7 +24,26 @@ public sealed class InMemoryRemoteLogMetadataStore : IRemoteLogMetadataStore
         var stored = segment with { LeaderEpochs = [.. segment.LeaderEpochs] };
         lock (_lock)
         {
-            return Task.FromResult(_entries.TryAdd((segment.TopicId, segment.Partition, segment.SegmentId), stored));
+            if (_fences.TryGetValue((segment.TopicId, segment.Partition), out var fence) && fence > segment.LeaderEpoch)
+                return Task.FromResult(false);
+            if (!_entries.TryAdd((segment.TopicId, segment.Partition, segment.SegmentId), stored))
+                return Task.FromResult(false);
+            _fences[(segment.TopicId, segment.Partition)] = Math.Max(fence, segment.LeaderEpoch);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(leaderEpoch);
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (_fences.TryGetValue((topicId, partition), out var fence) && fence > leaderEpoch)
+                return Task.FromResult(false);
+            _fences[(topicId, partition)] = leaderEpoch;
+            return Task.FromResult(true);
         }
     }
 

@@ -21,5 +21,8 @@ internal static class RemoteLogTableKeys
     /// <summary>The exclusive upper bound of the keys starting with <paramref name="prefix"/>.</summary>
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
+    /// <summary>The partition's writer fence (the newest leader epoch allowed to add entries); never a segment id, which is 32 hex digits.</summary>
+    public const string FenceRowKey = "fence";
+
     public static string RowKey(Guid segmentId) => segmentId.ToString("N", CultureInfo.InvariantCulture);
 }

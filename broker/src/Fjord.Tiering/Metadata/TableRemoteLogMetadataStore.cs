@@ -21,6 +21,10 @@ public sealed class TableRemoteLogMetadataStore : IRemoteLogMetadataStore
     // and the re-read decides; the bound only guards against a store that keeps changing ETags.
     private const int MaxAttempts = 8;
 
+    // Each failed add means another add to the partition (or a fence) succeeded, so adds always make
+    // progress; concurrent adds of one leader serialise on the fence row and need more rounds.
+    private const int MaxAddAttempts = 64;
+
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -54,16 +58,70 @@ public sealed class TableRemoteLogMetadataStore : IRemoteLogMetadataStore
     public async Task<bool> AddCopyStartedAsync(RemoteSegmentMetadata segment, CancellationToken ct)
     {
         RemoteSegmentValidation.ValidateNew(segment);
-        try
+        var partitionKey = RemoteLogTableKeys.PartitionKey(segment.TopicId, segment.Partition);
+        var entity = ToEntity(segment);
+        for (var attempt = 1; attempt <= MaxAddAttempts; attempt++)
         {
-            await _table.AddEntityAsync(ToEntity(segment), ct).ConfigureAwait(false);
-            return true;
+            // The entry and the fence row change in one transaction, conditional on the fence as read:
+            // a newer leader's fence between our read and our write fails the whole add.
+            var fence = await ReadRowAsync(partitionKey, RemoteLogTableKeys.FenceRowKey, ct).ConfigureAwait(false);
+            var fenceEpoch = fence?.GetInt32(RemoteLogTableColumns.LeaderEpoch) ?? -1;
+            if (fenceEpoch > segment.LeaderEpoch)
+            {
+                TableRemoteLogMetadataStoreLog.Fenced(_logger, segment.TopicId, segment.Partition, segment.LeaderEpoch, fenceEpoch);
+                return false;
+            }
+
+            var raised = new TableEntity(partitionKey, RemoteLogTableKeys.FenceRowKey) { [RemoteLogTableColumns.LeaderEpoch] = Math.Max(fenceEpoch, segment.LeaderEpoch) };
+            TableTransactionAction fenceAction = fence is null
+                ? new(TableTransactionActionType.Add, raised)
+                : new(TableTransactionActionType.UpdateMerge, raised, fence.ETag);
+            try
+            {
+                await _table.SubmitTransactionAsync([fenceAction, new TableTransactionAction(TableTransactionActionType.Add, entity)], ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
+            {
+                // Either the fence moved (re-read and decide again) or the entry exists: segment ids are
+                // fresh per upload attempt, so an existing row is a retried add, not a clash to resolve.
+                if (await ReadRowAsync(partitionKey, entity.RowKey, ct).ConfigureAwait(false) is not null)
+                    return false;
+            }
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+
+        throw new InvalidOperationException($"Gave up adding remote segment {segment.SegmentId} of {segment.TopicId}-{segment.Partition} after {MaxAddAttempts} conflicting attempts.");
+    }
+
+    public async Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(leaderEpoch);
+        var partitionKey = RemoteLogTableKeys.PartitionKey(topicId, partition);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            // Segment ids are fresh per upload attempt, so an existing row is a retried add, not a clash to resolve.
-            return false;
+            var fence = await ReadRowAsync(partitionKey, RemoteLogTableKeys.FenceRowKey, ct).ConfigureAwait(false);
+            var fenceEpoch = fence?.GetInt32(RemoteLogTableColumns.LeaderEpoch) ?? -1;
+            if (fenceEpoch > leaderEpoch)
+                return false;
+            if (fenceEpoch == leaderEpoch)
+                return true;
+            var raised = new TableEntity(partitionKey, RemoteLogTableKeys.FenceRowKey) { [RemoteLogTableColumns.LeaderEpoch] = leaderEpoch };
+            try
+            {
+                if (fence is null)
+                    await _table.AddEntityAsync(raised, ct).ConfigureAwait(false);
+                else
+                    await _table.UpdateEntityAsync(raised, fence.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+            {
+                // Someone else moved the fence in between: the re-read decides.
+            }
         }
+
+        throw new InvalidOperationException($"Gave up fencing {topicId}-{partition} at leader epoch {leaderEpoch} after {MaxAttempts} conflicting attempts.");
     }
 
     public async Task<bool> TransitionAsync(Guid topicId, int partition, Guid segmentId, RemoteSegmentState from, RemoteSegmentState to, CancellationToken ct)
@@ -149,7 +207,10 @@ public sealed class TableRemoteLogMetadataStore : IRemoteLogMetadataStore
     {
         var entries = new List<RemoteSegmentMetadata>();
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, PageSize, cancellationToken: ct).ConfigureAwait(false))
-            entries.Add(ToMetadata(row));
+        {
+            if (row.RowKey != RemoteLogTableKeys.FenceRowKey)
+                entries.Add(ToMetadata(row));
+        }
         entries.Sort((x, y) => x.Partition != y.Partition ? x.Partition.CompareTo(y.Partition) : RemoteSegmentValidation.Compare(x, y));
         return entries;
     }

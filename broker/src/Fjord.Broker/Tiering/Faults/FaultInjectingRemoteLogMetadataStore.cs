@@ -34,6 +34,9 @@ public sealed class FaultInjectingRemoteLogMetadataStore(IRemoteLogMetadataStore
         return moved;
     }
 
+    public Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct) =>
+        _inner.FenceAsync(topicId, partition, leaderEpoch, ct);
+
     public Task<bool> RemoveAsync(Guid topicId, int partition, Guid segmentId, CancellationToken ct) =>
         _inner.RemoveAsync(topicId, partition, segmentId, ct);
 
