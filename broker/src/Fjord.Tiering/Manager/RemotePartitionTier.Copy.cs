@@ -13,6 +13,8 @@ public sealed partial class RemotePartitionTier
     {
         if (IsFenced || _time.GetUtcNow() < _nextCopyAttempt)
         {
+            // Still measured while backing off: the lag is what an operator watches through an outage.
+            UpdateLag();
             return 0;
         }
 

@@ -185,6 +185,10 @@ public sealed partial class RemoteLogReader
         return grown;
     }
 
+    private const long FailureWarningIntervalMs = 30_000;
+
+    private long _lastFailureWarningMs = long.MinValue / 2;
+
     // The caller's own cancellation is not an outage; everything else from the manifest or storage is.
     private static bool IsStorageFailure(Exception e, CancellationToken ct) =>
         e is not RemoteStorageUnavailableException && !(e is OperationCanceledException && ct.IsCancellationRequested);
@@ -193,7 +197,14 @@ public sealed partial class RemoteLogReader
     {
         // A failed read may mean the listing is stale (retention deleted a segment): list again next time.
         _listings.TryRemove((topicId, partition), out _);
-        RemoteLogReaderLog.ReadFailed(_logger, topicId, partition, offset, e);
+        // Consumers retry a cold read every few hundred ms through an outage: one warning with the cause
+        // per half minute says it all; the repeats go to debug.
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastFailureWarningMs);
+        if (now - last >= FailureWarningIntervalMs && Interlocked.CompareExchange(ref _lastFailureWarningMs, now, last) == last)
+            RemoteLogReaderLog.ReadFailed(_logger, topicId, partition, offset, e);
+        else
+            RemoteLogReaderLog.ReadFailedAgain(_logger, topicId, partition, offset, e.GetBaseException().Message);
         return new RemoteStorageUnavailableException($"Remote storage failed reading {topicId}-{partition} at offset {offset}.", e);
     }
 }
