@@ -75,14 +75,14 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
                 $"the broker never hit {point} after {next} records\n{harness.Logs()}");
             Assert.Contains($"FJORD_FAULT_POINT {point}", harness.Logs(400), StringComparison.Ordinal);
             var (crashEntries, crashBlobs) = await SnapshotAsync(manifest, blobs, topicId);
-            var interrupted = AssertCrashLeftWhatThePointPromises(point, crashEntries, crashBlobs);
+            var interrupted = AssertCrashLeftWhatThePointPromises(point, crashEntries, crashBlobs, harness);
 
             await harness.RestartAsync(0);
             var ackedBeforeRestart = acked.Count;
             var firstAfterRestart = next;
             var end = Produce(harness, next, RecordsAfterRestart, acked, conflicts, stopWhenDown: false);
             Assert.True(acked.Count - ackedBeforeRestart == end - firstAfterRestart,
-                $"only {acked.Count - ackedBeforeRestart} of {end - firstAfterRestart} records produced after the restart were acked");
+                $"only {acked.Count - ackedBeforeRestart} of {end - firstAfterRestart} records produced after the restart were acked\n{harness.Logs(100)}");
             var firstOffsetAfterRestart = acked.Where(a => a.Value >= firstAfterRestart).Min(a => a.Key);
 
             // Tiering runs on; a snapshot taken mid-copy shows a CopyStarted entry and its blobs for a
@@ -165,7 +165,8 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
     /// The state the dead broker left, before any restart repairs it: proof that the point fired where
     /// its name says. Returns the entry the crash interrupted.
     /// </summary>
-    private static RemoteSegmentMetadata AssertCrashLeftWhatThePointPromises(string point, List<RemoteSegmentMetadata> entries, Dictionary<Guid, List<string>> blobFiles)
+    private static RemoteSegmentMetadata AssertCrashLeftWhatThePointPromises(string point, List<RemoteSegmentMetadata> entries, Dictionary<Guid, List<string>> blobFiles,
+        ClusterHarness harness)
     {
         var (state, minBlobs, maxBlobs) = point switch
         {
@@ -178,7 +179,8 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
             TierFaultPoints.AfterDeleteFinished => (RemoteSegmentState.DeleteFinished, 0, 0),
             _ => throw new ArgumentOutOfRangeException(nameof(point), point, "no expectation for this point"),
         };
-        var described = string.Join("; ", entries.Select(e => $"{e.State} [{e.BaseOffset}..{e.EndOffset}] blobs {blobFiles.GetValueOrDefault(e.SegmentId)?.Count ?? 0}"));
+        var described = string.Join("; ", entries.Select(e => $"{e.State} [{e.BaseOffset}..{e.EndOffset}] blobs {blobFiles.GetValueOrDefault(e.SegmentId)?.Count ?? 0}"))
+            + "\n" + harness.Logs(60);
         if (state == RemoteSegmentState.CopyFinished)
         {
             // The copy finished just before the kill: nothing is left half done.
