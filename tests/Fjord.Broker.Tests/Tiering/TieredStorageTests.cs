@@ -119,5 +119,10 @@ public sealed class TieredStorageTests(AzuriteFixture azurite)
                 return false;
             return true;
         }, TimeSpan.FromSeconds(60), "the deleted topic's blobs to be removed");
+        // Nor does the manifest keep anything of it: no entry, no writer fence.
+        var manifest = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(host.Config.TieringManifestTable);
+        var prefix = log.TopicId.ToString("N") + "_";
+        await Poll.UntilAsync(() => !manifest.Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey.CompareTo(prefix) >= 0 && e.PartitionKey.CompareTo(prefix + "~") < 0).Any(),
+            TimeSpan.FromSeconds(60), "the deleted topic's manifest rows to be removed");
     }
 }

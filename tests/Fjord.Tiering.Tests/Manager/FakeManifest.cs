@@ -94,6 +94,16 @@ public sealed class FakeManifest : IRemoteLogMetadataStore
         }
     }
 
+    public Task RemoveFencesAsync(Guid topicId, CancellationToken ct)
+    {
+        lock (_entries)
+        {
+            _fence = -1;
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<bool> RemoveAsync(Guid topicId, int partition, Guid segmentId, CancellationToken ct)
     {
         Faults.Hit("manifest.remove");

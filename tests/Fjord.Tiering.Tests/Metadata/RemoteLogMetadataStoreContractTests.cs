@@ -325,6 +325,23 @@ public abstract class RemoteLogMetadataStoreContractTests
     }
 
     [Fact]
+    public async Task RemovingADeletedTopicsFencesLeavesOtherTopicsFenced()
+    {
+        var store = await CreateStoreAsync();
+        var (gone, kept) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.True(await store.FenceAsync(gone, 0, 6, Ct));
+        Assert.True(await store.FenceAsync(gone, 1, 6, Ct));
+        Assert.True(await store.FenceAsync(kept, 0, 6, Ct));
+
+        await store.RemoveFencesAsync(gone, Ct);
+
+        Assert.True(await store.FenceAsync(gone, 0, 1, Ct));
+        Assert.True(await store.FenceAsync(gone, 1, 1, Ct));
+        Assert.False(await store.FenceAsync(kept, 0, 1, Ct));
+        Assert.Empty(await store.ListTopicAsync(gone, Ct));
+    }
+
+    [Fact]
     public async Task AnAddRaisesTheFenceToItsLeaderEpoch()
     {
         var store = await CreateStoreAsync();

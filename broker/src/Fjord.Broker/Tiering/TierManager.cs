@@ -139,6 +139,8 @@ public sealed partial class TierManager : IAsyncDisposable
                 if (state == RemoteSegmentState.DeleteFinished)
                     await _manifest.RemoveAsync(topicId, segment.Partition, segment.SegmentId, _stopping.Token);
             }
+            if ((await _manifest.ListTopicAsync(topicId, _stopping.Token)).Count == 0)
+                await _manifest.RemoveFencesAsync(topicId, _stopping.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -23,6 +23,9 @@ public interface IRemoteLogMetadataStore
     /// </summary>
     Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct);
 
+    /// <summary>A deleted topic's fences, once its entries are gone: nothing of the topic stays behind.</summary>
+    Task RemoveFencesAsync(Guid topicId, CancellationToken ct);
+
     /// <summary>
     /// Moves a segment from <paramref name="from"/> to <paramref name="to"/> (a self-transition is a
     /// no-op success). False when the entry is missing or in another state; nothing is written then.

@@ -33,6 +33,18 @@ public sealed class InMemoryRemoteLogMetadataStore : IRemoteLogMetadataStore
         }
     }
 
+    public Task RemoveFencesAsync(Guid topicId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            foreach (var key in _fences.Keys.Where(k => k.TopicId == topicId).ToList())
+                _fences.Remove(key);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);

@@ -93,6 +93,24 @@ public sealed class TableRemoteLogMetadataStore : IRemoteLogMetadataStore
         throw new InvalidOperationException($"Gave up adding remote segment {segment.SegmentId} of {segment.TopicId}-{segment.Partition} after {MaxAddAttempts} conflicting attempts.");
     }
 
+    public async Task RemoveFencesAsync(Guid topicId, CancellationToken ct)
+    {
+        var prefix = RemoteLogTableKeys.TopicPrefix(topicId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {prefix} and PartitionKey lt {RemoteLogTableKeys.PrefixEnd(prefix)} and RowKey eq {RemoteLogTableKeys.FenceRowKey}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, PageSize, ["PartitionKey", "RowKey"], ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Removed by a concurrent deletion of the same topic.
+            }
+        }
+    }
+
     public async Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);

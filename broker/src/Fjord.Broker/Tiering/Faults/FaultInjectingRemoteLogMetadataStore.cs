@@ -37,6 +37,8 @@ public sealed class FaultInjectingRemoteLogMetadataStore(IRemoteLogMetadataStore
     public Task<bool> FenceAsync(Guid topicId, int partition, int leaderEpoch, CancellationToken ct) =>
         _inner.FenceAsync(topicId, partition, leaderEpoch, ct);
 
+    public Task RemoveFencesAsync(Guid topicId, CancellationToken ct) => _inner.RemoveFencesAsync(topicId, ct);
+
     public Task<bool> RemoveAsync(Guid topicId, int partition, Guid segmentId, CancellationToken ct) =>
         _inner.RemoveAsync(topicId, partition, segmentId, ct);
 
