@@ -460,4 +460,31 @@ public sealed class RemotePartitionTierTests
         Assert.Equal(_log.LogStartOffset, await deposed.ApplyRemoteRetentionAsync(default));
         TierAssert.Consistent(_manifest, _storage, _log);
     }
+
+    [Fact]
+    public async Task OffsetsInNeitherTierMoveTheLogStartPastThem()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _log.Roll();
+        }
+
+        _log.Roll(committed: false);
+        var tier = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 0 });
+        Assert.Equal(3, await tier.CopyEligibleSegmentsAsync(default));
+        Assert.Equal(3, tier.ApplyLocalRetention());
+        Assert.Equal(0, await tier.ApplyRemoteRetentionAsync(default));
+
+        // Someone else (a deposed leader's retention) deleted the oldest upload entirely.
+        var oldest = _manifest.Entries[0];
+        foreach (var (from, to) in new[] { (RemoteSegmentState.CopyFinished, RemoteSegmentState.DeleteStarted), (RemoteSegmentState.DeleteStarted, RemoteSegmentState.DeleteFinished) })
+        {
+            Assert.True(await _manifest.TransitionAsync(oldest.TopicId, oldest.Partition, oldest.SegmentId, from, to, default));
+        }
+
+        await _storage.DeleteAsync(oldest, default);
+        Assert.True(await _manifest.RemoveAsync(oldest.TopicId, oldest.Partition, oldest.SegmentId, default));
+
+        Assert.Equal(100, await tier.ApplyRemoteRetentionAsync(default));
+    }
 }

@@ -114,6 +114,12 @@ public sealed partial class RemotePartitionTier
             NoteCopied(entry.EndOffset);
         }
 
+        // Local copies go only once uploaded and uploads are removed only by retention, so offsets in
+        // neither tier were deleted — by a deletion this tier never saw (a deposed leader's, or one whose
+        // entry was already gone at resume). The log starts where data does, not in a hole.
+        var localStart = _log.Segments[0].BaseOffset;
+        logStartOffset = Math.Max(logStartOffset, remote.Count > 0 ? Math.Min(remote[0].BaseOffset, localStart) : localStart);
+
         var localOnlyBytes = _log.Segments.Where(s => s.EndOffset > HighestCopiedOffset).Sum(s => s.SizeInBytes);
         var excess = config.RetentionBytes >= 0 ? remote.Sum(e => e.SizeInBytes) + localOnlyBytes - config.RetentionBytes : long.MinValue;
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
