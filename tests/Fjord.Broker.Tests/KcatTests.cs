@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests;
 

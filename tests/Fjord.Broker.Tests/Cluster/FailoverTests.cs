@@ -1,4 +1,5 @@
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
 using Xunit.Abstractions;
 
 namespace Fjord.Broker.Tests.Cluster;

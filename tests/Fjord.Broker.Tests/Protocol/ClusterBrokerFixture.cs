@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Fjord.Broker.Groups;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
 

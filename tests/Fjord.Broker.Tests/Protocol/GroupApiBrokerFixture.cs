@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
 

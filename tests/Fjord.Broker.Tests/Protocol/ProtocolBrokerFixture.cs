@@ -1,4 +1,5 @@
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
 

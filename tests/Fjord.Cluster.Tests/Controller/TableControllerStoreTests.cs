@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Fjord.Cluster;
+using Fjord.Testing;
 
 namespace Fjord.Cluster.Tests;
 

@@ -1,8 +1,9 @@
 using Azure.Data.Tables;
+using Fjord.Testing;
 
 namespace Fjord.Tiering.Tests;
 
-public sealed class TableRemoteLogMetadataStoreTests(TieringAzuriteFixture azurite) : RemoteLogMetadataStoreContractTests, IClassFixture<TieringAzuriteFixture>
+public sealed class TableRemoteLogMetadataStoreTests(AzuriteFixture azurite) : RemoteLogMetadataStoreContractTests, IClassFixture<AzuriteFixture>
 {
     // Small pages make a listing of more than 50 entries span several query pages.
     private const int SmallPageSize = 50;

@@ -1,10 +1,11 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using Fjord.Testing;
 
 namespace Fjord.Tiering.Tests;
 
-public sealed class BlobRemoteStorageTests(TieringAzuriteFixture azurite) : RemoteStorageContractTests, IClassFixture<TieringAzuriteFixture>
+public sealed class BlobRemoteStorageTests(AzuriteFixture azurite) : RemoteStorageContractTests, IClassFixture<AzuriteFixture>
 {
     protected override async Task<IRemoteStorage> CreateStorageAsync()
     {

@@ -296,10 +296,9 @@ public sealed partial class FetchHandler(BrokerContext context) : ApiHandler<Fet
         result.LogStartOffset = log?.LogStartOffset ?? -1;
         if (read is { IsEmpty: false } && (first || budget >= read.Length))
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(read.Length);
-            read.Records.CopyTo(buffer);
-            result.Records = buffer.AsMemory(0, read.Length);
+            // The pooled array moves into the response; AfterWrite returns it like a local read's.
             budget -= read.Length;
+            result.Records = read.DetachRecords();
             first = false;
         }
         return result;

@@ -38,6 +38,16 @@ public sealed class RemoteReadResult : IDisposable
         return Empty;
     }
 
+    /// <summary>
+    /// Hands the batches' pooled array (from <see cref="ArrayPool{T}.Shared"/>) to the caller, who
+    /// returns it once written, so a response carries them without a copy. Disposing afterwards is a no-op.
+    /// </summary>
+    public ReadOnlyMemory<byte> DetachRecords()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, null);
+        return buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, _length);
+    }
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
