@@ -1,7 +1,7 @@
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
-using Fjord.Broker.Server;
 using Fjord.Broker.Replication;
+using Fjord.Broker.Server;
 using Fjord.Log;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
@@ -11,7 +11,8 @@ namespace Fjord.Broker.Tiering;
 /// <summary>
 /// Kafka's RemoteLogManager on this broker: every remote.log.manager.task.interval.ms, for each
 /// partition it leads with remote.storage.enable, copies closed committed segments to Blob storage,
-/// applies local retention (only to uploaded segments) and total retention (remote included).
+/// applies local retention (only to uploaded segments) and total retention (remote included); for
+/// each it follows, applies the same local retention.
 /// A leadership change starts a fresh <see cref="RemotePartitionTier"/>, which first finishes or
 /// cleans whatever the previous leader left half done.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed partial class TierManager : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartitionKey, (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId, bool Leader)> _tiers = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _oneRound = new(1, 1);
     private readonly int _concurrency;
     private Task _loop = Task.CompletedTask;
 
@@ -76,11 +78,20 @@ public sealed partial class TierManager : IAsyncDisposable
     /// </summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
-        var tiered = _replicas.Hosted.Where(p => p.Log.Config.RemoteStorageEnable && !p.AwaitingRemoteTier).ToList();
-        await Parallel.ForEachAsync(tiered, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = ct },
-            async (partition, token) => await RunPartitionAsync(partition, token));
-        var seen = tiered.Select(p => p.Key).ToHashSet();
-        foreach (var gone in _tiers.Keys.Where(k => !seen.Contains(k)).ToList()) _tiers.TryRemove(gone, out _);
+        // A partition's tier is driven by one caller at a time: a direct call waits for the loop's round.
+        await _oneRound.WaitAsync(ct);
+        try
+        {
+            var tiered = _replicas.Hosted.Where(p => p.Log.Config.RemoteStorageEnable && !p.AwaitingRemoteTier).ToList();
+            await Parallel.ForEachAsync(tiered, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = ct },
+                async (partition, token) => await RunPartitionAsync(partition, token));
+            var seen = tiered.Select(p => p.Key).ToHashSet();
+            foreach (var gone in _tiers.Keys.Where(k => !seen.Contains(k)).ToList()) _tiers.TryRemove(gone, out _);
+        }
+        finally
+        {
+            _oneRound.Release();
+        }
     }
 
     private async Task RunPartitionAsync(HostedPartition partition, CancellationToken ct)
@@ -169,6 +180,7 @@ public sealed partial class TierManager : IAsyncDisposable
         await _stopping.CancelAsync();
         await _loop;
         _stopping.Dispose();
+        _oneRound.Dispose();
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Tiering round failed")]
