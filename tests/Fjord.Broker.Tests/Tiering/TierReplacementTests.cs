@@ -98,10 +98,10 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
 
             var leader = hosts[0]!.Broker.Context.Replicas.GetHosted(topic, 0)!;
             Assert.True(leader.IsLeader);
-            await Poll.UntilAsync(() => leader.Log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the leader's log to move to Blob storage");
+            await Explained(hosts, topic, Poll.UntilAsync(() => leader.Log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the leader's log to move to Blob storage"));
             // Followers apply the same local retention once the manifest shows the segments uploaded.
             var follower = hosts[2]!.Broker.Context.Replicas.GetHosted(topic, 0)!;
-            await Poll.UntilAsync(() => follower.Log.LocalLogStartOffset > Messages / 4, TimeSpan.FromSeconds(60), "the follower to delete uploaded local segments");
+            await Explained(hosts, topic, Poll.UntilAsync(() => follower.Log.LocalLogStartOffset > Messages / 4, TimeSpan.FromSeconds(60), "the follower to delete uploaded local segments"));
             Assert.Equal(0, follower.Log.LogStartOffset);
             var uploadedBefore = (await FinishedEntriesAsync(leader.Log.TopicId)).Max(e => e.EndOffset);
 
@@ -111,11 +111,11 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
             dirs[2].Dispose();
             dirs[2] = new TempDirectory("fjord-replace");
             hosts[2] = await StartNodeAsync(2, dirs[2].Path, table);
-            var rebuilt = await Poll.UntilAsync(() => hosts[2]!.Broker.Context.Replicas.GetHosted(topic, 0) is { AwaitingRemoteTier: false } p && p.Log.LogEndOffset == Messages ? p : null,
-                TimeSpan.FromSeconds(60), "the wiped follower to catch up");
+            var rebuilt = await Explained(hosts, topic, Poll.UntilAsync(() => hosts[2]!.Broker.Context.Replicas.GetHosted(topic, 0) is { AwaitingRemoteTier: false } p && p.Log.LogEndOffset == Messages ? p : null,
+                TimeSpan.FromSeconds(60), "the wiped follower to catch up"));
             Assert.True(rebuilt.Log.LocalLogStartOffset > uploadedBefore, $"the rebuilt follower's local log starts at {rebuilt.Log.LocalLogStartOffset}, inside the uploaded part (…{uploadedBefore})");
             Assert.Equal(0, rebuilt.Log.LogStartOffset);
-            await Poll.UntilAsync(() => hosts[0]!.Broker.Context.Metadata.Current.PartitionStateOf(topic, 0) is { Isr.Count: 3 }, TimeSpan.FromSeconds(60), "the rebuilt follower to rejoin the ISR");
+            await Explained(hosts, topic, Poll.UntilAsync(() => hosts[0]!.Broker.Context.Metadata.Current.PartitionStateOf(topic, 0) is { Isr.Count: 3 }, TimeSpan.FromSeconds(60), "the rebuilt follower to rejoin the ISR"));
 
             // The other two stop (controlled shutdown): the rebuilt replica leads and serves everything, the old part from Blob.
             var entriesBefore = await FinishedEntriesAsync(leader.Log.TopicId);
@@ -124,7 +124,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
                 await hosts[node]!.DisposeAsync();
                 hosts[node] = null;
             }
-            await Poll.UntilAsync(() => rebuilt.IsLeader, TimeSpan.FromSeconds(60), "the rebuilt replica to lead");
+            await Explained(hosts, topic, Poll.UntilAsync(() => rebuilt.IsLeader, TimeSpan.FromSeconds(60), "the rebuilt replica to lead"));
             AssertReadsBack(hosts[2]!.BootstrapServers, topic, Messages);
             await hosts[2]!.Broker.Context.Tiering!.RunOnceAsync(CancellationToken.None);
             var entriesAfter = await FinishedEntriesAsync(leader.Log.TopicId);
@@ -139,6 +139,36 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
             foreach (var dir in dirs) dir.Dispose();
         }
     }
+
+    /// <summary>A poll that times out says where each replica stood, so a rare failure explains itself.</summary>
+    private static async Task Explained(BrokerHost?[] hosts, string topic, Task poll)
+    {
+        try
+        {
+            await poll;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Replicas: {DescribeReplicas(hosts, topic)}", e);
+        }
+    }
+
+    private static async Task<T> Explained<T>(BrokerHost?[] hosts, string topic, Task<T> poll)
+    {
+        try
+        {
+            return await poll;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Replicas: {DescribeReplicas(hosts, topic)}", e);
+        }
+    }
+
+    private static string DescribeReplicas(BrokerHost?[] hosts, string topic) => string.Join("; ", hosts.Select((host, node) =>
+        host?.Broker.Context.Replicas.GetHosted(topic, 0) is not { } p
+            ? $"broker {node}: {(host is null ? "stopped" : "no replica")}"
+            : $"broker {node}: {(p.IsLeader ? "leader" : "follower")} epoch {p.LeaderEpoch} awaiting-remote {p.AwaitingRemoteTier} log [{p.Log.LogStartOffset}, local {p.Log.LocalLogStartOffset}, hw {p.Log.HighWatermark}, end {p.Log.LogEndOffset}) isr [{string.Join(',', p.Isr)}]"));
 
     private Task<BrokerHost> StartNodeAsync(int node, string dataDir, string table) =>
         BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
