@@ -192,14 +192,17 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             // Judge from the store's current state, not a snapshot up to a poll interval old.
             await _metadata.RefreshAsync(force: true, timeout.Token);
-            if (!StillLeadsMovablePartitions()) return;
-            await RegisterAsync(timeout.Token, shuttingDown: true);
-            while (StillLeadsMovablePartitions())
+            if (StillLeadsMovablePartitions())
             {
-                Context.Controller?.Nudge();
-                await Task.Delay(100, timeout.Token);
-                await _metadata.RefreshAsync(force: false, timeout.Token);
+                await RegisterAsync(timeout.Token, shuttingDown: true);
+                while (StillLeadsMovablePartitions())
+                {
+                    Context.Controller?.Nudge();
+                    await Task.Delay(100, timeout.Token);
+                    await _metadata.RefreshAsync(force: false, timeout.Token);
+                }
             }
+            LogControlledShutdownCompleted(Context.NodeId);
         }
         catch (Exception e)
         {
@@ -253,6 +256,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Fjord broker {NodeId} stopped cleanly")]
     private partial void LogStopped(int nodeId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Controlled shutdown of broker {NodeId} completed: no leadership or ISR place left to move")]
+    private partial void LogControlledShutdownCompleted(int nodeId);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Controlled shutdown did not move every leadership in time; stopping anyway")]
     private partial void LogControlledShutdownIncomplete(Exception exception);
