@@ -29,7 +29,13 @@ try
 {
     broker = await KafkaBroker.StartAsync(config, loggers, stop.Token);
 }
-catch (Exception e) when (e is ConfigException or IOException or Azure.RequestFailedException or System.Net.Sockets.SocketException or ArgumentException)
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    // Stopped while waiting for storage or for the right metadata store: nothing was opened.
+    Console.Error.WriteLine("fjord-broker: stopped before it started");
+    return 0;
+}
+catch (Exception e) when (e is ConfigException or IOException or Fjord.Log.LogException or Azure.RequestFailedException or System.Net.Sockets.SocketException or ArgumentException)
 {
     Console.Error.WriteLine($"fjord-broker: cannot start: {e.Message}");
     return 1;

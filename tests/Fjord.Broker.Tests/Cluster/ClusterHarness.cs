@@ -141,6 +141,30 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>
+    /// Kills the node (if running) and starts a new process on its data and port without waiting for it
+    /// to become ready: for a broker expected to wait or refuse. <paramref name="extraSettings"/> (e.g. another
+    /// metadata table) apply to this process only and win over the harness's own.
+    /// </summary>
+    public async Task<BrokerProcess> RelaunchAsync(int nodeId, IReadOnlyDictionary<string, string>? extraSettings = null)
+    {
+        await KillAsync(nodeId);
+        return Launch(_nodes[nodeId], extraSettings);
+    }
+
+    /// <summary>SIGTERM and wait: a clean stop (controlled shutdown, checkpoints). Its output is kept for <see cref="Logs"/>.</summary>
+    public async Task StopAsync(int nodeId)
+    {
+        var node = _nodes[nodeId];
+        if (node.Process is not { } process)
+            return;
+        await process.StopAsync();
+        await process.KillAsync();
+        Remember(node, process);
+        await process.DisposeAsync();
+        node.Process = null;
+    }
+
+    /// <summary>
     /// Waits until the node's process ends by itself (e.g. a fault point's SIGKILL); true when it did
     /// within <paramref name="timeout"/>. Its output is kept for <see cref="Logs"/> and the node is down afterwards.
     /// </summary>
@@ -289,6 +313,14 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     private async Task LaunchAsync(ClusterNode node)
     {
+        var process = Launch(node, null);
+        await process.WaitForReadyAsync(_startTimeout);
+        if (node.Port == 0)
+            node.Port = int.Parse(process.BootstrapServers.Split(':')[1], CultureInfo.InvariantCulture);
+    }
+
+    private BrokerProcess Launch(ClusterNode node, IReadOnlyDictionary<string, string>? extraSettings)
+    {
         var settings = new Dictionary<string, string>(_settings);
         if (_nextIncarnation.Remove(node.NodeId, out var once))
         {
@@ -306,10 +338,11 @@ public sealed class ClusterHarness : IAsyncDisposable
             ["fjord.offsets.table"] = OffsetsTable,
         })
             settings[k] = v;
-        var process = await BrokerProcess.StartAsync(settings, _startTimeout);
+        foreach (var (k, v) in extraSettings ?? new Dictionary<string, string>())
+            settings[k] = v;
+        var process = BrokerProcess.Launch(settings);
         node.Process = process;
-        if (node.Port == 0)
-            node.Port = int.Parse(process.BootstrapServers.Split(':')[1], CultureInfo.InvariantCulture);
+        return process;
     }
 
     /// <summary>Azurite's connection string with the Table endpoint pointed at this broker's proxy.</summary>

@@ -32,6 +32,12 @@ internal sealed class CountingControllerStore(InMemoryMetadataStore inner) : IMe
 
     public Task<string> GetOrCreateClusterIdAsync(CancellationToken ct) => Count(() => inner.GetOrCreateClusterIdAsync(ct));
 
+    public string Location => inner.Location;
+
+    public Task<string?> GetClusterIdAsync(CancellationToken ct) => Count(() => inner.GetClusterIdAsync(ct));
+
+    public Task<IReadOnlySet<Guid>> ListDeletedTopicIdsAsync(CancellationToken ct) => Count(() => inner.ListDeletedTopicIdsAsync(ct));
+
     public Task<long> GetVersionAsync(CancellationToken ct) => Count(() => inner.GetVersionAsync(ct));
 
     public Task<IReadOnlyList<TopicMetadata>> ListTopicsAsync(CancellationToken ct) => Count(() => inner.ListTopicsAsync(ct));

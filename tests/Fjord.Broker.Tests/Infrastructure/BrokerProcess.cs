@@ -28,7 +28,16 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         get { lock (_output) return string.Join(Environment.NewLine, _output); }
     }
 
+    /// <summary>Starts the broker and waits until it is ready (or fails, with its output).</summary>
     public static async Task<BrokerProcess> StartAsync(IReadOnlyDictionary<string, string> overrides, TimeSpan? timeout = null)
+    {
+        var broker = Launch(overrides);
+        await broker.WaitForReadyAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return broker;
+    }
+
+    /// <summary>Starts the broker without waiting for it to become ready (one that waits for storage, or refuses a store).</summary>
+    public static BrokerProcess Launch(IReadOnlyDictionary<string, string> overrides)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Fjord.Broker.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -44,16 +53,27 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => broker.OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(broker._ready.Task, exited, Task.Delay(timeout ?? TimeSpan.FromSeconds(60)));
-        if (first != broker._ready.Task)
-        {
-            await broker.DisposeAsync();
-            throw new InvalidOperationException($"broker process did not become ready:\n{broker.Output}");
-        }
-        broker.BootstrapServers = await broker._ready.Task;
         return broker;
     }
+
+    /// <summary>Waits for FJORD_BROKER_READY; a broker that exits or stays silent past the timeout is killed and reported with its output.</summary>
+    public async Task WaitForReadyAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(timeout));
+        if (first != _ready.Task)
+        {
+            await DisposeAsync();
+            throw new InvalidOperationException($"broker process did not become ready:\n{Output}");
+        }
+        BootstrapServers = await _ready.Task;
+    }
+
+    /// <summary>Polls the output until a line contains <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        Poll.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal), timeout, $"broker output to contain \"{text}\"");
+
+    public bool IsReady => _ready.Task.IsCompleted;
 
     private void OnLine(string? line)
     {

@@ -1,3 +1,4 @@
+using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Cluster;
 
@@ -22,8 +23,9 @@ public sealed class GroupCoordinatorLocator : IDisposable
     // Offsets partitions this broker led in the last snapshot seen, with their leader epochs.
     private Dictionary<int, int> _led = [];
 
-    public GroupCoordinatorLocator(MetadataCache metadata, GroupCoordinator groups, int nodeId, int offsetsPartitions)
+    public GroupCoordinatorLocator(MetadataCache metadata, GroupCoordinator groups, BrokerFencing fencing, int nodeId, int offsetsPartitions)
     {
+        ArgumentNullException.ThrowIfNull(fencing);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(offsetsPartitions);
@@ -33,7 +35,8 @@ public sealed class GroupCoordinatorLocator : IDisposable
         _offsetsPartitions = offsetsPartitions;
         _metadata.Changed += OnChanged;
         OnChanged(_metadata.Current);
-        _groups.UseOwnership(groupId => CoordinatorOf(groupId, _metadata.Current) == _nodeId);
+        // A fenced broker coordinates nothing: its snapshot may name it leader of a partition that moved on.
+        _groups.UseOwnership(groupId => !fencing.IsFenced && CoordinatorOf(groupId, _metadata.Current) == _nodeId);
     }
 
     /// <summary>The offsets partition of <paramref name="groupId"/> (offsets.topic.num.partitions).</summary>

@@ -6,7 +6,10 @@ namespace Fjord.Broker.Metadata;
 /// <summary>
 /// Keeps the broker's copy of the metadata in Table storage. A cheap point read of the
 /// version row every poll interval tells whether anything changed; only then are topics
-/// re-listed. While the store is unreachable the last snapshot keeps serving.
+/// re-listed. While the store is unreachable the last snapshot keeps serving. Every re-read first
+/// checks that the store still holds this broker's cluster id: a wiped, re-created or foreign store
+/// is reported through <see cref="IdentityLost"/> and never published as a snapshot, so nothing
+/// downstream takes its empty topic list for deletions.
 /// </summary>
 public sealed partial class MetadataCache(IMetadataStore store, IControllerStore controllerStore, TimeSpan pollInterval, ILogger<MetadataCache> logger) : IAsyncDisposable
 {
@@ -15,15 +18,29 @@ public sealed partial class MetadataCache(IMetadataStore store, IControllerStore
     private volatile MetadataSnapshot _current = MetadataSnapshot.Empty;
     private Task? _pollLoop;
     private string _clusterId = "";
+    private volatile bool _identityConfirmed;
+    private bool _identityLostReported;
 
     public MetadataSnapshot Current => _current;
+
+    /// <summary>The cluster this broker belongs to, as its log dirs record it.</summary>
+    public string ClusterId => _clusterId;
 
     /// <summary>Raised after a new snapshot is published (on the refreshing thread).</summary>
     public event Action<MetadataSnapshot>? Changed;
 
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>
+    /// Raised (on the refreshing thread) when the store stops holding this cluster's id, with the id it
+    /// holds instead (null: none, the table is missing or was re-created empty). Snapshots stop until
+    /// the right store is back.
+    /// </summary>
+    public event Action<string?>? IdentityLost;
+
+    /// <param name="clusterId">The cluster id the broker's log dirs and the store agreed on at start.</param>
+    public async Task StartAsync(string clusterId, CancellationToken ct)
     {
-        _clusterId = await store.GetOrCreateClusterIdAsync(ct);
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        _clusterId = clusterId;
         await RefreshAsync(force: true, ct);
         _pollLoop = Task.Run(PollLoopAsync, CancellationToken.None);
     }
@@ -35,12 +52,26 @@ public sealed partial class MetadataCache(IMetadataStore store, IControllerStore
         try
         {
             var version = await store.GetVersionAsync(ct);
-            if (!force && version == _current.Version) return;
+            if (!force && version == _current.Version && _identityConfirmed) return;
+            var found = await store.GetClusterIdAsync(ct);
+            if (found != _clusterId)
+            {
+                _identityConfirmed = false;
+                if (!_identityLostReported)
+                {
+                    _identityLostReported = true;
+                    IdentityLost?.Invoke(found);
+                }
+                return;
+            }
+            _identityConfirmed = true;
+            _identityLostReported = false;
             var topics = await store.ListTopicsAsync(ct);
             var brokers = await store.ListBrokersAsync(ct);
             var partitions = await controllerStore.ListPartitionStatesAsync(ct);
             var controller = await controllerStore.GetControllerAsync(ct);
-            var snapshot = new MetadataSnapshot(_clusterId, version, topics, brokers, partitions, controller);
+            var deleted = await store.ListDeletedTopicIdsAsync(ct);
+            var snapshot = new MetadataSnapshot(_clusterId, version, topics, brokers, partitions, controller, deleted);
             _current = snapshot;
             Changed?.Invoke(snapshot);
         }

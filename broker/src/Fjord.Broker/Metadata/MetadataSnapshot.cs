@@ -16,7 +16,8 @@ public sealed class MetadataSnapshot
         IReadOnlyList<TopicMetadata> topics,
         IReadOnlyList<BrokerRegistration>? brokers = null,
         IReadOnlyList<PartitionState>? partitions = null,
-        ControllerLease? controller = null)
+        ControllerLease? controller = null,
+        IReadOnlySet<Guid>? deletedTopicIds = null)
     {
         ClusterId = clusterId;
         Version = version;
@@ -26,6 +27,7 @@ public sealed class MetadataSnapshot
         BrokersById = Brokers.ToFrozenDictionary(b => b.NodeId);
         Partitions = (partitions ?? []).ToFrozenDictionary(p => new TopicPartitionKey(p.Topic, p.Partition));
         Controller = controller;
+        DeletedTopicIds = (deletedTopicIds ?? new HashSet<Guid>()).ToFrozenSet();
     }
 
     public static MetadataSnapshot Empty { get; } = new("", -1, []);
@@ -44,6 +46,9 @@ public sealed class MetadataSnapshot
 
     /// <summary>The controller lease as of this version (null before the first claim).</summary>
     public ControllerLease? Controller { get; }
+
+    /// <summary>Topic ids recorded as deleted in this cluster: the only ground on which a broker removes a log whose topic is not listed.</summary>
+    public FrozenSet<Guid> DeletedTopicIds { get; }
 
     public PartitionState? PartitionStateOf(string topic, int partition) =>
         Partitions.GetValueOrDefault(new TopicPartitionKey(topic, partition));

@@ -4,6 +4,7 @@ using Fjord.Broker.Controller;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Groups;
 using Fjord.Broker.Handlers;
+using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Cluster;
@@ -23,14 +24,18 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly MetadataCache _metadata;
     private readonly GroupCoordinator _groups;
     private readonly KafkaServer _server;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly BrokerLifecycleManager _lifecycle;
+    private readonly BrokerFencing _fencing;
+    private readonly IControllerStore _controllerStore;
     private readonly ILogger _logger;
-    private Task _heartbeats = Task.CompletedTask;
+
+    // Serialises controller hand-overs (fenced: stop it; rejoined: a new one for the new incarnation) with the stop.
+    private readonly SemaphoreSlim _controllerChanges = new(1, 1);
     private ClusterController? _controller;
-    private bool _registered;
     private Tiering.TierManager? _tiering;
 
-    private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server, ILogger logger)
+    private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server,
+        BrokerLifecycleManager lifecycle, BrokerFencing fencing, IControllerStore controllerStore, ILogger logger)
     {
         Context = context;
         _logs = logs;
@@ -38,26 +43,42 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _metadata = metadata;
         _groups = groups;
         _server = server;
+        _lifecycle = lifecycle;
+        _fencing = fencing;
+        _controllerStore = controllerStore;
         _logger = logger;
+        _lifecycle.Fenced += OnFencedAsync;
+        _lifecycle.Rejoined += OnRejoinedAsync;
     }
 
     public BrokerContext Context { get; }
 
-    public Guid IncarnationId { get; } = Guid.NewGuid();
+    public Guid IncarnationId => _lifecycle.IncarnationId;
+
+    /// <summary>True while the broker is fenced (registration lost, or its store no longer holds its cluster).</summary>
+    public bool IsFenced => _fencing.IsFenced;
 
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => Context.AdvertisedListeners;
 
     /// <summary>host:port of the first advertised listener, for a client's bootstrap.servers.</summary>
     public string BootstrapServers => $"{AdvertisedListeners[0].Host}:{AdvertisedListeners[0].Port}";
 
+    /// <summary>
+    /// Starts the broker. Storage that is not reachable yet is waited for (logged every few seconds);
+    /// a metadata store that does not hold the cluster the log dirs belong to is refused (logged, and
+    /// re-checked until it does) before any log is opened. Only a <paramref name="ct"/> cancellation or a
+    /// configuration error ends the wait.
+    /// </summary>
     public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger<KafkaBroker>();
+        var time = TimeProvider.System;
         var tables = new TableServiceClient(config.MetadataConnectionString);
         var store = new TableMetadataStore(tables, config.MetadataTableName);
-        await store.InitializeAsync(ct);
+        var availability = new StoreAvailability(time, loggers.CreateLogger<StoreAvailability>());
+        var clusterId = await new ClusterIdentity(store, config.LogDirs, config.NodeId, availability, time, loggers.CreateLogger<ClusterIdentity>())
+            .EstablishAsync(ct);
 
-        var time = TimeProvider.System;
         var defaults = BrokerLogDefaults.From(config);
         var logs = new LogManager(config.LogDirs, defaults, time, loggers, new LogManagerOptions
         {
@@ -67,35 +88,36 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         });
         logs.Startup();
 
-        var replicas = new ReplicaManager(logs, config, store, time, loggers);
+        var fencing = new BrokerFencing();
+        var replicas = new ReplicaManager(logs, config, store, fencing, time, loggers);
         var metadata = new MetadataCache(store, store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
         replicas.Start(() => metadata.Current);
         metadata.Changed += replicas.Reconcile;
-        await metadata.StartAsync(ct);
+        await availability.UntilAvailableAsync($"the metadata store ({store.Location})", token => metadata.StartAsync(clusterId, token), ct);
         logs.Start(CancellationToken.None);
 
         var offsets = new TableOffsetStore(tables, config.OffsetsTableName, loggers.CreateLogger<TableOffsetStore>());
-        await offsets.InitializeAsync(ct);
+        await availability.UntilAvailableAsync($"the offsets table {config.OffsetsTableName}", offsets.InitializeAsync, ct);
         var groups = new GroupCoordinator(GroupConfig.From(config), offsets, time, loggers.CreateLogger<GroupCoordinator>());
-        await groups.StartAsync(ct);
+        await availability.UntilAvailableAsync("the committed offsets", groups.StartAsync, ct);
 
         // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
-        var coordinators = new GroupCoordinatorLocator(metadata, groups, config.NodeId, config.OffsetsTopicNumPartitions);
+        var coordinators = new GroupCoordinatorLocator(metadata, groups, fencing, config.NodeId, config.OffsetsTopicNumPartitions);
         var context = new BrokerContext(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, time, loggers);
         var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, config.SocketRequestMaxBytes, loggers);
-        var broker = new KafkaBroker(context, logs, metadata, groups, server, logger);
+        var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
+            () => context.AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
+            time, loggers.CreateLogger<BrokerLifecycleManager>());
+        var broker = new KafkaBroker(context, logs, metadata, groups, server, lifecycle, fencing, store, logger);
         try
         {
             server.Start(config.Listeners);
             context.AdvertisedListeners = ResolveAdvertised(config.AdvertisedListeners, server.BoundListeners);
-            await broker.RegisterAsync(ct);
+            await availability.UntilAvailableAsync("the broker registration", token => lifecycle.RegisterAsync(shuttingDown: false, token), ct);
             // Every broker runs the controller loop; the lease in Table storage makes exactly one active.
-            broker._controller = new ClusterController(ClusterControllerOptions.From(config, broker.IncarnationId) with { KnownVersion = () => metadata.Current.Version }, store, store, time,
-                loggers.CreateLogger<ClusterController>());
-            context.Controller = broker._controller;
-            await broker._controller.StartAsync(ct);
+            await broker.StartControllerAsync(lifecycle.IncarnationId, ct);
             broker._tiering = await StartTieringAsync(config, replicas, time, loggers, ct);
             context.Tiering = broker._tiering;
             await broker.AwaitControllerAsync(metadata, ct);
@@ -105,9 +127,53 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             await broker.DisposeAsync();
             throw;
         }
-        broker._heartbeats = Task.Run(broker.HeartbeatLoopAsync, CancellationToken.None);
-        broker.LogStarted(config.NodeId, string.Join(',', context.AdvertisedListeners));
+        lifecycle.Start();
+        broker.LogStarted(config.NodeId, string.Join(',', context.AdvertisedListeners), clusterId);
         return broker;
+    }
+
+    private async Task StartControllerAsync(Guid incarnationId, CancellationToken ct)
+    {
+        var controller = new ClusterController(
+            ClusterControllerOptions.From(Context.Config, incarnationId) with { KnownVersion = () => _metadata.Current.Version },
+            Context.Store, _controllerStore, Context.Time, Context.Loggers.CreateLogger<ClusterController>());
+        _controller = controller;
+        Context.Controller = controller;
+        await controller.StartAsync(ct);
+    }
+
+    /// <summary>Fenced: no controller, no coordinated groups (a rejoin reloads them from the store).</summary>
+    private async Task OnFencedAsync()
+    {
+        await _controllerChanges.WaitAsync();
+        try
+        {
+            Context.Controller = null;
+            if (_controller is { } controller)
+            {
+                _controller = null;
+                await controller.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _controllerChanges.Release();
+        }
+        _groups.UnloadGroups(_ => true);
+    }
+
+    /// <summary>Rejoined as a new incarnation: the controller lease, if this broker wins it again, belongs to that incarnation.</summary>
+    private async Task OnRejoinedAsync(Guid incarnationId)
+    {
+        await _controllerChanges.WaitAsync();
+        try
+        {
+            if (_controller is null) await StartControllerAsync(incarnationId, CancellationToken.None);
+        }
+        finally
+        {
+            _controllerChanges.Release();
+        }
     }
 
     /// <summary>
@@ -156,7 +222,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogHeartbeatFailed(e);
+                LogAwaitControllerFailed(e);
             }
         }
     }
@@ -167,14 +233,6 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             : a with { Port = bound.FirstOrDefault(b => b.Name == a.Name)?.Port ?? throw new ConfigException($"advertised listener {a} has no bound listener") })
             .ToArray();
 
-    private async Task RegisterAsync(CancellationToken ct, bool shuttingDown = false)
-    {
-        await Context.Store.RegisterBrokerAsync(new BrokerRegistration(Context.NodeId, IncarnationId,
-            AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
-            Context.Config.Rack, Context.Time.GetUtcNow(), shuttingDown), ct);
-        _registered = true;
-    }
-
     /// <summary>
     /// Kafka's controlled shutdown: the registration says "shutting down", the controller moves this
     /// broker's leaderships to other in-sync replicas while it still serves, and the stop waits
@@ -184,7 +242,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// </summary>
     private async Task ControlledShutdownAsync()
     {
-        if (!_registered || !Context.Config.GetBool("controlled.shutdown.enable", true)) return;
+        if (!_lifecycle.Registered || _fencing.IsFenced || !Context.Config.GetBool("controlled.shutdown.enable", true)) return;
         var bound = TimeSpan.FromMilliseconds(Context.Config.GetLong("fjord.controlled.shutdown.timeout.ms",
             Context.Config.BrokerSessionTimeoutMs + 2L * Context.Config.ControllerTickMs));
         using var timeout = new CancellationTokenSource(bound);
@@ -194,7 +252,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             await _metadata.RefreshAsync(force: true, timeout.Token);
             if (StillLeadsMovablePartitions())
             {
-                await RegisterAsync(timeout.Token, shuttingDown: true);
+                await _lifecycle.RegisterAsync(shuttingDown: true, timeout.Token);
                 while (StillLeadsMovablePartitions())
                 {
                     Context.Controller?.Nudge();
@@ -215,44 +273,28 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _metadata.Current.Partitions.Values.Any(p =>
             p.Leader == Context.NodeId ? p.Isr.Any(id => id != Context.NodeId) : p.Leader >= 0 && p.Isr.Contains(Context.NodeId));
 
-    private async Task HeartbeatLoopAsync()
-    {
-        var interval = TimeSpan.FromMilliseconds(Context.Config.BrokerHeartbeatIntervalMs);
-        while (!_stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(interval, _stopping.Token);
-                await Context.Store.HeartbeatAsync(Context.NodeId, IncarnationId, _stopping.Token);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
-            catch (Exception e)
-            {
-                LogHeartbeatFailed(e);
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await ControlledShutdownAsync();
-        await _stopping.CancelAsync();
+        await _lifecycle.DisposeAsync();
+        await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
+        _controller = null;
+        _controllerChanges.Release();
         await _server.DisposeAsync();
         if (_tiering is not null) await _tiering.DisposeAsync();
         await _replicas.DisposeAsync();
-        await _heartbeats;
         Context.Coordinators.Dispose();
         await _groups.DisposeAsync();
         await _metadata.DisposeAsync();
         // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
         _logs.Close();
-        _stopping.Dispose();
+        _controllerChanges.Dispose();
         LogStopped(Context.NodeId);
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Fjord broker {NodeId} started; listeners {Listeners}")]
-    private partial void LogStarted(int nodeId, string listeners);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Fjord broker {NodeId} started; listeners {Listeners}; cluster {ClusterId}")]
+    private partial void LogStarted(int nodeId, string listeners, string clusterId);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Fjord broker {NodeId} stopped cleanly")]
     private partial void LogStopped(int nodeId);
@@ -263,6 +305,6 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Controlled shutdown did not move every leadership in time; stopping anyway")]
     private partial void LogControlledShutdownIncomplete(Exception exception);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Broker heartbeat to the metadata store failed")]
-    private partial void LogHeartbeatFailed(Exception exception);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Waiting for a controller failed")]
+    private partial void LogAwaitControllerFailed(Exception exception);
 }

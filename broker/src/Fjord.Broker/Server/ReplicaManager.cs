@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Replication;
 using Fjord.Cluster;
@@ -12,9 +13,10 @@ namespace Fjord.Broker.Server;
 /// <summary>
 /// The partition replicas this broker hosts (Kafka's ReplicaManager). Roles come from the
 /// controller's partition states in the metadata snapshot: where this broker is the leader it
-/// serves produce and fetch; where it is a follower a replica fetcher feeds its log; where it is
-/// no longer a replica, or the topic is gone or was re-created under a new id, the log is removed
-/// so stale data never resurfaces.
+/// serves produce and fetch; where it is a follower a replica fetcher feeds its log. A log is
+/// removed only on positive knowledge — its topic id is recorded as deleted, the name was re-created
+/// under a new id, or the controller moved the replica elsewhere — never because a listing came back
+/// without its topic: a wiped or wrong metadata store must not cost any data.
 /// </summary>
 public sealed partial class ReplicaManager : IAsyncDisposable
 {
@@ -28,13 +30,16 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     private readonly ConcurrentDictionary<TopicPartitionKey, HostedPartition> _partitions = new();
     private readonly LogConfig _defaults;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly BrokerFencing _fencing;
+    private readonly HashSet<(TopicPartitionKey, Guid)> _keptUnknown = [];
     private ReplicaFetcherManager? _fetchers;
     private Func<MetadataSnapshot>? _metadata;
     private Task _isrLoop = Task.CompletedTask;
 
-    public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, TimeProvider time, ILoggerFactory loggers)
+    public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, BrokerFencing fencing, TimeProvider time, ILoggerFactory loggers)
     {
         _logs = logs;
+        _fencing = fencing;
         _config = config;
         _store = store;
         _time = time;
@@ -46,6 +51,9 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     public int LocalId => _config.NodeId;
 
     public LogConfig Defaults => _defaults;
+
+    /// <summary>True while this broker is fenced: it leads nothing, whatever its last snapshot says.</summary>
+    public bool IsFenced => _fencing.IsFenced;
 
     /// <summary>Starts the replica fetchers and the ISR shrink check (every replica.lag.time.max.ms / 2, as Kafka).</summary>
     public void Start(Func<MetadataSnapshot> metadata)
@@ -73,7 +81,8 @@ public sealed partial class ReplicaManager : IAsyncDisposable
             return null;
         }
         error = CheckLeaderEpoch(hosted, currentLeaderEpoch);
-        if (error == ErrorCode.None && (!hosted.IsLeader || hosted.AwaitingRemoteTier)) error = ErrorCode.NotLeaderOrFollower;
+        // A fenced broker may have been replaced as leader in a store it can no longer read: no acks, no reads.
+        if (error == ErrorCode.None && (!hosted.IsLeader || hosted.AwaitingRemoteTier || _fencing.IsFenced)) error = ErrorCode.NotLeaderOrFollower;
         return error == ErrorCode.None ? hosted : null;
     }
 
@@ -104,18 +113,22 @@ public sealed partial class ReplicaManager : IAsyncDisposable
             {
                 var (name, partition) = (log.Topic, log.Partition);
                 var key = new TopicPartitionKey(name, partition);
-                var stale = !snapshot.TopicsByName.TryGetValue(name, out var topic) || topic.TopicId != log.TopicId || partition >= topic.PartitionCount;
-                // A partition the controller moved elsewhere (a finished reassignment) is no longer ours to keep.
-                var notReplica = !stale && snapshot.PartitionStateOf(name, partition) is { } state && !IsReplica(state);
-                if (stale || notReplica)
+                snapshot.TopicsByName.TryGetValue(name, out var topic);
+                if (RemovalReason(snapshot, log, topic) is { } reason)
                 {
-                    LogRemoving(name, partition, log.TopicId, stale ? "its topic is gone or was re-created" : "this broker is no longer a replica");
+                    LogRemoving(name, partition, log.TopicId, reason);
                     _fetchers?.Unfollow(key);
                     _partitions.TryRemove(key, out _);
                     _logs.Delete(name, partition);
                     continue;
                 }
-                log.UpdateConfig(LogConfigFor(topic!));
+                if (topic is null || topic.TopicId != log.TopicId || partition >= topic.PartitionCount)
+                {
+                    // Not listed, yet not known deleted: kept untouched (and unserved) until the metadata says which.
+                    if (_keptUnknown.Add((key, log.TopicId))) LogKeepingUnknown(name, partition, log.TopicId);
+                    continue;
+                }
+                log.UpdateConfig(LogConfigFor(topic));
             }
             foreach (var state in snapshot.Partitions.Values)
             {
@@ -130,6 +143,18 @@ public sealed partial class ReplicaManager : IAsyncDisposable
                     _fetchers?.Follow(hosted, state.Leader, state.LeaderEpoch);
             }
         }
+    }
+
+    /// <summary>Why the log must go, from facts of this cluster's metadata only; null keeps it.</summary>
+    private string? RemovalReason(MetadataSnapshot snapshot, PartitionLog log, TopicMetadata? topic)
+    {
+        if (snapshot.DeletedTopicIds.Contains(log.TopicId)) return "its topic was deleted";
+        if (topic is null) return null;
+        if (topic.TopicId != log.TopicId) return $"its topic was re-created under topic id {topic.TopicId}";
+        // A partition the controller moved elsewhere (a finished reassignment) is no longer ours to keep.
+        if (log.Partition < topic.PartitionCount && snapshot.PartitionStateOf(log.Topic, log.Partition) is { } state && !IsReplica(state))
+            return "this broker is no longer a replica";
+        return null;
     }
 
     /// <summary>A registered broker that is not in controlled shutdown may (re)join an ISR.</summary>
@@ -178,6 +203,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
             try
             {
                 await Task.Delay(interval, _time, _stopping.Token);
+                if (_fencing.IsFenced) continue;
                 foreach (var partition in _partitions.Values)
                     if (partition.IsLeader) partition.MaybeShrinkIsr(_config.ReplicaLagTimeMaxMs);
             }
@@ -202,6 +228,9 @@ public sealed partial class ReplicaManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Removing log {Topic}-{Partition} (topic id {TopicId}): {Reason}")]
     private partial void LogRemoving(string topic, int partition, Guid topicId, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Keeping log {Topic}-{Partition} (topic id {TopicId}) unserved: the metadata neither lists its topic nor records it as deleted")]
+    private partial void LogKeepingUnknown(string topic, int partition, Guid topicId);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "ISR shrink check failed")]
     private partial void LogIsrCheckFailed(Exception exception);

@@ -82,6 +82,8 @@ public sealed partial class TierManager : IAsyncDisposable
         await _oneRound.WaitAsync(ct);
         try
         {
+            // A fenced broker may be a deposed leader, or looking at another cluster's store: it uploads and deletes nothing.
+            if (_replicas.IsFenced) return;
             var tiered = _replicas.Hosted.Where(p => p.Log.Config.RemoteStorageEnable && !p.AwaitingRemoteTier).ToList();
             await Parallel.ForEachAsync(tiered, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = ct },
                 async (partition, token) => await RunPartitionAsync(partition, token));

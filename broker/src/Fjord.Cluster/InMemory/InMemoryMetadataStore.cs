@@ -12,6 +12,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore, IControllerS
     private readonly Dictionary<int, BrokerRegistration> _brokers = [];
     private readonly TimeProvider _time;
     private long _version;
+    private readonly HashSet<Guid> _deletedTopicIds = [];
     private string? _clusterId;
 
     public InMemoryMetadataStore(TimeProvider? timeProvider = null)
@@ -25,6 +26,22 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore, IControllerS
         ct.ThrowIfCancellationRequested();
         lock (_lock)
             return Task.FromResult(_clusterId ??= ClusterIds.NewClusterId());
+    }
+
+    public string Location => "in-memory metadata store";
+
+    public Task<string?> GetClusterIdAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+            return Task.FromResult(_clusterId);
+    }
+
+    public Task<IReadOnlySet<Guid>> ListDeletedTopicIdsAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+            return Task.FromResult<IReadOnlySet<Guid>>(_deletedTopicIds.ToHashSet());
     }
 
     public Task<long> GetVersionAsync(CancellationToken ct)
@@ -75,6 +92,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore, IControllerS
             if (!_topics.TryGetValue(name, out var topic) || (expectedTopicId is { } expected && topic.TopicId != expected))
                 return Task.FromResult(false);
             _topics.Remove(name);
+            _deletedTopicIds.Add(topic.TopicId);
             RemovePartitionStates(name);
             _version++;
             return Task.FromResult(true);

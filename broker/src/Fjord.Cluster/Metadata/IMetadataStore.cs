@@ -7,13 +7,30 @@ namespace Fjord.Cluster;
 /// </summary>
 public interface IMetadataStore
 {
+    /// <summary>Where the store lives (account endpoint and table), for messages to operators.</summary>
+    string Location { get; }
+
     /// <summary>
-    /// The Kafka-style cluster id (22 chars, base64url of a random UUID). Created by the first
-    /// caller; every later caller, in any process, gets the same value.
+    /// The Kafka-style cluster id (22 chars, base64url of a random UUID), creating the store and the
+    /// id if there is none. Called only to form a new cluster: every later caller, in any process,
+    /// gets the same value.
     /// </summary>
     Task<string> GetOrCreateClusterIdAsync(CancellationToken ct);
 
-    /// <summary>The metadata version; grows on every change, 0 before the first.</summary>
+    /// <summary>
+    /// The cluster id, or null when the store holds none (its table is missing, or was re-created
+    /// empty). Never creates anything: a broker with data must not take an empty store for its cluster.
+    /// </summary>
+    Task<string?> GetClusterIdAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The ids of every topic deleted from this cluster. A log is removed only when its topic's
+    /// deletion is known this way (or the name was re-created under a new id), never because a
+    /// listing came back without it.
+    /// </summary>
+    Task<IReadOnlySet<Guid>> ListDeletedTopicIdsAsync(CancellationToken ct);
+
+    /// <summary>The metadata version; grows on every change, 0 before the first (or when the store is missing).</summary>
     Task<long> GetVersionAsync(CancellationToken ct);
 
     /// <summary>All topics as one consistent snapshot (no torn read across pages), ordered by name.</summary>

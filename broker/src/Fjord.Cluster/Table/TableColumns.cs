@@ -12,6 +12,7 @@ internal static class TableColumns
     public const string ReplicationFactor = "ReplicationFactor";
     public const string Configs = "Configs";
     public const string Assignment = "Assignment";
+    public const string DeletedAt = "DeletedAt";
 
     public const string NodeId = "NodeId";
     public const string IncarnationId = "IncarnationId";

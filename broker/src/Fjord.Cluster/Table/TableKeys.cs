@@ -23,6 +23,7 @@ internal static class TableKeys
     public const string BrokerPrefix = "b_";
     public const string ControllerRow = "!controller";
     public const string PartitionPrefix = "p_";
+    public const string DeletedTopicPrefix = "d_";
 
     // ':' never occurs in an encoded name, so "p_orders:" cannot be a prefix of another topic's rows.
     private const char PartitionSeparator = ':';
@@ -31,6 +32,8 @@ internal static class TableKeys
     public const int MaxEncodedNameChars = 500;
 
     public static string TopicRow(string name) => TopicPrefix + Encode(name);
+
+    public static string DeletedTopicRow(Guid topicId) => DeletedTopicPrefix + topicId.ToString("N");
 
     public static string BrokerRow(int nodeId) => BrokerPrefix + nodeId.ToString("D10", CultureInfo.InvariantCulture);
 

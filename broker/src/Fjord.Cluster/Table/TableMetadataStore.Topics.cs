@@ -14,6 +14,15 @@ public sealed partial class TableMetadataStore
         return topics;
     }
 
+    public async Task<IReadOnlySet<Guid>> ListDeletedTopicIdsAsync(CancellationToken ct)
+    {
+        var rows = await ReadRangeAsync(TableKeys.DeletedTopicPrefix, ct).ConfigureAwait(false);
+        var ids = new HashSet<Guid>(rows.Count);
+        foreach (var row in rows)
+            if (row.GetGuid(TableColumns.TopicId) is { } id) ids.Add(id);
+        return ids;
+    }
+
     public async Task<TopicMetadata?> GetTopicAsync(string name, CancellationToken ct)
     {
         MetadataValidation.ValidateTopicName(name);
@@ -62,12 +71,14 @@ public sealed partial class TableMetadataStore
             // for a new incarnation, removes or replaces.
             var partitions = await ReadRangeAsync(TableKeys.PartitionTopicPrefix(name), ct).ConfigureAwait(false);
             var version = await ReadVersionAsync(ct).ConfigureAwait(false);
-            var actions = new List<TableTransactionAction> { DeleteAction(row) };
-            actions.AddRange(partitions.Take(MaxEntitiesPerTransaction - 2).Select(DeleteAction));
+            // The tombstone commits with the deletion: brokers remove a log only for a topic id known
+            // deleted, so a store that merely lost its rows can never make them delete data.
+            var actions = new List<TableTransactionAction> { DeleteAction(row), new(TableTransactionActionType.UpsertReplace, Tombstone(row)) };
+            actions.AddRange(partitions.Take(MaxEntitiesPerTransaction - 3).Select(DeleteAction));
             actions.Add(BumpVersion(version));
             if (await TrySubmitAsync(actions, nameof(DeleteTopicAsync), attempt, ct).ConfigureAwait(false) is not null)
             {
-                if (partitions.Count > MaxEntitiesPerTransaction - 2)
+                if (partitions.Count > MaxEntitiesPerTransaction - 3)
                     await DeleteStalePartitionRowsAsync(name, ct).ConfigureAwait(false);
                 return true;
             }
@@ -106,6 +117,17 @@ public sealed partial class TableMetadataStore
         }
 
         throw ConflictBackoff.GiveUp($"updating topic {name}");
+    }
+
+    private TableEntity Tombstone(TableEntity topicRow)
+    {
+        var topicId = topicRow.GetGuid(TableColumns.TopicId) ?? throw CorruptRow(topicRow, TableColumns.TopicId);
+        return new TableEntity(TableKeys.ClusterPartition, TableKeys.DeletedTopicRow(topicId))
+        {
+            [TableColumns.TopicId] = topicId,
+            [TableColumns.Name] = topicRow.GetString(TableColumns.Name),
+            [TableColumns.DeletedAt] = _time.GetUtcNow(),
+        };
     }
 
     private static TableEntity ToEntity(TopicMetadata topic)

@@ -46,14 +46,32 @@ public sealed partial class TableMetadataStore : IMetadataStore, IControllerStor
 
     public string TableName => _table.Name;
 
+    public string Location => $"table {_table.Name} at {_table.Uri.GetLeftPart(UriPartial.Path)}";
+
     /// <summary>Creates the table if it does not exist yet. Call once before anything else.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
         await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<string?> GetClusterIdAsync(CancellationToken ct)
+    {
+        try
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(
+                TableKeys.ClusterPartition, TableKeys.ClusterIdRow, cancellationToken: ct).ConfigureAwait(false);
+            return existing.HasValue && existing.Value!.GetString(TableColumns.ClusterId) is { Length: > 0 } clusterId ? clusterId : null;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The table itself is gone (deleted, or an emulator restarted empty).
+            return null;
+        }
+    }
+
     public async Task<string> GetOrCreateClusterIdAsync(CancellationToken ct)
     {
+        await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         for (var attempt = 1; attempt <= ConflictBackoff.MaxAttempts; attempt++)
         {
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(
@@ -78,8 +96,18 @@ public sealed partial class TableMetadataStore : IMetadataStore, IControllerStor
         throw ConflictBackoff.GiveUp("creating the cluster id");
     }
 
-    public async Task<long> GetVersionAsync(CancellationToken ct) =>
-        (await ReadVersionAsync(ct).ConfigureAwait(false)).Version;
+    public async Task<long> GetVersionAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await ReadVersionAsync(ct).ConfigureAwait(false)).Version;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // A missing table has no changes; the cluster-id check tells the caller what that means.
+            return 0;
+        }
+    }
 
     private static bool IsValidTableName(string name) =>
         name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
