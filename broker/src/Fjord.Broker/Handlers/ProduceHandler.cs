@@ -71,6 +71,7 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
                         partitionResponse.ErrorCode = (short)appendError;
                         continue;
                     }
+                    context.Replicas.LogDirFailures.WriteSucceeded(partition.Log);
                     partitionResponse.BaseOffset = result.FirstOffset;
                     partitionResponse.LogAppendTimeMs = result.LogAppendTime;
                     partitionResponse.LogStartOffset = result.LogStartOffset;
@@ -81,6 +82,7 @@ public sealed partial class ProduceHandler(BrokerContext context) : ApiHandler<P
                 {
                     partitionResponse.ErrorCode = (short)LogErrors.ToErrorCode(e);
                     partitionResponse.ErrorMessage = e.Message;
+                    if (partitionResponse.ErrorCode == (short)ErrorCode.KafkaStorageError) context.Replicas.LogDirFailures.WriteFailed(partition.Log, e);
                     LogRejected(topicData.Name, partitionData.Index, partitionResponse.ErrorCode, e.Message);
                 }
             }

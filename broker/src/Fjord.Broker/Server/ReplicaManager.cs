@@ -46,7 +46,11 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<ReplicaManager>();
         _defaults = BrokerLogDefaults.From(config);
+        LogDirFailures = new LogDirFailures(loggers.CreateLogger<LogDirFailures>());
     }
+
+    /// <summary>Failed writes per log dir, logged once per episode.</summary>
+    public LogDirFailures LogDirFailures { get; }
 
     public int LocalId => _config.NodeId;
 

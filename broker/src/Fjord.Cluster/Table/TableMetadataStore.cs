@@ -21,6 +21,7 @@ public sealed partial class TableMetadataStore : IMetadataStore, IControllerStor
     private const int MaxEntitiesPerTransaction = 100;
 
     private readonly TableClient _table;
+    private readonly string _account;
     private readonly LeaseObserver _leaseObserver;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,6 +37,7 @@ public sealed partial class TableMetadataStore : IMetadataStore, IControllerStor
         if (!IsValidTableName(tableName))
             throw new ArgumentException($"'{tableName}' is not a Table storage table name: 3 to 63 letters and digits, starting with a letter.", nameof(tableName));
         _table = service.GetTableClient(tableName);
+        _account = service.Uri.GetLeftPart(UriPartial.Path);
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _leaseObserver = new LeaseObserver(_time);
@@ -46,7 +48,7 @@ public sealed partial class TableMetadataStore : IMetadataStore, IControllerStor
 
     public string TableName => _table.Name;
 
-    public string Location => $"table {_table.Name} at {_table.Uri.GetLeftPart(UriPartial.Path)}";
+    public string Location => $"table {_table.Name} of {_account}";
 
     /// <summary>Creates the table if it does not exist yet. Call once before anything else.</summary>
     public async Task InitializeAsync(CancellationToken ct)

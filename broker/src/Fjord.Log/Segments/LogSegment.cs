@@ -233,7 +233,8 @@ internal sealed class LogSegment
         }
         else if (errno == NativeFile.NoSpace)
         {
-            throw new IOException($"no space left to extend {LogPath}");
+            // The errno as HResult, as .NET reports ENOSPC from a failed write, so callers recognise a full disk either way.
+            throw new IOException($"no space left on device to extend {LogPath}", NativeFile.NoSpace);
         }
         else
         {
