@@ -370,6 +370,38 @@ public abstract class MetadataStoreContractTests
     }
 
     [Fact]
+    public async Task ClusterIdIsOnlyReadUntilItIsCreatedOnPurpose()
+    {
+        var store = await CreateStoreAsync();
+
+        // Reading never creates: a broker with data must be able to tell an empty store from its cluster's.
+        Assert.Null(await store.GetClusterIdAsync(Ct));
+        Assert.Null(await store.GetClusterIdAsync(Ct));
+        var id = await store.GetOrCreateClusterIdAsync(Ct);
+        Assert.Equal(id, await store.GetClusterIdAsync(Ct));
+        Assert.Equal(id, await (await OpenSameStoreAsync(store)).GetClusterIdAsync(Ct));
+    }
+
+    [Fact]
+    public async Task DeletedTopicIdsAreRecordedSoBrokersKnowADeletionPositively()
+    {
+        var store = await CreateStoreAsync();
+        var first = Topic("orders");
+        var kept = Topic("payments");
+        await store.CreateTopicAsync(first, Ct);
+        await store.CreateTopicAsync(kept, Ct);
+        Assert.Empty(await store.ListDeletedTopicIdsAsync(Ct));
+
+        Assert.True(await store.DeleteTopicAsync("orders", first.TopicId, Ct));
+        var recreated = Topic("orders");
+        await store.CreateTopicAsync(recreated, Ct);
+        Assert.True(await store.DeleteTopicAsync("orders", null, Ct));
+
+        var deleted = await (await OpenSameStoreAsync(store)).ListDeletedTopicIdsAsync(Ct);
+        Assert.Equal(new HashSet<Guid> { first.TopicId, recreated.TopicId }, deleted.ToHashSet());
+    }
+
+    [Fact]
     public async Task ListingOneHundredFiftyTopicsIsComplete()
     {
         var store = await CreateStoreAsync();

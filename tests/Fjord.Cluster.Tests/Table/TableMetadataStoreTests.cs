@@ -37,6 +37,22 @@ public sealed class TableMetadataStoreTests(AzuriteFixture azurite) : MetadataSt
     }
 
     [Fact]
+    public async Task AMissingTableReadsAsNoClusterAndIsNotCreatedByReading()
+    {
+        var name = $"t{Guid.NewGuid():N}";
+        var store = Open(name);
+
+        Assert.Null(await store.GetClusterIdAsync(Ct));
+        Assert.Equal(0, await store.GetVersionAsync(Ct));
+        await foreach (var _ in new TableServiceClient(azurite.Host.ConnectionString).QueryAsync(t => t.Name == name, cancellationToken: Ct))
+            Assert.Fail("reading the cluster id created the table");
+
+        // Forming a cluster creates the table and the id together.
+        var id = await store.GetOrCreateClusterIdAsync(Ct);
+        Assert.Equal(id, await Open(name).GetClusterIdAsync(Ct));
+    }
+
+    [Fact]
     public async Task TopicRowsUseTypedColumns()
     {
         var store = (TableMetadataStore)await CreateStoreAsync();
