@@ -41,15 +41,62 @@ public sealed partial class KafkaServer : IAsyncDisposable
     {
         foreach (var listener in listeners)
         {
-            var address = ResolveBindAddress(listener.Host);
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            socket.Bind(new IPEndPoint(address, listener.Port));
-            socket.Listen(512);
+            var socket = Bind(listener);
             _listeners.Add((socket, listener));
             _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket, listener)));
         }
+    }
+
+    /// <summary>
+    /// A listener owns its port: binding one that another process (a second broker, anything) listens on
+    /// fails the start, naming the listener, instead of sharing the port and half its connections.
+    /// </summary>
+    private static Socket Bind(ListenerEndpoint listener)
+    {
+        var address = ResolveBindAddress(listener.Host);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            AllowRebindOverTimeWait(socket);
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.Bind(new IPEndPoint(address, listener.Port));
+            socket.Listen(512);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            var why = e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? "the port is already in use (another broker, or another program, listens there)"
+                : e.Message;
+            throw new ConfigException($"listener {listener.Name} cannot bind {address}:{listener.Port}: {why}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// SO_REUSEADDR and nothing else, so a broker restarted right after a stop binds its port over the
+    /// previous process's TIME_WAIT connections. .NET's ReuseAddress option is not that on Unix: it sets
+    /// SO_REUSEPORT too, which lets a second process bind the same port and take half the connections.
+    /// On Windows SO_REUSEADDR itself lets another socket take the port, and a listener binds over
+    /// TIME_WAIT without it, so the port is claimed exclusively there instead.
+    /// </summary>
+    private static void AllowRebindOverTimeWait(Socket socket)
+    {
+        const int linuxSolSocket = 1, linuxSoReuseAddr = 2;
+        const int bsdSolSocket = 0xffff, bsdSoReuseAddr = 4;
+        Span<byte> on = stackalloc byte[sizeof(int)];
+        BitConverter.TryWriteBytes(on, 1);
+        if (OperatingSystem.IsLinux())
+            socket.SetRawSocketOption(linuxSolSocket, linuxSoReuseAddr, on);
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+            socket.SetRawSocketOption(bsdSolSocket, bsdSoReuseAddr, on);
+        else if (OperatingSystem.IsWindows())
+            socket.ExclusiveAddressUse = true;
     }
 
     private static IPAddress ResolveBindAddress(string host)
