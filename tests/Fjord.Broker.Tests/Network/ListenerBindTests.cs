@@ -44,7 +44,9 @@ public sealed class ListenerBindTests
         first.Start([new ListenerEndpoint("PLAINTEXT", "127.0.0.1", 0)]);
         var port = first.BoundListeners[0].Port;
         // A frame that cannot be trusted makes the server close the connection first, so the server's end
-        // of it, local port `port`, lingers in TIME_WAIT after the client closes too.
+        // of it (local port `port`) lingers in TIME_WAIT once the client closes too. Binding over it needs
+        // SO_REUSEADDR, which .NET sets on Unix for every TCP bind: this guards against a listener option
+        // that would lose it (ClusterHarness restarts over its SIGKILLed brokers' connections the same way).
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await client.ConnectAsync(IPAddress.Loopback, port);

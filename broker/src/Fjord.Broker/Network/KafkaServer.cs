@@ -57,7 +57,7 @@ public sealed partial class KafkaServer : IAsyncDisposable
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            AllowRebindOverTimeWait(socket);
+            ClaimPortExclusively(socket);
             if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
             socket.Bind(new IPEndPoint(address, listener.Port));
             socket.Listen(512);
@@ -79,23 +79,15 @@ public sealed partial class KafkaServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// SO_REUSEADDR and nothing else, so a broker restarted right after a stop binds its port over the
-    /// previous process's TIME_WAIT connections. .NET's ReuseAddress option is not that on Unix: it sets
-    /// SO_REUSEPORT too, which lets a second process bind the same port and take half the connections.
-    /// On Windows SO_REUSEADDR itself lets another socket take the port, and a listener binds over
-    /// TIME_WAIT without it, so the port is claimed exclusively there instead.
+    /// No ReuseAddress option: on Unix .NET turns it into SO_REUSEADDR plus SO_REUSEPORT, and the latter
+    /// lets a second process bind the same port and take half the connections. A restart still binds over
+    /// the previous process's TIME_WAIT connections, since .NET's Bind sets SO_REUSEADDR alone for every
+    /// TCP socket on Unix. On Windows SO_REUSEADDR would let another socket take the port, and a listener
+    /// binds over TIME_WAIT without it, so the port is claimed exclusively there.
     /// </summary>
-    private static void AllowRebindOverTimeWait(Socket socket)
+    private static void ClaimPortExclusively(Socket socket)
     {
-        const int linuxSolSocket = 1, linuxSoReuseAddr = 2;
-        const int bsdSolSocket = 0xffff, bsdSoReuseAddr = 4;
-        Span<byte> on = stackalloc byte[sizeof(int)];
-        BitConverter.TryWriteBytes(on, 1);
-        if (OperatingSystem.IsLinux())
-            socket.SetRawSocketOption(linuxSolSocket, linuxSoReuseAddr, on);
-        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
-            socket.SetRawSocketOption(bsdSolSocket, bsdSoReuseAddr, on);
-        else if (OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows())
             socket.ExclusiveAddressUse = true;
     }
 
