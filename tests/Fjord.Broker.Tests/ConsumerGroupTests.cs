@@ -15,6 +15,9 @@ public sealed class ConsumerGroupTests(AzuriteFixture azurite) : IAsyncLifetime
     private static readonly TimeSpan Rebalance = TimeSpan.FromSeconds(60);
     private BrokerHost _broker = null!;
 
+    // On purpose: these tests wait for the assignment to settle, however many rebalances that takes, and
+    // are about assignors and offsets; Kafka's 3 s initial delay (pinned in InitialRebalanceDelayTests)
+    // would only add to every group's first join.
     public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString,
         new Dictionary<string, string> { ["group.initial.rebalance.delay.ms"] = "0" });
 

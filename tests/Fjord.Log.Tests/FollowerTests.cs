@@ -53,6 +53,23 @@ public class FollowerTests
     }
 
     [Fact]
+    public void TruncatingAtTheEndDropsAnEpochThisReplicaLedWithoutAppending()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(5, ctx.NowMs), epoch: 0);
+        // Leader at epoch 1 for a moment, then follower at epoch 2 of a leader whose epoch 0 ended at 5.
+        log.AssignLeaderEpoch(1);
+        Assert.Equal(1, log.LatestLeaderEpoch);
+
+        log.TruncateTo(5);
+
+        Assert.Equal(5, log.LogEndOffset);
+        Assert.Equal(0, log.LatestLeaderEpoch);
+        Assert.Equal((0, 5L), log.EndOffsetForEpoch(0));
+    }
+
+    [Fact]
     public void TruncateFullyRestartsAnEmptyLogAtTheGivenOffset()
     {
         using var ctx = new LogTestContext();

@@ -115,6 +115,12 @@ public sealed partial class PartitionLog
             ThrowIfClosed();
             if (offset >= _logEndOffset)
             {
+                // No record to remove, but an epoch may still start at the end: this replica led that
+                // epoch briefly (AssignLeaderEpoch) without appending before another leader took over.
+                // Kept, it would be the LastFetchedEpoch of every fetch, which the new leader answers
+                // with the same divergence again and again: the follower would never append (Kafka's
+                // UnifiedLog.truncateTo truncates the epoch cache here for the same reason).
+                _epochs.TruncateFromEnd(_logEndOffset);
                 return;
             }
 

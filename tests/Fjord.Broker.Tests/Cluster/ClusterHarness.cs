@@ -121,6 +121,21 @@ public sealed class ClusterHarness : IAsyncDisposable
         node.Process = null;
     }
 
+    /// <summary>
+    /// SIGTERM: a clean stop (controlled shutdown, checkpoints, lease released). <see cref="RestartAsync(int)"/>
+    /// starts it again.
+    /// </summary>
+    public async Task StopAsync(int nodeId)
+    {
+        var node = _nodes[nodeId];
+        if (node.Process is not { } process)
+            return;
+        await process.StopAsync(TimeSpan.FromSeconds(30));
+        Remember(node, process);
+        await process.DisposeAsync();
+        node.Process = null;
+    }
+
     /// <summary>A new process (new incarnation) on the same node id, data folder and port.</summary>
     public async Task RestartAsync(int nodeId)
     {

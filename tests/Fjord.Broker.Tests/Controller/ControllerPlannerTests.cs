@@ -219,4 +219,51 @@ public sealed class ControllerPlannerTests
         Assert.Null(ControllerPlanner.OffsetsTopicToCreate([offsets], 3, 50, 3));
         Assert.Null(ControllerPlanner.OffsetsTopicToCreate([], 0, 50, 3));
     }
+
+    [Fact]
+    public void EveryLiveReplicaOfAnOffsetsPartitionRejoinsItsIsrWhileAnOrdinaryFollowerMustFetchFirst()
+    {
+        const string offsets = TopicNames.ConsumerOffsets;
+        var changes = Plan([Topic(offsets), Topic("t")], [State(offsets, 0, [1, 2, 3], 1, [1]), State("t", 0, [1, 2, 3], 1, [1])], live: [1, 2]);
+
+        // Broker 3 is not live (dead, or in controlled shutdown): it stays out until it is.
+        var change = Assert.Single(changes);
+        Assert.Equal(ControllerDecision.IsrExpanded, change.Decision);
+        Assert.Equal(offsets, change.After.Topic);
+        Assert.Equal(1, change.After.Leader);
+        Assert.Equal(3, change.After.LeaderEpoch);
+        Assert.Equal([1, 2], change.After.Isr);
+        Assert.Equal(7, change.ExpectedPartitionEpoch);
+        Assert.Equal(8, change.After.PartitionEpoch);
+
+        Assert.Empty(Plan([Topic(offsets)], [State(offsets, 0, [1, 2, 3], 1, [1, 2, 3])], live: [1, 2, 3]));
+    }
+
+    [Fact]
+    public void AnOffsetsPartitionWhoseIsrIsAllDeadIsLedByAnyLiveReplicaSinceNoneCanLackARecord()
+    {
+        const string offsets = TopicNames.ConsumerOffsets;
+        var changes = Plan([Topic(offsets), Topic("t")], [State(offsets, 0, [1, 2, 3], 1, [1]), State("t", 0, [1, 2, 3], 1, [1])], live: [2, 3]);
+
+        var coordinator = changes.Single(c => c.After.Topic == offsets);
+        Assert.Equal(ControllerDecision.LeaderElected, coordinator.Decision);
+        Assert.Equal(2, coordinator.After.Leader);
+        Assert.Equal(4, coordinator.After.LeaderEpoch);
+        Assert.Equal([2, 3], coordinator.After.Isr);
+
+        // An ordinary partition waits offline for its last in-sync replica (unclean election is off).
+        Assert.Equal(ControllerDecision.PartitionOffline, changes.Single(c => c.After.Topic == "t").Decision);
+    }
+
+    [Fact]
+    public void ARestartedReplicaOfAnOffsetsPartitionGivesUpItsLeadershipAndIsBackInTheIsrInTheSameWrite()
+    {
+        const string offsets = TopicNames.ConsumerOffsets;
+        var change = Assert.Single(Plan([Topic(offsets)], [State(offsets, 0, [1, 2, 3], 1, [1, 2, 3])], live: [1, 2, 3], restarted: [1]));
+
+        Assert.Equal(2, change.After.Leader);
+        Assert.Equal(4, change.After.LeaderEpoch);
+        Assert.Equal([2, 3, 1], change.After.Isr);
+        Assert.Equal(8, change.After.PartitionEpoch);
+    }
 }

@@ -11,6 +11,7 @@ public sealed class ConcurrencyAndFailureTests
     [Fact]
     public async Task AMemberStillHoldingMemberIdRequiredKeepsTheRebalanceOpenUntilItRejoins()
     {
+        // No initial delay, on purpose: the joins here must complete as soon as every member is in, without a fake-clock step.
         await using var h = new GroupHarness(new GroupCoordinatorConfig { GroupInitialRebalanceDelayMs = 0 });
         var first = (await h.FormGroup("g", GroupHarness.JoinCommand("g")))[0];
 
@@ -30,6 +31,7 @@ public sealed class ConcurrencyAndFailureTests
     [Fact]
     public async Task APendingMemberThatNeverRejoinsExpiresAfterItsSessionTimeout()
     {
+        // No initial delay, on purpose: the joins here must complete as soon as every member is in, without a fake-clock step.
         await using var h = new GroupHarness(new GroupCoordinatorConfig { GroupInitialRebalanceDelayMs = 0 });
         var first = (await h.FormGroup("g", GroupHarness.JoinCommand("g")))[0];
         await GroupHarness.Done(h.Join(GroupHarness.JoinCommand("g", requireKnownMemberId: true)));
@@ -62,6 +64,8 @@ public sealed class ConcurrencyAndFailureTests
     [Fact]
     public async Task ManyMembersJoiningSyncingAndHeartbeatingOnRealThreadsEndInOneConsistentStableGeneration()
     {
+        // No initial delay, on purpose: members on real threads rejoin at their own pace; the test is about
+        // ending in one consistent generation, not about waiting for peers.
         var config = new GroupCoordinatorConfig { GroupInitialRebalanceDelayMs = 0 };
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(50));
         await using var h = new GroupHarness(config, time: time);

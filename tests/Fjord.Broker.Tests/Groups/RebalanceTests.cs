@@ -10,6 +10,7 @@ public sealed class RebalanceTests
     [Fact]
     public async Task JoinWithoutMemberIdFromV4ClientGetsMemberIdRequiredAndTheRejoinWithItIsAccepted()
     {
+        // No initial delay, on purpose: this is about KIP-394's member id round trip, and each join must answer at once.
         await using var h = new GroupHarness(new GroupCoordinatorConfig { GroupInitialRebalanceDelayMs = 0 });
 
         var first = await GroupHarness.Done(h.Join(GroupHarness.JoinCommand(Group, requireKnownMemberId: true)));

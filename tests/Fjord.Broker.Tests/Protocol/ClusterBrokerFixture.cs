@@ -49,6 +49,8 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
         {
             ["broker.rack"] = SelfRack,
             ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(CultureInfo.InvariantCulture),
+            // On purpose: these tests are about which broker coordinates a group, and form one-member
+            // groups; Kafka's 3 s wait for more members (pinned in InitialRebalanceDelayTests) would only slow each.
             ["group.initial.rebalance.delay.ms"] = "0",
             ["group.min.session.timeout.ms"] = "1000",
         }, tableName: table);

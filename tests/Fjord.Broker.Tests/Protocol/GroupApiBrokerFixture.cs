@@ -26,6 +26,8 @@ public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifeti
     {
         _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
         {
+            // On purpose: these tests drive each join by hand and check its answer, not Kafka's 3 s wait for
+            // peers (the default and its behaviour are pinned in InitialRebalanceDelayTests).
             ["group.initial.rebalance.delay.ms"] = "0",
             ["group.min.session.timeout.ms"] = MinSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),
             ["group.max.session.timeout.ms"] = MaxSessionTimeoutMs.ToString(CultureInfo.InvariantCulture),

@@ -413,6 +413,9 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
             case ControllerDecision.IsrShrunk:
                 ClusterControllerLog.IsrShrunk(_logger, after.Topic, after.Partition, ControllerPlanner.Join(before?.Isr ?? []), isr);
                 break;
+            case ControllerDecision.IsrExpanded:
+                ClusterControllerLog.IsrExpanded(_logger, after.Topic, after.Partition, ControllerPlanner.Join(before?.Isr ?? []), isr);
+                break;
             case ControllerDecision.PreferredLeaderElected:
                 ClusterControllerLog.PreferredLeaderElected(_logger, after.Topic, after.Partition, after.Leader, after.LeaderEpoch);
                 break;

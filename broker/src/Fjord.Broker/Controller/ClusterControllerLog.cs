@@ -56,6 +56,9 @@ internal static partial class ClusterControllerLog
     [LoggerMessage(EventId = 7034, Level = LogLevel.Information, Message = "Partition {Topic}-{Partition}: ISR [{OldIsr}] -> [{Isr}] (dead or restarted followers removed)")]
     public static partial void IsrShrunk(ILogger logger, string topic, int partition, string oldIsr, string isr);
 
+    [LoggerMessage(EventId = 7040, Level = LogLevel.Information, Message = "Partition {Topic}-{Partition}: ISR [{OldIsr}] -> [{Isr}] (live replicas of a partition without a log are in sync)")]
+    public static partial void IsrExpanded(ILogger logger, string topic, int partition, string oldIsr, string isr);
+
     [LoggerMessage(EventId = 7035, Level = LogLevel.Information, Message = "Partition {Topic}-{Partition}: preferred replica {Leader} leads again at leader epoch {LeaderEpoch}")]
     public static partial void PreferredLeaderElected(ILogger logger, string topic, int partition, int leader, int leaderEpoch);
 

@@ -18,6 +18,9 @@ public enum ControllerDecision
     /// <summary>Dead (or restarted) followers left the ISR; the leader stays.</summary>
     IsrShrunk,
 
+    /// <summary>Live replicas of a partition without a log (__consumer_offsets) rejoined its ISR: they hold every record there is.</summary>
+    IsrExpanded,
+
     /// <summary>Leadership moved back to the preferred (first) replica.</summary>
     PreferredLeaderElected,
 

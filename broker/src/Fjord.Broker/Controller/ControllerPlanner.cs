@@ -63,6 +63,9 @@ public static class ControllerPlanner
 
     private static PlannedChange? PlanExisting(PartitionState state, ControllerPlanInput input, bool unclean)
     {
+        // Without a log no replica can lack a record, so electing any live replica loses nothing.
+        var logLess = LogLessPartition.IsLogLess(state.Topic);
+        unclean |= logLess;
         var next = state;
         // A restarted broker is first treated as dead (it leaves every ISR and gives up what it led,
         // so the next leader epoch fences the old process), then as live again for the election below.
@@ -74,6 +77,8 @@ public static class ControllerPlanner
 
         next = LeaderElection.ElectOnBrokerFailure(next, input.LiveBrokers, unclean).State;
         var completed = false;
+        if (logLess)
+            next = LogLessPartition.WithEveryLiveReplicaInSync(next, input.LiveBrokers);
         if (PartitionReassignment.TryComplete(next, input.LiveBrokers) is { } done)
         {
             next = done;
@@ -84,16 +89,16 @@ public static class ControllerPlanner
             return null;
         // Whatever steps it took, the row is written once: its partition epoch moves by exactly one.
         next = next with { PartitionEpoch = state.PartitionEpoch + 1 };
-        return new PlannedChange(state, next, completed ? ControllerDecision.ReassignmentCompleted : Classify(state, next));
+        return new PlannedChange(state, next, completed ? ControllerDecision.ReassignmentCompleted : Classify(state, next, logLess));
     }
 
-    private static ControllerDecision Classify(PartitionState before, PartitionState after)
+    private static ControllerDecision Classify(PartitionState before, PartitionState after, bool logLess)
     {
         if (after.Leader == PartitionState.NoLeader)
             return ControllerDecision.PartitionOffline;
         if (after.Leader != before.Leader || after.LeaderEpoch != before.LeaderEpoch)
-            return before.Isr.Contains(after.Leader) ? ControllerDecision.LeaderElected : ControllerDecision.UncleanLeaderElected;
-        return ControllerDecision.IsrShrunk;
+            return logLess || before.Isr.Contains(after.Leader) ? ControllerDecision.LeaderElected : ControllerDecision.UncleanLeaderElected;
+        return after.Isr.Count > before.Isr.Count ? ControllerDecision.IsrExpanded : ControllerDecision.IsrShrunk;
     }
 
     /// <summary>

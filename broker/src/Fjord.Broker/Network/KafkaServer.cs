@@ -41,15 +41,54 @@ public sealed partial class KafkaServer : IAsyncDisposable
     {
         foreach (var listener in listeners)
         {
-            var address = ResolveBindAddress(listener.Host);
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            socket.Bind(new IPEndPoint(address, listener.Port));
-            socket.Listen(512);
+            var socket = Bind(listener);
             _listeners.Add((socket, listener));
             _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket, listener)));
         }
+    }
+
+    /// <summary>
+    /// A listener owns its port: binding one that another process (a second broker, anything) listens on
+    /// fails the start, naming the listener, instead of sharing the port and half its connections.
+    /// </summary>
+    private static Socket Bind(ListenerEndpoint listener)
+    {
+        var address = ResolveBindAddress(listener.Host);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            ClaimPortExclusively(socket);
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.Bind(new IPEndPoint(address, listener.Port));
+            socket.Listen(512);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            var why = e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? "the port is already in use (another broker, or another program, listens there)"
+                : e.Message;
+            throw new ConfigException($"listener {listener.Name} cannot bind {address}:{listener.Port}: {why}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// No ReuseAddress option: on Unix .NET turns it into SO_REUSEADDR plus SO_REUSEPORT, and the latter
+    /// lets a second process bind the same port and take half the connections. A restart still binds over
+    /// the previous process's TIME_WAIT connections, since .NET's Bind sets SO_REUSEADDR alone for every
+    /// TCP socket on Unix. On Windows SO_REUSEADDR would let another socket take the port, and a listener
+    /// binds over TIME_WAIT without it, so the port is claimed exclusively there.
+    /// </summary>
+    private static void ClaimPortExclusively(Socket socket)
+    {
+        if (OperatingSystem.IsWindows())
+            socket.ExclusiveAddressUse = true;
     }
 
     private static IPAddress ResolveBindAddress(string host)

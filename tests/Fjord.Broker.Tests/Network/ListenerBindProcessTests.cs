@@ -1,0 +1,30 @@
+using System.Globalization;
+using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
+
+namespace Fjord.Broker.Tests.Network;
+
+/// <summary>The same through a broker process: it exits at start with one line that names the listener and port.</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class ListenerBindProcessTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task ABrokerStartedOnAnotherBrokersPortExitsWithAClearError()
+    {
+        await using var running = await BrokerHost.StartAsync(azurite.ConnectionString);
+        var port = running.Broker.AdvertisedListeners[0].Port;
+        using var data = new TempDirectory("fjord-port-taken");
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["node.id"] = "1",
+            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            ["log.dirs"] = data.Path,
+            ["fjord.metadata.connection.string"] = azurite.ConnectionString,
+            ["fjord.metadata.table"] = BrokerHost.NewTableName(),
+            ["offsets.topic.replication.factor"] = "1",
+        }, TimeSpan.FromSeconds(60)));
+
+        Assert.Contains($"fjord-broker: cannot start: listener PLAINTEXT cannot bind 127.0.0.1:{port}: the port is already in use", e.Message, StringComparison.Ordinal);
+    }
+}
