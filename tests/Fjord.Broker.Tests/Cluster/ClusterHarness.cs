@@ -166,19 +166,6 @@ public sealed class ClusterHarness : IAsyncDisposable
         return Launch(_nodes[nodeId], extraSettings);
     }
 
-    /// <summary>SIGTERM and wait: a clean stop (controlled shutdown, checkpoints). Its output is kept for <see cref="Logs"/>.</summary>
-    public async Task StopAsync(int nodeId)
-    {
-        var node = _nodes[nodeId];
-        if (node.Process is not { } process)
-            return;
-        await process.StopAsync();
-        await process.KillAsync();
-        Remember(node, process);
-        await process.DisposeAsync();
-        node.Process = null;
-    }
-
     /// <summary>
     /// Waits until the node's process ends by itself (e.g. a fault point's SIGKILL); true when it did
     /// within <paramref name="timeout"/>. Its output is kept for <see cref="Logs"/> and the node is down afterwards.
