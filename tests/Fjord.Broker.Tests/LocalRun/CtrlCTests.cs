@@ -38,7 +38,7 @@ public sealed class CtrlCTests : IAsyncLifetime
 
     private async Task<FjordScript> StartClusterAsync()
     {
-        _script = FjordScript.Start(_home.Path, "start", new Dictionary<string, string>
+        _script = await FjordScript.StartAsync(_home.Path, "start", new Dictionary<string, string>
         {
             ["FJORD_BROKERS"] = "3",
             ["FJORD_BROKER_PORT_BASE"] = BrokerPort(0).ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -47,7 +47,7 @@ public sealed partial class FjordScript : IAsyncDisposable
     /// Starts <c>bash fjord.sh {command}</c> with FJORD_SKIP_BUILD=1: rebuilding the broker here
     /// would replace DLLs other test assemblies are running brokers from.
     /// </summary>
-    public static FjordScript Start(string home, string command, IReadOnlyDictionary<string, string> environment)
+    public static async Task<FjordScript> StartAsync(string home, string command, IReadOnlyDictionary<string, string> environment)
     {
         if (!File.Exists(BrokerDll))
             throw new InvalidOperationException($"{BrokerDll} is missing: build the broker first (dotnet build broker/src/Fjord.Broker/Fjord.Broker.csproj -c Release); these tests run it without building.");
@@ -75,11 +75,19 @@ public sealed partial class FjordScript : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => script.OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        // setsid only forks when its caller leads a process group, which a fresh child never does;
-        // if it did, the pid here would not be the group and every signal below would miss.
-        var stat = ProcStat.Read(process.Id);
-        if (stat is not null && stat.Session != process.Id && !process.HasExited)
-            throw new InvalidOperationException($"fjord.sh (pid {process.Id}) is not the leader of its own session (sid {stat.Session})");
+        // env and setsid exec in place (setsid forks only when its caller leads a process group,
+        // which a fresh child never does), so this pid becomes the session and group leader once
+        // setsid has run; signals to the group before that would miss.
+        try
+        {
+            await Poll.UntilAsync(() => process.HasExited || ProcStat.Read(process.Id)?.Session == process.Id,
+                TimeSpan.FromSeconds(10), $"fjord.sh (pid {process.Id}) to lead its own session");
+        }
+        catch
+        {
+            await script.DisposeAsync();
+            throw;
+        }
         return script;
     }
 
