@@ -82,7 +82,8 @@ public sealed partial class NewcomerTests : IAsyncLifetime
             echo "$*" >> '{calls}'
             case "$*" in *install*kcat*) printf '#!/bin/sh\nexit 0\n' > '{bin.Combine("kcat")}'; chmod +x '{bin.Combine("kcat")}' ;; esac
             """);
-        WriteExecutable(bin.Combine("sudo"), "#!/bin/sh\nexec \"$@\"\n");
+        // fjord.sh runs `sudo -n apt-get …` when not root and without a terminal.
+        WriteExecutable(bin.Combine("sudo"), "#!/bin/sh\nwhile [ \"${1#-}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n");
         WriteExecutable(bin.Combine("dotnet"), "#!/bin/sh\nexit 1\n");
         var environment = Ports(1);
         environment["PATH"] = bin.Path;
