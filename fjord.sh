@@ -150,6 +150,10 @@ wait_for_port() { # port pid-that-must-stay-alive deadline-seconds
 }
 
 cmd_start() {
+  # `wait -n -p` (which child ended) is bash 5.1's; every Linux that .NET 10 supports has it.
+  if ((BASH_VERSINFO[0] < 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] < 1))); then
+    log "bash 5.1 or later is required (this is $BASH_VERSION)"; exit 1
+  fi
   ensure_dotnet; ensure_azurite; ensure_kcat
   local brokers="${FJORD_BROKERS:-3}"
   local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
