@@ -34,13 +34,6 @@ catch (Exception e) when (e is ConfigException or IOException or Azure.RequestFa
     Console.Error.WriteLine($"fjord-broker: cannot start: {e.Message}");
     return 1;
 }
-catch (OperationCanceledException) when (stop.IsCancellationRequested)
-{
-    // SIGTERM / Ctrl-C while starting (e.g. fjord.sh stopped while storage is still coming up)
-    // is a stop the user asked for, not a crash worth a stack trace.
-    Console.Error.WriteLine("fjord-broker: stopped before it was ready");
-    return 0;
-}
 
 // Tests and scripts wait for this exact line to learn the bound ports.
 Console.WriteLine($"FJORD_BROKER_READY node.id={config.NodeId} listeners={string.Join(',', broker.AdvertisedListeners)}");
