@@ -1,21 +1,41 @@
 #!/usr/bin/env bash
 # Fjord developer entry point.
 #   ./fjord.sh start   start Azurite + brokers locally (installs what is missing); Ctrl-C stops all
-#   ./fjord.sh test    run every test suite (what CI runs)
+#   ./fjord.sh test    build and run every test suite (what CI runs)
+# Environment:
+#   FJORD_HOME              data and logs (default: .fjord/ in the repository)
+#   FJORD_BROKERS           how many brokers `start` runs (default 3)
+#   FJORD_BROKER_PORT_BASE  port of broker 0; broker N listens on base + N (default 9092)
+#   FJORD_BLOB_PORT / FJORD_QUEUE_PORT / FJORD_TABLE_PORT   Azurite's ports (10000 / 10001 / 10002)
+#   FJORD_SKIP_BUILD=1      `start` runs the broker already built in broker/src/Fjord.Broker/bin/Release
+#                           instead of building it (tests use it: a rebuild would swap the DLLs
+#                           under other running tests)
+#   FJORD_STOP_TIMEOUT      seconds the brokers get for a controlled shutdown before SIGKILL (default 60)
 set -euo pipefail
+# Resolved before the cd below, so a relative FJORD_HOME means relative to where the user is.
+STATE=$(realpath -m "${FJORD_HOME:-$(dirname "$0")/.fjord}")
 cd "$(dirname "$0")"
 ROOT=$(pwd)
-STATE="${FJORD_HOME:-$ROOT/.fjord}"
+LOGS="$STATE/logs"
+BROKER_DLL="$ROOT/broker/src/Fjord.Broker/bin/Release/net10.0/Fjord.Broker.dll"
 
 log() { printf '[fjord] %s\n' "$*" >&2; }
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+# sudo may ask for a password at a terminal; without one it must fail rather than hang.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then if [ -t 0 ]; then sudo "$@"; else sudo -n "$@"; fi
+  else return 1; fi
+}
 
-ensure_apt_package() { # command package
+ensure_apt_package() { # command package; returns non-zero when it is still missing
   command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing $2 (apt)"
+  if ! command -v apt-get >/dev/null 2>&1; then log "$2 is missing and there is no apt-get; install $2 yourself"; return 1; fi
+  log "installing $2 (apt-get update + install; this can take a minute)"
   as_root apt-get update -qq >/dev/null 2>&1 || true
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || log "could not install $2"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || true
+  command -v "$1" >/dev/null 2>&1 && { log "installed $2"; return 0; }
+  log "could not install $2 (try: sudo apt-get install $2)"; return 1
 }
 
 ensure_dotnet() {
@@ -24,77 +44,221 @@ ensure_dotnet() {
 }
 
 ensure_node() {
-  if ! command -v npm >/dev/null 2>&1; then ensure_apt_package npm npm; fi
+  if ! command -v npm >/dev/null 2>&1; then ensure_apt_package npm npm || true; fi
   command -v npm >/dev/null 2>&1 || { log "Node.js/npm is required for Azurite"; exit 1; }
 }
 
 ensure_azurite() {
   ensure_node
   if [ ! -x "$ROOT/node_modules/.bin/azurite" ]; then
-    log "installing Azurite (npm, pinned in package.json)"
+    log "installing Azurite (npm install, pinned in package.json)"
     (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo "$1"; }
+# kcat is how the README talks to the brokers; without it the cluster still runs.
+ensure_kcat() { ensure_apt_package kcat kcat || log "warning: continuing without kcat"; }
+
+build_broker() {
+  if [ "${FJORD_SKIP_BUILD:-}" = 1 ]; then
+    [ -f "$BROKER_DLL" ] || { log "FJORD_SKIP_BUILD=1 but $BROKER_DLL is missing; build it first (dotnet build broker/src/Fjord.Broker/Fjord.Broker.csproj -c Release)"; exit 1; }
+    log "using the broker already built (FJORD_SKIP_BUILD=1)"
+    return 0
+  fi
+  log "building the broker (dotnet build -c Release; the first build takes a few minutes)"
+  if ! dotnet build "$ROOT/broker/src/Fjord.Broker/Fjord.Broker.csproj" -c Release -v quiet -nologo >"$LOGS/build.log" 2>&1; then
+    log "the build failed; see $LOGS/build.log"; tail -20 "$LOGS/build.log" >&2; exit 1
+  fi
+}
+
+# Each start keeps the previous run's log as NAME.1, so a crash can be read after restarting.
+rotate_log() { if [ -f "$1" ]; then mv -f "$1" "$1.1"; fi; }
+
+# Globals, not locals: the signal trap runs in whatever scope the script happens to be in,
+# and must always see every process it has to stop.
+BROKER_PIDS=()      # index = node id; emptied when that broker has exited
+AZURITE_PID=
+STOPPING=
+
+broker_alive() { [ -n "${BROKER_PIDS[$1]:-}" ] && kill -0 "${BROKER_PIDS[$1]}" 2>/dev/null; }
+
+# Reaps a broker that has exited and says so; the others keep running, so a user can kill one
+# and watch the cluster fail over.
+report_broker_exit() { # node id
+  local code=0
+  wait "${BROKER_PIDS[$1]}" 2>/dev/null || code=$?
+  BROKER_PIDS[$1]=
+  log "broker $1 exited (code $code); see $LOGS/broker-$1.log"
+}
+
+live_brokers() { local i n=0; for i in "${!BROKER_PIDS[@]}"; do if broker_alive "$i"; then n=$((n + 1)); fi; done; echo "$n"; }
+
+# Waits until none of the given pids is alive or the deadline passes; 0 when all are gone.
+wait_gone() { # deadline-seconds pid...
+  local deadline=$((SECONDS + $1)); shift
+  local p alive
+  while :; do
+    alive=
+    for p in "$@"; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done
+    [ -z "$alive" ] && return 0
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# Brokers first, while storage is still up, so their controlled shutdown can move leaderships
+# and hand the controller lease over; Azurite only once they are gone.
+stop_all() {
+  [ -n "$STOPPING" ] && return 0
+  STOPPING=1
+  set +e
+  # A second Ctrl-C must not cut the controlled shutdown short (nor run this twice).
+  trap 'log "still stopping (brokers are moving their leaderships away)"' INT TERM HUP
+  local i pids=() timeout="${FJORD_STOP_TIMEOUT:-60}"
+  for i in "${!BROKER_PIDS[@]}"; do if broker_alive "$i"; then pids+=("${BROKER_PIDS[$i]}"); fi; done
+  if ((${#pids[@]} > 0)); then
+    log "stopping ${#pids[@]} broker(s) (controlled shutdown, up to ${timeout} s)"
+    kill -TERM "${pids[@]}" 2>/dev/null
+    if ! wait_gone "$timeout" "${pids[@]}"; then
+      for i in "${!BROKER_PIDS[@]}"; do
+        if broker_alive "$i"; then log "broker $i did not stop within ${timeout} s; killing it (SIGKILL)"; kill -KILL "${BROKER_PIDS[$i]}" 2>/dev/null; fi
+      done
+      wait_gone 10 "${pids[@]}"
+    fi
+    for i in "${!BROKER_PIDS[@]}"; do [ -n "${BROKER_PIDS[$i]}" ] && wait "${BROKER_PIDS[$i]}" 2>/dev/null; done
+  fi
+  if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
+    log "stopping Azurite"
+    kill -TERM "$AZURITE_PID" 2>/dev/null
+    if ! wait_gone 15 "$AZURITE_PID"; then
+      log "Azurite did not stop within 15 s; killing it (SIGKILL)"; kill -KILL "$AZURITE_PID" 2>/dev/null; wait_gone 5 "$AZURITE_PID"
+    fi
+    wait "$AZURITE_PID" 2>/dev/null
+  fi
+  log "stopped; logs in $LOGS"
+}
+
+on_signal() { stop_all; exit 130; }
+
+wait_for_port() { # port pid-that-must-stay-alive deadline-seconds
+  local deadline=$((SECONDS + $3))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null || return 2
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
 
 cmd_start() {
-  ensure_dotnet; ensure_azurite
+  # `wait -n -p` (which child ended) is bash 5.1's; every Linux that .NET 10 supports has it.
+  if ((BASH_VERSINFO[0] < 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] < 1))); then
+    log "bash 5.1 or later is required (this is $BASH_VERSION)"; exit 1
+  fi
+  ensure_dotnet; ensure_azurite; ensure_kcat
   local brokers="${FJORD_BROKERS:-3}"
-  mkdir -p "$STATE/azurite"
-  local blob table queue
-  blob="${FJORD_BLOB_PORT:-10000}"; queue="${FJORD_QUEUE_PORT:-10001}"; table="${FJORD_TABLE_PORT:-10002}"
-  log "building the broker"
-  dotnet build "$ROOT/broker/src/Fjord.Broker/Fjord.Broker.csproj" -c Release -v quiet -nologo >/dev/null
-  local pids=()
-  cleanup() {
-    trap - EXIT INT TERM
-    log "stopping"
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-  }
-  trap cleanup EXIT INT TERM
-  "$ROOT/node_modules/.bin/azurite" --silent --disableTelemetry --skipApiVersionCheck \
+  local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
+  local base="${FJORD_BROKER_PORT_BASE:-9092}"
+  mkdir -p "$STATE/azurite" "$LOGS"
+  log "data in $STATE (FJORD_HOME); logs in $LOGS (the previous run's as *.log.1)"
+  build_broker
+
+  trap on_signal INT TERM HUP
+  trap stop_all EXIT
+
+  rotate_log "$LOGS/azurite.log"
+  log "starting Azurite (Table :$table, Blob :$blob, Queue :$queue)"
+  # Its own session, so a terminal's Ctrl-C (SIGINT to the whole foreground process group) does
+  # not kill storage under the brokers' controlled shutdown; stop_all stops it afterwards.
+  local detach=(); if command -v setsid >/dev/null 2>&1; then detach=(setsid); fi
+  "${detach[@]}" "$ROOT/node_modules/.bin/azurite" --silent --disableTelemetry --skipApiVersionCheck \
     --location "$STATE/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" >"$STATE/azurite.log" 2>&1 &
-  pids+=($!)
+    --tableHost 127.0.0.1 --tablePort "$table" >"$LOGS/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  log "waiting for storage (Azurite on 127.0.0.1:$table)"
+  local rc=0; wait_for_port "$table" "$AZURITE_PID" 60 || rc=$?
+  if ((rc != 0)); then
+    if ((rc == 2)); then log "Azurite exited at start (is another Fjord or Azurite on these ports?)"; else log "Azurite did not listen within 60 s"; fi
+    tail -20 "$LOGS/azurite.log" >&2; exit 1
+  fi
+
   local conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
-  local bootstrap=()
+  local bootstrap=() i
   # Topics created without a replication factor get three replicas (or one per broker when fewer).
   local rf=$((brokers < 3 ? brokers : 3))
   for ((i = 0; i < brokers; i++)); do
-    local port="${FJORD_BROKER_PORT_BASE:-9092}"; port=$((port + i))
+    local port=$((base + i))
     mkdir -p "$STATE/broker-$i"
-    dotnet "$ROOT/broker/src/Fjord.Broker/bin/Release/net10.0/Fjord.Broker.dll" \
+    rotate_log "$LOGS/broker-$i.log"
+    log "starting broker $i on 127.0.0.1:$port (log: $LOGS/broker-$i.log)"
+    # A background job of a script ignores SIGINT, and .NET keeps it ignored: the brokers stop on
+    # the SIGTERM that stop_all sends, not on the terminal's Ctrl-C.
+    dotnet "$BROKER_DLL" \
       --override node.id="$i" --override listeners="PLAINTEXT://127.0.0.1:$port" \
       --override log.dirs="$STATE/broker-$i" --override fjord.metadata.connection.string="$conn" \
       --override default.replication.factor="$rf" \
-      >"$STATE/broker-$i.log" 2>&1 &
-    pids+=($!)
+      >"$LOGS/broker-$i.log" 2>&1 &
+    BROKER_PIDS[i]=$!
     bootstrap+=("127.0.0.1:$port")
   done
+
+  # A broker that is slow to start (e.g. waiting for storage) is waited for, not given up on:
+  # the user sees why in its log and Ctrl-C stops everything.
   for ((i = 0; i < brokers; i++)); do
-    local deadline=$((SECONDS + 60))
-    until grep -q FJORD_BROKER_READY "$STATE/broker-$i.log" 2>/dev/null; do
-      if ((SECONDS > deadline)); then log "broker $i did not start; see $STATE/broker-$i.log"; tail -20 "$STATE/broker-$i.log" >&2; exit 1; fi
+    log "waiting for broker $i to be ready"
+    local said_slow=
+    local slow_at=$((SECONDS + 60))
+    until grep -q FJORD_BROKER_READY "$LOGS/broker-$i.log" 2>/dev/null; do
+      if ! broker_alive "$i"; then report_broker_exit "$i"; tail -20 "$LOGS/broker-$i.log" >&2; break; fi
+      if [ -z "$said_slow" ] && ((SECONDS > slow_at)); then
+        said_slow=1; log "broker $i is not ready after 60 s; still waiting. Its log ends with:"; tail -5 "$LOGS/broker-$i.log" >&2
+      fi
       sleep 0.2
     done
   done
+  if (($(live_brokers) == 0)); then log "no broker is running; stopping"; exit 1; fi
+
   local joined; joined=$(IFS=,; echo "${bootstrap[*]}")
-  echo "Fjord is running (data in $STATE)"
+  echo "Fjord is running ($(live_brokers) of $brokers brokers)"
   echo "  bootstrap.servers = $joined"
   echo "  Table/Blob storage = Azurite on 127.0.0.1:$table / :$blob"
+  echo "  data and logs      = $STATE (logs/broker-N.log, logs/azurite.log; previous run *.log.1)"
   echo "  try: kcat -b $joined -L"
-  echo "Ctrl-C stops everything."
-  wait -n "${pids[@]}" || true
+  echo "Ctrl-C stops everything (brokers first, with a controlled shutdown, then Azurite)."
+
+  # Until Ctrl-C: one broker exiting is reported and the rest keep serving (so failover can be
+  # watched); the script ends by itself only once no broker is left.
+  while (($(live_brokers) > 0)); do
+    local pids=() exited= code=0
+    for i in "${!BROKER_PIDS[@]}"; do if broker_alive "$i"; then pids+=("${BROKER_PIDS[$i]}"); fi; done
+    [ -n "$AZURITE_PID" ] && pids+=("$AZURITE_PID")
+    # Returns when one of them exits (with its code), or >128 when a trapped signal arrives and
+    # the trap has run.
+    wait -n -p exited "${pids[@]}" 2>/dev/null || code=$?
+    [ -n "$exited" ] || continue
+    if [ "$exited" = "$AZURITE_PID" ]; then
+      AZURITE_PID=
+      log "Azurite exited (code $code); see $LOGS/azurite.log. The brokers keep running without storage; Ctrl-C stops them"
+      continue
+    fi
+    for i in "${!BROKER_PIDS[@]}"; do
+      if [ "${BROKER_PIDS[$i]}" = "$exited" ]; then
+        BROKER_PIDS[i]=
+        log "broker $i exited (code $code); see $LOGS/broker-$i.log. The other brokers keep running"
+      fi
+    done
+  done
+  log "no broker is running any more; stopping"
+  exit 1
 }
 
 cmd_test() {
-  ensure_dotnet; ensure_azurite; ensure_apt_package kcat kcat
+  ensure_dotnet; ensure_azurite; ensure_kcat
   local results="$ROOT/TestResults"
   rm -rf "$results"
   local status=0
+  log "building Service.sln (Release; the first build takes a few minutes)"
   dotnet build "$ROOT/Service.sln" -c Release -nologo -v quiet || exit 1
+  log "running every test suite (several minutes; each test is listed as it finishes; results in $results)"
   dotnet test "$ROOT/Service.sln" -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
     --blame-hang-timeout 10m "$@" || status=$?
@@ -114,5 +278,5 @@ PY
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   test) shift; cmd_test "$@" ;;
-  *) echo "usage: $0 start | test" >&2; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Fjord.Testing;
+
+namespace Fjord.Broker.Tests.LocalRun;
+
+/// <summary>
+/// Issue 11, item 8: what a newcomer meets on the first <c>./fjord.sh start</c> — kcat installed,
+/// every long step announced, the previous logs kept, data and logs located, a README that
+/// needs nothing outside the repository.
+/// </summary>
+[Collection(LocalRunCollection.Name)]
+public sealed partial class NewcomerTests : IAsyncLifetime
+{
+    private readonly TempDirectory _home = new("fjord-home");
+    private readonly int[] _storagePorts = FreePort.Next(3);
+    private FjordScript? _script;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_script is not null) await _script.DisposeAsync();
+        _home.Dispose();
+    }
+
+    private Dictionary<string, string> Ports(int brokers) => new()
+    {
+        ["FJORD_BROKERS"] = brokers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FJORD_BROKER_PORT_BASE"] = FjordScript.FreePortRange(Math.Max(brokers, 1)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FJORD_BLOB_PORT"] = _storagePorts[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FJORD_QUEUE_PORT"] = _storagePorts[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FJORD_TABLE_PORT"] = _storagePorts[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [Fact]
+    public async Task StartKeepsThePreviousLogsSaysWhereDataAndLogsLiveAndAnnouncesEachStep()
+    {
+        var logs = _home.Combine("logs");
+        Directory.CreateDirectory(logs);
+        await File.WriteAllTextAsync(Path.Combine(logs, "broker-0.log"), "the previous run's broker log\n");
+        await File.WriteAllTextAsync(Path.Combine(logs, "azurite.log"), "the previous run's Azurite log\n");
+
+        _script = await FjordScript.StartAsync(_home.Path, "start", Ports(1));
+        await _script.WaitForOutputAsync("Fjord is running", TimeSpan.FromSeconds(120));
+
+        var output = _script.Output;
+        foreach (var step in new[] { "starting Azurite", "waiting for storage", "starting broker 0", "waiting for broker 0 to be ready" })
+            Assert.True(output.Contains(step, StringComparison.Ordinal), $"fjord.sh start did not say \"{step}\":\n{output}");
+        Assert.True(output.Contains($"data in {_home.Path} (FJORD_HOME)", StringComparison.Ordinal), $"fjord.sh start did not say where the data lives:\n{output}");
+        Assert.True(output.Contains(logs, StringComparison.Ordinal), $"fjord.sh start did not say where the logs are:\n{output}");
+
+        Assert.Equal("the previous run's broker log\n", await File.ReadAllTextAsync(Path.Combine(logs, "broker-0.log.1")));
+        Assert.Equal("the previous run's Azurite log\n", await File.ReadAllTextAsync(Path.Combine(logs, "azurite.log.1")));
+        Assert.Contains("FJORD_BROKER_READY", _script.ReadLog("broker-0.log"), StringComparison.Ordinal);
+
+        // `kill PID` (a service manager, a user in another terminal) stops it as Ctrl-C does.
+        _script.Signal(FjordScript.SigTerm);
+        await _script.AssertNothingLeftAsync(TimeSpan.FromSeconds(90));
+        Assert.Contains("Fjord broker 0 stopped cleanly", _script.ReadLog("broker-0.log"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartInstallsKcatWhenItIsMissing()
+    {
+        // A PATH with every command of this machine except kcat, apt-get and dotnet; the stand-in
+        // apt-get records what it was asked and "installs" kcat, and the stand-in dotnet fails,
+        // so nothing is built or started (and nothing of the machine's is installed).
+        using var bin = new TempDirectory("fjord-path");
+        var calls = bin.Combine("apt-get.calls");
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFiles(dir))
+            {
+                var name = Path.GetFileName(file);
+                if (name is "kcat" or "apt-get" or "sudo" or "dotnet" || File.Exists(bin.Combine(name))) continue;
+                File.CreateSymbolicLink(bin.Combine(name), file);
+            }
+        }
+        WriteExecutable(bin.Combine("apt-get"), $"""
+            #!/bin/sh
+            echo "$*" >> '{calls}'
+            case "$*" in *install*kcat*) printf '#!/bin/sh\nexit 0\n' > '{bin.Combine("kcat")}'; chmod +x '{bin.Combine("kcat")}' ;; esac
+            """);
+        // fjord.sh runs `sudo -n apt-get …` when not root and without a terminal.
+        WriteExecutable(bin.Combine("sudo"), "#!/bin/sh\nwhile [ \"${1#-}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n");
+        WriteExecutable(bin.Combine("dotnet"), "#!/bin/sh\nexit 1\n");
+        var environment = Ports(1);
+        environment["PATH"] = bin.Path;
+
+        _script = await FjordScript.StartAsync(_home.Path, "start", environment);
+        await Poll.UntilAsync(() => _script.HasExited, TimeSpan.FromSeconds(90), "fjord.sh to give up on the stand-in dotnet");
+        await _script.AssertNothingLeftAsync(TimeSpan.FromSeconds(30));
+
+        var asked = File.Exists(calls) ? await File.ReadAllTextAsync(calls) : "";
+        Assert.True(asked.Contains("install", StringComparison.Ordinal) && asked.Contains("kcat", StringComparison.Ordinal),
+            $"fjord.sh start did not install kcat (apt-get was asked: \"{asked}\"):\n{_script.Output}");
+        Assert.Contains("installing kcat", _script.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheReadmeNeedsNothingOutsideTheRepositoryAndSaysWhereLogsAndDataLive()
+    {
+        var root = RepositoryRoot.Find();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+
+        Assert.DoesNotContain("../shared", readme, StringComparison.Ordinal);
+        foreach (Match link in MarkdownLink().Matches(readme))
+        {
+            var target = link.Groups[1].Value.Split('#')[0];
+            if (target.Length == 0 || target.Contains("://", StringComparison.Ordinal)) continue;
+            Assert.True(File.Exists(Path.Combine(root, target)) || Directory.Exists(Path.Combine(root, target)),
+                $"README.md links to {target}, which is not in the repository");
+        }
+        foreach (var fact in new[] { "FJORD_HOME", "broker-0.log.1", "FJORD_SKIP_BUILD", "docs/architecture.md" })
+            Assert.Contains(fact, readme, StringComparison.Ordinal);
+    }
+
+    private static void WriteExecutable(string path, string text)
+    {
+        File.WriteAllText(path, text.ReplaceLineEndings("\n") + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+}
