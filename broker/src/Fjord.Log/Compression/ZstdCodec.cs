@@ -7,18 +7,18 @@ internal static class ZstdCodec
 {
     // A compression context is large to build; each thread keeps one for the level it last used.
     [ThreadStatic]
-    private static Compressor? t_compressor;
+    private static Compressor? _compressor;
     [ThreadStatic]
-    private static int t_compressorLevel;
+    private static int _compressorLevel;
 
     public static void Compress(ReadOnlySpan<byte> records, int level, PooledBufferStream output)
     {
-        var compressor = t_compressor;
-        if (compressor is null || t_compressorLevel != level)
+        var compressor = _compressor;
+        if (compressor is null || _compressorLevel != level)
         {
             compressor?.Dispose();
-            compressor = t_compressor = new Compressor(level);
-            t_compressorLevel = level;
+            compressor = _compressor = new Compressor(level);
+            _compressorLevel = level;
         }
 
         var bound = Compressor.GetCompressBound(records.Length);
