@@ -103,6 +103,22 @@ public sealed class TopicCompressionTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(Enumerable.Range(0, sent).Select(i => $"key-{i}"), read.Select(r => Encoding.UTF8.GetString(r.Message.Key)));
     }
 
+    [Fact]
+    public async Task ABatchThatOutgrowsMaxMessageBytesWhenRecompressedIsRefusedWithMessageTooLarge()
+    {
+        await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, "inflates", 1,
+            new Dictionary<string, string> { ["compression.type"] = "uncompressed", ["max.message.bytes"] = "20000" });
+        using var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(_broker.BootstrapServers, compression: CompressionType.Zstd));
+
+        // 50 KB of zeros is a few dozen bytes as zstd: within the limit as sent, far above it once stored uncompressed.
+        var refused = await Assert.ThrowsAsync<ProduceException<byte[], byte[]>>(() =>
+            producer.ProduceAsync("inflates", new Message<byte[], byte[]> { Key = [1], Value = new byte[50_000] }));
+        Assert.Equal(Confluent.Kafka.ErrorCode.MsgSizeTooLarge, refused.Error.Code);
+
+        var small = await producer.ProduceAsync("inflates", new Message<byte[], byte[]> { Key = [2], Value = new byte[100] });
+        Assert.Equal(0, small.Offset.Value);
+    }
+
     private void Produce(string topic, CompressionType codec, string? bootstrap = null)
     {
         var config = KafkaClients.ProducerConfig(bootstrap ?? _broker.BootstrapServers, compression: codec);
