@@ -49,10 +49,19 @@ public sealed class TopicCompressionTests(AzuriteFixture azurite) : IAsyncLifeti
             await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, topic, 1, new Dictionary<string, string> { ["compression.type"] = topicCodec });
             Produce(topic, producerCodec);
 
-            var expectedCodec = topicCodec == "producer" ? CodecId(producerCodec) : CodecId(topicCodec);
             var codecs = await StoredCodecsAsync(topic);
-            Assert.True(codecs.Count > 0 && codecs.All(c => c == expectedCodec),
-                $"{producerCodec} into {topicCodec}: stored codecs {string.Join(',', codecs)}, expected all {expectedCodec}");
+            if (topicCodec == "producer")
+            {
+                // Stored as sent. librdkafka sends a batch uncompressed when compressing would not shrink it
+                // (a lone small record), so a few uncompressed batches may sit among the producer's codec.
+                Assert.True(codecs.Contains(CodecId(producerCodec)) && codecs.All(c => c == CodecId(producerCodec) || c == 0),
+                    $"{producerCodec} into producer: stored codecs {string.Join(',', codecs)}");
+            }
+            else
+            {
+                Assert.True(codecs.Count > 0 && codecs.All(c => c == CodecId(topicCodec)),
+                    $"{producerCodec} into {topicCodec}: stored codecs {string.Join(',', codecs)}, expected all {CodecId(topicCodec)}");
+            }
 
             AssertConfluentConsumerReadsEverything(topic);
             await AssertKcatReadsEverythingAsync(topic);
