@@ -8,8 +8,9 @@ public sealed partial class PartitionLog
 {
     /// <summary>
     /// Validates a produce payload, assigns offsets and the leader epoch in place, and appends it
-    /// byte-for-byte with one write. Throws a <see cref="LogException"/> subtype, having written
-    /// nothing, when any batch is invalid.
+    /// byte-for-byte with one write; only when the topic's compression.type names a codec that some
+    /// batch does not use is the payload first rewritten into a pooled buffer. Throws a
+    /// <see cref="LogException"/> subtype, having written nothing, when any batch is invalid.
     /// </summary>
     public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
     {

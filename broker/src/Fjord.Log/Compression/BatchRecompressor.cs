@@ -41,7 +41,8 @@ public static class BatchRecompressor
         var output = new PooledBufferStream(payload.Length + 1024);
         try
         {
-            using var inflated = new PooledBufferStream(target == CompressionType.None ? payload.Length * 4 : 4096);
+            // Reused for every batch of the payload; it grows to the largest inflated records section.
+            using var inflated = new PooledBufferStream(64 * 1024);
             var position = 0;
             while (position < payload.Length)
             {
