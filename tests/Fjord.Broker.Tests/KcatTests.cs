@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
 
@@ -14,37 +13,7 @@ public sealed class KcatTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
-    private static async Task<(int ExitCode, string Output)> KcatAsync(string arguments, string? input = null)
-    {
-        var info = new ProcessStartInfo("kcat", arguments)
-        {
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException("kcat is not installed; ./fjord.sh test installs it (apt-get install kcat)");
-        }
-        using (process)
-        {
-            if (input is not null)
-            {
-                await process.StandardInput.WriteAsync(input);
-                process.StandardInput.Close();
-            }
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await stdout + await stderr);
-        }
-    }
+    private static Task<(int ExitCode, string Output)> KcatAsync(string arguments, string? input = null) => Kcat.RunAsync(arguments, input);
 
     [Fact]
     public async Task KcatListsProducesAndConsumes()

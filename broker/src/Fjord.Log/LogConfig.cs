@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fjord.Log.Compression;
 using Fjord.Log.Records;
 
 namespace Fjord.Log;
@@ -46,6 +47,15 @@ public sealed record LogConfig
     public TimestampType MessageTimestampType { get; init; } = TimestampType.CreateTime;
 
     /// <summary>
+    /// compression.type: <see cref="BrokerCompressionType.Producer"/> stores batches byte-for-byte; any codec
+    /// makes the leader rewrite batches compressed otherwise (Kafka's LogValidator recompression).
+    /// </summary>
+    public BrokerCompressionType CompressionType { get; init; } = BrokerCompressionType.Producer;
+
+    /// <summary>compression.gzip.level / compression.lz4.level / compression.zstd.level (KIP-390).</summary>
+    public CompressionLevels CompressionLevels { get; init; } = CompressionLevels.Default;
+
+    /// <summary>
     /// remote.storage.enable (KIP-405): the log is tiered. <see cref="PartitionLog.ApplyRetention"/> then
     /// leaves retention to the tier manager, which deletes local segments only once they are uploaded.
     /// </summary>
@@ -84,6 +94,10 @@ public sealed record LogConfig
                 "index.interval.bytes" => config with { IndexIntervalBytes = ParseInt(name, value, min: 0) },
                 "segment.index.bytes" => config with { SegmentIndexBytes = ParseInt(name, value, min: 8) },
                 "message.timestamp.type" => config with { MessageTimestampType = ParseTimestampType(value) },
+                "compression.type" => config with { CompressionType = ParseCompressionType(value) },
+                "compression.gzip.level" => config with { CompressionLevels = config.CompressionLevels with { Gzip = ParseLevel(name, value, CompressionLevels.IsValidGzip) } },
+                "compression.lz4.level" => config with { CompressionLevels = config.CompressionLevels with { Lz4 = ParseLevel(name, value, CompressionLevels.IsValidLz4) } },
+                "compression.zstd.level" => config with { CompressionLevels = config.CompressionLevels with { Zstd = ParseLevel(name, value, CompressionLevels.IsValidZstd) } },
                 "remote.storage.enable" => config with { RemoteStorageEnable = ParseBool(name, value) },
                 "local.retention.ms" => config with { LocalRetentionMs = ParseLong(name, value, min: SameAsRetention) },
                 "local.retention.bytes" => config with { LocalRetentionBytes = ParseLong(name, value, min: SameAsRetention) },
@@ -125,6 +139,21 @@ public sealed record LogConfig
         bool.TryParse(value, out var parsed)
             ? parsed
             : throw new ArgumentException($"Invalid value '{value}' for configuration {name}: must be true or false.", nameof(value));
+
+    private static BrokerCompressionType ParseCompressionType(string value) =>
+        BrokerCompressionTypes.TryParse(value, out var type)
+            ? type
+            : throw new ArgumentException($"Invalid value '{value}' for configuration compression.type: must be one of {string.Join(", ", BrokerCompressionTypes.Names)}.", nameof(value));
+
+    private static int ParseLevel(string name, string value, Func<int, bool> isValid)
+    {
+        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var level) || !isValid(level))
+        {
+            throw new ArgumentException($"Invalid value '{value}' for configuration {name}: outside Kafka's range for this codec.", nameof(value));
+        }
+
+        return level;
+    }
 
     private static TimestampType ParseTimestampType(string value) => value switch
     {

@@ -1,3 +1,4 @@
+using Fjord.Log.Compression;
 using Fjord.Log.Records;
 using Fjord.Log.Segments;
 
@@ -7,14 +8,28 @@ public sealed partial class PartitionLog
 {
     /// <summary>
     /// Validates a produce payload, assigns offsets and the leader epoch in place, and appends it
-    /// byte-for-byte with one write. Throws a <see cref="LogException"/> subtype, having written
-    /// nothing, when any batch is invalid.
+    /// byte-for-byte with one write; only when the topic's compression.type names a codec that some
+    /// batch does not use is the payload first rewritten into a pooled buffer. Throws a
+    /// <see cref="LogException"/> subtype, having written nothing, when any batch is invalid.
     /// </summary>
     public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
     {
         var config = Config;
         // Validation is the CPU-heavy part (CRC over every byte): keep it outside the append lock.
         var summary = BatchValidator.Validate(records.Span, config.MaxMessageBytes);
+        if (config.CompressionType != BrokerCompressionType.Producer
+            && BatchRecompressor.NeedsRecompression(records.Span, config.CompressionType.ToCodec()))
+        {
+            // Only a topic with a codec of its own pays for this; compression.type=producer never gets here.
+            using var recompressed = BatchRecompressor.Recompress(records, config.CompressionType.ToCodec(), config.CompressionLevels, config.MaxMessageBytes);
+            return AppendValidated(recompressed.WrittenMemory, summary with { SizeInBytes = recompressed.WrittenCount }, leaderEpoch, config);
+        }
+
+        return AppendValidated(records, summary, leaderEpoch, config);
+    }
+
+    private AppendResult AppendValidated(Memory<byte> records, PayloadSummary summary, int leaderEpoch, LogConfig config)
+    {
         if (summary.SizeInBytes > config.SegmentBytes)
         {
             throw new RecordTooLargeException($"append of {summary.SizeInBytes} bytes exceeds segment.bytes {config.SegmentBytes}");

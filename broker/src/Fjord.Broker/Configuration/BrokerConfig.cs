@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fjord.Log.Compression;
 
 namespace Fjord.Broker.Configuration;
 
@@ -53,6 +54,12 @@ public sealed class BrokerConfig
     public int LogIndexIntervalBytes => GetInt("log.index.interval.bytes", 4096);
     public int LogIndexSizeMaxBytes => GetInt("log.index.size.max.bytes", 10 * 1024 * 1024);
     public string LogMessageTimestampType => Get("log.message.timestamp.type") ?? "CreateTime";
+
+    /// <summary>Kafka's broker compression.type: the default every topic's compression.type inherits.</summary>
+    public string CompressionType => Get("compression.type") ?? "producer";
+    public int CompressionGzipLevel => GetInt("compression.gzip.level", CompressionLevels.GzipDefault);
+    public int CompressionLz4Level => GetInt("compression.lz4.level", CompressionLevels.Lz4Default);
+    public int CompressionZstdLevel => GetInt("compression.zstd.level", CompressionLevels.ZstdDefault);
 
     public int GroupInitialRebalanceDelayMs => GetInt("group.initial.rebalance.delay.ms", 3000);
     public int GroupMinSessionTimeoutMs => GetInt("group.min.session.timeout.ms", 6000);

@@ -35,5 +35,9 @@ public static class BrokerConfigCatalog
         new("log.index.interval.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogIndexIntervalBytes)),
         new("log.index.size.max.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogIndexSizeMaxBytes)),
         new("log.message.timestamp.type", TopicConfigCatalog.ConfigType.String, c => c.LogMessageTimestampType),
+        new("compression.type", TopicConfigCatalog.ConfigType.String, c => c.CompressionType),
+        new("compression.gzip.level", TopicConfigCatalog.ConfigType.Int, c => Num(c.CompressionGzipLevel)),
+        new("compression.lz4.level", TopicConfigCatalog.ConfigType.Int, c => Num(c.CompressionLz4Level)),
+        new("compression.zstd.level", TopicConfigCatalog.ConfigType.Int, c => Num(c.CompressionZstdLevel)),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Fjord.Broker.Configuration;
+using Fjord.Log.Compression;
 
 namespace Fjord.Broker.Metadata;
 
@@ -24,6 +25,9 @@ public static class TopicConfigCatalog
     private static Func<string, string?> OneOf(params string[] allowed) => v =>
         allowed.Contains(v, StringComparer.Ordinal) ? null : $"must be one of {string.Join(", ", allowed)}";
 
+    private static Func<string, string?> Level(Func<int, bool> isValid, string range) => v =>
+        int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) && isValid(x) ? null : $"must be an integer {range}";
+
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static readonly IReadOnlyList<Definition> All =
@@ -31,8 +35,15 @@ public static class TopicConfigCatalog
         new("cleanup.policy", ConfigType.List, "log.cleanup.policy", _ => "delete",
             "delete: old segments are removed by retention. Log compaction is not supported yet.",
             OneOf("delete")),
-        new("compression.type", ConfigType.String, "compression.type", _ => "producer",
-            "Batches are stored exactly as the producer compressed them.", OneOf("producer")),
+        new("compression.type", ConfigType.String, "compression.type", b => b.CompressionType,
+            "producer stores batches exactly as the producer compressed them; a codec makes the leader recompress batches that use another.",
+            OneOf([.. BrokerCompressionTypes.Names])),
+        new("compression.gzip.level", ConfigType.Int, "compression.gzip.level", b => Num(b.CompressionGzipLevel),
+            "gzip level when the broker compresses: 1..9, or -1 for the codec's default.", Level(CompressionLevels.IsValidGzip, "-1 or 1..9")),
+        new("compression.lz4.level", ConfigType.Int, "compression.lz4.level", b => Num(b.CompressionLz4Level),
+            "lz4 level when the broker compresses: 1..17.", Level(CompressionLevels.IsValidLz4, "in 1..17")),
+        new("compression.zstd.level", ConfigType.Int, "compression.zstd.level", b => Num(b.CompressionZstdLevel),
+            "zstd level when the broker compresses: -131072..22.", Level(CompressionLevels.IsValidZstd, "in -131072..22")),
         new("delete.retention.ms", ConfigType.Long, "log.cleaner.delete.retention.ms", _ => "86400000", "Kept for compatibility; used by compaction only.", LongAtLeast(0)),
         new("file.delete.delay.ms", ConfigType.Long, "log.segment.delete.delay.ms", _ => "60000", "Delay before a deleted segment's files are removed.", LongAtLeast(0)),
         new("flush.messages", ConfigType.Long, "log.flush.interval.messages", b => Num(b.LogFlushIntervalMessages),

@@ -99,7 +99,7 @@ public static class BatchValidator
         return (int)size;
     }
 
-    private static void ValidateRecords(ReadOnlySpan<byte> records, int count, long positionForErrors)
+    internal static void ValidateRecords(ReadOnlySpan<byte> records, int count, long positionForErrors)
     {
         var reader = new RecordReader(records);
         for (var expected = 0; expected < count; expected++)
