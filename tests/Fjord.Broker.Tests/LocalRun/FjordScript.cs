@@ -187,6 +187,10 @@ public sealed partial class FjordScript : IAsyncDisposable
         try
         {
             await Poll.UntilAsync(() => LiveProcesses().Count == 0, timeout, "every process of fjord.sh to end");
+            // The script is gone, but its last lines may still be in the pipe: waiting for the exit
+            // also waits for the end of its output, so assertions on Output see every line.
+            using var drained = new CancellationTokenSource(timeout);
+            await _process.WaitForExitAsync(drained.Token);
         }
         catch (TimeoutException e)
         {
