@@ -44,6 +44,27 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ASecondBrokerOnTheSameLogDirsExitsBeforeTouchingThem()
+    {
+        using var data = new TempDirectory("fjord-shared-dir");
+        var settings = Settings(data.Path, azurite.ConnectionString);
+        await using var first = await BrokerProcess.StartAsync(settings);
+        await KafkaClients.CreateTopicAsync(first.BootstrapServers, "owned", 1);
+        using (var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(first.BootstrapServers)))
+            await producer.ProduceAsync("owned", new Message<byte[], byte[]> { Value = [7] });
+        var segment = Path.Combine(data.Path, "owned-0", "00000000000000000000.log");
+        var before = File.ReadAllBytes(segment);
+
+        // Same dirs, another port: only the dir lock can stop it.
+        await using var second = BrokerProcess.Launch(settings);
+        await Poll.UntilAsync(() => second.HasExited, _timeout, "the second broker to exit");
+        Assert.Contains($"log dir {data.Path} is in use by another process", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Loaded log", second.Output, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(segment));
+        Assert.False(first.HasExited);
+    }
+
+    [Fact]
     public async Task FullLogDirIsLoggedOnceWithTheDirThePartitionAndTheFreeSpace()
     {
         using var mountPoint = new TempDirectory("fjord-full");

@@ -33,6 +33,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly SemaphoreSlim _controllerChanges = new(1, 1);
     private ClusterController? _controller;
     private Tiering.TierManager? _tiering;
+    private LogDirLock? _dirLock;
 
     private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server,
         BrokerLifecycleManager lifecycle, BrokerFencing fencing, IControllerStore controllerStore, ILogger logger)
@@ -73,6 +74,21 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         var logger = loggers.CreateLogger<KafkaBroker>();
         var time = TimeProvider.System;
+        // First of all: a second broker on these log dirs must not get as far as recovering them.
+        var dirLock = LogDirLock.Acquire(config.LogDirs);
+        try
+        {
+            return await StartLockedAsync(config, loggers, logger, time, dirLock, ct);
+        }
+        catch
+        {
+            dirLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, ILogger logger, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
+    {
         var tables = new TableServiceClient(config.MetadataConnectionString);
         var store = new TableMetadataStore(tables, config.MetadataTableName);
         var availability = new StoreAvailability(time, loggers.CreateLogger<StoreAvailability>());
@@ -110,7 +126,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => context.AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
-        var broker = new KafkaBroker(context, logs, metadata, groups, server, lifecycle, fencing, store, logger);
+        var broker = new KafkaBroker(context, logs, metadata, groups, server, lifecycle, fencing, store, logger) { _dirLock = dirLock };
         try
         {
             server.Start(config.Listeners);
@@ -289,6 +305,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _metadata.DisposeAsync();
         // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
         _logs.Close();
+        _dirLock?.Dispose();
         _controllerChanges.Dispose();
         LogStopped(Context.NodeId);
     }
