@@ -205,10 +205,14 @@ cmd_start() {
   # the user sees why in its log and Ctrl-C stops everything.
   for ((i = 0; i < brokers; i++)); do
     log "waiting for broker $i to be ready"
-    local said_slow=
+    local said_slow= said_refusal=
     local slow_at=$((SECONDS + 60))
     until grep -q FJORD_BROKER_READY "$LOGS/broker-$i.log" 2>/dev/null; do
       if ! broker_alive "$i"; then report_broker_exit "$i"; tail -20 "$LOGS/broker-$i.log" >&2; break; fi
+      # A broker that refuses its metadata store (wiped, or another cluster's) says why at once.
+      if [ -z "$said_refusal" ] && grep -q "refuses to serve" "$LOGS/broker-$i.log" 2>/dev/null; then
+        said_refusal=1; grep "refuses to serve" "$LOGS/broker-$i.log" | tail -1 | sed 's/^.*\(Broker [0-9]* refuses\)/\1/' >&2
+      fi
       if [ -z "$said_slow" ] && ((SECONDS > slow_at)); then
         said_slow=1; log "broker $i is not ready after 60 s; still waiting. Its log ends with:"; tail -5 "$LOGS/broker-$i.log" >&2
       fi
