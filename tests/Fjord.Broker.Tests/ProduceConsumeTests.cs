@@ -65,20 +65,24 @@ public sealed class ProduceConsumeTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(expected.Count, actual.Count);
             for (var k = 0; k < expected.Count; k++)
             {
-                var want = MessageFor(expected[k], baseTimestamp);
-                var got = actual[k];
-                Assert.Equal(k, got.Offset.Value);
-                Assert.Equal(want.Key, got.Message.Key);
-                Assert.Equal(want.Value, got.Message.Value);
-                Assert.Equal(want.Timestamp.UnixTimestampMs, got.Message.Timestamp.UnixTimestampMs);
-                Assert.Equal(TimestampType.CreateTime, got.Message.Timestamp.Type);
-                Assert.Equal(want.Headers.Count, got.Message.Headers.Count);
-                for (var h = 0; h < want.Headers.Count; h++)
-                {
-                    Assert.Equal(want.Headers[h].Key, got.Message.Headers[h].Key);
-                    Assert.Equal(want.Headers[h].GetValueBytes(), got.Message.Headers[h].GetValueBytes());
-                }
+                AssertSameRecord(MessageFor(expected[k], baseTimestamp), k, actual[k]);
             }
+        }
+    }
+
+    /// <summary>The consumed record is <paramref name="want"/> at <paramref name="offset"/>: key, value, CreateTime timestamp, headers.</summary>
+    internal static void AssertSameRecord(Message<byte[], byte[]> want, long offset, ConsumeResult<byte[], byte[]> got)
+    {
+        Assert.Equal(offset, got.Offset.Value);
+        Assert.Equal(want.Key, got.Message.Key);
+        Assert.Equal(want.Value, got.Message.Value);
+        Assert.Equal(want.Timestamp.UnixTimestampMs, got.Message.Timestamp.UnixTimestampMs);
+        Assert.Equal(TimestampType.CreateTime, got.Message.Timestamp.Type);
+        Assert.Equal(want.Headers.Count, got.Message.Headers.Count);
+        for (var h = 0; h < want.Headers.Count; h++)
+        {
+            Assert.Equal(want.Headers[h].Key, got.Message.Headers[h].Key);
+            Assert.Equal(want.Headers[h].GetValueBytes(), got.Message.Headers[h].GetValueBytes());
         }
     }
 

@@ -146,19 +146,7 @@ public sealed class TopicCompressionTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(Messages, read.Count);
         for (var i = 0; i < Messages; i++)
         {
-            var want = ProduceConsumeTests.MessageFor(i, RecentTimestamp);
-            var got = read[i];
-            Assert.Equal(i, got.Offset.Value);
-            Assert.Equal(want.Key, got.Message.Key);
-            Assert.Equal(want.Value, got.Message.Value);
-            Assert.Equal(want.Timestamp.UnixTimestampMs, got.Message.Timestamp.UnixTimestampMs);
-            Assert.Equal(TimestampType.CreateTime, got.Message.Timestamp.Type);
-            Assert.Equal(want.Headers.Count, got.Message.Headers.Count);
-            for (var h = 0; h < want.Headers.Count; h++)
-            {
-                Assert.Equal(want.Headers[h].Key, got.Message.Headers[h].Key);
-                Assert.Equal(want.Headers[h].GetValueBytes(), got.Message.Headers[h].GetValueBytes());
-            }
+            ProduceConsumeTests.AssertSameRecord(ProduceConsumeTests.MessageFor(i, RecentTimestamp), i, read[i]);
         }
     }
 

@@ -6,20 +6,27 @@ namespace Fjord.Benchmarks.Log;
 /// <summary>Encodes uncompressed magic-v2 batches for the benchmarks (same layout as the test builder).</summary>
 internal static class BenchmarkBatches
 {
-    /// <summary>One batch of <paramref name="recordCount"/> records of <paramref name="valueSize"/> bytes each.</summary>
+    /// <summary>One batch of <paramref name="recordCount"/> records of <paramref name="valueSize"/> random bytes each, all stamped <paramref name="timestamp"/>.</summary>
     public static byte[] Build(int recordCount, int valueSize, long timestamp)
     {
-        var records = new MemoryStream();
         var value = new byte[valueSize];
         Random.Shared.NextBytes(value);
+        return Build(recordCount, _ => value, timestamp, timestampStep: 0);
+    }
+
+    /// <summary>One batch whose record i holds <paramref name="valueOf"/>(i), stamped <paramref name="timestamp"/> + i * <paramref name="timestampStep"/>.</summary>
+    public static byte[] Build(int recordCount, Func<int, byte[]> valueOf, long timestamp, int timestampStep)
+    {
+        var records = new MemoryStream();
         for (var i = 0; i < recordCount; i++)
         {
+            var value = valueOf(i);
             var body = new MemoryStream();
             body.WriteByte(0);
-            WriteVarlong(body, 0);
+            WriteVarlong(body, (long)i * timestampStep);
             WriteVarlong(body, i);
             WriteVarlong(body, -1); // null key
-            WriteVarlong(body, valueSize);
+            WriteVarlong(body, value.Length);
             body.Write(value);
             WriteVarlong(body, 0);
             WriteVarlong(records, body.Length);
@@ -34,7 +41,7 @@ internal static class BenchmarkBatches
         span[16] = 2;
         BinaryPrimitives.WriteInt32BigEndian(span[23..], recordCount - 1);
         BinaryPrimitives.WriteInt64BigEndian(span[27..], timestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[35..], timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[35..], timestamp + (long)(recordCount - 1) * timestampStep);
         BinaryPrimitives.WriteInt64BigEndian(span[43..], -1);
         BinaryPrimitives.WriteInt16BigEndian(span[51..], -1);
         BinaryPrimitives.WriteInt32BigEndian(span[53..], -1);

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using BenchmarkDotNet.Attributes;
 using Fjord.Log;
 using Fjord.Log.Compression;
@@ -104,50 +102,8 @@ public class RecompressionBenchmarks
     private static byte[] CompressibleBatch(long timestamp)
     {
         var random = new Random(42);
-        var records = new MemoryStream();
-        for (var i = 0; i < RecordCount; i++)
-        {
-            var value = System.Text.Encoding.ASCII.GetBytes(
+        return BenchmarkBatches.Build(RecordCount, i => System.Text.Encoding.ASCII.GetBytes(
                 $"{{\"user\":{random.Next(100000)},\"event\":\"click\",\"ts\":{timestamp + i},\"price\":{random.Next(1000)}.{random.Next(100):D2},\"pad\":\"")
-                .Concat(Enumerable.Repeat((byte)'x', ValueSize)).Take(ValueSize - 2).Concat("\"}"u8.ToArray()).ToArray();
-            var body = new MemoryStream();
-            body.WriteByte(0);
-            WriteVarlong(body, i); // timestamp delta
-            WriteVarlong(body, i); // offset delta
-            WriteVarlong(body, -1); // null key
-            WriteVarlong(body, value.Length);
-            body.Write(value);
-            WriteVarlong(body, 0);
-            WriteVarlong(records, body.Length);
-            body.WriteTo(records);
-        }
-
-        var recordBytes = records.ToArray();
-        var batch = new byte[RecordBatch.HeaderSize + recordBytes.Length];
-        var span = batch.AsSpan();
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BatchLengthOffset..], batch.Length - RecordBatch.LogOverhead);
-        span[RecordBatch.MagicOffset] = RecordBatch.CurrentMagic;
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.LastOffsetDeltaOffset..], RecordCount - 1);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.BaseTimestampOffset..], timestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.MaxTimestampOffset..], timestamp + RecordCount - 1);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatch.ProducerIdOffset..], -1);
-        BinaryPrimitives.WriteInt16BigEndian(span[RecordBatch.ProducerEpochOffset..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.BaseSequenceOffset..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatch.RecordsCountOffset..], RecordCount);
-        recordBytes.CopyTo(span[RecordBatch.HeaderSize..]);
-        BinaryPrimitives.WriteUInt32BigEndian(span[RecordBatch.CrcOffset..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, span[RecordBatch.AttributesOffset..]));
-        return batch;
-    }
-
-    private static void WriteVarlong(Stream stream, long value)
-    {
-        var zigzag = (ulong)((value << 1) ^ (value >> 63));
-        while (zigzag >= 0x80)
-        {
-            stream.WriteByte((byte)(zigzag | 0x80));
-            zigzag >>= 7;
-        }
-
-        stream.WriteByte((byte)zigzag);
+            .Concat(Enumerable.Repeat((byte)'x', ValueSize)).Take(ValueSize - 2).Concat("\"}"u8.ToArray()).ToArray(), timestamp, timestampStep: 1);
     }
 }
