@@ -27,6 +27,7 @@ public sealed partial class BrokerLifecycleManager : IAsyncDisposable
     private readonly SemaphoreSlim _fenceChanges = new(1, 1);
     private Task _loop = Task.CompletedTask;
     private (string Message, long At)? _lastWaiting;
+    private int _heartbeatFailures;
 
     // Another incarnation's registration as last seen: its lease counts as lapsed once its heartbeat
     // value stood still for a session timeout on this broker's clock (no comparison across clocks).
@@ -84,9 +85,15 @@ public sealed partial class BrokerLifecycleManager : IAsyncDisposable
             {
                 await Task.Delay(interval, _time, _stopping.Token);
                 if (_fencing.IsFenced)
+                {
                     await TryRejoinAsync(_stopping.Token);
+                }
                 else
+                {
                     await _store.HeartbeatAsync(_config.NodeId, IncarnationId, _stopping.Token);
+                    if (_heartbeatFailures > 0) LogHeartbeatsBack(_heartbeatFailures);
+                    _heartbeatFailures = 0;
+                }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
             catch (BrokerFencedException e)
@@ -98,7 +105,8 @@ public sealed partial class BrokerLifecycleManager : IAsyncDisposable
             catch (Exception e)
             {
                 if (_fencing.IsFenced) Waiting($"the metadata store ({_store.Location}) to answer: {e.Message}");
-                else LogHeartbeatFailed(e);
+                // The first failure and then one line every ~15 tries: an outage should not bury the log in stack traces.
+                else if (_heartbeatFailures++ % 15 == 0) LogHeartbeatFailed(_heartbeatFailures, e.Message);
             }
         }
     }
@@ -193,8 +201,11 @@ public sealed partial class BrokerLifecycleManager : IAsyncDisposable
     [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Broker {NodeId} registered again as incarnation {IncarnationId} of cluster {ClusterId} and serves again")]
     private partial void LogRejoined(int nodeId, Guid incarnationId, string clusterId);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Broker heartbeat to the metadata store failed")]
-    private partial void LogHeartbeatFailed(Exception exception);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Broker heartbeat to the metadata store failed ({Failures} in a row): {Reason}")]
+    private partial void LogHeartbeatFailed(int failures, string reason);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Information, Message = "Broker heartbeats reach the metadata store again after {Failures} failures")]
+    private partial void LogHeartbeatsBack(int failures);
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "Stepping down after fencing failed part-way")]
     private partial void LogFenceHandlerFailed(Exception exception);
