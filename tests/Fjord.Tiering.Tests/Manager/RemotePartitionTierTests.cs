@@ -166,6 +166,26 @@ public sealed class RemotePartitionTierTests
     }
 
     [Fact]
+    public async Task AWipedManifestMakesResumeRefuseInsteadOfDeletingEveryBlobAsAnOrphan()
+    {
+        _log.Roll();
+        _log.Roll();
+        await NewTier().CopyEligibleSegmentsAsync(default);
+        var uploaded = _storage.Files.Keys.ToHashSet();
+        Assert.NotEmpty(uploaded);
+
+        var wiped = new RemotePartitionTier(_log, new FakeManifest(), _storage, TierRetentionConfig.Default,
+            new RemoteTierOptions(BrokerId: 7, LeaderEpoch: 2), _clock, NullLogger.Instance);
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => wiped.ResumeAsync(default));
+
+        Assert.Contains("manifest table wiped", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(uploaded, _storage.Files.Keys.ToHashSet());
+        // With the manifest back, the same partition resumes and keeps every blob.
+        await NewTier(leaderEpoch: 3).ResumeAsync(default);
+        Assert.Equal(uploaded, _storage.Files.Keys.ToHashSet());
+    }
+
+    [Fact]
     public async Task LocalRetentionWaitsForUploadsWhileBlobStorageIsDownAndCatchesUpWhenItReturns()
     {
         var tier = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 0 });

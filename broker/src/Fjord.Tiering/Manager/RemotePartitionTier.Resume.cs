@@ -8,8 +8,9 @@ public sealed partial class RemotePartitionTier
     /// Run by a new leader or after a restart: CopyStarted entries are abandoned attempts (their
     /// uploader is gone) and are deleted with their blobs; DeleteStarted/DeleteFinished entries are
     /// finished; blobs with no manifest entry (an upload that crashed before or after its entry
-    /// went) are deleted. Afterwards the manifest holds only CopyFinished entries and the store
-    /// only their blobs. Idempotent.
+    /// went) are deleted — unless the manifest names none of the partition's blobs, which means a
+    /// wiped manifest, not strays: then it refuses and deletes nothing. Afterwards the manifest holds
+    /// only CopyFinished entries and the store only their blobs. Idempotent.
     /// </summary>
     public async Task ResumeAsync(CancellationToken ct)
     {
@@ -26,6 +27,17 @@ public sealed partial class RemotePartitionTier
         // whose entry is missing from the later listing really has no entry (or had it removed).
         var blobIds = await _storage.ListSegmentIdsAsync(_log.TopicId, Partition, ct);
         var entries = await _manifest.ListAsync(_log.TopicId, Partition, ct);
+        if (entries.Count == 0 && blobIds.Count > 0)
+        {
+            // Every blob is written after its entry, so blobs under a manifest with no entry at all
+            // mean the manifest was wiped or replaced, not that each blob is a stray: taking them for
+            // orphans would delete the partition's whole remote history. Nothing is touched; the
+            // next round checks again, and a restored manifest lets the tier resume.
+            throw new InvalidOperationException(
+                $"the remote-log manifest holds no entry for {Topic}-{Partition} (topic id {_log.TopicId}) but Blob storage holds {blobIds.Count} of its segments: " +
+                "was the manifest table wiped or replaced? Nothing is deleted or uploaded for this partition until the manifest is restored.");
+        }
+
         var cleaned = 0;
         foreach (var entry in entries)
         {
