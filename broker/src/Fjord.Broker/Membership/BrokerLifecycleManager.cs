@@ -65,6 +65,8 @@ public sealed partial class BrokerLifecycleManager : IAsyncDisposable
     public void Start()
     {
         _metadata.IdentityLost += OnIdentityLost;
+        // The store may have been lost between the start's identity check and this subscription.
+        if (!_metadata.IdentityConfirmed) OnIdentityLost(_metadata.LastFoundClusterId);
         _loop = Task.Run(LoopAsync, CancellationToken.None);
     }
 

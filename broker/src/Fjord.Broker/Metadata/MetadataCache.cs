@@ -26,6 +26,12 @@ public sealed partial class MetadataCache(IMetadataStore store, IControllerStore
     /// <summary>The cluster this broker belongs to, as its log dirs record it.</summary>
     public string ClusterId => _clusterId;
 
+    /// <summary>False from a read that found the store no longer holding <see cref="ClusterId"/> until one finds it again.</summary>
+    public bool IdentityConfirmed => _identityConfirmed;
+
+    /// <summary>The cluster id the last re-read found (null: none).</summary>
+    public string? LastFoundClusterId { get; private set; }
+
     /// <summary>Raised after a new snapshot is published (on the refreshing thread).</summary>
     public event Action<MetadataSnapshot>? Changed;
 
@@ -54,6 +60,7 @@ public sealed partial class MetadataCache(IMetadataStore store, IControllerStore
             var version = await store.GetVersionAsync(ct);
             if (!force && version == _current.Version && _identityConfirmed) return;
             var found = await store.GetClusterIdAsync(ct);
+            LastFoundClusterId = found;
             if (found != _clusterId)
             {
                 _identityConfirmed = false;
