@@ -76,7 +76,11 @@ public sealed class ConsumerGroupTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal((short)Fjord.Protocol.ErrorCode.None, joined.ErrorCode);
         var sync = await raw.SendAsync<SyncGroupResponse>(new SyncGroupRequest
         {
-            GroupId = "dying", GenerationId = joined.GenerationId, MemberId = joined.MemberId, ProtocolType = "consumer", ProtocolName = joined.ProtocolName,
+            GroupId = "dying",
+            GenerationId = joined.GenerationId,
+            MemberId = joined.MemberId,
+            ProtocolType = "consumer",
+            ProtocolName = joined.ProtocolName,
         }, 5, Rebalance);
         Assert.Equal((short)Fjord.Protocol.ErrorCode.None, sync.ErrorCode);
         Assert.True(sync.Assignment.Length > 0, "the silent member was assigned partitions");
