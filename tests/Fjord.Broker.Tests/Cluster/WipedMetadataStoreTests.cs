@@ -40,7 +40,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
 
             await service.DeleteTableAsync(cluster.MetadataTable);
             await AllRunningBrokersStopServingAsync(cluster);
-            AssertProduceIsRefused(cluster);
+            await AssertProduceIsRefusedAsync(cluster);
 
             // Restarts in every manner: broker 2 killed, broker 0 stopped cleanly and started against
             // another cluster's store (an operator's wrong connection string), broker 1 left running.
@@ -203,14 +203,13 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
                 || node.Process!.Output.Contains("is fenced", StringComparison.Ordinal), _timeout, $"broker {node.NodeId} to fence itself");
     }
 
-    private static void AssertProduceIsRefused(ClusterHarness cluster)
+    private static async Task AssertProduceIsRefusedAsync(ClusterHarness cluster)
     {
         var config = KafkaClients.ProducerConfig(cluster.BootstrapServers);
         config.MessageTimeoutMs = 3_000;
         using var producer = KafkaClients.Producer(config);
-        var error = Assert.Throws<AggregateException>(() => producer.ProduceAsync(new TopicPartition(Topic, 0),
-            new Message<byte[], byte[]> { Key = [], Value = [1] }).Wait());
-        Assert.IsType<ProduceException<byte[], byte[]>>(error.InnerException);
+        await Assert.ThrowsAsync<ProduceException<byte[], byte[]>>(() => producer.ProduceAsync(new TopicPartition(Topic, 0),
+            new Message<byte[], byte[]> { Key = [], Value = [1] }));
     }
 
     private static async Task AssertProduceWorksAsync(ClusterHarness cluster)

@@ -33,11 +33,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly SemaphoreSlim _controllerChanges = new(1, 1);
     private ClusterController? _controller;
     private Tiering.TierManager? _tiering;
-    private LogDirLock? _dirLock;
+    private readonly LogDirLock _dirLock;
 
     private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server,
-        BrokerLifecycleManager lifecycle, BrokerFencing fencing, IControllerStore controllerStore, ILogger logger)
+        BrokerLifecycleManager lifecycle, BrokerFencing fencing, IControllerStore controllerStore, LogDirLock dirLock, ILogger logger)
     {
+        _dirLock = dirLock;
         Context = context;
         _logs = logs;
         _replicas = context.Replicas;
@@ -126,7 +127,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => context.AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
-        var broker = new KafkaBroker(context, logs, metadata, groups, server, lifecycle, fencing, store, logger) { _dirLock = dirLock };
+        var broker = new KafkaBroker(context, logs, metadata, groups, server, lifecycle, fencing, store, dirLock, logger);
         try
         {
             server.Start(config.Listeners);
@@ -305,7 +306,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _metadata.DisposeAsync();
         // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
         _logs.Close();
-        _dirLock?.Dispose();
+        _dirLock.Dispose();
         _controllerChanges.Dispose();
         LogStopped(Context.NodeId);
     }
