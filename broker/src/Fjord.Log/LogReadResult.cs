@@ -47,6 +47,12 @@ public sealed class LogReadResult : IDisposable
 
     public bool IsEmpty => Length == 0;
 
+    /// <summary>
+    /// The segment file as a stream the kernel can send from (sendfile): the bytes from <see cref="Position"/>
+    /// for <see cref="Length"/> are the records. Valid until this result is disposed; do not dispose it.
+    /// </summary>
+    public FileStream File => (_segment ?? throw new ObjectDisposedException(nameof(LogReadResult))).SendStream;
+
     /// <summary>Copies the batches into <paramref name="destination"/>, which must hold <see cref="Length"/> bytes.</summary>
     public int CopyTo(Span<byte> destination)
     {

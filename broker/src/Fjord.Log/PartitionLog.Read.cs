@@ -15,6 +15,7 @@ public sealed partial class PartitionLog
     /// </summary>
     public LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage)
     {
+        Interlocked.Increment(ref _reads);
         Span<byte> header = stackalloc byte[RecordBatch.HeaderSize];
         while (true)
         {
@@ -68,6 +69,40 @@ public sealed partial class PartitionLog
                 return LogReadResult.Empty(fetchOffset, highWatermark, logStartOffset, logEndOffset);
             }
         }
+    }
+
+    /// <summary>How many times <see cref="Read"/> ran: a fetch should read each partition once.</summary>
+    public long ReadCount => Interlocked.Read(ref _reads);
+
+    /// <summary>
+    /// Roughly how many bytes lie between two offsets, from segment sizes and the offset index alone (no
+    /// file access): what a waiting fetch compares with its min_bytes. Exact at segment ends; elsewhere
+    /// it may be off by up to index.interval.bytes. At least 1 whenever <paramref name="toOffset"/> is
+    /// past <paramref name="fromOffset"/>, so one record always counts as data.
+    /// </summary>
+    public long EstimateBytesBetween(long fromOffset, long toOffset)
+    {
+        if (toOffset <= fromOffset)
+        {
+            return 0;
+        }
+
+        var segments = Volatile.Read(ref _segments);
+        long total = 0;
+        for (var i = IndexOfSegmentHolding(segments, fromOffset); i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment.BaseOffset >= toOffset)
+            {
+                break;
+            }
+
+            long start = segment.BaseOffset >= fromOffset ? 0 : segment.OffsetIndex.Lookup(fromOffset);
+            long end = toOffset >= segment.NextOffset ? segment.Size : segment.OffsetIndex.Lookup(toOffset);
+            total += Math.Max(0, end - start);
+        }
+
+        return Math.Max(total, 1);
     }
 
     private static (bool Found, long Start, int Length, long FirstOffset) ReadFromSegment(LogSegment segment, long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, Span<byte> header)

@@ -28,6 +28,7 @@ public sealed partial class PartitionLog
     private long _recoveryPoint;
     private TaskCompletionSource _appendSignal = NewSignal();
     private int _appendSignalObserved;
+    private long _reads;
     private bool _closed;
 
     // The start offset Open was given, kept until the first UpdateConfig: a log loaded with the broker

@@ -23,8 +23,10 @@ public sealed partial class KafkaConnection : IDisposable
     private readonly RequestDispatcher _dispatcher;
     private readonly int _maxRequestBytes;
     private readonly ILogger _logger;
-    private readonly PooledBufferWriter _response = new(InitialBufferBytes);
+    private readonly ResponseBuffer _response = new(InitialBufferBytes);
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+    private SendFileOperation? _sendFile;
+    private static long _bytesSentFromFiles;
     private int _start;
     private int _end;
 
@@ -39,6 +41,9 @@ public sealed partial class KafkaConnection : IDisposable
     }
 
     public long Id { get; }
+
+    /// <summary>Record bytes sent straight from segment files by sendfile, by every connection of this process.</summary>
+    public static long BytesSentFromFiles => Interlocked.Read(ref _bytesSentFromFiles);
 
     public ClientSession Session { get; }
 
@@ -61,7 +66,7 @@ public sealed partial class KafkaConnection : IDisposable
                 _response.Reset();
                 var outcome = await _dispatcher.HandleAsync(frame, Session, _response, stopping);
                 _start += 4 + size;
-                if (_response.WrittenCount > 0) await SendAsync(_response.WrittenMemory, stopping);
+                if (!_response.IsEmpty) await SendResponseAsync(stopping);
                 if (outcome == DispatchOutcome.CloseConnection) return;
             }
         }
@@ -78,6 +83,24 @@ public sealed partial class KafkaConnection : IDisposable
         {
             try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         }
+    }
+
+    /// <summary>Sends the frame in order: encoded bytes with send, spliced file regions with sendfile.</summary>
+    private async ValueTask SendResponseAsync(CancellationToken ct)
+    {
+        foreach (var (bytes, records) in _response.Parts)
+        {
+            if (records is null) await SendAsync(bytes, ct);
+            else await SendFileAsync(records, ct);
+        }
+        _response.Reset();
+    }
+
+    private async ValueTask SendFileAsync(FileRecords records, CancellationToken ct)
+    {
+        _sendFile ??= new SendFileOperation();
+        await _sendFile.SendAsync(_socket, records.File, records.FilePosition, records.Length, ct);
+        Interlocked.Add(ref _bytesSentFromFiles, records.Length);
     }
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
@@ -124,6 +147,7 @@ public sealed partial class KafkaConnection : IDisposable
     {
         _socket.Dispose();
         _response.Dispose();
+        _sendFile?.Dispose();
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }

@@ -31,7 +31,7 @@ public sealed partial class HostedPartition
         finally
         {
             _roleLock.ExitReadLock();
-            Signal.Advanced();
+            NotifyChanged();
         }
     }
 

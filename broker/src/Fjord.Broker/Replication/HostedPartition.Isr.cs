@@ -113,25 +113,27 @@ public sealed partial class HostedPartition
     /// The leader's high watermark is the smallest log end offset in the maximal ISR (itself
     /// included); a member whose position is still unknown holds it where it is.
     /// </summary>
-    public void MaybeAdvanceHighWatermark()
+    public void MaybeAdvanceHighWatermark() => TryAdvanceHighWatermark();
+
+    /// <summary>Advances the high watermark if the ISR allows; true when it moved (and waiters were told).</summary>
+    private bool TryAdvanceHighWatermark()
     {
         long highWatermark;
         lock (_isrLock)
         {
-            if (!IsLeader) return;
+            if (!IsLeader) return false;
             highWatermark = Log.LogEndOffset;
             foreach (var id in _maximalIsr)
             {
                 if (id == _localId) continue;
-                if (!_followers.TryGetValue(id, out var follower) || follower.LogEndOffset < 0) return;
+                if (!_followers.TryGetValue(id, out var follower) || follower.LogEndOffset < 0) return false;
                 highWatermark = Math.Min(highWatermark, follower.LogEndOffset);
             }
         }
-        if (highWatermark > Log.HighWatermark)
-        {
-            Log.AdvanceHighWatermark(highWatermark);
-            Signal.Advanced();
-        }
+        if (highWatermark <= Log.HighWatermark) return false;
+        Log.AdvanceHighWatermark(highWatermark);
+        NotifyChanged();
+        return true;
     }
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "{Topic}-{Partition}: shrinking the ISR, lagging [{Lagging}]")]

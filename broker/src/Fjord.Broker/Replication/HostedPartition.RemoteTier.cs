@@ -62,7 +62,7 @@ public sealed partial class HostedPartition
         {
             Volatile.Write(ref _remoteTierLookupRunning, 0);
             _roleLock.ExitWriteLock();
-            Signal.Advanced();
+            NotifyChanged();
         }
     }
 

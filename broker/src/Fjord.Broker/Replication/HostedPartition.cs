@@ -58,6 +58,18 @@ public sealed partial class HostedPartition
     /// <summary>Fires on every high-watermark move and every role change: what fetch long-polls and acks=all producers wait on.</summary>
     public HighWatermarkSignal Signal { get; } = new();
 
+    /// <summary>
+    /// Called after every move a waiting request may care about: the high watermark, the leader's log end
+    /// (followers wait on it) and the role. The replica manager completes delayed fetches and produces.
+    /// </summary>
+    internal Action<HostedPartition>? Changed { get; init; }
+
+    private void NotifyChanged()
+    {
+        Signal.Advanced();
+        Changed?.Invoke(this);
+    }
+
     public bool IsLeader { get; private set; }
 
     public int Leader { get; private set; } = PartitionState.NoLeader;
@@ -116,7 +128,7 @@ public sealed partial class HostedPartition
         finally
         {
             _roleLock.ExitWriteLock();
-            Signal.Advanced();
+            NotifyChanged();
         }
     }
 
@@ -187,8 +199,21 @@ public sealed partial class HostedPartition
         finally
         {
             _roleLock.ExitReadLock();
-            MaybeAdvanceHighWatermark();
+            // The log end moved even when the high watermark cannot: followers long-poll on it.
+            if (!TryAdvanceHighWatermark()) Changed?.Invoke(this);
         }
+    }
+
+    /// <summary>
+    /// What an acks=all append of batches ending below <paramref name="requiredOffset"/> at leader epoch
+    /// <paramref name="appendEpoch"/> has come to: NONE once committed with enough replicas, else the error
+    /// Kafka's delayed produce gives (REQUEST_TIMED_OUT while still waiting).
+    /// </summary>
+    public ErrorCode CommitOutcome(long requiredOffset, int appendEpoch, int minInsyncReplicas)
+    {
+        if (!IsLeader || LeaderEpoch != appendEpoch) return ErrorCode.NotLeaderOrFollower;
+        if (Log.HighWatermark < requiredOffset) return ErrorCode.RequestTimedOut;
+        return MaximalIsrCount < minInsyncReplicas ? ErrorCode.NotEnoughReplicasAfterAppend : ErrorCode.None;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public abstract class ApiHandler
     public abstract short MaxVersion { get; }
 
     /// <summary>Reads the request body, handles it and writes the response body; false when no response is due (acks=0).</summary>
-    internal abstract ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, PooledBufferWriter output, CancellationToken ct);
+    internal abstract ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, ResponseBuffer output, CancellationToken ct);
 }
 
 /// <summary>A handler over generated request/response messages.</summary>
@@ -18,7 +18,7 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
     where TRequest : IKafkaMessage, new()
     where TResponse : class, IKafkaMessage
 {
-    internal sealed override async ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, PooledBufferWriter output, CancellationToken ct)
+    internal sealed override async ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, ResponseBuffer output, CancellationToken ct)
     {
         var request = Parse(body, context.ApiVersion);
         var response = await HandleAsync(context, request, ct);
@@ -42,7 +42,7 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
         return request;
     }
 
-    private static void Write(TResponse response, PooledBufferWriter output, short version)
+    private static void Write(TResponse response, ResponseBuffer output, short version)
     {
         var writer = new KafkaWriter(output);
         response.Write(ref writer, version);

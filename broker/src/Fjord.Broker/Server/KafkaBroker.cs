@@ -137,6 +137,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             await broker.StartControllerAsync(lifecycle.IncarnationId, ct);
             broker._tiering = await StartTieringAsync(config, replicas, time, loggers, ct);
             context.Tiering = broker._tiering;
+            replicas.AttachRemoteLogReader(broker._tiering.Reader);
             await broker.AwaitControllerAsync(metadata, ct);
         }
         catch

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Purgatory;
 using Fjord.Broker.Replication;
 using Fjord.Cluster;
 using Fjord.Log;
@@ -35,6 +36,8 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     private ReplicaFetcherManager? _fetchers;
     private Func<MetadataSnapshot>? _metadata;
     private Task _isrLoop = Task.CompletedTask;
+    private readonly DelayedOperationPurgatory<HostedPartition> _fetchPurgatory;
+    private readonly DelayedOperationPurgatory<HostedPartition> _producePurgatory;
 
     public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, BrokerFencing fencing, TimeProvider time, ILoggerFactory loggers)
     {
@@ -47,6 +50,21 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         _logger = loggers.CreateLogger<ReplicaManager>();
         _defaults = BrokerLogDefaults.From(config);
         LogDirFailures = new LogDirFailures(loggers.CreateLogger<LogDirFailures>());
+        _fetchPurgatory = new DelayedOperationPurgatory<HostedPartition>("Fetch", time);
+        _producePurgatory = new DelayedOperationPurgatory<HostedPartition>("Produce", time);
+    }
+
+    /// <summary>Fetches waiting for data (Kafka's FetchPurgatory).</summary>
+    public int DelayedFetches => _fetchPurgatory.Delayed;
+
+    /// <summary>acks=all produces waiting for their commit (Kafka's ProducePurgatory).</summary>
+    public int DelayedProduces => _producePurgatory.Delayed;
+
+    /// <summary>A partition moved (high watermark, log end, role): complete what waited on it.</summary>
+    private void OnPartitionChanged(HostedPartition partition)
+    {
+        _producePurgatory.CheckAndComplete(partition);
+        _fetchPurgatory.CheckAndComplete(partition);
     }
 
     /// <summary>Failed writes per log dir, logged once per episode.</summary>
@@ -178,6 +196,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>(), EligibleForIsr)
         {
             RemoteTierLookup = LookUpRemoteTier,
+            Changed = OnPartitionChanged,
         };
         _partitions[key] = hosted;
         // An empty tiered log may be a new or wiped disk under an uploaded history: ask the manifest first.
@@ -224,6 +243,8 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        _fetchPurgatory.Dispose();
+        _producePurgatory.Dispose();
         await AwaitRemoteTierLookupsAsync();
         await _isrLoop;
         if (_fetchers is not null) await _fetchers.DisposeAsync();

@@ -23,7 +23,7 @@ public sealed partial class RequestDispatcher
 
     public IEnumerable<ApiHandler> Handlers => _handlers.Values.OrderBy(h => (short)h.ApiKey);
 
-    public async ValueTask<DispatchOutcome> HandleAsync(ReadOnlyMemory<byte> frame, ClientSession session, PooledBufferWriter output, CancellationToken ct)
+    public async ValueTask<DispatchOutcome> HandleAsync(ReadOnlyMemory<byte> frame, ClientSession session, ResponseBuffer output, CancellationToken ct)
     {
         if (frame.Length < 8)
         {
@@ -86,18 +86,18 @@ public sealed partial class RequestDispatcher
             output.Reset();
             return context.CloseConnection ? DispatchOutcome.CloseConnection : DispatchOutcome.Continue;
         }
-        BinaryPrimitives.WriteInt32BigEndian(output.WrittenSpanMutable, output.WrittenCount - 4);
+        output.PatchSizePrefix();
         return DispatchOutcome.Continue;
     }
 
-    private static void WriteResponseHeader(int correlationId, short headerVersion, PooledBufferWriter output)
+    private static void WriteResponseHeader(int correlationId, short headerVersion, ResponseBuffer output)
     {
         var header = new ResponseHeader { CorrelationId = correlationId };
         var writer = new KafkaWriter(output);
         header.Write(ref writer, headerVersion);
     }
 
-    private void WriteUnsupportedApiVersions(int correlationId, PooledBufferWriter output)
+    private void WriteUnsupportedApiVersions(int correlationId, ResponseBuffer output)
     {
         output.GetSpan(4);
         output.Advance(4);
@@ -105,7 +105,7 @@ public sealed partial class RequestDispatcher
         var response = Fjord.Broker.Handlers.ApiVersionsHandler.BuildResponse(Handlers, ErrorCode.UnsupportedVersion);
         var writer = new KafkaWriter(output);
         response.Write(ref writer, 0);
-        BinaryPrimitives.WriteInt32BigEndian(output.WrittenSpanMutable, output.WrittenCount - 4);
+        output.PatchSizePrefix();
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: malformed request ({Reason}); closing")]

@@ -41,6 +41,7 @@ internal sealed class LogSegment
     private long _offsetOfMaxTimestamp = -1;
     private long _rollingBasedTimestamp = -1;
     private int _references = 1; // the owning log's reference
+    private FileStream? _sendStream;
     private int _deleted;
 
     private LogSegment(string directory, long baseOffset, int indexIntervalBytes, int maxIndexBytes, long createdMs, FileMode mode, long maxSegmentBytes)
@@ -54,7 +55,9 @@ internal sealed class LogSegment
         CreatedMs = createdMs;
         OffsetIndex = new OffsetIndex(baseOffset, maxIndexBytes);
         TimeIndex = new TimeIndex(baseOffset, maxIndexBytes);
-        _handle = File.OpenHandle(LogPath, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        // Asynchronous so that a FileStream over the same handle can feed the kernel's sendfile (SendPacketsElement
+        // insists on one); on Linux the flag changes nothing for the positional reads and writes done here.
+        _handle = File.OpenHandle(LogPath, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
         _size = RandomAccess.GetLength(_handle);
         _allocated = _size;
         _nextOffset = baseOffset;
@@ -401,6 +404,26 @@ internal sealed class LogSegment
         _allocated = position;
         Recover();
         return removed;
+    }
+
+    /// <summary>
+    /// A read stream over the segment's own handle, for sending file regions with sendfile. Opened on first
+    /// use; never disposed by itself, because disposing it would close the shared handle: <see cref="Release"/>
+    /// closes the handle. Use it only while holding a reference (<see cref="TryAcquire"/>).
+    /// </summary>
+    public FileStream SendStream
+    {
+        get
+        {
+            var stream = Volatile.Read(ref _sendStream);
+            if (stream is not null)
+            {
+                return stream;
+            }
+
+            var created = new FileStream(_handle, FileAccess.Read, bufferSize: 0, isAsync: true);
+            return Interlocked.CompareExchange(ref _sendStream, created, null) ?? created;
+        }
     }
 
     /// <summary>Pins the file handle for a read; false if the segment was already deleted and released.</summary>

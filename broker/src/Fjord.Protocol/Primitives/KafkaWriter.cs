@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Fjord.Protocol;
@@ -190,6 +191,25 @@ public ref struct KafkaWriter
     /// <summary>A record set: length prefix, then the slice written once, as is.</summary>
     public void WriteRecords(ReadOnlyMemory<byte>? records, bool compact)
     {
+        if (records is { } value && _output is IRecordsSplicer splicer &&
+            MemoryMarshal.TryGetMemoryManager<byte, FileRecords>(value, out var file, out var start, out var length) &&
+            start == 0 && length == file.Length)
+        {
+            // The bytes stay in their file: the length prefix goes here, the region is spliced in when sent.
+            if (compact)
+            {
+                WriteUnsignedVarInt((uint)length + 1);
+            }
+            else
+            {
+                WriteInt32(length);
+            }
+
+            splicer.Splice(file);
+            _bytesWritten += length;
+            return;
+        }
+
         if (compact)
         {
             WriteCompactNullableBytes(records);

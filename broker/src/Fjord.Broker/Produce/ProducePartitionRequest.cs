@@ -1,0 +1,10 @@
+using Fjord.Cluster;
+
+namespace Fjord.Broker.Produce;
+
+/// <summary>
+/// One partition's batches of a produce request, with its topic as the metadata cache knows it (null:
+/// unknown). The records are a slice of the connection's receive buffer: the append stamps offsets and
+/// the leader epoch into it in place, so the bytes reach the file without another copy.
+/// </summary>
+public sealed record ProducePartitionRequest(TopicMetadata? Topic, string TopicName, int Partition, Memory<byte> Records);

@@ -1,0 +1,166 @@
+using Fjord.Broker.Fetch;
+using Fjord.Broker.Replication;
+using Fjord.Log;
+using Fjord.Protocol;
+using Fjord.Tiering;
+
+namespace Fjord.Broker.Server;
+
+public sealed partial class ReplicaManager
+{
+    private RemoteLogReader? _remoteReader;
+
+    /// <summary>Serves fetches below the local log start offset from Blob storage (KIP-405), once tiering runs.</summary>
+    public void AttachRemoteLogReader(RemoteLogReader reader) => Volatile.Write(ref _remoteReader, reader);
+
+    /// <summary>
+    /// Kafka's fetchMessages: resolves each partition once, records a follower's position (which may move
+    /// the ISR and the high watermark), waits in the fetch purgatory while fewer than min_bytes are
+    /// fetchable, then reads each partition's log once. Hot records come back as file regions that the
+    /// transport sends without copying; records below the local log come from the remote tier.
+    /// Dispose every result once the response is written.
+    /// </summary>
+    public async ValueTask<FetchPartitionData[]> FetchMessagesAsync(FetchParams fetch, IReadOnlyList<FetchPartitionRequest> partitions, CancellationToken ct)
+    {
+        var statuses = new FetchPartitionStatus[partitions.Count];
+        var mustAnswer = false;
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            var request = partitions[i];
+            var partition = ResolveLeader(request, out var error);
+            statuses[i] = new FetchPartitionStatus(request, partition, error);
+            if (partition is null)
+            {
+                mustAnswer = true;
+                continue;
+            }
+            if (!fetch.IsFromFollower) continue;
+            // A fetch past our end or from a diverged history says nothing about what the follower
+            // holds of *our* log: it must truncate first, and must not count towards commits.
+            var log = partition.Log;
+            if (Diverging(request, log) is not null) mustAnswer = true;
+            else if (request.FetchOffset <= log.LogEndOffset && request.FetchOffset >= log.LogStartOffset)
+                partition.RecordFollowerFetch(fetch.ReplicaId, request.FetchOffset);
+        }
+
+        if (!mustAnswer && fetch.MaxWaitMs > 0 && fetch.MinBytes > 0 && statuses.Length > 0)
+        {
+            var deadline = _time.GetTimestamp() + (long)(fetch.MaxWaitMs * (_time.TimestampFrequency / 1000.0));
+            var delayed = new DelayedFetch(deadline, fetch, statuses);
+            if (!_fetchPurgatory.TryCompleteElseWatch(delayed, delayed.Partitions))
+                await delayed.Completion.WaitAsync(ct);
+        }
+        return await ReadAsync(fetch, statuses, ct);
+    }
+
+    private HostedPartition? ResolveLeader(FetchPartitionRequest request, out ErrorCode error)
+    {
+        var topic = request.Topic;
+        var index = request.Key.Partition;
+        if (topic is null || index < 0 || index >= topic.PartitionCount)
+        {
+            error = request.Key.TopicId != Guid.Empty && topic is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
+            return null;
+        }
+        return GetLeader(topic, index, request.CurrentLeaderEpoch, out error);
+    }
+
+    private async ValueTask<FetchPartitionData[]> ReadAsync(FetchParams fetch, FetchPartitionStatus[] statuses, CancellationToken ct)
+    {
+        var results = new FetchPartitionData[statuses.Length];
+        long budget = fetch.MaxBytes;
+        var first = true;
+        try
+        {
+            for (var i = 0; i < statuses.Length; i++)
+            {
+                results[i] = await ReadPartitionAsync(fetch, statuses[i], budget, first, ct);
+                if (!results[i].Records.IsEmpty)
+                {
+                    budget -= results[i].Records.Length;
+                    first = false;
+                }
+            }
+        }
+        catch
+        {
+            foreach (var result in results) result?.Dispose();
+            throw;
+        }
+        return results;
+    }
+
+    private async ValueTask<FetchPartitionData> ReadPartitionAsync(FetchParams fetch, FetchPartitionStatus status, long budget, bool first, CancellationToken ct)
+    {
+        if (status.Partition is not { } partition) return FetchPartitionData.Failed(status.Error);
+        // Leadership may have moved while the fetch waited: a property check, not another lookup.
+        if (!partition.IsLeader || partition.LeaderEpoch != status.LeaderEpoch) return FetchPartitionData.Failed(ErrorCode.NotLeaderOrFollower);
+        var log = partition.Log;
+        var request = status.Request;
+        if (fetch.IsFromFollower && Diverging(request, log) is { } diverging)
+        {
+            return new FetchPartitionData { HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset, DivergingEpoch = diverging };
+        }
+        var partitionBudget = (int)Math.Min(request.MaxBytes, Math.Max(0, budget));
+        var highWatermark = log.HighWatermark;
+        try
+        {
+            if (!fetch.IsFromFollower && Volatile.Read(ref _remoteReader) is { } remote &&
+                request.FetchOffset >= log.LogStartOffset && request.FetchOffset < log.LocalLogStartOffset)
+            {
+                return await ReadRemoteAsync(remote, partition, request, partitionBudget, first, ct);
+            }
+            var read = log.Read(request.FetchOffset, partitionBudget, fetch.IsFromFollower ? log.LogEndOffset : highWatermark, minOneMessage: first);
+            var result = new FetchPartitionData { HighWatermark = highWatermark, LogStartOffset = read.LogStartOffset };
+            if (read.IsEmpty)
+            {
+                read.Dispose();
+                return result;
+            }
+            return result.WithRecords(new SegmentRecords(read).Memory);
+        }
+        catch (Exception e) when (LogErrors.ToErrorCode(e) != ErrorCode.UnknownServerError)
+        {
+            return new FetchPartitionData { Error = LogErrors.ToErrorCode(e), HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset };
+        }
+    }
+
+    /// <summary>
+    /// A consumer fetch below the local log start offset, from Blob storage: manifest → cached index →
+    /// ranged, cached chunk reads. A storage failure is KAFKA_STORAGE_ERROR, which clients retry.
+    /// </summary>
+    private static async ValueTask<FetchPartitionData> ReadRemoteAsync(RemoteLogReader remote, HostedPartition partition, FetchPartitionRequest request,
+        int budget, bool first, CancellationToken ct)
+    {
+        var log = partition.Log;
+        RemoteReadResult read;
+        try
+        {
+            read = await remote.ReadAsync(log.TopicId, request.Key.Partition, request.FetchOffset, Math.Max(1, request.MaxBytes), minOneMessage: true, ct);
+        }
+        catch (RemoteStorageUnavailableException)
+        {
+            return new FetchPartitionData { Error = ErrorCode.KafkaStorageError, HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset };
+        }
+        using (read)
+        {
+            var result = new FetchPartitionData { HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset };
+            // The pooled array moves into the result, which returns it once the response is written.
+            return read.IsEmpty || (!first && budget < read.Length) ? result : result.WithRecords(read.DetachRecords());
+        }
+    }
+
+    /// <summary>
+    /// Kafka's divergence check for a follower (KIP-320/595): if the leader's history ends the
+    /// follower's last fetched epoch earlier than the fetch offset, or never had that epoch, the
+    /// follower must truncate to the leader's end of it before fetching on.
+    /// </summary>
+    private static (int Epoch, long EndOffset)? Diverging(FetchPartitionRequest request, PartitionLog log)
+    {
+        var lastFetchedEpoch = request.LastFetchedEpoch;
+        if (lastFetchedEpoch < 0 || request.FetchOffset < log.LogStartOffset) return null;
+        var (epoch, endOffset) = log.EndOffsetForEpoch(lastFetchedEpoch);
+        if (epoch < 0) return (-1, log.LogStartOffset);
+        return epoch < lastFetchedEpoch || endOffset < request.FetchOffset ? (epoch, endOffset) : null;
+    }
+}
