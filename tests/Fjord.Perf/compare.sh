@@ -35,7 +35,7 @@ set -euo pipefail
 log() { printf '[compare] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-if (($# != 2)); then sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; fi
+if (($# != 2)); then awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; fi
 BEFORE=$(realpath "$1")
 AFTER=$(realpath "$2")
 
