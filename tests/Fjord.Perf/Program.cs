@@ -3,14 +3,16 @@ using Fjord.Perf.Cli;
 using Fjord.Perf.Cluster;
 using Fjord.Perf.Consume;
 using Fjord.Perf.Failover;
+using Fjord.Perf.Fetch;
 using Fjord.Perf.Groups;
+using Fjord.Perf.Latency;
 using Fjord.Perf.Produce;
 using Fjord.Perf.Reporting;
 using Fjord.Perf.Suite;
 
 namespace Fjord.Perf;
 
-/// <summary>Entry point: <c>produce</c>, <c>consume</c>, <c>suite</c>, <c>commit</c> or <c>rebalance</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
+/// <summary>Entry point: <c>produce</c>, <c>consume</c>, <c>fetch-many</c>, <c>e2e-latency</c>, <c>suite</c>, <c>commit</c>, <c>rebalance</c>, <c>failover</c> or <c>tier-ops</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
 internal static class Program
 {
     private const string Usage = """
@@ -18,9 +20,15 @@ internal static class Program
           fjord-perf produce (--bootstrap HOST:PORT | --mock) --topic T [--partitions 1] [--record-size 100]
                              [--num-records 1000000] [--acks 0|1|all] [--compression none|gzip|snappy|lz4|zstd]
                              [--linger-ms 5] [--batch-size 1000000] [--throughput -1] [--create-topic]
-                             [--replication-factor 1] [--timeout-sec 30] [--json]
+                             [--replication-factor 1] [--timeout-sec 30] [--broker-pid PID] [--json]
           fjord-perf consume (--bootstrap HOST:PORT | --mock) --topic T [--num-records 1000000] [--group G]
-                             [--fetch-max-bytes 52428800] [--timeout-sec 30] [--json]
+                             [--fetch-max-bytes 52428800] [--timeout-sec 30] [--broker-pid PID] [--json]
+          fjord-perf fetch-many (--bootstrap HOST:PORT | --mock) --topic T [--partitions 1000] [--rounds 300]
+                             [--warmup-rounds 10] [--record-size 100] [--fetch-wait-max-ms 500] [--create-topic]
+                             [--replication-factor 1] [--timeout-sec 60] [--broker-pid PID] [--json]
+          fjord-perf e2e-latency (--bootstrap HOST:PORT | --mock) --topic T [--num-records 2000] [--rate 200]
+                             [--warmup-records 100] [--record-size 100] [--fetch-wait-max-ms 500] [--create-topic]
+                             [--replication-factor 1] [--timeout-sec 30] [--json]
           fjord-perf suite   (--bootstrap HOST:PORT | --mock) [--broker-pid PID] [--num-records 200000]
                              [--output results.md] [--batch-size 1000000] [--linger-ms 5]
                              [--replication-factor 1] [--timeout-sec 30] [--json]
@@ -58,6 +66,8 @@ internal static class Program
                 "produce" => RunProduce(reader, cancellation.Token),
                 "consume" => RunConsume(reader, cancellation.Token),
                 "suite" => RunSuite(reader, cancellation.Token),
+                "fetch-many" => RunFetchMany(reader, cancellation.Token),
+                "e2e-latency" => RunE2eLatency(reader, cancellation.Token),
                 "commit" => RunCommit(reader, cancellation.Token),
                 "rebalance" => RunRebalance(reader, cancellation.Token),
                 "failover" => FailoverCommand.Run(reader, cancellation.Token),
@@ -84,6 +94,8 @@ internal static class Program
         var options = ProduceOptions.Read(reader);
         var json = reader.Flag("json");
         reader.EnsureAllConsumed();
+        if (options.BrokerPid is { } pid)
+            ProcessCpuSampler.EnsureReadable(pid);
 
         using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
         var summary = new ProducerPerformance(options, cluster).Run(cancellation);
@@ -97,11 +109,41 @@ internal static class Program
         var options = ConsumeOptions.Read(reader);
         var json = reader.Flag("json");
         reader.EnsureAllConsumed();
+        if (options.BrokerPid is { } pid)
+            ProcessCpuSampler.EnsureReadable(pid);
 
         using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
         var summary = new ConsumerPerformance(options, cluster.BootstrapServers).Run(cancellation);
         ResultWriter.Write(summary, json);
         return summary.Records == summary.Expected ? 0 : 1;
+    }
+
+    private static int RunFetchMany(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = FetchManyOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+        if (options.BrokerPid is { } pid)
+            ProcessCpuSampler.EnsureReadable(pid);
+
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
+        var summary = new FetchManyPerformance(options, cluster).Run(cancellation);
+        ResultWriter.Write(summary, json);
+        return 0;
+    }
+
+    private static int RunE2eLatency(ArgumentReader reader, CancellationToken cancellation)
+    {
+        var target = ClusterTarget.Read(reader);
+        var options = E2eLatencyOptions.Read(reader);
+        var json = reader.Flag("json");
+        reader.EnsureAllConsumed();
+
+        using var cluster = target.Connect(ClusterTarget.ConnectTimeout(options.Timeout));
+        var summary = new E2eLatencyPerformance(options, cluster).Run(cancellation);
+        ResultWriter.Write(summary, json);
+        return summary.Missing == 0 ? 0 : 1;
     }
 
     private static int RunCommit(ArgumentReader reader, CancellationToken cancellation)

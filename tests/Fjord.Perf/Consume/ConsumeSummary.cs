@@ -1,3 +1,5 @@
+using Fjord.Perf.Suite;
+
 namespace Fjord.Perf.Consume;
 
 /// <summary>
@@ -16,4 +18,5 @@ internal sealed record ConsumeSummary(
     double MbPerSec,
     double FirstRecordMs,
     double FetchRecordsPerSec,
-    double FetchMbPerSec);
+    double FetchMbPerSec,
+    BrokerCpu? BrokerCpu = null);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Fjord.Perf.Cluster;
 using Fjord.Perf.Reporting;
+using Fjord.Perf.Suite;
 
 namespace Fjord.Perf.Consume;
 
@@ -39,6 +40,7 @@ internal sealed class ConsumerPerformance(ConsumeOptions options, string bootstr
                 target = CapAtRetained(consumer, assignment, target);
         }
 
+        var brokerCpu = BrokerCpuMeter.Start(options.BrokerPid);
         var start = Stopwatch.GetTimestamp();
         if (assignment is null)
             consumer.Subscribe(options.Topic);
@@ -78,6 +80,7 @@ internal sealed class ConsumerPerformance(ConsumeOptions options, string bootstr
         }
         finally
         {
+            brokerCpu?.Stop();
             consumer.Close();
         }
 
@@ -93,7 +96,8 @@ internal sealed class ConsumerPerformance(ConsumeOptions options, string bootstr
             MbPerSec: Units.MiB(bytes) / elapsed,
             FirstRecordMs: records == 0 ? -1 : Units.TicksToMs(firstRecord - start),
             FetchRecordsPerSec: Math.Max(records - 1, 0) / fetchElapsed,
-            FetchMbPerSec: Units.MiB(bytes) / fetchElapsed);
+            FetchMbPerSec: Units.MiB(bytes) / fetchElapsed,
+            BrokerCpu: brokerCpu?.Report(bytes));
     }
 
     private long CapAtRetained(IConsumer<Ignore, int> consumer, List<TopicPartitionOffset> assignment, long wanted)

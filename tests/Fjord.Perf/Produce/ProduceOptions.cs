@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Fjord.Perf.Cli;
+using Fjord.Perf.Suite;
 
 namespace Fjord.Perf.Produce;
 
@@ -16,7 +17,8 @@ internal sealed record ProduceOptions(
     long Throughput,
     bool CreateTopic,
     short ReplicationFactor,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    int? BrokerPid = null)
 {
     public static readonly IReadOnlyDictionary<string, Acks> AcksChoices = new Dictionary<string, Acks>
     {
@@ -51,7 +53,8 @@ internal sealed record ProduceOptions(
         Throughput: args.Long("throughput", -1),
         CreateTopic: args.Flag("create-topic"),
         ReplicationFactor: (short)args.Int("replication-factor", 1, min: 1),
-        Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 30, min: 1)));
+        Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 30, min: 1)),
+        BrokerPid: BrokerPidOption.Read(args));
 
     public static string AcksName(Acks acks) => acks switch
     {

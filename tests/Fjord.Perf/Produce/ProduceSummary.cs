@@ -1,6 +1,8 @@
+using Fjord.Perf.Suite;
+
 namespace Fjord.Perf.Produce;
 
-/// <summary>Outcome of a produce run; <see cref="Failed"/> counts records whose delivery report carried an error.</summary>
+/// <summary>Outcome of a produce run; <see cref="Failed"/> counts records whose delivery report carried an error; <see cref="BrokerCpu"/> is set with <c>--broker-pid</c>.</summary>
 internal sealed record ProduceSummary(
     string Topic,
     int Partitions,
@@ -13,4 +15,5 @@ internal sealed record ProduceSummary(
     double RecordsPerSec,
     double MbPerSec,
     LatencySummary Latency,
-    string? FirstError);
+    string? FirstError,
+    BrokerCpu? BrokerCpu = null);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Fjord.Perf.Cluster;
 using Fjord.Perf.Reporting;
+using Fjord.Perf.Suite;
 
 namespace Fjord.Perf.Produce;
 
@@ -54,6 +55,8 @@ internal sealed class ProducerPerformance
 
         long start;
         var sent = 0;
+        // From after topic creation and metadata to the last delivery report: the broker's work on the records.
+        var brokerCpu = BrokerCpuMeter.Start(_options.BrokerPid);
         using (var producer = new ProducerBuilder<Null, byte[]>(ClientLogging.Configure(ProducerConfig()))
             .SetLogHandler(ClientLogging.Write)
             .Build())
@@ -68,12 +71,14 @@ internal sealed class ProducerPerformance
             }
 
             AwaitDeliveryReports(sent);
+            brokerCpu?.Stop();
         }
 
         // Disposing the producer joined its delivery-report thread: every report seen is counted.
         var end = Interlocked.Read(ref _completed) > 0 ? Volatile.Read(ref _lastDeliveryTimestamp) : Stopwatch.GetTimestamp();
         var unreported = MarkUnreportedAsFailed(sent);
-        return Summarize(sent, start, end, unreported);
+        var summary = Summarize(sent, start, end, unreported);
+        return brokerCpu is null ? summary : summary with { BrokerCpu = brokerCpu.Report((double)summary.Records * _options.RecordSize) };
     }
 
     /// <summary>

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fjord.Perf.Consume;
+using Fjord.Perf.Fetch;
 using Fjord.Perf.Groups;
+using Fjord.Perf.Latency;
 using Fjord.Perf.Produce;
+using Fjord.Perf.Suite;
 
 namespace Fjord.Perf.Reporting;
 
@@ -27,6 +30,7 @@ internal static class ResultWriter
             $"{l.P50Ms:0.00} ms 50th, {l.P95Ms:0.00} ms 95th, {l.P99Ms:0.00} ms 99th, {l.P999Ms:0.00} ms 99.9th.");
         if (s.Failed > 0)
             Console.WriteLine($"{s.Failed} records FAILED; first error: {s.FirstError}");
+        WriteBrokerCpu(s.BrokerCpu);
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new { type = "produce", result = s }, Json));
     }
@@ -37,6 +41,7 @@ internal static class ResultWriter
             $"{s.Records} records consumed, {s.RecordsPerSec:0.0} records/sec ({s.MbPerSec:0.00} MB/sec), " +
             $"{s.ElapsedSec:0.000} s elapsed, {s.FirstRecordMs:0.0} ms to first record, " +
             $"fetch {s.FetchRecordsPerSec:0.0} records/sec ({s.FetchMbPerSec:0.00} MB/sec).");
+        WriteBrokerCpu(s.BrokerCpu);
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new { type = "consume", result = s }, Json));
     }
@@ -71,6 +76,44 @@ internal static class ResultWriter
         Console.WriteLine(
             $"{what}: {l.AvgMs:0.00} ms avg, {l.P50Ms:0.00} ms 50th, {l.P95Ms:0.00} ms 95th, " +
             $"{l.P99Ms:0.00} ms 99th, {l.P999Ms:0.00} ms 99.9th, {l.MaxMs:0.00} ms max.");
+
+    public static void Write(FetchManySummary s, bool json)
+    {
+        Console.WriteLine(
+            $"{s.Partitions} partitions, one new record each per round: {s.Rounds:0.0} rounds in {s.WindowSec:0.000} s measured " +
+            $"({s.RoundsRun} run), {s.RoundsPerSec:0.0} rounds/sec, {s.FetchRequests} Fetch requests, " +
+            $"{s.FetchRequestsPerSec:0.0} Fetch requests/sec, {s.FetchRequestsPerRound:0.00} per round.");
+        if (s.BrokerCpu is { } cpu)
+        {
+            WriteBrokerCpu(cpu);
+            Console.WriteLine($"broker CPU {s.BrokerCpuMsPerRound:0.000} ms per round, {s.BrokerCpuMsPerFetch:0.000} ms per Fetch request (produce of the rounds included).");
+        }
+
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new { type = "fetch-many", result = s }, Json));
+    }
+
+    public static void Write(E2eLatencySummary s, bool json)
+    {
+        var l = s.Latency;
+        Console.WriteLine(
+            $"{s.Records} records produce-to-consume at {s.RatePerSec:0} records/sec: {l.AvgMs:0.00} ms avg, " +
+            $"{l.P50Ms:0.00} ms 50th, {l.P95Ms:0.00} ms 95th, {l.P99Ms:0.00} ms 99th, {l.P999Ms:0.00} ms 99.9th, {l.MaxMs:0.00} ms max.");
+        if (s.Missing > 0)
+            Console.WriteLine($"{s.Missing} records were never seen by the consumer.");
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new { type = "e2e-latency", result = s }, Json));
+    }
+
+    public static void WriteBrokerCpu(BrokerCpu? cpu)
+    {
+        if (cpu is null)
+            return;
+        var perGb = cpu.SecPerGb is { } g ? $"{g:0.00} CPU s/GB" : "no bytes moved";
+        Console.WriteLine(
+            $"broker CPU: {cpu.CpuSec:0.00} s (user {cpu.UserSec:0.00} s, kernel {cpu.SystemSec:0.00} s) " +
+            $"over {cpu.WallSec:0.00} s = {cpu.Cores:0.00} cores; {perGb}.");
+    }
 
     public static void WriteJson<T>(string type, T result) =>
         Console.WriteLine(JsonSerializer.Serialize(new { type, result }, Json));

@@ -13,15 +13,20 @@ internal static partial class ProcessCpuSampler
     private const int ScClkTck = 2; // _SC_CLK_TCK in glibc's and musl's unistd.h on Linux.
     private static readonly Lazy<long> ClockTicksPerSecond = new(ReadClockTicks);
 
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => Sample(pid).TotalSec;
+
+    /// <summary>User and kernel CPU time of the process so far (all its threads, not its children).</summary>
+    public static CpuTimes Sample(int pid) => Parse(File.ReadAllText($"/proc/{pid}/stat"), ClockTicksPerSecond.Value);
+
+    /// <summary>utime and stime of one <c>/proc/&lt;pid&gt;/stat</c> line, converted from clock ticks to seconds.</summary>
+    public static CpuTimes Parse(string stat, long ticksPerSecond)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name (field 2) is in parentheses and may contain spaces: parse after the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (field 15) fields[12].
         var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
         var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (utime + stime) / (double)ClockTicksPerSecond.Value;
+        return new CpuTimes(utime / (double)ticksPerSecond, stime / (double)ticksPerSecond);
     }
 
     public static void EnsureReadable(int pid)
