@@ -1,3 +1,4 @@
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 using Fjord.Cluster;
 using Fjord.Log;
@@ -35,13 +36,13 @@ internal sealed class ReplicaSetup : IDisposable
         return (await Store.GetPartitionStateAsync(Topic.Name, 0, CancellationToken.None))!;
     }
 
-    public HostedPartition Host(int brokerId, IControllerStore? store = null)
+    public Partition Host(int brokerId, IControllerStore? store = null)
     {
         var manager = new LogManager([_dir.Combine($"broker-{brokerId}")], LogConfig.Default, Time, NullLoggerFactory.Instance, new LogManagerOptions());
         manager.Startup();
         _managers.Add(manager);
         var log = manager.GetOrCreate(Topic.Name, 0, Topic.TopicId, LogConfig.Default);
-        return new HostedPartition(Topic, 0, log, brokerId, store ?? Store, Time, NullLogger.Instance);
+        return new Partition(Topic, 0, log, brokerId, store ?? Store, Time, NullLogger.Instance);
     }
 
     public static Memory<byte> Batch(int records) =>

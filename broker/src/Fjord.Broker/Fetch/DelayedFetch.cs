@@ -1,3 +1,4 @@
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Purgatory;
 using Fjord.Broker.Replication;
 
@@ -14,7 +15,7 @@ internal sealed class DelayedFetch : DelayedOperation
 {
     private readonly FetchParams _params;
     private readonly FetchPartitionStatus[] _statuses;
-    private readonly Dictionary<HostedPartition, int>? _byPartition;
+    private readonly Dictionary<Partition, int>? _byPartition;
     private long _available;
 
     public DelayedFetch(long deadlineTimestamp, FetchParams fetchParams, FetchPartitionStatus[] statuses)
@@ -32,11 +33,11 @@ internal sealed class DelayedFetch : DelayedOperation
     }
 
     /// <summary>The partitions to watch.</summary>
-    public IEnumerable<HostedPartition> Partitions => _statuses.Where(s => s.Partition is not null).Select(s => s.Partition!).Distinct();
+    public IEnumerable<Partition> Partitions => _statuses.Where(s => s.Partition is not null).Select(s => s.Partition!).Distinct();
 
     protected internal override bool CanComplete(object? key)
     {
-        if (key is HostedPartition moved)
+        if (key is Partition moved)
         {
             if (_byPartition is not null)
                 return _byPartition.TryGetValue(moved, out var index) && Recheck(_statuses[index]);

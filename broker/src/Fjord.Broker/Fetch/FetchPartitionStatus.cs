@@ -1,14 +1,15 @@
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Fetch;
 
 /// <summary>A fetched partition resolved once, at the start of the fetch: its replica (if this broker leads it) or the error.</summary>
-internal sealed class FetchPartitionStatus(FetchPartitionRequest request, HostedPartition? partition, ErrorCode error)
+internal sealed class FetchPartitionStatus(FetchPartitionRequest request, Partition? partition, ErrorCode error)
 {
     public FetchPartitionRequest Request { get; } = request;
 
-    public HostedPartition? Partition { get; } = partition;
+    public Partition? Partition { get; } = partition;
 
     public ErrorCode Error { get; } = error;
 

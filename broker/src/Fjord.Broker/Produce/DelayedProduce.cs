@@ -1,3 +1,4 @@
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Purgatory;
 using Fjord.Broker.Replication;
 
@@ -12,7 +13,7 @@ internal sealed class DelayedProduce(long deadlineTimestamp, IReadOnlyList<Pendi
 {
     private int _outstanding = pending.Count;
 
-    public IEnumerable<HostedPartition> Partitions => pending.Select(p => p.Partition).Distinct();
+    public IEnumerable<Partition> Partitions => pending.Select(p => p.Partition).Distinct();
 
     protected internal override bool CanComplete(object? key)
     {

@@ -1,13 +1,14 @@
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 
 namespace Fjord.Broker.Produce;
 
 /// <summary>One partition of a delayed produce: the offset its high watermark must pass.</summary>
-internal sealed class PendingCommit(ProducePartitionResult result, HostedPartition partition, long requiredOffset, int leaderEpoch, int minInsyncReplicas)
+internal sealed class PendingCommit(ProducePartitionResult result, Partition partition, long requiredOffset, int leaderEpoch, int minInsyncReplicas)
 {
     public ProducePartitionResult Result { get; } = result;
 
-    public HostedPartition Partition { get; } = partition;
+    public Partition Partition { get; } = partition;
 
     public long RequiredOffset { get; } = requiredOffset;
 

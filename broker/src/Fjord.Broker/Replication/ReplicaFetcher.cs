@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
     private readonly ReplicaFetcherOptions _options;
     private readonly Func<int, BrokerEndpoint?> _endpointOf;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<TopicPartitionKey, (HostedPartition Partition, int LeaderEpoch)> _partitions = new();
+    private readonly ConcurrentDictionary<TopicPartitionKey, (Partition Partition, int LeaderEpoch)> _partitions = new();
     private readonly ConcurrentDictionary<TopicPartitionKey, long> _delayedUntilMs = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
@@ -41,7 +42,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
 
     public bool IsEmpty => _partitions.IsEmpty;
 
-    public void Add(HostedPartition partition, int leaderEpoch)
+    public void Add(Partition partition, int leaderEpoch)
     {
         // Reconciliation re-adds every followed partition on each metadata change: the same replica
         // at the same epoch keeps its backoff and does not wake the loop.
@@ -103,7 +104,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
             SessionId = 0,
             SessionEpoch = -1,
         };
-        var sent = new Dictionary<TopicPartitionKey, (HostedPartition Partition, int LeaderEpoch, long FetchOffset)>();
+        var sent = new Dictionary<TopicPartitionKey, (Partition Partition, int LeaderEpoch, long FetchOffset)>();
         foreach (var group in _partitions.GroupBy(p => p.Key.Topic))
         {
             var topic = new FetchRequest.FetchTopic { Topic = group.Key };
@@ -141,7 +142,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
     }
 
     /// <summary>One partition's failure (a log closed by a topic deletion, a disk error) must not stall the others on this leader.</summary>
-    private void ProcessGuarded(HostedPartition partition, int leaderEpoch, long fetchOffset, FetchResponse.PartitionData data)
+    private void ProcessGuarded(Partition partition, int leaderEpoch, long fetchOffset, FetchResponse.PartitionData data)
     {
         try
         {
@@ -154,7 +155,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
         }
     }
 
-    private void Process(HostedPartition partition, int leaderEpoch, long fetchOffset, FetchResponse.PartitionData data)
+    private void Process(Partition partition, int leaderEpoch, long fetchOffset, FetchResponse.PartitionData data)
     {
         var error = (ErrorCode)data.ErrorCode;
         switch (error)

@@ -1,4 +1,5 @@
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ public sealed class ReplicaFetcherManager(ReplicaFetcherOptions options, Func<Me
     private readonly Dictionary<TopicPartitionKey, int> _leaderOf = [];
 
     /// <summary>Fetch <paramref name="partition"/> from <paramref name="leaderId"/> under <paramref name="leaderEpoch"/>, moving it off any other leader.</summary>
-    public void Follow(HostedPartition partition, int leaderId, int leaderEpoch)
+    public void Follow(Partition partition, int leaderId, int leaderEpoch)
     {
         ReplicaFetcher? idle = null;
         lock (_lock)

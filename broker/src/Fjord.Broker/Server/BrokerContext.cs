@@ -3,6 +3,7 @@ using Fjord.Broker.Controller;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Groups;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Microsoft.Extensions.Logging;
 

@@ -7,6 +7,7 @@ using Fjord.Broker.Handlers;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Fjord.Log;
 using Microsoft.Extensions.Logging;

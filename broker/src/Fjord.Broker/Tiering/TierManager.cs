@@ -1,5 +1,6 @@
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 using Fjord.Broker.Server;
 using Fjord.Log;
@@ -96,7 +97,7 @@ public sealed partial class TierManager : IAsyncDisposable
         }
     }
 
-    private async Task RunPartitionAsync(HostedPartition partition, CancellationToken ct)
+    private async Task RunPartitionAsync(Partition partition, CancellationToken ct)
     {
         var log = partition.Log;
         var leader = partition.IsLeader;

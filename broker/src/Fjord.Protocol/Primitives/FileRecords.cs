@@ -12,6 +12,7 @@ namespace Fjord.Protocol;
 /// </summary>
 public abstract class FileRecords : MemoryManager<byte>
 {
+    private static long _totalBytesCopied;
     private byte[]? _copy;
     private int _references = 1;
 
@@ -32,11 +33,15 @@ public abstract class FileRecords : MemoryManager<byte>
     /// <summary>Bytes of this region read into user-space memory so far.</summary>
     public int BytesCopied { get; private set; }
 
+    /// <summary>Bytes of every file region of this process read into user-space memory: 0 while only sendfile sends them.</summary>
+    public static long TotalBytesCopied => Interlocked.Read(ref _totalBytesCopied);
+
     /// <summary>Reads the records into <paramref name="destination"/> (the path for transports that need bytes).</summary>
     public void CopyTo(Span<byte> destination)
     {
         ReadInto(destination[..Length]);
         BytesCopied += Length;
+        Interlocked.Add(ref _totalBytesCopied, Length);
     }
 
     /// <summary>Reads the region from the file into <paramref name="destination"/>, exactly <see cref="Length"/> bytes.</summary>
@@ -46,6 +51,9 @@ public abstract class FileRecords : MemoryManager<byte>
     protected abstract void ReleaseFile();
 
     public void Retain() => Interlocked.Increment(ref _references);
+
+    /// <summary>The records as memory, without reading them: the base class would ask <see cref="GetSpan"/> for the length.</summary>
+    public override Memory<byte> Memory => CreateMemory(Length);
 
     public override Span<byte> GetSpan()
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Fjord.Log;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>
 /// Tells the operator when a log dir stops taking writes (a full disk above all), once per episode:

@@ -3,7 +3,7 @@ using Fjord.Log;
 using Fjord.Log.Compression;
 using Fjord.Log.Records;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>Maps the broker's log.* properties onto the defaults every topic inherits.</summary>
 public static class BrokerLogDefaults

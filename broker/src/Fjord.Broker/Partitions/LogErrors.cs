@@ -1,7 +1,7 @@
 using Fjord.Log;
 using Fjord.Protocol;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>Maps log failures to the Kafka error codes clients act on.</summary>
 public static class LogErrors

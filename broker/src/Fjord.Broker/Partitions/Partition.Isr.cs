@@ -2,9 +2,9 @@ using Fjord.Cluster;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Replication;
+namespace Fjord.Broker.Partitions;
 
-public sealed partial class HostedPartition
+public sealed partial class Partition
 {
     /// <summary>
     /// A follower fetched at <paramref name="fetchOffset"/>: everything below it is on the follower's

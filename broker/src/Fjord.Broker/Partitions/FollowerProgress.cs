@@ -1,4 +1,4 @@
-namespace Fjord.Broker.Replication;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>
 /// What a leader knows of one follower (Kafka's Replica state): its log end offset as of its last

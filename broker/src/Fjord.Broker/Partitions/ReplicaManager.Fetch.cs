@@ -4,7 +4,7 @@ using Fjord.Log;
 using Fjord.Protocol;
 using Fjord.Tiering;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 public sealed partial class ReplicaManager
 {
@@ -53,7 +53,7 @@ public sealed partial class ReplicaManager
         return await ReadAsync(fetch, statuses, ct);
     }
 
-    private HostedPartition? ResolveLeader(FetchPartitionRequest request, out ErrorCode error)
+    private Partition? ResolveLeader(FetchPartitionRequest request, out ErrorCode error)
     {
         var topic = request.Topic;
         var index = request.Key.Partition;
@@ -129,7 +129,7 @@ public sealed partial class ReplicaManager
     /// A consumer fetch below the local log start offset, from Blob storage: manifest → cached index →
     /// ranged, cached chunk reads. A storage failure is KAFKA_STORAGE_ERROR, which clients retry.
     /// </summary>
-    private static async ValueTask<FetchPartitionData> ReadRemoteAsync(RemoteLogReader remote, HostedPartition partition, FetchPartitionRequest request,
+    private static async ValueTask<FetchPartitionData> ReadRemoteAsync(RemoteLogReader remote, Partition partition, FetchPartitionRequest request,
         int budget, bool first, CancellationToken ct)
     {
         var log = partition.Log;

@@ -2,7 +2,7 @@ using Fjord.Broker.Replication;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 public sealed partial class ReplicaManager
 {
@@ -15,10 +15,10 @@ public sealed partial class ReplicaManager
     /// <summary>
     /// Kafka's remote-log auxiliary state for a replica with no local history: until the manifest says
     /// where the uploaded part ends, the replica neither serves nor fetches; then its log restarts there
-    /// (<see cref="HostedPartition.CompleteRemoteTierLookup"/>). Retries with backoff while Table storage
+    /// (<see cref="Partition.CompleteRemoteTierLookup"/>). Retries with backoff while Table storage
     /// is out of reach — an unavailable partition is better than one that reuses uploaded offsets.
     /// </summary>
-    internal void LookUpRemoteTier(HostedPartition partition)
+    internal void LookUpRemoteTier(Partition partition)
     {
         if (!partition.BeginRemoteTierLookup()) return;
         var ct = _stopping.Token;

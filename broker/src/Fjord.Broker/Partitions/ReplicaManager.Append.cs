@@ -2,7 +2,7 @@ using Fjord.Broker.Produce;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 public sealed partial class ReplicaManager
 {

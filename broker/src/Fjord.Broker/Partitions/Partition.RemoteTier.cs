@@ -1,9 +1,9 @@
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Replication;
+namespace Fjord.Broker.Partitions;
 
-public sealed partial class HostedPartition
+public sealed partial class Partition
 {
     private volatile bool _awaitingRemoteTier;
     private int _remoteTierLookupRunning;
@@ -16,7 +16,7 @@ public sealed partial class HostedPartition
     public bool AwaitingRemoteTier => _awaitingRemoteTier;
 
     /// <summary>Starts the manifest lookup (set by the replica manager that owns the replica).</summary>
-    internal Action<HostedPartition>? RemoteTierLookup { get; set; }
+    internal Action<Partition>? RemoteTierLookup { get; set; }
 
     /// <summary>
     /// A follower whose fetch offset the leader answered OFFSET_MOVED_TO_TIERED_STORAGE: what it lacks

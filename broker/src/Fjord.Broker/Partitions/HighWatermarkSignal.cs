@@ -1,4 +1,4 @@
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>
 /// A task that completes at a partition's next high-watermark move or role change, for code that

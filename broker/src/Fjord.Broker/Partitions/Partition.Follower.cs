@@ -1,8 +1,8 @@
 using Fjord.Log.Records;
 
-namespace Fjord.Broker.Replication;
+namespace Fjord.Broker.Partitions;
 
-public sealed partial class HostedPartition
+public sealed partial class Partition
 {
     /// <summary>True while this broker follows <paramref name="leaderEpoch"/>'s leader: a fetch response for an older role is dropped.</summary>
     public bool IsFollowing(int leaderEpoch) => !IsLeader && LeaderEpoch == leaderEpoch && Leader != _localId;

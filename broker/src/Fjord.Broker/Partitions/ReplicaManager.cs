@@ -9,7 +9,7 @@ using Fjord.Log;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>
 /// The partition replicas this broker hosts (Kafka's ReplicaManager). Roles come from the
@@ -28,7 +28,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly Lock _reconcileLock = new();
-    private readonly ConcurrentDictionary<TopicPartitionKey, HostedPartition> _partitions = new();
+    private readonly ConcurrentDictionary<TopicPartitionKey, Partition> _partitions = new();
     private readonly LogConfig _defaults;
     private readonly CancellationTokenSource _stopping = new();
     private readonly BrokerFencing _fencing;
@@ -36,8 +36,8 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     private ReplicaFetcherManager? _fetchers;
     private Func<MetadataSnapshot>? _metadata;
     private Task _isrLoop = Task.CompletedTask;
-    private readonly DelayedOperationPurgatory<HostedPartition> _fetchPurgatory;
-    private readonly DelayedOperationPurgatory<HostedPartition> _producePurgatory;
+    private readonly DelayedOperationPurgatory<Partition> _fetchPurgatory;
+    private readonly DelayedOperationPurgatory<Partition> _producePurgatory;
 
     public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, BrokerFencing fencing, TimeProvider time, ILoggerFactory loggers)
     {
@@ -50,8 +50,8 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         _logger = loggers.CreateLogger<ReplicaManager>();
         _defaults = BrokerLogDefaults.From(config);
         LogDirFailures = new LogDirFailures(loggers.CreateLogger<LogDirFailures>());
-        _fetchPurgatory = new DelayedOperationPurgatory<HostedPartition>("Fetch", time);
-        _producePurgatory = new DelayedOperationPurgatory<HostedPartition>("Produce", time);
+        _fetchPurgatory = new DelayedOperationPurgatory<Partition>("Fetch", time);
+        _producePurgatory = new DelayedOperationPurgatory<Partition>("Produce", time);
     }
 
     /// <summary>Fetches waiting for data (Kafka's FetchPurgatory).</summary>
@@ -61,7 +61,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     public int DelayedProduces => _producePurgatory.Delayed;
 
     /// <summary>A partition moved (high watermark, log end, role): complete what waited on it.</summary>
-    private void OnPartitionChanged(HostedPartition partition)
+    private void OnPartitionChanged(Partition partition)
     {
         _producePurgatory.CheckAndComplete(partition);
         _fetchPurgatory.CheckAndComplete(partition);
@@ -90,7 +90,7 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     /// NOT_LEADER_OR_FOLLOWER, or KIP-320's FENCED_LEADER_EPOCH (the client's epoch is older) /
     /// UNKNOWN_LEADER_EPOCH (newer: this broker's metadata is behind).
     /// </summary>
-    public HostedPartition? GetLeader(TopicMetadata topic, int partition, int currentLeaderEpoch, out ErrorCode error)
+    public Partition? GetLeader(TopicMetadata topic, int partition, int currentLeaderEpoch, out ErrorCode error)
     {
         if (partition < 0 || partition >= topic.PartitionCount)
         {
@@ -108,17 +108,17 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         return error == ErrorCode.None ? hosted : null;
     }
 
-    private static ErrorCode CheckLeaderEpoch(HostedPartition hosted, int currentLeaderEpoch) =>
+    private static ErrorCode CheckLeaderEpoch(Partition hosted, int currentLeaderEpoch) =>
         currentLeaderEpoch < 0 ? ErrorCode.None
         : currentLeaderEpoch > hosted.LeaderEpoch ? ErrorCode.UnknownLeaderEpoch
         : currentLeaderEpoch < hosted.LeaderEpoch ? ErrorCode.FencedLeaderEpoch
         : ErrorCode.None;
 
     /// <summary>The local replica whatever its role (tests and diagnostics).</summary>
-    public HostedPartition? GetHosted(string topic, int partition) =>
+    public Partition? GetHosted(string topic, int partition) =>
         _partitions.GetValueOrDefault(new TopicPartitionKey(topic, partition));
 
-    public IEnumerable<HostedPartition> Hosted => _partitions.Values;
+    public IEnumerable<Partition> Hosted => _partitions.Values;
 
     public LogConfig LogConfigFor(TopicMetadata topic) => LogConfig.FromTopicConfigs(topic.Configs, _defaults);
 
@@ -186,14 +186,14 @@ public sealed partial class ReplicaManager : IAsyncDisposable
     private bool IsReplica(PartitionState state) =>
         state.Replicas.Contains(LocalId) || (state.AddingReplicas?.Contains(LocalId) ?? false);
 
-    private HostedPartition GetOrCreate(TopicMetadata topic, int partition)
+    private Partition GetOrCreate(TopicMetadata topic, int partition)
     {
         var key = new TopicPartitionKey(topic.Name, partition);
         if (_partitions.TryGetValue(key, out var existing) && existing.Log.TopicId == topic.TopicId) return existing;
         var log = _logs.Get(topic.Name, partition) is { } open && open.TopicId == topic.TopicId
             ? open
             : _logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
-        var hosted = new HostedPartition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<HostedPartition>(), EligibleForIsr)
+        var hosted = new Partition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<Partition>(), EligibleForIsr)
         {
             RemoteTierLookup = LookUpRemoteTier,
             Changed = OnPartitionChanged,

@@ -5,7 +5,7 @@ using Fjord.Log;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Replication;
+namespace Fjord.Broker.Partitions;
 
 /// <summary>
 /// One partition replica on this broker (Kafka's Partition): the log plus its role. As leader it
@@ -16,7 +16,7 @@ namespace Fjord.Broker.Replication;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
     Justification = "The role lock lives as long as the replica; a removed replica may still be in use by in-flight requests, so nothing disposes it early.")]
-public sealed partial class HostedPartition
+public sealed partial class Partition
 {
     private readonly ReaderWriterLockSlim _roleLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _isrLock = new();
@@ -34,7 +34,7 @@ public sealed partial class HostedPartition
 
     private readonly Func<int, bool> _eligibleForIsr;
 
-    internal HostedPartition(TopicMetadata topic, int index, PartitionLog log, int localId, IControllerStore store, TimeProvider time, ILogger logger,
+    internal Partition(TopicMetadata topic, int index, PartitionLog log, int localId, IControllerStore store, TimeProvider time, ILogger logger,
         Func<int, bool>? eligibleForIsr = null)
     {
         _eligibleForIsr = eligibleForIsr ?? (_ => true);
@@ -62,7 +62,7 @@ public sealed partial class HostedPartition
     /// Called after every move a waiting request may care about: the high watermark, the leader's log end
     /// (followers wait on it) and the role. The replica manager completes delayed fetches and produces.
     /// </summary>
-    internal Action<HostedPartition>? Changed { get; init; }
+    internal Action<Partition>? Changed { get; init; }
 
     private void NotifyChanged()
     {
