@@ -1,4 +1,3 @@
-using Fjord.Broker.Partitions;
 using Fjord.Broker.Server;
 using Fjord.Protocol;
 
@@ -19,37 +18,16 @@ public sealed class DeleteRecordsHandler(BrokerContext context) : ApiHandler<Del
         {
             var topicResult = new DeleteRecordsResponse.DeleteRecordsTopicResult { Name = topic.Name };
             response.Topics.Add(topicResult);
-            snapshot.TopicsByName.TryGetValue(topic.Name, out var metadata);
+            var metadata = snapshot.TopicsByName.GetValueOrDefault(topic.Name);
             foreach (var partition in topic.Partitions)
             {
-                var result = new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = partition.PartitionIndex, LowWatermark = -1 };
-                topicResult.Partitions.Add(result);
-                if (metadata is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= metadata.PartitionCount)
+                var (error, lowWatermark) = context.Replicas.DeleteRecords(metadata, partition.PartitionIndex, partition.Offset);
+                topicResult.Partitions.Add(new DeleteRecordsResponse.DeleteRecordsPartitionResult
                 {
-                    result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
-                var leader = context.Replicas.GetLeader(metadata, partition.PartitionIndex, -1, out var leaderError);
-                if (leader is null)
-                {
-                    result.ErrorCode = (short)leaderError;
-                    continue;
-                }
-                var log = leader.Log;
-                var offset = partition.Offset == -1 ? log.HighWatermark : partition.Offset;
-                if (offset < 0)
-                {
-                    result.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
-                    continue;
-                }
-                try
-                {
-                    result.LowWatermark = log.DeleteRecordsBefore(offset);
-                }
-                catch (Exception e) when (LogErrors.ToErrorCode(e) != ErrorCode.UnknownServerError)
-                {
-                    result.ErrorCode = (short)LogErrors.ToErrorCode(e);
-                }
+                    PartitionIndex = partition.PartitionIndex,
+                    ErrorCode = (short)error,
+                    LowWatermark = lowWatermark,
+                });
             }
         }
         return ValueTask.FromResult<DeleteRecordsResponse?>(response);

@@ -1,5 +1,4 @@
 using Fjord.Broker.Server;
-using Fjord.Log.Checkpoints;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -38,43 +37,21 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
         {
             var topicResult = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
             response.Topics.Add(topicResult);
-            snapshot.TopicsByName.TryGetValue(topic.Topic, out var metadata);
+            var metadata = snapshot.TopicsByName.GetValueOrDefault(topic.Topic);
             foreach (var partition in topic.Partitions)
             {
-                // Defaults are UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET, which every error answer carries.
-                var result = new OffsetForLeaderEpochResponse.EpochEndOffset { Partition = partition.Partition };
-                topicResult.Partitions.Add(result);
-                if (metadata is null || partition.Partition < 0 || partition.Partition >= metadata.PartitionCount)
-                {
-                    result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
                 // CurrentLeaderEpoch is v2+; older requests decode it as -1, which skips the check (KIP-320).
-                var leader = context.Replicas.GetLeader(metadata, partition.Partition, partition.CurrentLeaderEpoch, out var leaderError);
-                if (leader is null)
+                // Errors carry UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET.
+                var (error, epoch, endOffset) = context.Replicas.LastOffsetForLeaderEpoch(metadata, partition.Partition, partition.CurrentLeaderEpoch, partition.LeaderEpoch);
+                topicResult.Partitions.Add(new OffsetForLeaderEpochResponse.EpochEndOffset
                 {
-                    result.ErrorCode = (short)leaderError;
-                    continue;
-                }
-                var log = leader.Log;
-                var logEndOffset = log.LogEndOffset;
-                var (epoch, endOffset) = EndOffsetFor(log.LeaderEpochs.Entries, leader.LeaderEpoch, partition.LeaderEpoch, logEndOffset);
-                result.LeaderEpoch = epoch;
-                result.EndOffset = endOffset;
+                    Partition = partition.Partition,
+                    ErrorCode = (short)error,
+                    LeaderEpoch = epoch,
+                    EndOffset = endOffset,
+                });
             }
         }
         return ValueTask.FromResult<OffsetForLeaderEpochResponse?>(response);
-    }
-
-    /// <summary>
-    /// Kafka's endOffsetFor as a leader answers it. A Kafka leader writes its own epoch into the cache
-    /// (at its log end offset) when elected; ours records an epoch only with the first batch written
-    /// in it, so when the cache is behind <paramref name="leaderEpoch"/> that epoch is taken to start
-    /// at the log end offset.
-    /// </summary>
-    internal static (int Epoch, long EndOffset) EndOffsetFor(IReadOnlyList<EpochEntry> entries, int leaderEpoch, int requestedEpoch, long logEndOffset)
-    {
-        var implied = entries.Count == 0 || entries[^1].Epoch < leaderEpoch;
-        return LeaderEpochCheckpoint.EndOffsetFor(implied ? [.. entries, new EpochEntry(leaderEpoch, logEndOffset)] : entries, requestedEpoch, logEndOffset);
     }
 }

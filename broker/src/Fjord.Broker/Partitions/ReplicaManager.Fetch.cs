@@ -8,11 +8,6 @@ namespace Fjord.Broker.Partitions;
 
 public sealed partial class ReplicaManager
 {
-    private RemoteLogReader? _remoteReader;
-
-    /// <summary>Serves fetches below the local log start offset from Blob storage (KIP-405), once tiering runs.</summary>
-    public void AttachRemoteLogReader(RemoteLogReader reader) => Volatile.Write(ref _remoteReader, reader);
-
     /// <summary>
     /// Kafka's fetchMessages: resolves each partition once, records a follower's position (which may move
     /// the ISR and the high watermark), waits in the fetch purgatory while fewer than min_bytes are
@@ -27,7 +22,7 @@ public sealed partial class ReplicaManager
         for (var i = 0; i < statuses.Length; i++)
         {
             var request = partitions[i];
-            var partition = ResolveLeader(request, out var error);
+            var partition = LeaderFor(request.Topic, request.Key.TopicId, request.Key.Partition, request.CurrentLeaderEpoch, out var error);
             statuses[i] = new FetchPartitionStatus(request, partition, error);
             if (partition is null)
             {
@@ -51,18 +46,6 @@ public sealed partial class ReplicaManager
                 await delayed.Completion.WaitAsync(ct);
         }
         return await ReadAsync(fetch, statuses, ct);
-    }
-
-    private Partition? ResolveLeader(FetchPartitionRequest request, out ErrorCode error)
-    {
-        var topic = request.Topic;
-        var index = request.Key.Partition;
-        if (topic is null || index < 0 || index >= topic.PartitionCount)
-        {
-            error = request.Key.TopicId != Guid.Empty && topic is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
-            return null;
-        }
-        return GetLeader(topic, index, request.CurrentLeaderEpoch, out error);
     }
 
     private async ValueTask<FetchPartitionData[]> ReadAsync(FetchParams fetch, FetchPartitionStatus[] statuses, CancellationToken ct)
@@ -105,7 +88,7 @@ public sealed partial class ReplicaManager
         var highWatermark = log.HighWatermark;
         try
         {
-            if (!fetch.IsFromFollower && Volatile.Read(ref _remoteReader) is { } remote &&
+            if (!fetch.IsFromFollower && Volatile.Read(ref _remoteLog)?.Reader is { } remote &&
                 request.FetchOffset >= log.LogStartOffset && request.FetchOffset < log.LocalLogStartOffset)
             {
                 return await ReadRemoteAsync(remote, partition, request, partitionBudget, first, ct);

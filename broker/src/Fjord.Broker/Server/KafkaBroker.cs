@@ -138,7 +138,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             await broker.StartControllerAsync(lifecycle.IncarnationId, ct);
             broker._tiering = await StartTieringAsync(config, replicas, time, loggers, ct);
             context.Tiering = broker._tiering;
-            replicas.AttachRemoteLogReader(broker._tiering.Reader);
+            replicas.AttachRemoteLog(broker._tiering);
             await broker.AwaitControllerAsync(metadata, ct);
         }
         catch

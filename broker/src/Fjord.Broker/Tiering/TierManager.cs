@@ -17,7 +17,7 @@ namespace Fjord.Broker.Tiering;
 /// A leadership change starts a fresh <see cref="RemotePartitionTier"/>, which first finishes or
 /// cleans whatever the previous leader left half done.
 /// </summary>
-public sealed partial class TierManager : IAsyncDisposable
+public sealed partial class TierManager : IRemoteLogAccess, IAsyncDisposable
 {
     private readonly ReplicaManager _replicas;
     private readonly IRemoteLogMetadataStore _manifest;
@@ -163,8 +163,10 @@ public sealed partial class TierManager : IAsyncDisposable
     });
 
     /// <summary>KIP-1005's latest-tiered offset: the last offset in a COPY_FINISHED segment, -1 when none (leader only).</summary>
-    public long HighestTieredOffset(TopicPartitionKey key) =>
-        _tiers.TryGetValue(key, out var entry) && entry.Leader ? entry.Tier.HighestCopiedOffset : -1;
+    public long HighestTieredOffset(TopicPartitionKey key) => HighestTieredOffset(key.Topic, key.Partition);
+
+    public long HighestTieredOffset(string topic, int partition) =>
+        _tiers.TryGetValue(new TopicPartitionKey(topic, partition), out var entry) && entry.Leader ? entry.Tier.HighestCopiedOffset : -1;
 
     /// <summary>Closed local segments (and their bytes) not yet in Blob storage, as of the last round; (0, 0) when not tiered here.</summary>
     public (int Segments, long Bytes) UploadLag(TopicPartitionKey key) =>
