@@ -43,6 +43,35 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void AClosedSegmentWhoseIndexesWereNeverWrittenGetsThemOnRecovery()
+    {
+        // A kill between a roll and the old segment's index write leaves a closed segment without index
+        // files; the remote tier uploads those files, so recovery must write them.
+        using var ctx = new LogTestContext();
+        var log = ctx.Open(SmallIndexInterval);
+        for (var i = 0; i < 6; i++)
+        {
+            LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(4, ctx.NowMs), epoch: 1);
+        }
+
+        log.Roll();
+        LogTestContext.AppendCommitted(log, RecordBatchBuilder.Build(4, ctx.NowMs), epoch: 1);
+        log.Close();
+        var index = Path.Combine(ctx.PartitionDir, "00000000000000000000.index");
+        var timeIndex = Path.Combine(ctx.PartitionDir, "00000000000000000000.timeindex");
+        File.Delete(index);
+        File.Delete(timeIndex);
+
+        var reopened = ctx.Open(SmallIndexInterval, clean: false, recoveryPoint: 0);
+
+        Assert.True(File.Exists(index), "the closed segment's offset index was not written");
+        Assert.True(File.Exists(timeIndex), "the closed segment's time index was not written");
+        Assert.True(new FileInfo(index).Length > 0);
+        Assert.Equal(28, reopened.LogEndOffset);
+        reopened.Close();
+    }
+
+    [Fact]
     public void GarbageAppendedToTheTailIsTruncated()
     {
         using var ctx = new LogTestContext();

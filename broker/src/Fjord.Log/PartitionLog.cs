@@ -228,6 +228,18 @@ public sealed partial class PartitionLog
             {
                 segment.Flush();
             }
+
+            // A closed segment's index files are written when it rolls; a kill between the roll and that
+            // write leaves a closed segment with its indexes only in memory after recovery, and the remote
+            // tier (which uploads the files) could never copy it. Write them now; the active one's come
+            // with its own roll.
+            for (var i = 0; i < segments.Count - 1; i++)
+            {
+                if (!File.Exists(segments[i].IndexPath) || !File.Exists(segments[i].TimeIndexPath))
+                {
+                    segments[i].WriteIndexes();
+                }
+            }
         }
 
         log._recoveryPoint = recovered > 0 || hadCleanShutdown ? logEndOffset : Math.Min(recoveryPoint, logEndOffset);

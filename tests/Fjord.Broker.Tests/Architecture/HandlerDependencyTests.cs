@@ -11,8 +11,8 @@ namespace Fjord.Broker.Tests.Architecture;
 /// </summary>
 public sealed class HandlerDependencyTests
 {
-    private static readonly string[] _forbidden = ["Fjord.Log", "Fjord.Tiering"];
-    private static readonly Dictionary<short, OpCode> _opCodes = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+    private static readonly string[] Forbidden = ["Fjord.Log", "Fjord.Tiering"];
+    private static readonly Dictionary<short, OpCode> KnownOpCodes = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class HandlerDependencyTests
         if (type.HasElementType) return IsForbiddenType(type.GetElementType());
         if (type.IsGenericType && type.GetGenericArguments().Any(IsForbiddenType)) return true;
         var assembly = type.Assembly.GetName().Name;
-        return _forbidden.Contains(assembly);
+        return Forbidden.Contains(assembly);
     }
 
     /// <summary>Every member or type an IL body names through a metadata token.</summary>
@@ -79,7 +79,7 @@ public sealed class HandlerDependencyTests
         {
             short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
             i += il[i] == 0xFE ? 2 : 1;
-            var opCode = _opCodes[value];
+            var opCode = KnownOpCodes[value];
             switch (opCode.OperandType)
             {
                 case OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok:

@@ -68,7 +68,7 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
         void AssertNothingUnuploadedDeleted(string when)
         {
             var localStart = log.LocalLogStartOffset;
-            var tiered = tiering.HighestTieredOffset(key);
+            var tiered = tiering.HighestTieredOffset(key.Topic, key.Partition);
             Assert.True(localStart <= tiered + 1, $"{when}: local log starts at {localStart} but Blob holds only up to {tiered}");
         }
 
@@ -82,13 +82,13 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
             ProduceOne(producer, i, acks);
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
         acks.AssertNoFailures();
-        await Poll.UntilAsync(() => log.LocalLogStartOffset > 0 && tiering.HighestTieredOffset(key) >= log.Segments[^1].BaseOffset - 1,
+        await Poll.UntilAsync(() => log.LocalLogStartOffset > 0 && tiering.HighestTieredOffset(key.Topic, key.Partition) >= log.Segments[^1].BaseOffset - 1,
             TimeSpan.FromSeconds(60), "every closed segment to move to Blob storage and some to leave the local disk");
         AssertNothingUnuploadedDeleted("before the outage");
 
         var localStartAtBlock = log.LocalLogStartOffset;
-        var tieredAtBlock = tiering.HighestTieredOffset(key);
-        var lagAtBlock = tiering.UploadLag(key);
+        var tieredAtBlock = tiering.HighestTieredOffset(key.Topic, key.Partition);
+        var lagAtBlock = tiering.UploadLag(key.Topic, key.Partition);
         blobProxy.Block();
 
         var next = MessagesBeforeOutage;
@@ -149,14 +149,14 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
             else if (cold.ErrorCode == (short)KafkaError.None && (cold.Records is null || cold.Records.Value.IsEmpty)) coldEmpty++;
             else Assert.Fail($"a fetch of offset 0 (only in Blob) while Blob was down answered error {cold.ErrorCode} with {cold.Records?.Length ?? 0} bytes");
 
-            var lag = tiering.UploadLag(key);
+            var lag = tiering.UploadLag(key.Topic, key.Partition);
             if (lag.Segments > lagAtBlock.Segments + 3) lagGrew = true;
             if (lag.Bytes > maxLag.Bytes) maxLag = lag;
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
 
-        var lagAtEnd = tiering.UploadLag(key);
-        Assert.Equal(tieredAtBlock, tiering.HighestTieredOffset(key));
+        var lagAtEnd = tiering.UploadLag(key.Topic, key.Partition);
+        Assert.Equal(tieredAtBlock, tiering.HighestTieredOffset(key.Topic, key.Partition));
         Assert.True(lagGrew, $"the upload lag did not grow during the outage: {lagAtBlock} then {lagAtEnd}");
         Assert.True(coldErrors > 0, $"no cold fetch answered KAFKA_STORAGE_ERROR ({coldEmpty} answered nothing)");
 
@@ -176,14 +176,14 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
         {
             AssertNothingUnuploadedDeleted("while catching up");
             var segments = log.Segments;
-            return tiering.HighestTieredOffset(key) >= segments[^1].BaseOffset - 1
-                && tiering.UploadLag(key) == (0, 0)
+            return tiering.HighestTieredOffset(key.Topic, key.Partition) >= segments[^1].BaseOffset - 1
+                && tiering.UploadLag(key.Topic, key.Partition) == (0, 0)
                 && log.Size <= LocalRetentionBytes + 2 * SegmentBytes;
         }, TimeSpan.FromSeconds(180), "the backlog to upload and local retention to trim the disk");
         output.WriteLine($"outage {Outage.TotalSeconds:0} s: {acks.Acked - MessagesBeforeOutage} messages acked during it ({total} in all); " +
             $"upload lag {lagAtBlock} at the block, up to {maxLag} seen, {lagAtEnd} at the end; {hotReads} hot reads served; " +
             $"cold fetches: {coldErrors} KAFKA_STORAGE_ERROR, {coldEmpty} empty; backlog uploaded {catchUp.Elapsed.TotalSeconds:0.0} s after Blob returned; " +
-            $"local log now {log.LocalLogStartOffset}..{log.LogEndOffset} ({log.Size} bytes), tiered up to {tiering.HighestTieredOffset(key)}");
+            $"local log now {log.LocalLogStartOffset}..{log.LogEndOffset} ({log.Size} bytes), tiered up to {tiering.HighestTieredOffset(key.Topic, key.Partition)}");
         Assert.True(log.LocalLogStartOffset > MessagesBeforeOutage, $"local log still starts at {log.LocalLogStartOffset}");
         Assert.Equal(0, log.LogStartOffset);
 

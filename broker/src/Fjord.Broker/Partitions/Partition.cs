@@ -3,6 +3,7 @@ using Fjord.Broker.Server;
 using Fjord.Cluster;
 using Fjord.Log;
 using Fjord.Protocol;
+using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Partitions;
@@ -16,7 +17,7 @@ namespace Fjord.Broker.Partitions;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
     Justification = "The role lock lives as long as the replica; a removed replica may still be in use by in-flight requests, so nothing disposes it early.")]
-public sealed partial class Partition
+public sealed partial class Partition : ITieredReplica
 {
     private readonly ReaderWriterLockSlim _roleLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _isrLock = new();
@@ -54,6 +55,10 @@ public sealed partial class Partition
     public PartitionLog Log { get; }
 
     public TopicPartitionKey Key => new(Topic.Name, Index);
+
+    string ITieredReplica.Topic => Topic.Name;
+
+    int ITieredReplica.Partition => Index;
 
     /// <summary>Fires on every high-watermark move and every role change: what fetch long-polls and acks=all producers wait on.</summary>
     public HighWatermarkSignal Signal { get; } = new();

@@ -7,10 +7,10 @@ namespace Fjord.Broker.Partitions;
 
 public sealed partial class ReplicaManager
 {
-    private IRemoteLogAccess? _remoteLog;
+    private IRemoteLog? _remoteLog;
 
     /// <summary>Serves fetches and lookups below the local log start offset from Blob storage (KIP-405), once tiering runs.</summary>
-    public void AttachRemoteLog(IRemoteLogAccess remoteLog) => Volatile.Write(ref _remoteLog, remoteLog);
+    public void AttachRemoteLog(IRemoteLog remoteLog) => Volatile.Write(ref _remoteLog, remoteLog);
 
     /// <summary>
     /// The partition if this broker leads it, else why not: UNKNOWN_TOPIC_ID (an id the metadata does not

@@ -7,6 +7,7 @@ using Fjord.Broker.Replication;
 using Fjord.Cluster;
 using Fjord.Log;
 using Fjord.Protocol;
+using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Partitions;
@@ -19,7 +20,7 @@ namespace Fjord.Broker.Partitions;
 /// under a new id, or the controller moved the replica elsewhere — never because a listing came back
 /// without its topic: a wiped or wrong metadata store must not cost any data.
 /// </summary>
-public sealed partial class ReplicaManager : IAsyncDisposable
+public sealed partial class ReplicaManager : ITieredReplicas, IAsyncDisposable
 {
     private readonly LogManager _logs;
     private readonly BrokerConfig _config;
@@ -119,6 +120,11 @@ public sealed partial class ReplicaManager : IAsyncDisposable
         _partitions.GetValueOrDefault(new TopicPartitionKey(topic, partition));
 
     public IEnumerable<Partition> Hosted => _partitions.Values;
+
+    int ITieredReplicas.LocalBrokerId => LocalId;
+
+    IEnumerable<ITieredReplica> ITieredReplicas.TieredReplicas =>
+        _partitions.Values.Where(p => p.Log.Config.RemoteStorageEnable && !p.AwaitingRemoteTier);
 
     public LogConfig LogConfigFor(TopicMetadata topic) => LogConfig.FromTopicConfigs(topic.Configs, _defaults);
 

@@ -38,7 +38,7 @@ public sealed class BrokerContext(
     public IControllerService? Controller { get; set; }
 
     /// <summary>Tiered storage: the remote reader for fetches below the local log (null when not running).</summary>
-    public Tiering.TierManager? Tiering { get; set; }
+    public Fjord.Tiering.RemoteLogManager? Tiering { get; set; }
 
     /// <summary>Where clients reach this broker; set once the listeners are bound (port 0 resolved).</summary>
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners { get; set; } = [];

@@ -10,6 +10,7 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Fjord.Log;
+using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Server;
@@ -33,7 +34,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     // Serialises controller hand-overs (fenced: stop it; rejoined: a new one for the new incarnation) with the stop.
     private readonly SemaphoreSlim _controllerChanges = new(1, 1);
     private ClusterController? _controller;
-    private Tiering.TierManager? _tiering;
+    private RemoteLogManager? _tiering;
     private readonly LogDirLock _dirLock;
 
     private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server,
@@ -199,7 +200,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// The remote tier's manifest (Table) and segment files (Blob). Either being out of reach at start
     /// is not fatal: produce and hot reads do not need them, and both create what they need lazily.
     /// </summary>
-    private static async Task<Tiering.TierManager> StartTieringAsync(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<RemoteLogManager> StartTieringAsync(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         // Crash-safety tests only: with fault points armed the process kills itself at the named steps.
         var faults = Tiering.Faults.TierFaultPoints.Parse(config.TestFaultPoints);
@@ -215,11 +216,14 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            loggers.CreateLogger<Tiering.TierManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
+            loggers.CreateLogger<RemoteLogManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
         }
         Fjord.Tiering.IRemoteLogMetadataStore tieringManifest = faults is null ? manifest : new Tiering.Faults.FaultInjectingRemoteLogMetadataStore(manifest, faults);
         Fjord.Tiering.IRemoteStorage tieringStorage = faults is null ? storage : new Tiering.Faults.FaultInjectingRemoteStorage(storage, faults);
-        var tiering = new Tiering.TierManager(replicas, tieringManifest, tieringStorage, config, time, loggers);
+        var tiering = new RemoteLogManager(replicas, tieringManifest, tieringStorage,
+            new RemoteLogManagerConfig(config.RemoteLogManagerTaskIntervalMs, config.RemoteLogManagerCopierThreadPoolSize, config.RemoteLogReaderCacheBytes), time, loggers);
+        // Replicas with no local history wait for the manifest before they serve or fetch.
+        replicas.AttachRemoteTier(tieringManifest);
         tiering.Start();
         return tiering;
     }

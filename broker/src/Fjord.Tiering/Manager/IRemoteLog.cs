@@ -1,9 +1,7 @@
-using Fjord.Tiering;
+namespace Fjord.Tiering;
 
-namespace Fjord.Broker.Partitions;
-
-/// <summary>What the data path needs of the remote tier (Kafka's RemoteLogManager as ReplicaManager sees it).</summary>
-public interface IRemoteLogAccess
+/// <summary>What the broker's data path needs of the remote tier (Kafka's RemoteLogManager as ReplicaManager sees it).</summary>
+public interface IRemoteLog
 {
     /// <summary>Reads fetches and timestamp lookups below the local log start offset.</summary>
     RemoteLogReader Reader { get; }

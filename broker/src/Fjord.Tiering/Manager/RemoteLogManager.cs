@@ -1,13 +1,8 @@
-using Fjord.Broker.Configuration;
-using Fjord.Broker.Metadata;
-using Fjord.Broker.Partitions;
-using Fjord.Broker.Replication;
-using Fjord.Broker.Server;
+using System.Collections.Concurrent;
 using Fjord.Log;
-using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Tiering;
+namespace Fjord.Tiering;
 
 /// <summary>
 /// Kafka's RemoteLogManager on this broker: every remote.log.manager.task.interval.ms, for each
@@ -17,36 +12,37 @@ namespace Fjord.Broker.Tiering;
 /// A leadership change starts a fresh <see cref="RemotePartitionTier"/>, which first finishes or
 /// cleans whatever the previous leader left half done.
 /// </summary>
-public sealed partial class TierManager : IRemoteLogAccess, IAsyncDisposable
+public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
 {
-    private readonly ReplicaManager _replicas;
+    private readonly ITieredReplicas _replicas;
     private readonly IRemoteLogMetadataStore _manifest;
     private readonly IRemoteStorage _storage;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartitionKey, (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId, bool Leader)> _tiers = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), (RemotePartitionTier Tier, int LeaderEpoch, Guid TopicId, bool Leader)> _tiers = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _oneRound = new(1, 1);
     private readonly int _concurrency;
     private Task _loop = Task.CompletedTask;
 
-    public TierManager(ReplicaManager replicas, IRemoteLogMetadataStore manifest, IRemoteStorage storage, BrokerConfig config, TimeProvider time, ILoggerFactory loggers)
+    public RemoteLogManager(ITieredReplicas replicas, IRemoteLogMetadataStore manifest, IRemoteStorage storage, RemoteLogManagerConfig config, TimeProvider time, ILoggerFactory loggers)
     {
         _replicas = replicas;
         _manifest = manifest;
         _storage = storage;
-        _interval = TimeSpan.FromMilliseconds(Math.Max(10, config.RemoteLogManagerTaskIntervalMs));
-        _concurrency = config.RemoteLogManagerCopierThreadPoolSize;
-        // Replicas with no local history wait for the manifest before they serve or fetch.
-        replicas.AttachRemoteTier(manifest);
+        _interval = TimeSpan.FromMilliseconds(Math.Max(10, config.TaskIntervalMs));
+        _concurrency = Math.Max(1, config.CopierThreadPoolSize);
         _time = time;
         _loggers = loggers;
-        _logger = loggers.CreateLogger<TierManager>();
-        Reader = new RemoteLogReader(manifest, storage, new RemoteLogReaderOptions { ChunkCacheBytes = config.RemoteLogReaderCacheBytes },
+        _logger = loggers.CreateLogger<RemoteLogManager>();
+        Reader = new RemoteLogReader(manifest, storage, new RemoteLogReaderOptions { ChunkCacheBytes = config.ReaderCacheBytes },
             loggers.CreateLogger<RemoteLogReader>());
     }
+
+    /// <summary>The manifest of remote segments (replicas with no local history look up where the tier ends in it).</summary>
+    public IRemoteLogMetadataStore Manifest => _manifest;
 
     /// <summary>Serves fetches and timestamp lookups below the local log start offset.</summary>
     public RemoteLogReader Reader { get; }
@@ -85,10 +81,10 @@ public sealed partial class TierManager : IRemoteLogAccess, IAsyncDisposable
         {
             // A fenced broker may be a deposed leader, or looking at another cluster's store: it uploads and deletes nothing.
             if (_replicas.IsFenced) return;
-            var tiered = _replicas.Hosted.Where(p => p.Log.Config.RemoteStorageEnable && !p.AwaitingRemoteTier).ToList();
+            var tiered = _replicas.TieredReplicas.ToList();
             await Parallel.ForEachAsync(tiered, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = ct },
                 async (partition, token) => await RunPartitionAsync(partition, token));
-            var seen = tiered.Select(p => p.Key).ToHashSet();
+            var seen = tiered.Select(p => (p.Topic, p.Partition)).ToHashSet();
             foreach (var gone in _tiers.Keys.Where(k => !seen.Contains(k)).ToList()) _tiers.TryRemove(gone, out _);
         }
         finally
@@ -97,16 +93,17 @@ public sealed partial class TierManager : IRemoteLogAccess, IAsyncDisposable
         }
     }
 
-    private async Task RunPartitionAsync(Partition partition, CancellationToken ct)
+    private async Task RunPartitionAsync(ITieredReplica partition, CancellationToken ct)
     {
         var log = partition.Log;
         var leader = partition.IsLeader;
-        if (!_tiers.TryGetValue(partition.Key, out var entry) || entry.LeaderEpoch != partition.LeaderEpoch || entry.TopicId != log.TopicId || entry.Leader != leader)
+        var key = (partition.Topic, partition.Partition);
+        if (!_tiers.TryGetValue(key, out var entry) || entry.LeaderEpoch != partition.LeaderEpoch || entry.TopicId != log.TopicId || entry.Leader != leader)
         {
             var tier = new RemotePartitionTier(new PartitionLogTieredLog(log, log.DeleteLocalSegmentsBefore), _manifest, _storage,
-                RetentionOf(log.Config), new RemoteTierOptions(_replicas.LocalId, partition.LeaderEpoch), _time, _loggers.CreateLogger<RemotePartitionTier>());
+                RetentionOf(log.Config), new RemoteTierOptions(_replicas.LocalBrokerId, partition.LeaderEpoch), _time, _loggers.CreateLogger<RemotePartitionTier>());
             entry = (tier, partition.LeaderEpoch, log.TopicId, leader);
-            _tiers[partition.Key] = entry;
+            _tiers[key] = entry;
         }
         try
         {
@@ -124,7 +121,7 @@ public sealed partial class TierManager : IRemoteLogAccess, IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Blob or Table storage out of reach: produce and hot reads go on; the next round retries.
-            LogPartitionFailed(e, partition.Key.Topic, partition.Key.Partition);
+            LogPartitionFailed(e, partition.Topic, partition.Partition);
         }
     }
 
@@ -163,14 +160,12 @@ public sealed partial class TierManager : IRemoteLogAccess, IAsyncDisposable
     });
 
     /// <summary>KIP-1005's latest-tiered offset: the last offset in a COPY_FINISHED segment, -1 when none (leader only).</summary>
-    public long HighestTieredOffset(TopicPartitionKey key) => HighestTieredOffset(key.Topic, key.Partition);
-
     public long HighestTieredOffset(string topic, int partition) =>
-        _tiers.TryGetValue(new TopicPartitionKey(topic, partition), out var entry) && entry.Leader ? entry.Tier.HighestCopiedOffset : -1;
+        _tiers.TryGetValue((topic, partition), out var entry) && entry.Leader ? entry.Tier.HighestCopiedOffset : -1;
 
     /// <summary>Closed local segments (and their bytes) not yet in Blob storage, as of the last round; (0, 0) when not tiered here.</summary>
-    public (int Segments, long Bytes) UploadLag(TopicPartitionKey key) =>
-        _tiers.TryGetValue(key, out var entry) ? (entry.Tier.UploadLagSegments, entry.Tier.UploadLagBytes) : (0, 0);
+    public (int Segments, long Bytes) UploadLag(string topic, int partition) =>
+        _tiers.TryGetValue((topic, partition), out var entry) ? (entry.Tier.UploadLagSegments, entry.Tier.UploadLagBytes) : (0, 0);
 
     private static TierRetentionConfig RetentionOf(LogConfig config) => new()
     {
