@@ -301,15 +301,17 @@ check_generated_protocol() {
 # (new inputs each run; printed so a failure can be replayed). Crashing inputs land in $1.
 run_fuzz() { # crash-dir
   local dll="$ROOT/tests/Fjord.Fuzz/bin/Release/net10.0/Fjord.Fuzz.dll"
-  local seconds="${FJORD_FUZZ_SECONDS:-60}" seed rc=0
+  local seconds="${FJORD_FUZZ_SECONDS:-60}" seed rc failed=0
   for seed in 20240601 "$(date +%s)"; do
-    log "fuzzing frames, codecs and record batches for ${seconds} s (seed $seed; replay: dotnet $dll --target all --seconds $seconds --seed $seed)"
-    dotnet "$dll" --target all --seconds "$seconds" --seed "$seed" --crash-dir "$1" || rc=1
+    log "fuzzing frames, codecs and record batches for ${seconds} s (seed $seed; rerun: dotnet $dll --target all --seconds $seconds --seed $seed)"
+    rc=0; dotnet "$dll" --target all --seconds "$seconds" --seed "$seed" --crash-dir "$1" || rc=$?
+    if ((rc == 1)); then
+      log "FAILED: the fuzzer found a crash with seed $seed (inputs in $1; each is replayed with --target T --replay FILE)"; failed=1
+    elif ((rc != 0)); then
+      log "FAILED: the fuzzer did not run (exit code $rc)"; failed=1
+    fi
   done
-  if ((rc != 0)); then
-    log "FAILED: the fuzzer found a crash (inputs in $1; each is replayed with --target T --replay FILE)"
-    return 1
-  fi
+  return $failed
 }
 
 cmd_test() {
