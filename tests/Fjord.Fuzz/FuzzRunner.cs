@@ -38,7 +38,18 @@ internal sealed class FuzzRunner
     public FuzzResult Run(FuzzBudget budget)
     {
         var random = new Random(unchecked((int)(_seed ^ (_seed >> 32))));
-        var seeds = _target.CreateSeeds(random);
+        List<byte[]> seeds;
+        try
+        {
+            seeds = _target.CreateSeeds(random);
+        }
+        catch (Exception e)
+        {
+            // A codec that cannot read back its own seed is as much a bug as a crash on a mutant.
+            RecordCrash([], e);
+            return new FuzzResult(_target.Name, 0, 0, TimeSpan.Zero, 0, _signatures.Count);
+        }
+
         var corpus = new List<byte[]>(seeds);
         var mutator = new Mutator(random, MaxInputLength);
         var clock = Stopwatch.StartNew();

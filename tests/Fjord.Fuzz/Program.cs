@@ -12,7 +12,7 @@ internal static class Program
           Fjord.Fuzz --replay FILE --target frame|codecs|batch
         --seconds / --iterations are the budget of the whole run, shared equally by the targets (default 10 s).
         --seed makes the run deterministic (default: from the clock; it is printed so a run can be replayed).
-        Crashing inputs are written to --crash-dir (default ./fuzz-crashes) as <target>-<hash>.bin.
+        Crashing inputs are written to --crash-dir (default ./fuzz-crashes) as <target>-crash-<hash>.bin (or -hang-).
         """;
 
     private static int Main(string[] args)

@@ -113,7 +113,7 @@ internal sealed class CodecTarget : IFuzzTarget
         var written = Write(message, version, _first);
         if (reader.Remaining != 0 || !written.Span.SequenceEqual(body))
         {
-            throw new FuzzAssertionException($"{Describe(apiKey, response, version)}: a written message does not read back to the same bytes");
+            throw new FuzzAssertionException($"{Describe(apiKey, response, version)}: a written message does not read back to the same bytes: {Convert.ToHexString(body)}");
         }
     }
 
