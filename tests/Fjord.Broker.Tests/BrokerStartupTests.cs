@@ -15,7 +15,7 @@ namespace Fjord.Broker.Tests;
 [Collection(BrokerCollection.Name)]
 public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task BrokerStartedBeforeItsStorageWaitsAndStartsWhenStorageArrives()
@@ -26,11 +26,11 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
         await using var broker = BrokerProcess.Launch(Settings(data.Path, storage.ConnectionString));
         try
         {
-            await broker.WaitForOutputAsync("Waiting for the metadata store", _timeout);
+            await broker.WaitForOutputAsync("Waiting for the metadata store", Timeout);
             Assert.False(broker.HasExited, "the broker gave up instead of waiting for storage");
 
             await storage.RestartAsync();
-            await broker.WaitForReadyAsync(_timeout);
+            await broker.WaitForReadyAsync(Timeout);
             await KafkaClients.CreateTopicAsync(broker.BootstrapServers, "late", 1);
             using var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(broker.BootstrapServers));
             var result = await producer.ProduceAsync("late", new Message<byte[], byte[]> { Value = [1, 2, 3] });
@@ -57,7 +57,7 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
 
         // Same dirs, another port: only the dir lock can stop it.
         await using var second = BrokerProcess.Launch(settings);
-        await Poll.UntilAsync(() => second.HasExited, _timeout, "the second broker to exit");
+        await Poll.UntilAsync(() => second.HasExited, Timeout, "the second broker to exit");
         Assert.Contains($"log dir {data.Path} is in use by another process", second.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Loaded log", second.Output, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(segment));
@@ -105,7 +105,7 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
                 // More refused writes in the same episode add no line.
                 for (var i = 0; i < 3; i++)
                     await Assert.ThrowsAsync<ProduceException<byte[], byte[]>>(() => producer.ProduceAsync(new TopicPartition("filler", 0), new Message<byte[], byte[]> { Value = value }));
-                await broker.WaitForOutputAsync("is full", _timeout);
+                await broker.WaitForOutputAsync("is full", Timeout);
                 var lines = broker.Output.Split('\n').Where(l => l.Contains("is full", StringComparison.Ordinal)).ToList();
                 var line = Assert.Single(lines);
                 Assert.Contains(mountPoint.Path, line, StringComparison.Ordinal);

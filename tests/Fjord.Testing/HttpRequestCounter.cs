@@ -12,7 +12,7 @@ namespace Fjord.Testing;
 internal sealed class HttpRequestCounter
 {
     private const int MaxHeaderBytes = 64 * 1024;
-    private static readonly byte[] _headerEnd = "\r\n\r\n"u8.ToArray();
+    private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
 
     private readonly List<byte> _line = [];
     private readonly Action<string> _onRequest;
@@ -85,8 +85,8 @@ internal sealed class HttpRequestCounter
             var b = data[i];
             if (_line.Count < MaxHeaderBytes)
                 _line.Add(b);
-            _headerEndMatched = b == _headerEnd[_headerEndMatched] ? _headerEndMatched + 1 : (b == '\r' ? 1 : 0);
-            if (_headerEndMatched < _headerEnd.Length)
+            _headerEndMatched = b == HeaderEnd[_headerEndMatched] ? _headerEndMatched + 1 : (b == '\r' ? 1 : 0);
+            if (_headerEndMatched < HeaderEnd.Length)
                 continue;
 
             _headerEndMatched = 0;

@@ -8,14 +8,14 @@ namespace Fjord.Testing;
 /// </summary>
 public static class Poll
 {
-    private static readonly TimeSpan _firstDelay = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan _maxDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(250);
 
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var clock = Stopwatch.StartNew();
-        var delay = _firstDelay;
+        var delay = FirstDelay;
         while (true)
         {
             if (await condition().ConfigureAwait(false))
@@ -24,7 +24,7 @@ public static class Poll
             if (left <= TimeSpan.Zero)
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for {what}.");
             await Task.Delay(delay < left ? delay : left).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _maxDelay.Ticks));
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
     }
 

@@ -3,10 +3,10 @@ namespace Fjord.Testing;
 /// <summary>Locates the repository checkout the tests were built from.</summary>
 public static class RepositoryRoot
 {
-    private static readonly Lazy<string> _root = new(FindCore);
+    private static readonly Lazy<string> Root = new(FindCore);
 
     /// <summary>The folder holding <c>Service.sln</c>, found by walking up from the test binaries.</summary>
-    public static string Find() => _root.Value;
+    public static string Find() => Root.Value;
 
     private static string FindCore()
     {

@@ -28,7 +28,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         ["replica.lag.time.max.ms"] = "3000",
     };
 
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly AzuriteHost _azurite;
     private readonly IReadOnlyDictionary<string, string> _settings;
@@ -92,7 +92,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             }
 
             await Task.WhenAll(harness._nodes.Select(harness.LaunchAsync));
-            await harness.WaitForMembersAsync(_startTimeout);
+            await harness.WaitForMembersAsync(StartTimeout);
             return harness;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -316,7 +316,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     private async Task LaunchAsync(ClusterNode node)
     {
         var process = Launch(node, null);
-        await process.WaitForReadyAsync(_startTimeout);
+        await process.WaitForReadyAsync(StartTimeout);
         if (node.Port == 0)
             node.Port = int.Parse(process.BootstrapServers.Split(':')[1], CultureInfo.InvariantCulture);
     }

@@ -22,10 +22,10 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     private const int Partitions = 3;
     private const int OffsetsPartitions = 6;
     private const string Group = "restart-group";
-    private static readonly TimeSpan _isrTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan IsrTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>replica.lag.time.max.ms plus broker.session.timeout.ms of <see cref="ClusterHarness.FastFailover"/>, and a margin.</summary>
-    private static readonly TimeSpan _settle = TimeSpan.FromSeconds(7);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(7);
 
     [Fact]
     public async Task EveryReplicaRejoinsTheIsrAfterEveryBrokerRestartsInAnyOrder()
@@ -96,7 +96,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     /// Every partition row, the topic's and __consumer_offsets', has a leader and all its replicas in the
     /// ISR. A row untouched since <paramref name="before"/> may only show the old ISR because nobody has
     /// reacted yet (a controller that took over during the round cannot tell who restarted before it
-    /// watched), so such a row counts once it stayed full for <see cref="_settle"/>: by then a leader has
+    /// watched), so such a row counts once it stayed full for <see cref="Settle"/>: by then a leader has
     /// dropped a follower that does not fetch, and the controller a broker that is gone.
     /// </summary>
     private static async Task WaitForEveryIsrAsync(ClusterHarness cluster, string when, Dictionary<(string, int), int> before)
@@ -111,7 +111,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
                 var expected = states.Where(s => s.Topic is Topic or TopicNames.ConsumerOffsets).ToList();
                 lagging = [.. expected.Where(s => !InSync(s))];
                 return expected.Count == Partitions + OffsetsPartitions && lagging.Count == 0;
-            }, _isrTimeout, $"every replica in the ISR {when}");
+            }, IsrTimeout, $"every replica in the ISR {when}");
         }
         catch (TimeoutException e)
         {
@@ -133,7 +133,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
                 return true;
             if (!fullSince.TryGetValue(key, out var seen) || seen.PartitionEpoch != state.PartitionEpoch)
                 fullSince[key] = seen = (state.PartitionEpoch, Stopwatch.StartNew());
-            return seen.Clock.Elapsed >= _settle;
+            return seen.Clock.Elapsed >= Settle;
         }
     }
 

@@ -14,8 +14,8 @@ namespace Fjord.Broker.Tests.Cluster;
 public sealed class PinnedProducer : IAsyncDisposable
 {
     private const short ProduceVersion = 9;
-    private static readonly TimeSpan _requestTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan _reconnectBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReconnectBackoff = TimeSpan.FromMilliseconds(100);
 
     private readonly string _broker;
     private readonly string _topic;
@@ -64,7 +64,7 @@ public sealed class PinnedProducer : IAsyncDisposable
                 while (!_stop.IsCancellationRequested)
                 {
                     var value = AckingProducer.Value(_tag, number++);
-                    var response = await client.SendAsync<ProduceResponse>(Request(value), ProduceVersion, _requestTimeout);
+                    var response = await client.SendAsync<ProduceResponse>(Request(value), ProduceVersion, RequestTimeout);
                     var partition = response.Responses.Single().PartitionResponses.Single();
                     Outcomes.AddOrUpdate(partition.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
                     if (partition.ErrorCode == 0)
@@ -76,7 +76,7 @@ public sealed class PinnedProducer : IAsyncDisposable
                 Outcomes.AddOrUpdate("connection", 1, (_, n) => n + 1);
                 try
                 {
-                    await Task.Delay(_reconnectBackoff, _stop.Token);
+                    await Task.Delay(ReconnectBackoff, _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {

@@ -14,10 +14,10 @@ namespace Fjord.Broker.Tests.Cluster;
 [Trait("Category", "Cluster")]
 public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
 
     /// <summary>How long the deposed leader is left cut off and still receiving writes (from the pinned producer), well past replica.lag.time.max.ms.</summary>
-    private static readonly TimeSpan _exposure = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Exposure = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task DeposedLeaderCutOffFromTableStorageNeverAcknowledgesWhatTheNewLeaderLacks()
@@ -27,7 +27,7 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
         try
         {
             await cluster.CreateTopicAsync(topic, 1, 3, new() { ["min.insync.replicas"] = "2" });
-            var before = (await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader >= 0 && s.Isr.Count == 3, _timeout, "a leader and a full ISR"));
+            var before = (await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader >= 0 && s.Isr.Count == 3, Timeout, "a leader and a full ISR"));
             var oldLeader = before.Leader;
             var controller = (await cluster.ControllerAsync())!;
             // If the leader is also the controller, cutting it off moves the controller too: a harder case, accepted.
@@ -42,25 +42,25 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
             stale.Start(1_000_000);
             fresh.Start(1_000_000);
             pinned.Start();
-            await stale.WaitForAcksAsync(5_000, _timeout, "before the cut");
-            await fresh.WaitForAcksAsync(5_000, _timeout, "before the cut");
+            await stale.WaitForAcksAsync(5_000, Timeout, "before the cut");
+            await fresh.WaitForAcksAsync(5_000, Timeout, "before the cut");
 
             cluster.BlockStorage(oldLeader);
             var ackedAtCut = stale.Acked;
             output.WriteLine($"cut broker {oldLeader} off from Table storage at {ackedAtCut} stale acks");
             var after = await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader >= 0 && s.Leader != oldLeader && s.LeaderEpoch > before.LeaderEpoch,
-                _timeout, $"a new leader after cutting {oldLeader} off");
+                Timeout, $"a new leader after cutting {oldLeader} off");
             output.WriteLine($"new leader: {ClusterHarness.Describe(after)}");
-            await fresh.WaitForAcksAsync(fresh.Acked + 5_000, _timeout, "on the new leader");
+            await fresh.WaitForAcksAsync(fresh.Acked + 5_000, Timeout, "on the new leader");
             // The fault's duration, not a wait for a state: the deposed leader keeps receiving writes this long.
-            await Task.Delay(_exposure);
+            await Task.Delay(Exposure);
             output.WriteLine($"while cut off: stale acks {stale.Acked} (at cut {ackedAtCut}), fresh acks {fresh.Acked}; {pinned.Summary()}");
 
             cluster.UnblockStorage(oldLeader);
             // Back as a follower: truncated to the new leader's log and in the ISR again.
-            await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader != oldLeader && s.Isr.Contains(oldLeader), _timeout,
+            await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader != oldLeader && s.Isr.Contains(oldLeader), Timeout,
                 $"broker {oldLeader} back in the ISR as a follower");
-            await fresh.WaitForAcksAsync(fresh.Acked + 5_000, _timeout, "after the old leader returned");
+            await fresh.WaitForAcksAsync(fresh.Acked + 5_000, Timeout, "after the old leader returned");
 
             // Informative, not asserted: a deposed leader that refused the stale writes outright would be correct too.
             var truncations = (cluster[oldLeader].Process?.Output ?? "").Split('\n').Where(l => l.Contains($"{topic}-0: truncating", StringComparison.Ordinal));
@@ -78,7 +78,7 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
             Assert.True(acknowledged.Count == stale.Acknowledged.Count + fresh.Acknowledged.Count + pinned.Acknowledged.Count,
                 "two producers were acknowledged at the same offset: one acknowledged write overwrote another");
 
-            await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, 1, acknowledged, _timeout);
+            await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, 1, acknowledged, Timeout);
             ClusterAssertions.AcknowledgedWritesAreReadable(cluster, topic, 1, acknowledged);
         }
         catch

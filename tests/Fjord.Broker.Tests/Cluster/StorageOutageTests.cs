@@ -19,9 +19,9 @@ namespace Fjord.Broker.Tests.Cluster;
 public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private const int Partitions = 3;
-    private static readonly TimeSpan _outage = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(45);
-    private static readonly TimeSpan _checkpoint = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan Checkpoint = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task ProduceAndFetchKeepWorkingWhileTableStorageIsDown()
@@ -31,7 +31,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         try
         {
             await cluster.CreateTopicAsync(topic, Partitions, 3, new() { ["min.insync.replicas"] = "2" });
-            await cluster.WaitForFullIsrAsync(topic, Partitions, _timeout);
+            await cluster.WaitForFullIsrAsync(topic, Partitions, Timeout);
             var pids = cluster.Nodes.Select(n => n.Process!.Pid).ToArray();
 
             using var producer = new AckingProducer(cluster.BootstrapServers, topic, Partitions, "o", messagesPerSecond: 2_000);
@@ -39,7 +39,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
             consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
             var consumed = 0L;
             producer.Start(int.MaxValue);
-            await producer.WaitForAcksAsync(5_000, _timeout, "before the outage");
+            await producer.WaitForAcksAsync(5_000, Timeout, "before the outage");
 
             foreach (var node in cluster.Nodes)
                 node.StorageProxy.Block();
@@ -54,11 +54,11 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                 (createError is CreateTopicsException c ? $"{c.Results[0].Error.Code} {c.Results[0].Error.Reason}" : createError?.ToString() ?? "succeeded"));
 
             // Writes and reads keep flowing through the whole outage, checked every few seconds.
-            while (outage.Elapsed < _outage)
+            while (outage.Elapsed < Outage)
             {
                 var ackedBefore = producer.Acked;
                 var consumedBefore = consumed;
-                var until = outage.Elapsed + _checkpoint;
+                var until = outage.Elapsed + Checkpoint;
                 while (outage.Elapsed < until)
                 {
                     if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not null)
@@ -66,8 +66,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                 }
 
                 output.WriteLine($"{outage.Elapsed.TotalSeconds:0} s into the outage: {producer.Acked} acked, {consumed} consumed");
-                Assert.True(producer.Acked > ackedBefore, $"no write acknowledged for {_checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage. {producer.Summary()}");
-                Assert.True(consumed > consumedBefore, $"nothing consumed for {_checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage");
+                Assert.True(producer.Acked > ackedBefore, $"no write acknowledged for {Checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage. {producer.Summary()}");
+                Assert.True(consumed > consumedBefore, $"nothing consumed for {Checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage");
             }
 
             foreach (var node in cluster.Nodes)
@@ -91,29 +91,29 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                 {
                     return false;
                 }
-            }, _timeout, "CreateTopics to succeed after the outage");
-            await cluster.WaitForFullIsrAsync(afterTopic, 1, _timeout);
+            }, Timeout, "CreateTopics to succeed after the outage");
+            await cluster.WaitForFullIsrAsync(afterTopic, 1, Timeout);
             using (var late = KafkaClients.Producer(KafkaClients.ProducerConfig(cluster.BootstrapServers)))
             {
                 var report = await late.ProduceAsync(afterTopic, new Message<byte[], byte[]> { Value = Encoding.UTF8.GetBytes("after") });
                 Assert.Equal(0, report.Offset.Value);
             }
 
-            Assert.Equal("after", Encoding.UTF8.GetString(KafkaClients.ReadAll(cluster.BootstrapServers, afterTopic, 1, _ => 1, _timeout)[0].Single().Message.Value));
+            Assert.Equal("after", Encoding.UTF8.GetString(KafkaClients.ReadAll(cluster.BootstrapServers, afterTopic, 1, _ => 1, Timeout)[0].Single().Message.Value));
 
             await producer.FinishAsync(TimeSpan.FromSeconds(60));
             output.WriteLine(producer.Summary());
             Assert.Equal(pids, cluster.Nodes.Select(n => n.Process!.Pid).ToArray());
             Assert.True(cluster.Nodes.All(n => n.IsRunning), "a broker exited during the outage");
             Assert.True(producer.Collisions.Count == 0, "offsets acknowledged twice: " + string.Join("; ", producer.Collisions));
-            await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, Partitions, producer.Acknowledged, _timeout);
+            await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, Partitions, producer.Acknowledged, Timeout);
             ClusterAssertions.AcknowledgedWritesAreReadable(cluster, topic, Partitions, producer.Acknowledged);
 
             // Last, so that a wrong refusal does not hide the rest: a CreateTopics answer with an error
             // code, not a dropped connection (what librdkafka reports as a transport failure).
             var refused = Assert.IsType<CreateTopicsException>(createError);
             Assert.NotEqual(ErrorCode.NoError, refused.Results[0].Error.Code);
-            Assert.True(createTook < _outage, $"CreateTopics took {createTook} to fail");
+            Assert.True(createTook < Outage, $"CreateTopics took {createTook} to fail");
         }
         catch
         {

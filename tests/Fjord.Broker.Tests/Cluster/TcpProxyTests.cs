@@ -13,7 +13,7 @@ namespace Fjord.Broker.Tests.Cluster;
 [Collection(BrokerCollection.Name)]
 public sealed class TcpProxyTests(AzuriteFixture azurite)
 {
-    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task ForwardsBytesBothWaysAndPassesTheClientsEndOfStreamOn()
@@ -27,13 +27,13 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
         var echoed = new byte[payload.Length];
         var reading = stream.ReadExactlyAsync(echoed).AsTask();
         await stream.WriteAsync(payload);
-        await reading.WaitAsync(_timeout);
+        await reading.WaitAsync(Timeout);
         Assert.Equal(payload, echoed);
 
         client.Client.Shutdown(SocketShutdown.Send);
         // The echo server closes when it reads the end of the stream: the proxy passed it on both ways.
-        Assert.Equal(0, await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(_timeout));
-        await Poll.UntilAsync(() => proxy.OpenConnections == 0, _timeout, "the proxy to drop the finished connection");
+        Assert.Equal(0, await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Timeout));
+        await Poll.UntilAsync(() => proxy.OpenConnections == 0, Timeout, "the proxy to drop the finished connection");
         Assert.Equal(1, proxy.AcceptedConnections);
     }
 
@@ -51,15 +51,15 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
         await Assert.ThrowsAnyAsync<IOException>(async () =>
         {
             var buffer = new byte[16];
-            var read = await open.GetStream().ReadAsync(buffer).AsTask().WaitAsync(_timeout);
+            var read = await open.GetStream().ReadAsync(buffer).AsTask().WaitAsync(Timeout);
             if (read == 0) throw new IOException("ended");
         });
 
         // A new connection is accepted and reset at once: the client fails fast instead of hanging.
         var clock = Stopwatch.StartNew();
         Assert.False(await ExchangeSucceedsAsync(proxy.Port), "a blocked proxy forwarded a new connection");
-        Assert.True(clock.Elapsed < _timeout, $"a blocked connection took {clock.Elapsed} to fail");
-        await Poll.UntilAsync(() => proxy.RejectedConnections >= 1, _timeout, "the proxy to count the rejected connection");
+        Assert.True(clock.Elapsed < Timeout, $"a blocked connection took {clock.Elapsed} to fail");
+        await Poll.UntilAsync(() => proxy.RejectedConnections >= 1, Timeout, "the proxy to count the rejected connection");
 
         proxy.Unblock();
         using var again = await ConnectAsync(proxy.Port);
@@ -83,7 +83,7 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
         // Byte by byte: every request boundary falls in a different read at least once.
         foreach (var chunk in bytes.Chunk(7))
             await client.GetStream().WriteAsync(chunk);
-        await Poll.UntilAsync(() => proxy.HttpRequests >= 4, _timeout, "four requests counted");
+        await Poll.UntilAsync(() => proxy.HttpRequests >= 4, Timeout, "four requests counted");
         Assert.Equal(4, proxy.HttpRequests);
         Assert.Equal(
             new Dictionary<string, long> { ["GET /t"] = 1, ["POST /$batch"] = 1, ["POST /t"] = 1, ["DELETE /t"] = 1 },
@@ -128,7 +128,7 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
         {
             using var client = await ConnectAsync(port);
             await client.GetStream().WriteAsync("x"u8.ToArray());
-            return await client.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(_timeout) == 1;
+            return await client.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Timeout) == 1;
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
@@ -141,7 +141,7 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
         var bytes = Encoding.ASCII.GetBytes(text);
         await client.GetStream().WriteAsync(bytes);
         var back = new byte[bytes.Length];
-        await client.GetStream().ReadExactlyAsync(back).AsTask().WaitAsync(_timeout);
+        await client.GetStream().ReadExactlyAsync(back).AsTask().WaitAsync(Timeout);
         Assert.Equal(text, Encoding.ASCII.GetString(back));
     }
 

@@ -25,7 +25,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     private const int Records = 3_000;
     private const string Topic = "precious";
     private const string Group = "precious-readers";
-    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task DeletedMetadataTableDeletesNoDataAndTheRestoredStoreServesEveryAckedRecord()
@@ -45,13 +45,13 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             // Restarts in every manner: broker 2 killed, broker 0 stopped cleanly and started against
             // another cluster's store (an operator's wrong connection string), broker 1 left running.
             var broker2 = await cluster.RelaunchAsync(2);
-            await broker2.WaitForOutputAsync("refuses to serve", _timeout);
+            await broker2.WaitForOutputAsync("refuses to serve", Timeout);
             Assert.Contains("holds no cluster id", broker2.Output, StringComparison.Ordinal);
             await cluster.StopAsync(0);
             var otherTable = BrokerHost.NewTableName();
             var otherCluster = await new TableMetadataStore(service, otherTable).GetOrCreateClusterIdAsync(CancellationToken.None);
             var wrongStore = await cluster.RelaunchAsync(0, new Dictionary<string, string> { ["fjord.metadata.table"] = otherTable });
-            await wrongStore.WaitForOutputAsync($"belongs to cluster {otherCluster}", _timeout);
+            await wrongStore.WaitForOutputAsync($"belongs to cluster {otherCluster}", Timeout);
 
             // Nobody re-created the store as a new, empty cluster, and every byte is still on disk.
             Assert.False(await TableExistsAsync(service, cluster.MetadataTable), "a broker re-created the wiped metadata table");
@@ -60,9 +60,9 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
 
             await backup.RestoreAsync();
             var broker0 = await cluster.RelaunchAsync(0);
-            await broker0.WaitForReadyAsync(_timeout);
-            await broker2.WaitForReadyAsync(_timeout);
-            await cluster[1].Process!.WaitForOutputAsync("serves again", _timeout);
+            await broker0.WaitForReadyAsync(Timeout);
+            await broker2.WaitForReadyAsync(Timeout);
+            await cluster[1].Process!.WaitForOutputAsync("serves again", Timeout);
 
             await AssertEveryRecordReadableAsync(cluster);
             await AssertProduceWorksAsync(cluster);
@@ -96,14 +96,14 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             foreach (var node in cluster.Nodes)
                 relaunched.Add(await cluster.RelaunchAsync(node.NodeId));
             foreach (var broker in relaunched)
-                await broker.WaitForOutputAsync("refuses to serve", _timeout);
+                await broker.WaitForOutputAsync("refuses to serve", Timeout);
             Assert.False(await TableExistsAsync(service, cluster.MetadataTable), "a broker re-created the wiped metadata table");
             AssertLogsUnchanged(before, cluster);
 
             await metadataBackup.RestoreAsync();
             await offsetsBackup.RestoreAsync();
             foreach (var broker in relaunched)
-                await broker.WaitForReadyAsync(_timeout);
+                await broker.WaitForReadyAsync(Timeout);
 
             await AssertEveryRecordReadableAsync(cluster);
             using var consumer = KafkaClients.Consumer(cluster.BootstrapServers, c => c.GroupId = Group);
@@ -128,8 +128,8 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             var before = (await cluster.Store.ListBrokersAsync(CancellationToken.None)).Single();
 
             await table.DeleteEntityAsync("cluster", "b_" + 0.ToString("D10", CultureInfo.InvariantCulture));
-            await cluster[0].Process!.WaitForOutputAsync("its registration is gone", _timeout);
-            await cluster[0].Process!.WaitForOutputAsync("serves again", _timeout);
+            await cluster[0].Process!.WaitForOutputAsync("its registration is gone", Timeout);
+            await cluster[0].Process!.WaitForOutputAsync("serves again", Timeout);
 
             var after = (await cluster.Store.ListBrokersAsync(CancellationToken.None)).Single();
             Assert.NotEqual(before.IncarnationId, after.IncarnationId);
@@ -145,7 +145,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     private static async Task FillAsync(ClusterHarness cluster)
     {
         await cluster.CreateTopicAsync(Topic, Partitions, 3, new() { ["min.insync.replicas"] = "2" });
-        await cluster.WaitForFullIsrAsync(Topic, Partitions, _timeout);
+        await cluster.WaitForFullIsrAsync(Topic, Partitions, Timeout);
         using var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(cluster.BootstrapServers));
         var deliveries = Enumerable.Range(0, Records).Select(i => producer.ProduceAsync(
             new TopicPartition(Topic, i % Partitions),
@@ -168,7 +168,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             {
                 return false;
             }
-        }, _timeout, "an offset commit");
+        }, Timeout, "an offset commit");
     }
 
     private static string Value(int i) => "record-" + i.ToString(CultureInfo.InvariantCulture);
@@ -200,7 +200,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     {
         foreach (var node in cluster.Nodes.Where(n => n.IsRunning))
             await Poll.UntilAsync(() => node.Process!.Output.Contains("stops serving", StringComparison.Ordinal)
-                || node.Process!.Output.Contains("is fenced", StringComparison.Ordinal), _timeout, $"broker {node.NodeId} to fence itself");
+                || node.Process!.Output.Contains("is fenced", StringComparison.Ordinal), Timeout, $"broker {node.NodeId} to fence itself");
     }
 
     private static async Task AssertProduceIsRefusedAsync(ClusterHarness cluster)
@@ -232,7 +232,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
                 if (wanted.Count == 0) break;
             }
             return wanted.Count == 0;
-        }, _timeout, $"every acked record to be readable ({wanted.Count} of {Records} missing)");
+        }, Timeout, $"every acked record to be readable ({wanted.Count} of {Records} missing)");
     }
 
     private static async Task<bool> TableExistsAsync(TableServiceClient service, string table)

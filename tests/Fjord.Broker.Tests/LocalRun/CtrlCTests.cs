@@ -14,10 +14,10 @@ namespace Fjord.Broker.Tests.LocalRun;
 [Collection(LocalRunCollection.Name)]
 public sealed class CtrlCTests : IAsyncLifetime
 {
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     // The script gives the brokers 60 s before SIGKILL and Azurite 15 s; a clean stop takes a few.
-    private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
 
     private readonly TempDirectory _home = new("fjord-home");
     private readonly int[] _ports = FreePort.Next(3);
@@ -46,7 +46,7 @@ public sealed class CtrlCTests : IAsyncLifetime
             ["FJORD_QUEUE_PORT"] = _ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FJORD_TABLE_PORT"] = _ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await _script.WaitForOutputAsync("Fjord is running", _startTimeout);
+        await _script.WaitForOutputAsync("Fjord is running", StartTimeout);
         return _script;
     }
 
@@ -58,7 +58,7 @@ public sealed class CtrlCTests : IAsyncLifetime
 
         script.SignalGroup(FjordScript.SigInt);
 
-        await script.AssertNothingLeftAsync(_stopTimeout);
+        await script.AssertNothingLeftAsync(StopTimeout);
         for (var nodeId = 0; nodeId < 3; nodeId++)
             AssertStoppedCleanly(script, nodeId);
         AssertStorageStoppedAfterTheBrokers(script);
@@ -84,7 +84,7 @@ public sealed class CtrlCTests : IAsyncLifetime
 
         script.SignalGroup(FjordScript.SigInt);
 
-        await script.AssertNothingLeftAsync(_stopTimeout);
+        await script.AssertNothingLeftAsync(StopTimeout);
         AssertStoppedCleanly(script, 0);
         AssertStoppedCleanly(script, 2);
         AssertStorageStoppedAfterTheBrokers(script);

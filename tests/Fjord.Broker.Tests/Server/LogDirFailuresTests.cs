@@ -8,7 +8,7 @@ namespace Fjord.Broker.Tests.Server;
 /// <summary>Issue 11, item 4: a full disk is logged once per episode, with the dir, the partition and the free space.</summary>
 public sealed class LogDirFailuresTests
 {
-    private static readonly IOException _diskFull = new("No space left on device", 28);
+    private static readonly IOException DiskFull = new("No space left on device", 28);
 
     [Fact]
     public void AFullDiskIsLoggedOncePerEpisodeWithDirPartitionAndFreeSpace()
@@ -16,9 +16,9 @@ public sealed class LogDirFailuresTests
         var logger = new RecordingLogger<LogDirFailures>();
         var failures = new LogDirFailures(logger, _ => 4096);
 
-        failures.WriteFailed("/data/a/orders-3", "orders", 3, _diskFull);
-        failures.WriteFailed("/data/a/orders-3", "orders", 3, _diskFull);
-        failures.WriteFailed("/data/a/payments-0", "payments", 0, _diskFull);
+        failures.WriteFailed("/data/a/orders-3", "orders", 3, DiskFull);
+        failures.WriteFailed("/data/a/orders-3", "orders", 3, DiskFull);
+        failures.WriteFailed("/data/a/payments-0", "payments", 0, DiskFull);
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Error, entry.Level);
@@ -33,10 +33,10 @@ public sealed class LogDirFailuresTests
         var logger = new RecordingLogger<LogDirFailures>();
         var failures = new LogDirFailures(logger, _ => 0);
 
-        failures.WriteFailed("/data/a/orders-3", "orders", 3, _diskFull);
+        failures.WriteFailed("/data/a/orders-3", "orders", 3, DiskFull);
         failures.WriteSucceeded("/data/b/orders-1");
         failures.WriteSucceeded("/data/a/orders-0");
-        failures.WriteFailed("/data/a/orders-3", "orders", 3, _diskFull);
+        failures.WriteFailed("/data/a/orders-3", "orders", 3, DiskFull);
 
         Assert.Equal(3, logger.Entries.Count);
         Assert.Contains("takes writes again", logger.Entries[1].Message, StringComparison.Ordinal);

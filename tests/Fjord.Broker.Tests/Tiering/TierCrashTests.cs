@@ -33,7 +33,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
     // More than a segment's worth, so at least one segment holding only post-restart data is copied.
     private const int RecordsAfterRestart = 14_000;
 
-    private static readonly TimeSpan _settleTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
 
     public static TheoryData<string> Points => new(TierFaultPoints.All);
 
@@ -94,7 +94,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
                 {
                     problems = await CheckTierAsync(manifest, blobs, topicId, firstOffsetAfterRestart, requireFromZero: !deletes);
                     return problems.Length == 0;
-                }, _settleTimeout, "the tier to settle");
+                }, SettleTimeout, "the tier to settle");
             }
             catch (TimeoutException e)
             {

@@ -20,7 +20,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
 {
     private const int Messages = 60_000;
 
-    private static readonly Dictionary<string, string> _topicConfigs = new()
+    private static readonly Dictionary<string, string> TopicConfigs = new()
     {
         ["remote.storage.enable"] = "true",
         ["segment.bytes"] = "1048576",
@@ -39,7 +39,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         IReadOnlyList<RemoteSegmentMetadata> before;
         await using (var host = await BrokerHost.StartAsync(azurite.ConnectionString, settings, dataDir.Path, table))
         {
-            await KafkaClients.CreateTopicAsync(host.BootstrapServers, topic, 1, _topicConfigs);
+            await KafkaClients.CreateTopicAsync(host.BootstrapServers, topic, 1, TopicConfigs);
             Produce(host.BootstrapServers, topic, 0, Messages);
             var log = host.Broker.Context.Replicas.GetHosted(topic, 0)!.Log;
             await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the log to move to Blob storage");
@@ -92,7 +92,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
             using (var admin = KafkaClients.Admin(bootstrap))
                 await admin.CreateTopicsAsync([new TopicSpecification
                 {
-                    Name = topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [0, 1, 2] }, Configs = _topicConfigs,
+                    Name = topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [0, 1, 2] }, Configs = TopicConfigs,
                 }]);
             Produce(bootstrap, topic, 0, Messages);
 

@@ -13,8 +13,8 @@ namespace Fjord.Perf.Failover;
 internal sealed class FailoverPerformance(FailoverOptions options, string brokerDll)
 {
     private const string Topic = "failover";
-    private static readonly TimeSpan _sendInterval = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan _settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SendInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
     /// <summary>Measures each knob set on a fresh cluster; <paramref name="report"/> sees each result as soon as it is known.</summary>
     public async Task<IReadOnlyList<FailoverSummary>> RunAsync(Action<FailoverSummary> report, CancellationToken cancellation)
@@ -66,7 +66,7 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
             $"broker {replicas[0]} leading with a full ISR", cancellation).ConfigureAwait(false);
 
         // Settling, not waiting for a state: topic creation's own Table traffic must not count as idle.
-        await Task.Delay(_settle, cancellation).ConfigureAwait(false);
+        await Task.Delay(Settle, cancellation).ConfigureAwait(false);
         Console.Error.WriteLine($"[{name}] idle for {idleSeconds} s, counting Table storage requests");
         var before = cluster.StorageRequests();
         var kindsBefore = cluster.StorageRequestsByKind();
@@ -125,7 +125,7 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
                 });
                 try
                 {
-                    await Task.Delay(_sendInterval, stop.Token).ConfigureAwait(false);
+                    await Task.Delay(SendInterval, stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

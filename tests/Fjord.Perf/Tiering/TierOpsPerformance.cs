@@ -22,7 +22,7 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
 {
     private const string Topic = "tier-ops";
     private const string ManifestTable = "fjordremotelog";
-    private static readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     public async Task<TierOpsSummary> RunAsync(CancellationToken cancellation)
     {
@@ -79,7 +79,7 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
                 }
                 if (wait.Elapsed > options.Timeout)
                     throw new TimeoutException($"{logs.Length - 1} closed segments still on local disk after {options.Timeout.TotalSeconds:0} s");
-                await Task.Delay(_pollInterval, cancellation).ConfigureAwait(false);
+                await Task.Delay(PollInterval, cancellation).ConfigureAwait(false);
             }
 
             wait.Stop();

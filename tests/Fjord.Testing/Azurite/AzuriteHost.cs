@@ -12,10 +12,10 @@ namespace Fjord.Testing;
 public sealed class AzuriteHost : IAsyncDisposable
 {
     // The well-known development storage account every Azure SDK and emulator agrees on.
-    private const string _accountName = "devstoreaccount1";
-    private const string _accountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private const int _launchAttempts = 3;
-    private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(15);
+    private const string AccountName = "devstoreaccount1";
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const int LaunchAttempts = 3;
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
     private readonly AzuriteOptions _options;
     private readonly string _binary;
@@ -46,10 +46,10 @@ public sealed class AzuriteHost : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={_accountName};AccountKey={_accountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{_accountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{_accountName};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{_accountName};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
     public static async Task<AzuriteHost> StartAsync(AzuriteOptions? options = null)
     {
@@ -69,7 +69,7 @@ public sealed class AzuriteHost : IAsyncDisposable
                 await host.LaunchAsync().ConfigureAwait(false);
                 return host;
             }
-            catch (AzuriteExitedException) when (attempt < _launchAttempts)
+            catch (AzuriteExitedException) when (attempt < LaunchAttempts)
             {
                 await host.DisposeAsync().ConfigureAwait(false);
             }
@@ -97,7 +97,7 @@ public sealed class AzuriteHost : IAsyncDisposable
                 else
                     process.Kill(entireProcessTree: true);
 
-                using var timeout = new CancellationTokenSource(_stopTimeout);
+                using var timeout = new CancellationTokenSource(StopTimeout);
                 try
                 {
                     await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);

@@ -9,8 +9,8 @@ namespace Fjord.Testing;
 /// </summary>
 internal static class AzuriteInstaller
 {
-    private static readonly SemaphoreSlim _processGate = new(1, 1);
-    private static readonly TimeSpan _installTimeout = TimeSpan.FromMinutes(10);
+    private static readonly SemaphoreSlim ProcessGate = new(1, 1);
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
 
     public static string BinaryPath(string repoRoot) =>
         Path.Combine(repoRoot, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
@@ -21,7 +21,7 @@ internal static class AzuriteInstaller
         if (File.Exists(binary))
             return binary;
 
-        await _processGate.WaitAsync().ConfigureAwait(false);
+        await ProcessGate.WaitAsync().ConfigureAwait(false);
         try
         {
             using var machineLock = await AcquireFileLockAsync(Path.Combine(Path.GetTempPath(), "fjord-npm-install.lock")).ConfigureAwait(false);
@@ -34,7 +34,7 @@ internal static class AzuriteInstaller
         }
         finally
         {
-            _processGate.Release();
+            ProcessGate.Release();
         }
     }
 
@@ -52,7 +52,7 @@ internal static class AzuriteInstaller
             {
                 return false;
             }
-        }, _installTimeout, $"the npm install lock {path}").ConfigureAwait(false);
+        }, InstallTimeout, $"the npm install lock {path}").ConfigureAwait(false);
         return stream!;
     }
 
@@ -76,7 +76,7 @@ internal static class AzuriteInstaller
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var timeout = new CancellationTokenSource(_installTimeout);
+        using var timeout = new CancellationTokenSource(InstallTimeout);
         try
         {
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal static class AzuriteInstaller
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"npm install in {repoRoot} took longer than {_installTimeout}.{Environment.NewLine}{output}");
+            throw new TimeoutException($"npm install in {repoRoot} took longer than {InstallTimeout}.{Environment.NewLine}{output}");
         }
 
         if (process.ExitCode != 0)

@@ -9,7 +9,7 @@ namespace Fjord.Testing;
 /// </summary>
 internal sealed class OutputTail
 {
-    private const int _maxLines = 200;
+    private const int MaxLines = 200;
     private readonly ConcurrentQueue<string> _lines = new();
 
     public void Attach(Process process)
@@ -25,7 +25,7 @@ internal sealed class OutputTail
         if (line is null)
             return;
         _lines.Enqueue(line);
-        while (_lines.Count > _maxLines && _lines.TryDequeue(out _))
+        while (_lines.Count > MaxLines && _lines.TryDequeue(out _))
         {
         }
     }

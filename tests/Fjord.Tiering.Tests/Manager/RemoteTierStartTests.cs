@@ -4,10 +4,10 @@ namespace Fjord.Tiering.Tests.Manager;
 
 public sealed class RemoteTierStartTests
 {
-    private static readonly Guid _topicId = Guid.NewGuid();
+    private static readonly Guid TopicId = Guid.NewGuid();
 
     private static RemoteSegmentMetadata Entry(long baseOffset, long endOffset, RemoteSegmentState state, params EpochEntry[] epochs) =>
-        new(_topicId, "events", 0, Guid.NewGuid(), baseOffset, endOffset, 0, 100, epochs, state, 1, 1, DateTimeOffset.UnixEpoch);
+        new(TopicId, "events", 0, Guid.NewGuid(), baseOffset, endOffset, 0, 100, epochs, state, 1, 1, DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void NothingUploadedMeansTheReplicaStartsFromScratch()

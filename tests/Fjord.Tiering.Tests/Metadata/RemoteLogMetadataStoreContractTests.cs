@@ -9,14 +9,14 @@ namespace Fjord.Tiering.Tests;
 /// </summary>
 public abstract class RemoteLogMetadataStoreContractTests
 {
-    private static readonly DateTimeOffset _start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     // xunit creates a class instance per test, so this bounds each test on its own.
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
 
     protected CancellationToken Ct => _timeout.Token;
 
-    protected FakeTimeProvider Time { get; } = new(_start);
+    protected FakeTimeProvider Time { get; } = new(Start);
 
     /// <summary>A fresh, empty store no other test sees, whose transitions are stamped by <see cref="Time"/>.</summary>
     protected abstract Task<IRemoteLogMetadataStore> CreateStoreAsync();
@@ -35,7 +35,7 @@ public abstract class RemoteLogMetadataStoreContractTests
             RemoteSegmentState.CopyStarted,
             BrokerId: 3,
             LeaderEpoch: 5,
-            eventTime ?? _start);
+            eventTime ?? Start);
 
     /// <summary>Walks the entry from its current state along KIP-405's main path to <paramref name="state"/>.</summary>
     protected async Task MoveToAsync(IRemoteLogMetadataStore store, RemoteSegmentMetadata segment, RemoteSegmentState state)
@@ -220,9 +220,9 @@ public abstract class RemoteLogMetadataStoreContractTests
     {
         var store = await CreateStoreAsync();
         var topicId = Guid.NewGuid();
-        var later = Segment(topicId, baseOffset: 100, eventTime: _start.AddMinutes(5));
-        var earlier = Segment(topicId, baseOffset: 100, eventTime: _start.AddMinutes(1));
-        var first = Segment(topicId, baseOffset: 0, eventTime: _start.AddMinutes(9));
+        var later = Segment(topicId, baseOffset: 100, eventTime: Start.AddMinutes(5));
+        var earlier = Segment(topicId, baseOffset: 100, eventTime: Start.AddMinutes(1));
+        var first = Segment(topicId, baseOffset: 0, eventTime: Start.AddMinutes(9));
         var last = Segment(topicId, baseOffset: 200);
         foreach (var segment in new[] { last, later, first, earlier })
             Assert.True(await store.AddCopyStartedAsync(segment, Ct));

@@ -107,7 +107,10 @@ internal static class Lz4FrameCodec
                 continue;
             }
 
-            var target = output.GetSpan(blockMaxSize)[..blockMaxSize];
+            // Each extra match-length byte adds at most 255 bytes, so a block inflates to less than
+            // 255 times its size: a tiny block in a frame that declares 4 MiB blocks gets a small buffer.
+            var capacity = (int)Math.Min(blockMaxSize, (255L * size) + 64);
+            var target = output.GetSpan(capacity)[..capacity];
             var produced = output.WrittenSpan[start..];
             var decoded = LZ4Codec.Decode(data, target, produced[Math.Max(0, produced.Length - WindowSize)..]);
             if (decoded < 0)

@@ -15,6 +15,8 @@ internal static class SnappyCodec
     private const int XerialHeaderLength = 16;
     // snappy-java's SnappyOutputStream default block size.
     private const int XerialBlockSize = 32 * 1024;
+    // snappy's densest element, a copy with a two-byte offset, turns 3 bytes into at most 64.
+    private const int MaxExpansion = 22;
 
     public static void Compress(ReadOnlySpan<byte> records, PooledBufferStream output)
     {
@@ -65,7 +67,14 @@ internal static class SnappyCodec
 
     private static void DecompressBlock(ReadOnlySpan<byte> block, PooledBufferStream output)
     {
+        // The block's preamble states its inflated length, and both we and Snappier allocate that much
+        // up front: a producer's five bytes could claim 2 GiB. No block can inflate past MaxExpansion.
         var length = Snappier.Snappy.GetUncompressedLength(block);
+        if (length > (long)block.Length * MaxExpansion)
+        {
+            throw new InvalidDataException($"snappy block of {block.Length} bytes claims to inflate to {length}");
+        }
+
         var written = Snappier.Snappy.Decompress(block, output.GetSpan(length));
         output.Advance(written);
     }

@@ -25,7 +25,7 @@ public sealed class BlobRemoteStorage : IRemoteStorage
     private const int UploadConcurrency = 2;
     private const int FileReadBuffer = 64 * 1024;
 
-    private static readonly StorageTransferOptions TransferOptions = new()
+    private static readonly StorageTransferOptions UploadTransferOptions = new()
     {
         InitialTransferSize = BlockSize,
         MaximumTransferSize = BlockSize,
@@ -210,7 +210,7 @@ public sealed class BlobRemoteStorage : IRemoteStorage
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileReadBuffer, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
-            var options = new BlobUploadOptions { TransferOptions = TransferOptions };
+            var options = new BlobUploadOptions { TransferOptions = UploadTransferOptions };
             // No conditions: overwriting is what makes a re-upload of the same segment id replace it.
             await _container.GetBlobClient(blobName).UploadAsync(stream, options, ct).ConfigureAwait(false);
         }
