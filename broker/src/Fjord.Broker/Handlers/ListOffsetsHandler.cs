@@ -1,4 +1,5 @@
 using Fjord.Broker.Server;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -60,7 +61,7 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
                         break;
                     case LatestTiered:
                         // KIP-1005: the last offset in Blob storage; -1 when nothing is tiered.
-                        result.Offset = context.Tiering?.HighestTieredOffset(new Metadata.TopicPartitionKey(metadata.Name, partition.PartitionIndex)) ?? -1;
+                        result.Offset = context.Tiering?.HighestTieredOffset(new TopicPartitionKey(metadata.Name, partition.PartitionIndex)) ?? -1;
                         break;
                     case MaxTimestamp:
                         if (log.MaxTimestamp() is { } max)

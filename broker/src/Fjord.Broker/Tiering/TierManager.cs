@@ -3,6 +3,7 @@ using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 using Fjord.Broker.Server;
+using Fjord.Cluster;
 using Fjord.Log;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
