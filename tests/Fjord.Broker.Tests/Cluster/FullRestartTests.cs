@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
 using Fjord.Testing;

@@ -1,6 +1,5 @@
-using Fjord.Broker.Controller;
-using Fjord.Broker.Metadata;
 using Fjord.Cluster;
+using Fjord.Controller;
 
 namespace Fjord.Broker.Tests.Controller;
 

@@ -1,5 +1,5 @@
-using Fjord.Broker.Controller;
 using Fjord.Cluster;
+using Fjord.Controller;
 using Fjord.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

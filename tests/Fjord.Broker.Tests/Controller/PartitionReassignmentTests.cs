@@ -1,5 +1,5 @@
-using Fjord.Broker.Controller;
 using Fjord.Cluster;
+using Fjord.Controller;
 
 namespace Fjord.Broker.Tests.Controller;
 

@@ -1,4 +1,4 @@
-using Fjord.Broker.Controller;
+using Fjord.Controller;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Tests.Controller;

@@ -1,8 +1,7 @@
 using Azure.Data.Tables;
-using Fjord.Broker.Controller;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
+using Fjord.Controller;
 using Fjord.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,5 @@
-using Fjord.Broker.Groups;
 using Fjord.Cluster;
+using Fjord.Groups;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using Fjord.Broker.Groups;
 using Fjord.Cluster;
+using Fjord.Groups;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

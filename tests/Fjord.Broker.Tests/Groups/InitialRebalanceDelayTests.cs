@@ -1,6 +1,6 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Groups;
 using Fjord.Broker.Server;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Tests.Groups;

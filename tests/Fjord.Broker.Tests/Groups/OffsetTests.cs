@@ -1,4 +1,4 @@
-using Fjord.Broker.Groups;
+using Fjord.Groups;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,4 @@
-using Fjord.Broker.Groups;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Tests.Groups;

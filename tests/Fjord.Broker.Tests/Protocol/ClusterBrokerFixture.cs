@@ -1,8 +1,8 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Fjord.Broker.Groups;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
+using Fjord.Groups;
 using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -43,7 +43,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
         _token = claim.Token!;
         await _store.RegisterBrokerAsync(new BrokerRegistration(OtherBroker, Guid.NewGuid(),
             [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", OtherPort, "PLAINTEXT")], OtherRack, DateTimeOffset.UtcNow), CancellationToken.None);
-        await _store.CreateTopicAsync(new TopicMetadata(Metadata.TopicNames.ConsumerOffsets, Guid.NewGuid(), OffsetsPartitions, 2,
+        await _store.CreateTopicAsync(new TopicMetadata(TopicNames.ConsumerOffsets, Guid.NewGuid(), OffsetsPartitions, 2,
             new Dictionary<string, string>()), CancellationToken.None);
         _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
         {

@@ -1,6 +1,6 @@
-using Fjord.Broker.Controller;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Cluster;
+using Fjord.Controller;
 using Fjord.Protocol;
 using static Fjord.Broker.Tests.Protocol.ClusterBrokerFixture;
 

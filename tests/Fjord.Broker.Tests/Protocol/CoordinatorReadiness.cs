@@ -1,5 +1,5 @@
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Cluster;
 using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Tests.Protocol;

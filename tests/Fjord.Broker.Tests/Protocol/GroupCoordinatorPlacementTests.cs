@@ -1,5 +1,5 @@
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Cluster;
 using Fjord.Protocol;
 using static Fjord.Broker.Tests.Protocol.ClusterBrokerFixture;
 using static Fjord.Broker.Tests.Protocol.GroupApiScenario;

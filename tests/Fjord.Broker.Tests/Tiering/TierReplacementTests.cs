@@ -3,7 +3,6 @@ using System.Text;
 using Azure.Data.Tables;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
 using Fjord.Tiering;

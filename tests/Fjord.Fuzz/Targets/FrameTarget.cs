@@ -22,7 +22,7 @@ internal sealed class FrameTarget : IFuzzTarget
 
     private readonly RequestDispatcher _dispatcher;
     private readonly ClientSession _session = new(1, new ListenerEndpoint("PLAINTEXT", "127.0.0.1", 9092), IPAddress.Loopback);
-    private readonly PooledBufferWriter _output = new();
+    private readonly ResponseBuffer _output = new();
 
     public FrameTarget()
     {
@@ -107,7 +107,7 @@ internal sealed class FrameTarget : IFuzzTarget
     /// <summary>A response frame's size prefix must count exactly the bytes after it.</summary>
     private void CheckResponseFrame()
     {
-        var written = _output.WrittenSpan;
+        var written = _output.WrittenMemory.Span;
         if (written.Length == 0)
         {
             return; // no response due

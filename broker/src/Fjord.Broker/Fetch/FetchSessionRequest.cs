@@ -1,4 +1,3 @@
-using Fjord.Broker.Metadata;
 using Fjord.Cluster;
 using Fjord.Protocol;
 

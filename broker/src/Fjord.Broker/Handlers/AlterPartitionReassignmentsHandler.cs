@@ -1,5 +1,5 @@
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Server;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;

@@ -1,6 +1,6 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Server;
+using Fjord.Cluster;
 
 namespace Fjord.Broker.Handlers;
 

@@ -1,6 +1,6 @@
-using Fjord.Broker.Controller;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Server;
+using Fjord.Cluster;
+using Fjord.Controller;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;

@@ -1,6 +1,6 @@
-using Fjord.Broker.Groups;
 using Fjord.Broker.Handlers.Groups;
 using Fjord.Broker.Server;
+using Fjord.Groups;
 
 namespace Fjord.Broker.Handlers;
 

@@ -1,4 +1,3 @@
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Server;
 using Fjord.Cluster;
 using Fjord.Protocol;

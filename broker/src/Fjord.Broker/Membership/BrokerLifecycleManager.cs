@@ -1,5 +1,4 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Metadata;
 using Fjord.Cluster;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Fjord.Protocol;

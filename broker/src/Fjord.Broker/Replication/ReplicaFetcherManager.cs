@@ -1,4 +1,3 @@
-using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,10 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Controller;
 using Fjord.Broker.Fetch;
-using Fjord.Broker.Groups;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
 using Fjord.Cluster;
+using Fjord.Controller;
+using Fjord.Groups;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Server;

@@ -1,5 +1,5 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Groups;
+using Fjord.Groups;
 
 namespace Fjord.Broker.Server;
 

@@ -1,14 +1,14 @@
 using Azure.Data.Tables;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Controller;
 using Fjord.Broker.Fetch;
-using Fjord.Broker.Groups;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Cluster;
+using Fjord.Controller;
+using Fjord.Groups;
 using Fjord.Log;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
@@ -121,7 +121,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await availability.UntilAvailableAsync("the committed offsets", groups.StartAsync, ct);
 
         // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
-        var coordinators = new GroupCoordinatorLocator(metadata, groups, fencing, config.NodeId, config.OffsetsTopicNumPartitions);
+        var coordinators = new GroupCoordinatorLocator(metadata, groups, () => fencing.IsFenced, config.NodeId, config.OffsetsTopicNumPartitions);
         var context = new BrokerContext(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, time, loggers);
         var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
@@ -155,7 +155,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private async Task StartControllerAsync(Guid incarnationId, CancellationToken ct)
     {
         var controller = new ClusterController(
-            ClusterControllerOptions.From(Context.Config, incarnationId) with { KnownVersion = () => _metadata.Current.Version },
+            ControllerConfig.From(Context.Config, incarnationId) with { KnownVersion = () => _metadata.Current.Version },
             Context.Store, _controllerStore, Context.Time, Context.Loggers.CreateLogger<ClusterController>());
         _controller = controller;
         Context.Controller = controller;

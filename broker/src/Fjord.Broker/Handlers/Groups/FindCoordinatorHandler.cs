@@ -1,5 +1,6 @@
-using Fjord.Broker.Groups;
 using Fjord.Broker.Server;
+using Fjord.Cluster;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
@@ -54,14 +55,14 @@ public sealed class FindCoordinatorHandler(BrokerContext context, GroupCoordinat
         var snapshot = context.Metadata.Current;
         var leader = coordinators.CoordinatorOf(key, snapshot);
         var endpoint = leader < 0 ? null : ClusterBrokers.Find(context, snapshot, leader, request.Session.Listener);
-        if (endpoint is null && snapshot.PartitionStateOf(Metadata.TopicNames.ConsumerOffsets, coordinators.PartitionFor(key)) is null)
+        if (endpoint is null && snapshot.PartitionStateOf(TopicNames.ConsumerOffsets, coordinators.PartitionFor(key)) is null)
         {
             // As Kafka creates the offsets topic on the first FindCoordinator: ask the controller (if it
             // runs here) to place it now rather than at its next change; the client retries meanwhile.
             context.Controller?.Nudge();
         }
         return endpoint is null
-            ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {coordinators.PartitionFor(key)} of {Metadata.TopicNames.ConsumerOffsets} has no reachable leader", null)
+            ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {coordinators.PartitionFor(key)} of {TopicNames.ConsumerOffsets} has no reachable leader", null)
             : (ErrorCode.None, null, endpoint);
     }
 }

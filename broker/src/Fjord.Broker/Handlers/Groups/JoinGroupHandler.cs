@@ -1,5 +1,5 @@
-using Fjord.Broker.Groups;
 using Fjord.Broker.Server;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;

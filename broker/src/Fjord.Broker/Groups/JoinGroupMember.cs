@@ -1,4 +1,0 @@
-namespace Fjord.Broker.Groups;
-
-/// <summary>A member as the leader sees it in its JoinGroup response: the metadata of the selected protocol.</summary>
-public sealed record JoinGroupMember(string MemberId, string? GroupInstanceId, byte[] Metadata);

@@ -1,6 +1,0 @@
-using Fjord.Protocol;
-
-namespace Fjord.Broker.Groups;
-
-/// <summary>A LeaveGroup answer: a group-level error and one result per leaving member.</summary>
-public sealed record LeaveGroupResult(ErrorCode Error, IReadOnlyList<LeaveResult> Members);

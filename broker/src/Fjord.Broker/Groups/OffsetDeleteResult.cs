@@ -1,6 +1,0 @@
-using Fjord.Protocol;
-
-namespace Fjord.Broker.Groups;
-
-/// <summary>An OffsetDelete answer: a group-level error and, when there is none, one result per partition.</summary>
-public sealed record OffsetDeleteResult(ErrorCode Error, IReadOnlyList<OffsetPartitionError> Partitions);

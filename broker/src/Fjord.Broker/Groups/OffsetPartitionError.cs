@@ -1,6 +1,0 @@
-using Fjord.Protocol;
-
-namespace Fjord.Broker.Groups;
-
-/// <summary>A per-partition outcome (OffsetCommit, OffsetDelete).</summary>
-public sealed record OffsetPartitionError(string Topic, int Partition, ErrorCode Error);

@@ -1,0 +1,26 @@
+namespace Fjord.Cluster;
+
+/// <summary>Kafka's topic name rule: 1–249 characters of [a-zA-Z0-9._-], not "." or "..".</summary>
+public static class TopicNames
+{
+    public const int MaxLength = 249;
+
+    /// <summary>
+    /// Kafka's internal offsets topic. Fjord keeps committed offsets in Table storage, so this topic
+    /// has partition states (its leaders are the group coordinators) but no logs.
+    /// </summary>
+    public const string ConsumerOffsets = "__consumer_offsets";
+
+    public static bool IsInternal(string name) => name == ConsumerOffsets;
+
+    public static string? Problem(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "Topic name is empty";
+        if (name is "." or "..") return $"Topic name cannot be '{name}'";
+        if (name.Length > MaxLength) return $"Topic name is longer than {MaxLength} characters";
+        foreach (var c in name)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+                return $"Topic name '{name}' contains '{c}'; legal characters are ASCII letters, digits, '.', '_' and '-'";
+        return null;
+    }
+}
