@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -10,37 +9,56 @@ using Microsoft.Extensions.Logging;
 namespace Fjord.Broker.Network;
 
 /// <summary>
-/// One client socket. Reads size-prefixed frames into a connection-owned buffer (the only
-/// copy of request bytes: produce payloads are appended to the log straight from it) and
-/// handles them one at a time, as Kafka does by muting a channel while its request is in
-/// flight, so responses leave in request order.
+/// One client connection over an <see cref="IConnectionTransport"/>. Reads size-prefixed frames into a
+/// connection-owned buffer (the only copy of request bytes: produce payloads are appended to the log straight
+/// from it) and handles them one at a time, as Kafka does by muting a channel while its request is in flight,
+/// so responses leave in request order. Tells the server's idle reaper when it last did something useful.
 /// </summary>
-public sealed partial class KafkaConnection : IDisposable
+public sealed partial class KafkaConnection : IAsyncDisposable
 {
-    private const int InitialBufferBytes = 64 * 1024;
+    /// <summary>What an idle connection holds for requests; most Kafka requests fit, larger ones grow it.</summary>
+    internal const int InitialReceiveBytes = 4 * 1024;
 
-    private readonly Socket _socket;
+    /// <summary>A response writer past this is dropped after its send, so one big response is not held for the connection's life.</summary>
+    internal const int RetainedResponseBytes = 64 * 1024;
+
+    private const int InitialResponseBytes = 4 * 1024;
+
+    private readonly IConnectionTransport _transport;
     private readonly RequestDispatcher _dispatcher;
     private readonly int _maxRequestBytes;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly PooledBufferWriter _response = new(InitialBufferBytes);
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
-    private int _start;
-    private int _end;
+    private readonly ReceiveBuffer _received = new(InitialReceiveBytes);
+    private PooledBufferWriter? _response;
+    private long _lastActivity;
+    private int _busy;
 
-    public KafkaConnection(long id, Socket socket, ListenerEndpoint listener, RequestDispatcher dispatcher, int maxRequestBytes, ILogger logger)
+    public KafkaConnection(long id, IConnectionTransport transport, ListenerEndpoint listener, RequestDispatcher dispatcher, int maxRequestBytes,
+        TimeProvider time, ILogger logger)
     {
         Id = id;
-        _socket = socket;
+        _transport = transport;
         _dispatcher = dispatcher;
         _maxRequestBytes = maxRequestBytes;
+        _time = time;
         _logger = logger;
-        Session = new ClientSession(id, listener, (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None);
+        _lastActivity = time.GetTimestamp();
+        Session = new ClientSession(id, listener, (transport.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None);
     }
 
     public long Id { get; }
 
     public ClientSession Session { get; }
+
+    /// <summary>When a request last arrived whole or a response finished sending (a <see cref="TimeProvider"/> timestamp).</summary>
+    internal long LastActivityTimestamp => Volatile.Read(ref _lastActivity);
+
+    /// <summary>A handler is working on a request: a long-polling fetch or a JoinGroup wait is not idleness.</summary>
+    internal bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>Bytes of receive buffer this connection holds: its initial buffer, plus growth for a request arriving.</summary>
+    internal int ReceiveBufferBytes => _received.Capacity;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -48,21 +66,16 @@ public sealed partial class KafkaConnection : IDisposable
         {
             while (!stopping.IsCancellationRequested)
             {
-                if (!await EnsureBufferedAsync(4, stopping)) return;
-                var size = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start, 4));
+                if (!await _received.FillAsync(4, _transport, stopping)) return;
+                var size = BinaryPrimitives.ReadInt32BigEndian(_received.Memory.Span);
                 if (size <= 0 || size > _maxRequestBytes)
                 {
                     // A frame whose length cannot be trusted leaves no way to find the next one.
                     LogBadFrameSize(Id, size);
                     return;
                 }
-                if (!await EnsureBufferedAsync(4 + size, stopping)) return;
-                var frame = _buffer.AsMemory(_start + 4, size);
-                _response.Reset();
-                var outcome = await _dispatcher.HandleAsync(frame, Session, _response, stopping);
-                _start += 4 + size;
-                if (_response.WrittenCount > 0) await SendAsync(_response.WrittenMemory, stopping);
-                if (outcome == DispatchOutcome.CloseConnection) return;
+                if (!await _received.FillAsync(4 + size, _transport, stopping)) return;
+                if (await HandleAsync(size, stopping) == DispatchOutcome.CloseConnection) return;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
@@ -74,58 +87,49 @@ public sealed partial class KafkaConnection : IDisposable
             // Anything unexpected costs this connection only; every other one carries on.
             LogConnectionFailed(e, Id);
         }
+    }
+
+    private async ValueTask<DispatchOutcome> HandleAsync(int size, CancellationToken ct)
+    {
+        // Only a whole request is activity: a client trickling bytes of one stays idle and is reaped.
+        Touch();
+        var response = _response ??= new PooledBufferWriter(InitialResponseBytes);
+        response.Reset();
+        DispatchOutcome outcome;
+        Volatile.Write(ref _busy, 1);
+        try
+        {
+            outcome = await _dispatcher.HandleAsync(_received.Memory.Slice(4, size), Session, response, ct);
+        }
         finally
         {
-            try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            Volatile.Write(ref _busy, 0);
         }
-    }
-
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        while (!data.IsEmpty)
+        _received.Consume(4 + size);
+        if (response.WrittenCount > 0)
         {
-            var sent = await _socket.SendAsync(data, SocketFlags.None, ct);
-            data = data[sent..];
+            await _transport.SendAsync(response.WrittenMemory, ct);
+            Touch();
         }
-    }
-
-    /// <summary>Makes sure <paramref name="count"/> bytes from <c>_start</c> are buffered; false at end of stream.</summary>
-    private async ValueTask<bool> EnsureBufferedAsync(int count, CancellationToken ct)
-    {
-        if (_end - _start >= count) return true;
-        if (_start == _end) _start = _end = 0;
-        if (_start + count > _buffer.Length)
+        if (response.Capacity > RetainedResponseBytes)
         {
-            var target = count > _buffer.Length ? RentLarger(count) : _buffer;
-            var pending = _end - _start;
-            Buffer.BlockCopy(_buffer, _start, target, 0, pending);
-            if (!ReferenceEquals(target, _buffer)) ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = target;
-            _start = 0;
-            _end = pending;
+            _response = null;
+            response.Dispose();
         }
-        while (_end - _start < count)
-        {
-            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
-            if (read == 0) return false;
-            _end += read;
-        }
-        return true;
+        return outcome;
     }
 
-    private static byte[] RentLarger(int count) => ArrayPool<byte>.Shared.Rent(Math.Max(count, InitialBufferBytes));
+    private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
 
-    public void Abort()
-    {
-        try { _socket.Close(0); } catch (ObjectDisposedException) { }
-    }
+    /// <summary>Closes the connection from outside (idle reaper, shutdown); the run loop ends with a failed receive.</summary>
+    public void Abort() => _transport.Abort();
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _socket.Dispose();
-        _response.Dispose();
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        await _transport.DisposeAsync();
+        _received.Dispose();
+        _response?.Dispose();
+        _response = null;
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: frame size {Size} out of range; closing")]
