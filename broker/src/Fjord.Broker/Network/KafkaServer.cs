@@ -186,15 +186,18 @@ public sealed partial class KafkaServer : IAsyncDisposable
             connection = new KafkaConnection(id, _options.TransportFactory(client), listener, _dispatcher, _options.MaxRequestBytes, _time,
                 _loggerFactory.CreateLogger<KafkaConnection>());
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e)
         {
-            // Reset between accept and here: nothing to serve.
             client.Dispose();
             _quotas.Release(address);
+            // A reset between accept and here leaves nothing to serve; anything else is a transport factory's bug,
+            // which must cost this connection only and never the accept loop.
+            if (e is not (SocketException or ObjectDisposedException or IOException)) LogTransportFailed(e, listener.Name);
             return;
         }
         _connections[connection.Id] = connection;
-        _ = RunConnectionAsync(connection, address);
+        // Off the accept loop: a first request that is already buffered must not delay the next accept.
+        _ = Task.Run(() => RunConnectionAsync(connection, address));
     }
 
     private async Task RunConnectionAsync(KafkaConnection connection, IPAddress address)
@@ -206,8 +209,14 @@ public sealed partial class KafkaServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection.Id, out _);
-            await connection.DisposeAsync();
-            _quotas.Release(address);
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            finally
+            {
+                _quotas.Release(address);
+            }
         }
     }
 
@@ -255,4 +264,7 @@ public sealed partial class KafkaServer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Closed a new connection from {RemoteAddress}: past {Limit} ({Suppressed} more refused in the {IntervalSeconds} s before, not logged)")]
     private partial void LogConnectionRejected(string remoteAddress, string limit, long suppressed, long intervalSeconds);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Listener {Listener}: could not set up the transport of an accepted connection; closed it")]
+    private partial void LogTransportFailed(Exception exception, string listener);
 }
