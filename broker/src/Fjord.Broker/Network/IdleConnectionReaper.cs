@@ -42,7 +42,7 @@ internal sealed partial class IdleConnectionReaper : IAsyncDisposable
         {
             if (connection.IsBusy) continue;
             var idle = _time.GetElapsedTime(connection.LastActivityTimestamp, now);
-            if (idle < _maxIdle) continue;
+            if (idle < _maxIdle || !connection.TryBeginClose()) continue;
             Interlocked.Increment(ref _closed);
             LogIdleClose(connection.Id, connection.Session.RemoteAddress.ToString(), (long)idle.TotalMilliseconds);
             connection.Abort();

@@ -33,6 +33,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     private PooledBufferWriter? _response;
     private long _lastActivity;
     private int _busy;
+    private int _closing;
 
     public KafkaConnection(long id, IConnectionTransport transport, ListenerEndpoint listener, RequestDispatcher dispatcher, int maxRequestBytes,
         TimeProvider time, ILogger logger)
@@ -123,6 +124,12 @@ public sealed partial class KafkaConnection : IAsyncDisposable
 
     /// <summary>Closes the connection from outside (idle reaper, shutdown); the run loop ends with a failed receive.</summary>
     public void Abort() => _transport.Abort();
+
+    /// <summary>
+    /// True the first time only: a closed connection stays listed until its run loop has ended, and the
+    /// reaper must not count or log it again meanwhile.
+    /// </summary>
+    internal bool TryBeginClose() => Interlocked.Exchange(ref _closing, 1) == 0;
 
     public async ValueTask DisposeAsync()
     {

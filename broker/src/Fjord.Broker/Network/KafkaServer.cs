@@ -172,9 +172,10 @@ public sealed partial class KafkaServer : IAsyncDisposable
         var address = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         if (!_quotas.TryAcquire(address, out var exceededLimit))
         {
+            // Counted before the close, so whoever sees the close also sees the count.
+            Interlocked.Increment(ref _rejected);
             // Kafka closes it after accepting too: the client sees a close and retries with backoff.
             client.Dispose();
-            Interlocked.Increment(ref _rejected);
             LogRejectionRateLimited(address, exceededLimit!);
             return;
         }
