@@ -34,6 +34,7 @@ public sealed class ZeroCopyFetchTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
         }
         var copiedBefore = FileRecords.TotalBytesCopied;
+        var transportCopiedBefore = FileRegion.BytesCopied;
         var sentBefore = KafkaConnection.BytesSentFromFiles;
 
         var consumed = KafkaClients.ReadAll(_broker.BootstrapServers, topic, 2, _ => records / 2, TimeSpan.FromSeconds(60));
@@ -43,6 +44,7 @@ public sealed class ZeroCopyFetchTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(KafkaConnection.BytesSentFromFiles - sentBefore >= records * value.Length,
             $"only {KafkaConnection.BytesSentFromFiles - sentBefore} bytes went out by sendfile");
         Assert.Equal(0, FileRecords.TotalBytesCopied - copiedBefore);
+        Assert.Equal(0, FileRegion.BytesCopied - transportCopiedBefore);
     }
 
     [Fact]

@@ -30,6 +30,10 @@ public sealed class BrokerConfig
     public bool DeleteTopicEnable => GetBool("delete.topic.enable", true);
     public int MessageMaxBytes => GetInt("message.max.bytes", 1048588);
     public int SocketRequestMaxBytes => GetInt("socket.request.max.bytes", 104857600);
+    public long ConnectionsMaxIdleMs => GetLong("connections.max.idle.ms", 600_000);
+    public int MaxConnections => GetInt("max.connections", int.MaxValue);
+    public int MaxConnectionsPerIp => GetInt("max.connections.per.ip", int.MaxValue);
+    public string? MaxConnectionsPerIpOverrides => Get("max.connections.per.ip.overrides");
     public long LogSegmentBytes => GetLong("log.segment.bytes", 1L << 30);
     public long LogRollMs => GetLong("log.roll.ms", GetLong("log.roll.hours", 168) * 3_600_000L);
     public long LogRetentionMs

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -10,42 +9,61 @@ using Microsoft.Extensions.Logging;
 namespace Fjord.Broker.Network;
 
 /// <summary>
-/// One client socket. Reads size-prefixed frames into a connection-owned buffer (the only
-/// copy of request bytes: produce payloads are appended to the log straight from it) and
-/// handles them one at a time, as Kafka does by muting a channel while its request is in
-/// flight, so responses leave in request order.
+/// One client connection over an <see cref="IConnectionTransport"/>. Reads size-prefixed frames into a
+/// connection-owned buffer (the only copy of request bytes: produce payloads are appended to the log straight
+/// from it) and handles them one at a time, as Kafka does by muting a channel while its request is in flight,
+/// so responses leave in request order. Tells the server's idle reaper when it last did something useful.
 /// </summary>
-public sealed partial class KafkaConnection : IDisposable
+public sealed partial class KafkaConnection : IAsyncDisposable
 {
-    private const int InitialBufferBytes = 64 * 1024;
+    /// <summary>What an idle connection holds for requests; most Kafka requests fit, larger ones grow it.</summary>
+    internal const int InitialReceiveBytes = 4 * 1024;
 
-    private readonly Socket _socket;
+    /// <summary>A response writer past this is dropped after its send, so one big response is not held for the connection's life.</summary>
+    internal const int RetainedResponseBytes = 64 * 1024;
+
+    private const int InitialResponseBytes = 4 * 1024;
+
+    private readonly IConnectionTransport _transport;
     private readonly RequestDispatcher _dispatcher;
     private readonly int _maxRequestBytes;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ResponseBuffer _response = new(InitialBufferBytes);
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
-    private SendFileOperation? _sendFile;
+    private readonly ReceiveBuffer _received = new(InitialReceiveBytes);
     private static long _bytesSentFromFiles;
-    private int _start;
-    private int _end;
+    private ResponseBuffer? _response;
+    private long _lastActivity;
+    private int _busy;
+    private int _closing;
 
-    public KafkaConnection(long id, Socket socket, ListenerEndpoint listener, RequestDispatcher dispatcher, int maxRequestBytes, ILogger logger)
+    public KafkaConnection(long id, IConnectionTransport transport, ListenerEndpoint listener, RequestDispatcher dispatcher, int maxRequestBytes,
+        TimeProvider time, ILogger logger)
     {
         Id = id;
-        _socket = socket;
+        _transport = transport;
         _dispatcher = dispatcher;
         _maxRequestBytes = maxRequestBytes;
+        _time = time;
         _logger = logger;
-        Session = new ClientSession(id, listener, (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None);
+        _lastActivity = time.GetTimestamp();
+        Session = new ClientSession(id, listener, (transport.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None);
     }
 
     public long Id { get; }
 
-    /// <summary>Record bytes sent straight from segment files by sendfile, by every connection of this process.</summary>
+    public ClientSession Session { get; }
+
+    /// <summary>Record bytes sent straight from segment files (sendfile on a plain socket), by every connection of this process.</summary>
     public static long BytesSentFromFiles => Interlocked.Read(ref _bytesSentFromFiles);
 
-    public ClientSession Session { get; }
+    /// <summary>When a request last arrived whole or a response finished sending (a <see cref="TimeProvider"/> timestamp).</summary>
+    internal long LastActivityTimestamp => Volatile.Read(ref _lastActivity);
+
+    /// <summary>A handler is working on a request: a long-polling fetch or a JoinGroup wait is not idleness.</summary>
+    internal bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>Bytes of receive buffer this connection holds: its initial buffer, plus growth for a request arriving.</summary>
+    internal int ReceiveBufferBytes => _received.Capacity;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -53,21 +71,16 @@ public sealed partial class KafkaConnection : IDisposable
         {
             while (!stopping.IsCancellationRequested)
             {
-                if (!await EnsureBufferedAsync(4, stopping)) return;
-                var size = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start, 4));
+                if (!await _received.FillAsync(4, _transport, stopping)) return;
+                var size = BinaryPrimitives.ReadInt32BigEndian(_received.Memory.Span);
                 if (size <= 0 || size > _maxRequestBytes)
                 {
                     // A frame whose length cannot be trusted leaves no way to find the next one.
                     LogBadFrameSize(Id, size);
                     return;
                 }
-                if (!await EnsureBufferedAsync(4 + size, stopping)) return;
-                var frame = _buffer.AsMemory(_start + 4, size);
-                _response.Reset();
-                var outcome = await _dispatcher.HandleAsync(frame, Session, _response, stopping);
-                _start += 4 + size;
-                if (!_response.IsEmpty) await SendResponseAsync(stopping);
-                if (outcome == DispatchOutcome.CloseConnection) return;
+                if (!await _received.FillAsync(4 + size, _transport, stopping)) return;
+                if (await HandleAsync(size, stopping) == DispatchOutcome.CloseConnection) return;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
@@ -79,77 +92,72 @@ public sealed partial class KafkaConnection : IDisposable
             // Anything unexpected costs this connection only; every other one carries on.
             LogConnectionFailed(e, Id);
         }
+    }
+
+    private async ValueTask<DispatchOutcome> HandleAsync(int size, CancellationToken ct)
+    {
+        // Only a whole request is activity: a client trickling bytes of one stays idle and is reaped.
+        Touch();
+        var response = _response ??= new ResponseBuffer(InitialResponseBytes);
+        response.Reset();
+        DispatchOutcome outcome;
+        Volatile.Write(ref _busy, 1);
+        try
+        {
+            outcome = await _dispatcher.HandleAsync(_received.Memory.Slice(4, size), Session, response, ct);
+        }
         finally
         {
-            try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            Volatile.Write(ref _busy, 0);
         }
-    }
-
-    /// <summary>Sends the frame in order: encoded bytes with send, spliced file regions with sendfile.</summary>
-    private async ValueTask SendResponseAsync(CancellationToken ct)
-    {
-        foreach (var (bytes, records) in _response.Parts)
+        _received.Consume(4 + size);
+        if (!response.IsEmpty)
         {
-            if (records is null) await SendAsync(bytes, ct);
-            else await SendFileAsync(records, ct);
+            await SendAsync(response, ct);
+            Touch();
         }
-        _response.Reset();
-    }
-
-    private async ValueTask SendFileAsync(FileRecords records, CancellationToken ct)
-    {
-        _sendFile ??= new SendFileOperation();
-        await _sendFile.SendAsync(_socket, records.File, records.FilePosition, records.Length, ct);
-        Interlocked.Add(ref _bytesSentFromFiles, records.Length);
-    }
-
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        while (!data.IsEmpty)
+        // Releases the file regions the response held (their segments may be deleted now).
+        response.Reset();
+        if (response.Capacity > RetainedResponseBytes)
         {
-            var sent = await _socket.SendAsync(data, SocketFlags.None, ct);
-            data = data[sent..];
+            _response = null;
+            response.Dispose();
         }
+        return outcome;
     }
 
-    /// <summary>Makes sure <paramref name="count"/> bytes from <c>_start</c> are buffered; false at end of stream.</summary>
-    private async ValueTask<bool> EnsureBufferedAsync(int count, CancellationToken ct)
+    /// <summary>Sends the frame in order: encoded bytes as they are, spliced file regions from their files.</summary>
+    private async ValueTask SendAsync(ResponseBuffer response, CancellationToken ct)
     {
-        if (_end - _start >= count) return true;
-        if (_start == _end) _start = _end = 0;
-        if (_start + count > _buffer.Length)
+        foreach (var (bytes, records) in response.Parts)
         {
-            var target = count > _buffer.Length ? RentLarger(count) : _buffer;
-            var pending = _end - _start;
-            Buffer.BlockCopy(_buffer, _start, target, 0, pending);
-            if (!ReferenceEquals(target, _buffer)) ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = target;
-            _start = 0;
-            _end = pending;
+            if (records is null)
+            {
+                await _transport.SendAsync(bytes, ct);
+                continue;
+            }
+            await _transport.SendFileAsync(records.File, records.FilePosition, records.Length, ct);
+            Interlocked.Add(ref _bytesSentFromFiles, records.Length);
         }
-        while (_end - _start < count)
-        {
-            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
-            if (read == 0) return false;
-            _end += read;
-        }
-        return true;
     }
 
-    private static byte[] RentLarger(int count) => ArrayPool<byte>.Shared.Rent(Math.Max(count, InitialBufferBytes));
+    private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
 
-    public void Abort()
-    {
-        try { _socket.Close(0); } catch (ObjectDisposedException) { }
-    }
+    /// <summary>Closes the connection from outside (idle reaper, shutdown); the run loop ends with a failed receive.</summary>
+    public void Abort() => _transport.Abort();
 
-    public void Dispose()
+    /// <summary>
+    /// True the first time only: a closed connection stays listed until its run loop has ended, and the
+    /// reaper must not count or log it again meanwhile.
+    /// </summary>
+    internal bool TryBeginClose() => Interlocked.Exchange(ref _closing, 1) == 0;
+
+    public async ValueTask DisposeAsync()
     {
-        _socket.Dispose();
-        _response.Dispose();
-        _sendFile?.Dispose();
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        await _transport.DisposeAsync();
+        _received.Dispose();
+        _response?.Dispose();
+        _response = null;
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: frame size {Size} out of range; closing")]

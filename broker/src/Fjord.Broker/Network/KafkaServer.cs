@@ -8,34 +8,64 @@ using Microsoft.Extensions.Logging;
 namespace Fjord.Broker.Network;
 
 /// <summary>
-/// Accepts Kafka client connections on every configured listener and runs one
-/// <see cref="KafkaConnection"/> per socket. A listener on port 0 gets a port from the OS;
-/// <see cref="BoundListeners"/> tells which.
+/// Accepts Kafka client connections on every configured listener and runs one <see cref="KafkaConnection"/>
+/// per socket, within Kafka's connection limits: max.connections and max.connections.per.ip at accept,
+/// connections.max.idle.ms by one reaper for all connections. A listener on port 0 gets a port from the
+/// OS; <see cref="BoundListeners"/> tells which.
 /// </summary>
 public sealed partial class KafkaServer : IAsyncDisposable
 {
+    /// <summary>At most one line per this about connections refused by a limit: a flood must not flood the log too.</summary>
+    private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(10);
+
     private readonly RequestDispatcher _dispatcher;
-    private readonly int _maxRequestBytes;
+    private readonly KafkaServerOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ConnectionQuotas _quotas;
+    private readonly IdleConnectionReaper? _reaper;
     private readonly List<(Socket Socket, ListenerEndpoint Endpoint)> _listeners = [];
     private readonly ConcurrentDictionary<long, KafkaConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
+    private readonly Lock _rejectionLogLock = new();
     private long _nextConnectionId;
+    private long _rejected;
+    private long _rejectedSinceLog;
+    private long _lastRejectionLog = long.MinValue;
 
     public KafkaServer(RequestDispatcher dispatcher, int maxRequestBytes, ILoggerFactory loggerFactory)
+        : this(dispatcher, new KafkaServerOptions { MaxRequestBytes = maxRequestBytes }, loggerFactory, TimeProvider.System)
+    {
+    }
+
+    public KafkaServer(RequestDispatcher dispatcher, KafkaServerOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
         _dispatcher = dispatcher;
-        _maxRequestBytes = maxRequestBytes;
+        _options = options;
+        _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<KafkaServer>();
+        _quotas = new ConnectionQuotas(options.MaxConnections, options.MaxConnectionsPerIp, options.MaxConnectionsPerIpOverrides);
+        if (options.ConnectionsMaxIdleMs >= 0)
+            _reaper = new IdleConnectionReaper(() => _connections.Values, TimeSpan.FromMilliseconds(options.ConnectionsMaxIdleMs), time,
+                loggerFactory.CreateLogger<IdleConnectionReaper>());
     }
 
     public IReadOnlyList<ListenerEndpoint> BoundListeners =>
         _listeners.Select(l => l.Endpoint with { Port = ((IPEndPoint)l.Socket.LocalEndPoint!).Port }).ToArray();
 
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Bytes of receive buffer held by all connections: what idle and half-sent requests cost.</summary>
+    internal long ReceiveBufferBytes => _connections.Values.Sum(c => (long)c.ReceiveBufferBytes);
+
+    /// <summary>Connections closed at accept for being past max.connections or max.connections.per.ip.</summary>
+    internal long RejectedConnections => Interlocked.Read(ref _rejected);
+
+    /// <summary>Connections closed by connections.max.idle.ms.</summary>
+    internal long IdleClosedConnections => _reaper?.ClosedCount ?? 0;
 
     public void Start(IReadOnlyList<ListenerEndpoint> listeners)
     {
@@ -102,41 +132,76 @@ public sealed partial class KafkaServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listenSocket, ListenerEndpoint listener)
     {
-        var backoff = TimeSpan.FromMilliseconds(10);
+        var backoff = new AcceptBackoff();
         while (!_stopping.IsCancellationRequested)
         {
             Socket client;
             try
             {
                 client = await listenSocket.AcceptAsync(_stopping.Token);
-                backoff = TimeSpan.FromMilliseconds(10);
             }
-            catch (OperationCanceledException) { break; }
-            catch (ObjectDisposedException) { break; }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            catch (Exception e)
             {
-                // Resource pressure: back off (capped) instead of spinning on accept.
-                LogAcceptPressure(e.SocketErrorCode, backoff.TotalMilliseconds);
-                try { await Task.Delay(backoff, _stopping.Token); } catch (OperationCanceledException) { break; }
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 1000));
-                continue;
+                if (_stopping.IsCancellationRequested) break;
+                switch (AcceptErrors.Classify(e))
+                {
+                    case AcceptErrorKind.Fatal:
+                        LogAcceptStopped(e, listener.Name);
+                        return;
+                    case AcceptErrorKind.ResourcePressure:
+                        var delay = backoff.NextDelay();
+                        if (backoff.Failures == 1) LogAcceptPressure(listener.Name, ((SocketException)e).SocketErrorCode, delay.TotalMilliseconds);
+                        try { await Task.Delay(delay, _time, _stopping.Token); } catch (OperationCanceledException) { return; }
+                        continue;
+                    default:
+                        LogAcceptError(listener.Name, ((SocketException)e).SocketErrorCode);
+                        continue;
+                }
             }
-            catch (SocketException e)
+            if (backoff.InEpisode)
             {
-                LogAcceptError(e.SocketErrorCode);
-                continue;
+                LogAcceptRecovered(listener.Name, backoff.Failures);
+                backoff.Reset();
             }
-
-            client.NoDelay = true;
-            var id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = new KafkaConnection(id, client, listener, _dispatcher, _maxRequestBytes,
-                _loggerFactory.CreateLogger<KafkaConnection>());
-            _connections[id] = connection;
-            _ = RunConnectionAsync(connection);
+            Admit(client, listener);
         }
     }
 
-    private async Task RunConnectionAsync(KafkaConnection connection)
+    private void Admit(Socket client, ListenerEndpoint listener)
+    {
+        var address = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        if (!_quotas.TryAcquire(address, out var exceededLimit))
+        {
+            // Counted before the close, so whoever sees the close also sees the count.
+            Interlocked.Increment(ref _rejected);
+            // Kafka closes it after accepting too: the client sees a close and retries with backoff.
+            client.Dispose();
+            LogRejectionRateLimited(address, exceededLimit!);
+            return;
+        }
+        KafkaConnection connection;
+        try
+        {
+            client.NoDelay = true;
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            connection = new KafkaConnection(id, _options.TransportFactory(client), listener, _dispatcher, _options.MaxRequestBytes, _time,
+                _loggerFactory.CreateLogger<KafkaConnection>());
+        }
+        catch (Exception e)
+        {
+            client.Dispose();
+            _quotas.Release(address);
+            // A reset between accept and here leaves nothing to serve; anything else is a transport factory's bug,
+            // which must cost this connection only and never the accept loop.
+            if (e is not (SocketException or ObjectDisposedException or IOException)) LogTransportFailed(e, listener.Name);
+            return;
+        }
+        _connections[connection.Id] = connection;
+        // Off the accept loop: a first request that is already buffered must not delay the next accept.
+        _ = Task.Run(() => RunConnectionAsync(connection, address));
+    }
+
+    private async Task RunConnectionAsync(KafkaConnection connection, IPAddress address)
     {
         try
         {
@@ -145,8 +210,33 @@ public sealed partial class KafkaServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection.Id, out _);
-            connection.Dispose();
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            finally
+            {
+                _quotas.Release(address);
+            }
         }
+    }
+
+    private void LogRejectionRateLimited(IPAddress address, string limit)
+    {
+        long suppressed;
+        lock (_rejectionLogLock)
+        {
+            var now = _time.GetTimestamp();
+            if (_lastRejectionLog != long.MinValue && _time.GetElapsedTime(_lastRejectionLog, now) < RejectionLogInterval)
+            {
+                _rejectedSinceLog++;
+                return;
+            }
+            suppressed = _rejectedSinceLog;
+            _rejectedSinceLog = 0;
+            _lastRejectionLog = now;
+        }
+        LogConnectionRejected(address.ToString(), limit, suppressed, (long)RejectionLogInterval.TotalSeconds);
     }
 
     public async ValueTask DisposeAsync()
@@ -154,15 +244,28 @@ public sealed partial class KafkaServer : IAsyncDisposable
         await _stopping.CancelAsync();
         foreach (var (socket, _) in _listeners) socket.Dispose();
         await Task.WhenAll(_acceptLoops);
+        if (_reaper is not null) await _reaper.DisposeAsync();
         foreach (var connection in _connections.Values) connection.Abort();
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (!_connections.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(10);
         _stopping.Dispose();
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Accept under resource pressure ({Error}); backing off {BackoffMs} ms")]
-    private partial void LogAcceptPressure(SocketError error, double backoffMs);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Listener {Listener}: accept under resource pressure ({Error}); backing off from {BackoffMs} ms up to 1 s until an accept succeeds")]
+    private partial void LogAcceptPressure(string listener, SocketError error, double backoffMs);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Transient accept error {Error}")]
-    private partial void LogAcceptError(SocketError error);
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Listener {Listener}: transient accept error {Error}")]
+    private partial void LogAcceptError(string listener, SocketError error);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Listener {Listener}: accepting again after {Failures} failed accepts under resource pressure")]
+    private partial void LogAcceptRecovered(string listener, int failures);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Listener {Listener}: accept failed for good; no longer accepting on it")]
+    private partial void LogAcceptStopped(Exception exception, string listener);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Closed a new connection from {RemoteAddress}: past {Limit} ({Suppressed} more refused in the {IntervalSeconds} s before, not logged)")]
+    private partial void LogConnectionRejected(string remoteAddress, string limit, long suppressed, long intervalSeconds);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Listener {Listener}: could not set up the transport of an accepted connection; closed it")]
+    private partial void LogTransportFailed(Exception exception, string listener);
 }

@@ -64,6 +64,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => Context.AdvertisedListeners;
 
+    /// <summary>The client-facing transport, for its connection gauges.</summary>
+    internal KafkaServer Server => _server;
+
     /// <summary>host:port of the first advertised listener, for a client's bootstrap.servers.</summary>
     public string BootstrapServers => $"{AdvertisedListeners[0].Host}:{AdvertisedListeners[0].Port}";
 
@@ -125,7 +128,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var context = new BrokerContext(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, time, loggers);
         var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
-        var server = new KafkaServer(dispatcher, config.SocketRequestMaxBytes, loggers);
+        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => context.AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());

@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace Fjord.Broker.Network;
+
+/// <summary>
+/// The byte pipe under one Kafka connection. <see cref="KafkaConnection"/> reads and writes only through
+/// this, so a plain socket and a TLS stream (or SASL-wrapped stream) share one framing, limit and idle path.
+/// </summary>
+public interface IConnectionTransport : IAsyncDisposable
+{
+    EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Reads what has arrived (at least one byte), or returns 0 once the peer has closed its side.</summary>
+    ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct);
+
+    /// <summary>Writes all of <paramref name="data"/>.</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct);
+
+    /// <summary>
+    /// Writes <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>, without
+    /// moving the stream's position: a fetch answers with a region of a log segment, as Kafka's FileRecords do.
+    /// A file shorter than the region fails the send, since the response header already promised the bytes.
+    /// </summary>
+    ValueTask SendFileAsync(FileStream file, long offset, int count, CancellationToken ct);
+
+    /// <summary>Closes at once; a receive or send in flight fails. Safe to call from any thread, more than once.</summary>
+    void Abort();
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Fjord.Broker.Network;
+
+/// <summary>
+/// A plain TCP connection. File regions go out with <see cref="Socket.SendPacketsAsync"/>, which on Linux
+/// is the kernel's sendfile(2) on the socket's async context: page cache to socket, no copy through the heap.
+/// .NET accepts only a FileStream opened with <see cref="FileOptions.Asynchronous"/> there; any other is
+/// copied through a pooled buffer instead, so a segment reader should open its files asynchronous.
+/// </summary>
+public sealed class SocketTransport(Socket socket) : IConnectionTransport
+{
+    private int _closed;
+
+    public EndPoint? RemoteEndPoint { get; } = socket.RemoteEndPoint;
+
+    /// <summary>File bytes handed to the kernel's sendfile rather than copied: tells tests which path ran.</summary>
+    internal long ZeroCopyBytes { get; private set; }
+
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
+        socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await socket.SendAsync(data, SocketFlags.None, ct);
+            data = data[sent..];
+        }
+    }
+
+    public async ValueTask SendFileAsync(FileStream file, long offset, int count, CancellationToken ct)
+    {
+        FileRegion.Validate(file, offset, count);
+        // SendPacketsElement reads a count of 0 as "to the end of the file".
+        if (count == 0) return;
+        if (!file.IsAsync)
+        {
+            await FileRegion.CopyAsync(file, offset, count, SendAsync, ct);
+            return;
+        }
+
+        using var args = new SocketAsyncEventArgs { SendPacketsElements = [new SendPacketsElement(file, offset, count)] };
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        args.Completed += (_, e) => Complete(e, count, done);
+        // The event-args API takes no token: cancelling closes the socket, which fails the send.
+        await using (ct.Register(Abort))
+        {
+            if (!socket.SendPacketsAsync(args)) Complete(args, count, done);
+            await done.Task;
+        }
+        ct.ThrowIfCancellationRequested();
+        ZeroCopyBytes += count;
+    }
+
+    private static void Complete(SocketAsyncEventArgs e, int count, TaskCompletionSource done)
+    {
+        if (e.SocketError != SocketError.Success)
+            done.TrySetException(new SocketException((int)e.SocketError));
+        else if (e.BytesTransferred != count)
+            done.TrySetException(new IOException($"sent {e.BytesTransferred} of a {count}-byte file region"));
+        else
+            done.TrySetResult();
+    }
+
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        try { socket.Close(0); } catch (ObjectDisposedException) { }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            // A FIN after the last response, so a client reads every byte before it sees the close.
+            try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            socket.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Fjord.Broker.Network;
+
+namespace Fjord.Broker.Tests.Network;
+
+/// <summary>The receive buffer holds about what has arrived, not what a size prefix promised.</summary>
+public sealed class ReceiveBufferTests
+{
+    [Fact]
+    // Off xunit's synchronization context, so each released chunk is received before Release returns.
+    public Task ADeclaredHundredMegabyteFrameGrowsTheBufferOnlyAsBytesArrive() => Task.Run(async () =>
+    {
+        using var buffer = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);
+        var transport = new ChunkTransport(10_000);
+        var frameBytes = 100 * 1024 * 1024;
+
+        var fill = buffer.FillAsync(frameBytes, transport, CancellationToken.None);
+
+        Assert.False(fill.IsCompleted);
+        Assert.Equal(10_000, buffer.Buffered);
+        Assert.Equal(ReceiveBuffer.FirstGrowthBytes, buffer.Capacity);
+        for (var i = 0; i < 10; i++) transport.Release(10_000);
+        Assert.Equal(110_000, buffer.Buffered);
+        Assert.InRange(buffer.Capacity, 110_000, 2 * 110_000);
+        transport.Close();
+        Assert.False(await fill);
+    });
+
+    [Fact]
+    public async Task AHandledLargeRequestGivesItsBufferBackToThePool()
+    {
+        using var buffer = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);
+        var transport = new ChunkTransport(300_000);
+
+        Assert.True(await buffer.FillAsync(300_000, transport, CancellationToken.None));
+        Assert.True(buffer.Capacity >= 300_000);
+        buffer.Consume(300_000);
+
+        Assert.Equal(0, buffer.Buffered);
+        Assert.Equal(KafkaConnection.InitialReceiveBytes, buffer.Capacity);
+    }
+
+    /// <summary>Hands out zero bytes whenever asked, a given number at a time, until released or closed.</summary>
+    private sealed class ChunkTransport(int available) : IConnectionTransport
+    {
+        private int _available = available;
+        private bool _closed;
+        private TaskCompletionSource? _waiting;
+
+        public EndPoint? RemoteEndPoint => null;
+
+        public void Release(int bytes)
+        {
+            _available += bytes;
+            _waiting?.TrySetResult();
+        }
+
+        public void Close()
+        {
+            _closed = true;
+            _waiting?.TrySetResult();
+        }
+
+        public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct)
+        {
+            while (_available == 0 && !_closed)
+            {
+                _waiting = new TaskCompletionSource();
+                await _waiting.Task;
+            }
+            if (_available == 0) return 0;
+            var n = Math.Min(_available, buffer.Length);
+            _available -= n;
+            return n;
+        }
+
+        public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => ValueTask.CompletedTask;
+
+        public ValueTask SendFileAsync(FileStream file, long offset, int count, CancellationToken ct) => ValueTask.CompletedTask;
+
+        public void Abort() => Close();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
