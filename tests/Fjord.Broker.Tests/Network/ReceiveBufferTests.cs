@@ -1,5 +1,6 @@
 using System.Net;
 using Fjord.Broker.Network;
+using Fjord.Protocol;
 
 namespace Fjord.Broker.Tests.Network;
 
@@ -77,6 +78,8 @@ public sealed class ReceiveBufferTests
         public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => ValueTask.CompletedTask;
 
         public ValueTask SendFileAsync(FileStream file, long offset, int count, CancellationToken ct) => ValueTask.CompletedTask;
+
+        public ValueTask SendFrameAsync(ResponseBuffer frame, CancellationToken ct) => ValueTask.CompletedTask;
 
         public void Abort() => Close();
 

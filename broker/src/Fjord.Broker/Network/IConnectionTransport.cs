@@ -1,4 +1,5 @@
 using System.Net;
+using Fjord.Protocol;
 
 namespace Fjord.Broker.Network;
 
@@ -22,6 +23,13 @@ public interface IConnectionTransport : IAsyncDisposable
     /// A file shorter than the region fails the send, since the response header already promised the bytes.
     /// </summary>
     ValueTask SendFileAsync(FileStream file, long offset, int count, CancellationToken ct);
+
+    /// <summary>
+    /// Writes a whole response frame: its encoded bytes and its spliced file regions, in order. A socket hands
+    /// the frame to the kernel as one operation (bytes and sendfile regions together); a stream copies the
+    /// regions through user space once.
+    /// </summary>
+    ValueTask SendFrameAsync(ResponseBuffer frame, CancellationToken ct);
 
     /// <summary>Closes at once; a receive or send in flight fails. Safe to call from any thread, more than once.</summary>
     void Abort();

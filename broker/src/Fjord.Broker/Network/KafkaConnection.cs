@@ -30,7 +30,6 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ReceiveBuffer _received = new(InitialReceiveBytes);
-    private static long _bytesSentFromFiles;
     private ResponseBuffer? _response;
     private long _lastActivity;
     private int _busy;
@@ -54,7 +53,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     public ClientSession Session { get; }
 
     /// <summary>Record bytes sent straight from segment files (sendfile on a plain socket), by every connection of this process.</summary>
-    public static long BytesSentFromFiles => Interlocked.Read(ref _bytesSentFromFiles);
+    public static long BytesSentFromFiles => SocketTransport.TotalZeroCopyBytes;
 
     /// <summary>When a request last arrived whole or a response finished sending (a <see cref="TimeProvider"/> timestamp).</summary>
     internal long LastActivityTimestamp => Volatile.Read(ref _lastActivity);
@@ -113,7 +112,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         _received.Consume(4 + size);
         if (!response.IsEmpty)
         {
-            await SendAsync(response, ct);
+            await _transport.SendFrameAsync(response, ct);
             Touch();
         }
         // Releases the file regions the response held (their segments may be deleted now).
@@ -124,21 +123,6 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             response.Dispose();
         }
         return outcome;
-    }
-
-    /// <summary>Sends the frame in order: encoded bytes as they are, spliced file regions from their files.</summary>
-    private async ValueTask SendAsync(ResponseBuffer response, CancellationToken ct)
-    {
-        foreach (var (bytes, records) in response.Parts)
-        {
-            if (records is null)
-            {
-                await _transport.SendAsync(bytes, ct);
-                continue;
-            }
-            await _transport.SendFileAsync(records.File, records.FilePosition, records.Length, ct);
-            Interlocked.Add(ref _bytesSentFromFiles, records.Length);
-        }
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Fjord.Protocol;
 
 namespace Fjord.Broker.Network;
 
@@ -11,7 +12,15 @@ namespace Fjord.Broker.Network;
 /// </summary>
 public sealed class SocketTransport(Socket socket) : IConnectionTransport
 {
+    private static long _totalZeroCopyBytes;
+    private readonly List<SendPacketsElement> _elements = [];
+    private SocketAsyncEventArgs? _frameArgs;
+    private TaskCompletionSource? _frameSent;
+    private long _frameLength;
     private int _closed;
+
+    /// <summary>File bytes every socket transport of this process handed to sendfile.</summary>
+    internal static long TotalZeroCopyBytes => Interlocked.Read(ref _totalZeroCopyBytes);
 
     public EndPoint? RemoteEndPoint { get; } = socket.RemoteEndPoint;
 
@@ -52,6 +61,67 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
         }
         ct.ThrowIfCancellationRequested();
         ZeroCopyBytes += count;
+        Interlocked.Add(ref _totalZeroCopyBytes, count);
+    }
+
+    /// <summary>
+    /// One SendPacketsAsync for the whole frame: its byte parts and its file regions (sendfile) go to the
+    /// kernel in order as one operation, on event args this connection reuses (it sends one frame at a time).
+    /// </summary>
+    public async ValueTask SendFrameAsync(ResponseBuffer frame, CancellationToken ct)
+    {
+        if (frame.SpliceCount == 0)
+        {
+            await SendAsync(frame.WrittenMemory, ct);
+            return;
+        }
+        _elements.Clear();
+        long fileBytes = 0;
+        foreach (var (bytes, records) in frame.Parts)
+        {
+            if (records is null)
+            {
+                _elements.Add(new SendPacketsElement(bytes));
+            }
+            else if (records.Length > 0)
+            {
+                // SendPacketsElement reads a count of 0 as "to the end of the file", hence the guard.
+                _elements.Add(new SendPacketsElement(records.File, records.FilePosition, records.Length));
+                fileBytes += records.Length;
+            }
+        }
+        var args = _frameArgs ??= NewFrameArgs();
+        args.SendPacketsElements = [.. _elements];
+        _frameLength = frame.Length;
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _frameSent = sent;
+        await using (ct.Register(Abort))
+        {
+            if (!socket.SendPacketsAsync(args)) CompleteFrame(args);
+            await sent.Task;
+        }
+        ct.ThrowIfCancellationRequested();
+        ZeroCopyBytes += fileBytes;
+        Interlocked.Add(ref _totalZeroCopyBytes, fileBytes);
+    }
+
+    private SocketAsyncEventArgs NewFrameArgs()
+    {
+        var args = new SocketAsyncEventArgs();
+        args.Completed += (_, e) => CompleteFrame(e);
+        return args;
+    }
+
+    private void CompleteFrame(SocketAsyncEventArgs e)
+    {
+        var sent = _frameSent!;
+        e.SendPacketsElements = null;
+        if (e.SocketError != SocketError.Success)
+            sent.TrySetException(new SocketException((int)e.SocketError));
+        else if (e.BytesTransferred != _frameLength)
+            sent.TrySetException(new IOException($"sent {e.BytesTransferred} of a {_frameLength}-byte response frame"));
+        else
+            sent.TrySetResult();
     }
 
     private static void Complete(SocketAsyncEventArgs e, int count, TaskCompletionSource done)
@@ -77,6 +147,7 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
             // A FIN after the last response, so a client reads every byte before it sees the close.
             try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
             socket.Dispose();
+            _frameArgs?.Dispose();
         }
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Fjord.Protocol;
 
 namespace Fjord.Broker.Network;
 
@@ -26,6 +27,16 @@ public sealed class StreamTransport(Stream stream, EndPoint? remoteEndPoint) : I
         FileRegion.Validate(file, offset, count);
         if (count == 0) return;
         await FileRegion.CopyAsync(file, offset, count, stream.WriteAsync, ct);
+        await stream.FlushAsync(ct);
+    }
+
+    public async ValueTask SendFrameAsync(ResponseBuffer frame, CancellationToken ct)
+    {
+        foreach (var (bytes, records) in frame.Parts)
+        {
+            if (records is null) await stream.WriteAsync(bytes, ct);
+            else await FileRegion.CopyAsync(records.File, records.FilePosition, records.Length, stream.WriteAsync, ct);
+        }
         await stream.FlushAsync(ct);
     }
 
