@@ -27,6 +27,8 @@
 #   COMPARE_E2E_RATE [200]            e2e-latency records/s
 #   COMPARE_THROUGHPUT [20000]        records/s of case e
 #   COMPARE_THROTTLED_SEC [15]        seconds of case e (records = throughput x seconds)
+#   COMPARE_FLIP [0]                  1 starts the alternation with the after side (run twice, 0 and 1,
+#                                     to cancel what running first or second does to a case)
 #   COMPARE_CASES [abcde]             which cases to run (letters), e.g. COMPARE_CASES=bd
 #   COMPARE_OUTPUT                    also write the table to this file
 #   COMPARE_KEEP=1                    keep the temp dir (broker data, logs, raw JSON results)
@@ -186,7 +188,7 @@ perf() { # case side perf-args...
   grep '^{' "$RESULTS/$case.$side.out" | tail -1 >"$RESULTS/$case.$side.json"
 }
 
-CASE_INDEX=0
+CASE_INDEX=${COMPARE_FLIP:-0}
 # Each case runs on both brokers back to back; which side goes first alternates (ABBA...), so a
 # machine that gets slower or faster over the run does not favour one side.
 both() { # case args-for-side (the string @PID@ becomes the side's broker pid, @TOPIC@ a per-side topic)
