@@ -28,6 +28,26 @@ public sealed class ReceiveBufferTests
     });
 
     [Fact]
+    // Off xunit's synchronization context, so each released chunk is received before Release returns.
+    public Task AfterALargeRequestTheNextAsLargeGrowsTheBufferOnceNotByDoublings() => Task.Run(async () =>
+    {
+        using var buffer = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);
+        var transport = new ChunkTransport(1_000_000);
+        Assert.True(await buffer.FillAsync(1_000_000, transport, CancellationToken.None));
+        buffer.Consume(1_000_000);
+        Assert.Equal(KafkaConnection.InitialReceiveBytes, buffer.Capacity);
+
+        transport.Release(10_000);
+        var fill = buffer.FillAsync(1_000_000, transport, CancellationToken.None);
+
+        // A connection that completed a 1 MB request may hold 1 MB for the next: one growth, no doublings.
+        Assert.False(fill.IsCompleted);
+        Assert.InRange(buffer.Capacity, 1_000_000, 2 * 1_000_000);
+        transport.Close();
+        Assert.False(await fill);
+    });
+
+    [Fact]
     public async Task AHandledLargeRequestGivesItsBufferBackToThePool()
     {
         using var buffer = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);

@@ -5,8 +5,10 @@ namespace Fjord.Broker.Network;
 /// <summary>
 /// The bytes a connection has received and not yet handled. It grows only as bytes arrive (doubling, never
 /// past the frame being read), so a client that declares a 100 MiB request and trickles it costs about what
-/// it has sent, not what it promised. Once a large request is handled the big array goes back to the pool
-/// and an idle connection holds only the small initial one.
+/// it has sent, not what it promised — unless the connection has already completed a request at least that
+/// large: then it grows to the frame at once, as a producer sending one large request after another must not
+/// pay a chain of doublings and copies per request. Once a large request is handled the big array goes back
+/// to the pool and an idle connection holds only the small initial one.
 /// </summary>
 internal sealed class ReceiveBuffer : IDisposable
 {
@@ -21,6 +23,7 @@ internal sealed class ReceiveBuffer : IDisposable
     private int _start;
     private int _end;
     private int _capacity;
+    private int _largestHandled;
 
     public ReceiveBuffer(int initialBytes)
     {
@@ -52,6 +55,7 @@ internal sealed class ReceiveBuffer : IDisposable
 
     public void Consume(int count)
     {
+        _largestHandled = Math.Max(_largestHandled, count);
         _start += count;
         if (_start == _end) _start = _end = 0;
         if (_buffer.Length > _initialBytes && _end - _start <= _initialBytes) Replace(_initialBytes);
@@ -67,8 +71,9 @@ internal sealed class ReceiveBuffer : IDisposable
             _end = pending;
             if (_end < _buffer.Length) return;
         }
-        // Full of one frame's bytes (count > pending): double, but not past what the frame needs.
-        var size = Math.Min(count, Math.Max(FirstGrowthBytes, (int)Math.Min(Array.MaxLength, 2L * _buffer.Length)));
+        // Full of one frame's bytes (count > pending): double, but not past what the frame needs; at once to
+        // the frame when this connection has completed one as large before.
+        var size = count <= _largestHandled ? count : Math.Min(count, Math.Max(FirstGrowthBytes, (int)Math.Min(Array.MaxLength, 2L * _buffer.Length)));
         Replace(size);
     }
 
