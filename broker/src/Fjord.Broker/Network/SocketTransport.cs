@@ -50,16 +50,7 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
             return;
         }
 
-        using var args = new SocketAsyncEventArgs { SendPacketsElements = [new SendPacketsElement(file, offset, count)] };
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        args.Completed += (_, e) => Complete(e, count, done);
-        // The event-args API takes no token: cancelling closes the socket, which fails the send.
-        await using (ct.Register(Abort))
-        {
-            if (!socket.SendPacketsAsync(args)) Complete(args, count, done);
-            await done.Task;
-        }
-        ct.ThrowIfCancellationRequested();
+        await SendPacketsAsync([new SendPacketsElement(file, offset, count)], count, ct);
         ZeroCopyBytes += count;
         Interlocked.Add(ref _totalZeroCopyBytes, count);
     }
@@ -90,19 +81,26 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
                 fileBytes += records.Length;
             }
         }
+        await SendPacketsAsync([.. _elements], frame.Length, ct);
+        ZeroCopyBytes += fileBytes;
+        Interlocked.Add(ref _totalZeroCopyBytes, fileBytes);
+    }
+
+    /// <summary>One SendPacketsAsync on the event args this connection reuses (it sends one thing at a time).</summary>
+    private async ValueTask SendPacketsAsync(SendPacketsElement[] elements, long length, CancellationToken ct)
+    {
         var args = _frameArgs ??= NewFrameArgs();
-        args.SendPacketsElements = [.. _elements];
-        _frameLength = frame.Length;
+        args.SendPacketsElements = elements;
+        _frameLength = length;
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _frameSent = sent;
+        // The event-args API takes no token: cancelling closes the socket, which fails the send.
         await using (ct.Register(Abort))
         {
             if (!socket.SendPacketsAsync(args)) CompleteFrame(args);
             await sent.Task;
         }
         ct.ThrowIfCancellationRequested();
-        ZeroCopyBytes += fileBytes;
-        Interlocked.Add(ref _totalZeroCopyBytes, fileBytes);
     }
 
     private SocketAsyncEventArgs NewFrameArgs()
@@ -119,19 +117,9 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
         if (e.SocketError != SocketError.Success)
             sent.TrySetException(new SocketException((int)e.SocketError));
         else if (e.BytesTransferred != _frameLength)
-            sent.TrySetException(new IOException($"sent {e.BytesTransferred} of a {_frameLength}-byte response frame"));
+            sent.TrySetException(new IOException($"sent {e.BytesTransferred} of {_frameLength} bytes"));
         else
             sent.TrySetResult();
-    }
-
-    private static void Complete(SocketAsyncEventArgs e, int count, TaskCompletionSource done)
-    {
-        if (e.SocketError != SocketError.Success)
-            done.TrySetException(new SocketException((int)e.SocketError));
-        else if (e.BytesTransferred != count)
-            done.TrySetException(new IOException($"sent {e.BytesTransferred} of a {count}-byte file region"));
-        else
-            done.TrySetResult();
     }
 
     public void Abort()

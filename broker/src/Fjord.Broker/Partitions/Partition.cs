@@ -232,9 +232,8 @@ public sealed partial class Partition : ITieredReplica
         while (true)
         {
             var next = Signal.NextAdvance;
-            if (!IsLeader || LeaderEpoch != appendEpoch) return ErrorCode.NotLeaderOrFollower;
-            if (Log.HighWatermark >= requiredOffset)
-                return MaximalIsrCount < minInsyncReplicas ? ErrorCode.NotEnoughReplicasAfterAppend : ErrorCode.None;
+            var outcome = CommitOutcome(requiredOffset, appendEpoch, minInsyncReplicas);
+            if (outcome != ErrorCode.RequestTimedOut) return outcome;
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadlineTimestamp);
             if (remaining <= TimeSpan.Zero) return ErrorCode.RequestTimedOut;
             if (remaining > TimeSpan.FromHours(1)) remaining = TimeSpan.FromHours(1);

@@ -41,9 +41,6 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
             loggers.CreateLogger<RemoteLogReader>());
     }
 
-    /// <summary>The manifest of remote segments (replicas with no local history look up where the tier ends in it).</summary>
-    public IRemoteLogMetadataStore Manifest => _manifest;
-
     /// <summary>Serves fetches and timestamp lookups below the local log start offset.</summary>
     public RemoteLogReader Reader { get; }
 
