@@ -152,7 +152,28 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     private static void Commit(ClusterHarness cluster, int offset)
     {
         using var consumer = KafkaClients.Consumer(cluster.BootstrapServers, c => c.GroupId = Group);
-        consumer.Commit(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, offset)));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                consumer.Commit(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, offset)));
+                return;
+            }
+            // librdkafka's manual commit hands a coordinator move back to the caller instead of retrying it; an
+            // application retries, and so does this (the coordinator moves while the restarted brokers settle).
+            catch (KafkaException e) when (e.Error.Code is ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
+                or ErrorCode.GroupCoordinatorNotAvailable && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                try
+                {
+                    consumer.Committed([new TopicPartition(Topic, 0)], TimeSpan.FromSeconds(5)); // waits while the client finds the coordinator
+                }
+                catch (KafkaException)
+                {
+                }
+            }
+        }
     }
 
     /// <summary>The group's committed offset, the same for every partition, or -1 when they differ.</summary>
