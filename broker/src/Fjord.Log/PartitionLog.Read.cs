@@ -105,38 +105,64 @@ public sealed partial class PartitionLog
         return Math.Max(total, 1);
     }
 
+    /// <summary>
+    /// Finds the region to send without walking it: the fetch offset's batch comes from the offset index
+    /// (plus the few headers after the entry), the committed end is where the first batch reaching
+    /// <paramref name="maxOffsetExclusive"/> starts (the segment's end when all of it is below), and the
+    /// byte budget is cut at the last indexed batch start inside it, then filled with at most
+    /// index.interval.bytes of batches read header by header. A megabyte fetch reads a handful of headers,
+    /// not one per batch.
+    /// </summary>
     private static (bool Found, long Start, int Length, long FirstOffset) ReadFromSegment(LogSegment segment, long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, Span<byte> header)
     {
-        var limit = segment.Size;
-        var start = segment.FindBatchPosition(fetchOffset, limit, header);
+        // Size before NextOffset: every batch inside the size read is below the next offset read after it.
+        var size = segment.Size;
+        var start = segment.FindBatchPosition(fetchOffset, size, header);
         if (start < 0)
         {
             return default;
         }
 
-        var firstOffset = new RecordBatch(header).BaseOffset;
-        var end = start;
+        var first = new RecordBatch(header);
+        var firstOffset = first.BaseOffset;
+        var firstSize = first.SizeInBytes;
+        if (first.LastOffset >= maxOffsetExclusive || start + firstSize > size)
+        {
+            return (true, start, 0, firstOffset);
+        }
+
+        var limit = size;
+        if (maxOffsetExclusive < segment.NextOffset)
+        {
+            var committedEnd = segment.FindBatchPosition(maxOffsetExclusive, size, header);
+            if (committedEnd >= 0)
+            {
+                limit = committedEnd;
+            }
+        }
+
+        var budgetEnd = start + maxBytes;
+        if (limit <= budgetEnd)
+        {
+            return (true, start, (int)(limit - start), firstOffset);
+        }
+
+        var end = Math.Max(start, segment.OffsetIndex.LastPositionAtOrBelow(budgetEnd));
         while (end + RecordBatch.HeaderSize <= limit)
         {
-            if (end != start)
-            {
-                segment.Read(end, header);
-            }
-
-            var batch = new RecordBatch(header);
-            if (batch.LastOffset >= maxOffsetExclusive)
+            segment.Read(end, header);
+            var batchEnd = end + new RecordBatch(header).SizeInBytes;
+            if (batchEnd > budgetEnd || batchEnd > limit)
             {
                 break;
             }
 
-            var size = batch.SizeInBytes;
-            var fits = end - start + size <= maxBytes || (end == start && minOneMessage);
-            if (!fits || end + size > limit)
-            {
-                break;
-            }
+            end = batchEnd;
+        }
 
-            end += size;
+        if (end == start && minOneMessage)
+        {
+            end = start + firstSize;
         }
 
         return (true, start, (int)(end - start), firstOffset);

@@ -52,6 +52,32 @@ internal sealed class OffsetIndex
         return found < 0 ? 0 : entries[found].Position;
     }
 
+    /// <summary>
+    /// The largest indexed batch start at or below <paramref name="position"/>, or 0 if none: a batch
+    /// boundary found without reading the log (entries grow in position as they grow in offset).
+    /// </summary>
+    public long LastPositionAtOrBelow(long position)
+    {
+        var count = Volatile.Read(ref _count);
+        var entries = Volatile.Read(ref _entries);
+        int lo = 0, hi = count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (entries[mid].Position <= position)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found < 0 ? 0 : entries[found].Position;
+    }
+
     /// <summary>The last entry, or (baseOffset, 0) for an empty index.</summary>
     public (long Offset, int Position) LastEntry()
     {

@@ -13,6 +13,7 @@ namespace Fjord.Protocol;
 public abstract class FileRecords : MemoryManager<byte>
 {
     private static long _totalBytesCopied;
+    private static long _totalBytesInlined;
     private byte[]? _copy;
     private int _references = 1;
 
@@ -35,6 +36,20 @@ public abstract class FileRecords : MemoryManager<byte>
 
     /// <summary>Bytes of every file region of this process read into user-space memory: 0 while only sendfile sends them.</summary>
     public static long TotalBytesCopied => Interlocked.Read(ref _totalBytesCopied);
+
+    /// <summary>
+    /// Bytes of small regions that responses read into their own buffer on purpose
+    /// (<see cref="ResponseBuffer.InlineBelowBytes"/>): counted apart from <see cref="TotalBytesCopied"/>,
+    /// which says whether any region the platform could send from the file was copied after all.
+    /// </summary>
+    public static long TotalBytesInlined => Interlocked.Read(ref _totalBytesInlined);
+
+    /// <summary>Reads the records into a response's own buffer, because the region is too small to be worth a sendfile.</summary>
+    public void InlineTo(Span<byte> destination)
+    {
+        ReadInto(destination[..Length]);
+        Interlocked.Add(ref _totalBytesInlined, Length);
+    }
 
     /// <summary>Reads the records into <paramref name="destination"/> (the path for transports that need bytes).</summary>
     public void CopyTo(Span<byte> destination)
