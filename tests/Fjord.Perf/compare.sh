@@ -225,8 +225,11 @@ if want c || want a; then
   both c-produce-acks1-p1 produce --topic @TOPIC@ --create-topic --partitions 1 --record-size $KIB \
     --num-records "$RECORDS" --acks 1 --broker-pid @PID@
 fi
-# a. consume what the produce cases wrote (page cache warm on both sides alike)
+# a. consume what the produce cases wrote (page cache warm on both sides alike). One unmeasured
+# consume first: a broker's first fetches run its fetch path through the JIT, which would otherwise
+# dominate a phase of a few seconds and measure the compiler rather than the data path.
 if want a; then
+  both a-warmup consume --topic c-produce-acks1 --num-records "$RECORDS" --broker-pid @PID@
   both a-consume-p1 consume --topic c-produce-acks1-p1 --num-records "$RECORDS" --broker-pid @PID@
   both a-consume-p8 consume --topic c-produce-acks1 --num-records "$RECORDS" --broker-pid @PID@
 fi

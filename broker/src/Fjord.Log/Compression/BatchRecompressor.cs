@@ -13,6 +13,14 @@ namespace Fjord.Log.Compression;
 /// </summary>
 public static class BatchRecompressor
 {
+    /// <summary>
+    /// The most one batch's records may inflate to while being rewritten: 64 × max.message.bytes, at least
+    /// 64 MiB. Far above what producers send (their batches are bounded by batch.size and max.request.size
+    /// before compression), far below what a few hundred bytes of gzip or zstd can claim to expand to.
+    /// </summary>
+    public static int InflationLimit(int maxMessageBytes) =>
+        (int)Math.Min(Array.MaxLength, Math.Max(64L << 20, 64L * maxMessageBytes));
+
     /// <summary>True when some data batch of a validated payload is stored in a codec other than <paramref name="target"/>.</summary>
     public static bool NeedsRecompression(ReadOnlySpan<byte> payload, CompressionType target)
     {
@@ -42,7 +50,7 @@ public static class BatchRecompressor
         try
         {
             // Reused for every batch of the payload; it grows to the largest inflated records section.
-            using var inflated = new PooledBufferStream(64 * 1024);
+            using var inflated = new PooledBufferStream(64 * 1024, InflationLimit(maxMessageBytes));
             var position = 0;
             while (position < payload.Length)
             {

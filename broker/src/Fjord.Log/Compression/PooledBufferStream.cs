@@ -10,12 +10,17 @@ namespace Fjord.Log.Compression;
 /// </summary>
 public sealed class PooledBufferStream : Stream, IBufferWriter<byte>
 {
+    private readonly int _maxLength;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferStream(int initialCapacity = 4096)
+    /// <param name="initialCapacity">Bytes rented up front.</param>
+    /// <param name="maxLength">The most this buffer may hold: a write past it throws instead of growing.</param>
+    public PooledBufferStream(int initialCapacity = 4096, int maxLength = int.MaxValue)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
+        _maxLength = Math.Min(maxLength, Array.MaxLength);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Clamp(initialCapacity, 256, Math.Max(256, _maxLength)));
     }
 
     public int WrittenCount => _written;
@@ -103,13 +108,13 @@ public sealed class PooledBufferStream : Stream, IBufferWriter<byte>
             return;
         }
 
-        // A batch that inflates past the largest array is a decompression bomb, not data: refuse it.
-        if (needed > Array.MaxLength)
+        // A batch that inflates past the limit is a decompression bomb, not data: refuse it before allocating.
+        if (needed > _maxLength)
         {
-            throw new InvalidDataException($"decompressed records would exceed {Array.MaxLength} bytes");
+            throw new InvalidDataException($"decompressed records would exceed the limit of {_maxLength} bytes");
         }
 
-        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, (long)_buffer.Length * 2)));
+        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(_maxLength, Math.Max(needed, (long)_buffer.Length * 2)));
         _buffer.AsSpan(0, _written).CopyTo(grown);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = grown;
