@@ -8,155 +8,53 @@ namespace Fjord.Log.Segments;
 /// memory (readers never block on the appender) and written to disk on roll, flush and close;
 /// recovery rebuilds it from the log, so a stale file is never trusted past the recovery point.
 /// </summary>
-internal sealed class OffsetIndex
+internal sealed class OffsetIndex(long baseOffset, int maxIndexBytes) : SparseIndex<OffsetIndex.Entry>(baseOffset, maxIndexBytes)
 {
     public const int EntrySize = 8;
 
-    private readonly long _baseOffset;
-    private readonly int _maxEntries;
-    private Entry[] _entries;
-    private int _count;
-
-    public OffsetIndex(long baseOffset, int maxIndexBytes)
-    {
-        _baseOffset = baseOffset;
-        _maxEntries = Math.Max(1, maxIndexBytes / EntrySize);
-        _entries = new Entry[16];
-    }
-
-    public int Count => Volatile.Read(ref _count);
-
-    public bool IsFull => Count >= _maxEntries;
-
     /// <summary>Position of the last indexed batch at or before <paramref name="offset"/>; 0 if none.</summary>
-    public int Lookup(long offset)
-    {
-        var count = Volatile.Read(ref _count);
-        var entries = Volatile.Read(ref _entries);
-        var relative = offset - _baseOffset;
-        int lo = 0, hi = count - 1, found = -1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (entries[mid].RelativeOffset <= relative)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return found < 0 ? 0 : entries[found].Position;
-    }
+    public int Lookup(long offset) => LastAtOrBelow<ByRelativeOffset>(offset - BaseOffset)?.Position ?? 0;
 
     /// <summary>
     /// The largest indexed batch start at or below <paramref name="position"/>, or 0 if none: a batch
     /// boundary found without reading the log (entries grow in position as they grow in offset).
     /// </summary>
-    public long LastPositionAtOrBelow(long position)
-    {
-        var count = Volatile.Read(ref _count);
-        var entries = Volatile.Read(ref _entries);
-        int lo = 0, hi = count - 1, found = -1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (entries[mid].Position <= position)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return found < 0 ? 0 : entries[found].Position;
-    }
+    public long LastPositionAtOrBelow(long position) => LastAtOrBelow<ByPosition>(position)?.Position ?? 0;
 
     /// <summary>The last entry, or (baseOffset, 0) for an empty index.</summary>
-    public (long Offset, int Position) LastEntry()
+    public (long Offset, int Position) LastEntry() =>
+        Last() is { } last ? (BaseOffset + last.RelativeOffset, last.Position) : (BaseOffset, 0);
+
+    /// <summary>Single writer (the append lock holder); an offset not above the last entry's is ignored (offsets only grow).</summary>
+    public void Append(long offset, int position) => TryAppend(new Entry(checked((int)(offset - BaseOffset)), position));
+
+    /// <summary>Kafka's sanity check: no entry points at or past the end of the log.</summary>
+    public bool TryLoad(string path, long logSize) =>
+        TryLoad(path, e => e.RelativeOffset >= 0 && e.Position >= 0 && e.Position < logSize);
+
+    internal readonly record struct Entry(int RelativeOffset, int Position) : IIndexEntry<Entry>
     {
-        var count = Volatile.Read(ref _count);
-        if (count == 0)
+        public static int Size => EntrySize;
+
+        public static Entry Read(ReadOnlySpan<byte> source) =>
+            new(BinaryPrimitives.ReadInt32BigEndian(source), BinaryPrimitives.ReadInt32BigEndian(source[4..]));
+
+        public void Write(Span<byte> destination)
         {
-            return (_baseOffset, 0);
+            BinaryPrimitives.WriteInt32BigEndian(destination, RelativeOffset);
+            BinaryPrimitives.WriteInt32BigEndian(destination[4..], Position);
         }
 
-        var entry = Volatile.Read(ref _entries)[count - 1];
-        return (_baseOffset + entry.RelativeOffset, entry.Position);
+        public bool Follows(Entry previous) => RelativeOffset > previous.RelativeOffset;
     }
 
-    /// <summary>Single writer (the append lock holder). Publishes the entry after writing it.</summary>
-    public void Append(long offset, int position)
+    private readonly struct ByRelativeOffset : IIndexKey<Entry>
     {
-        var count = _count;
-        if (count > 0 && _entries[count - 1].RelativeOffset >= offset - _baseOffset)
-        {
-            return; // offsets only grow; a duplicate would break the binary search
-        }
-
-        if (count == _entries.Length)
-        {
-            var grown = new Entry[_entries.Length * 2];
-            _entries.AsSpan(0, count).CopyTo(grown);
-            Volatile.Write(ref _entries, grown);
-        }
-
-        _entries[count] = new Entry(checked((int)(offset - _baseOffset)), position);
-        Volatile.Write(ref _count, count + 1);
+        public static long Of(Entry entry) => entry.RelativeOffset;
     }
 
-    /// <summary>Forgets every entry; used before a rebuild.</summary>
-    public void Clear() => Volatile.Write(ref _count, 0);
-
-    public void WriteTo(string path)
+    private readonly struct ByPosition : IIndexKey<Entry>
     {
-        var count = _count;
-        var bytes = new byte[count * EntrySize];
-        for (var i = 0; i < count; i++)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(i * EntrySize), _entries[i].RelativeOffset);
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan((i * EntrySize) + 4), _entries[i].Position);
-        }
-
-        File.WriteAllBytes(path, bytes);
+        public static long Of(Entry entry) => entry.Position;
     }
-
-    /// <summary>Loads an index file; false if it is missing or fails Kafka's sanity checks, so the caller rebuilds.</summary>
-    public bool TryLoad(string path, long logSize)
-    {
-        Clear();
-        if (!File.Exists(path))
-        {
-            return false;
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length % EntrySize != 0)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < bytes.Length / EntrySize; i++)
-        {
-            var relative = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(i * EntrySize));
-            var position = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan((i * EntrySize) + 4));
-            if (relative < 0 || position < 0 || position >= logSize || (_count > 0 && relative <= _entries[_count - 1].RelativeOffset))
-            {
-                Clear();
-                return false;
-            }
-
-            Append(_baseOffset + relative, position);
-        }
-
-        return true;
-    }
-
-    private readonly record struct Entry(int RelativeOffset, int Position);
 }

@@ -7,124 +7,39 @@ namespace Fjord.Log.Segments;
 /// Timestamps strictly increase: an entry is added only when a batch raises the segment's max
 /// timestamp, and the entry names the batch holding that max (Kafka's shallow offset of max timestamp).
 /// </summary>
-internal sealed class TimeIndex
+internal sealed class TimeIndex(long baseOffset, int maxIndexBytes) : SparseIndex<TimeIndex.Entry>(baseOffset, maxIndexBytes)
 {
     public const int EntrySize = 12;
 
-    private readonly long _baseOffset;
-    private readonly int _maxEntries;
-    private Entry[] _entries;
-    private int _count;
-
-    public TimeIndex(long baseOffset, int maxIndexBytes)
-    {
-        _baseOffset = baseOffset;
-        _maxEntries = Math.Max(1, maxIndexBytes / EntrySize);
-        _entries = new Entry[16];
-    }
-
-    public int Count => Volatile.Read(ref _count);
-
-    public bool IsFull => Count >= _maxEntries;
-
     /// <summary>The offset of the last entry whose timestamp is at most <paramref name="timestamp"/>, or the base offset.</summary>
-    public long Lookup(long timestamp)
+    public long Lookup(long timestamp) => BaseOffset + (LastAtOrBelow<ByTimestamp>(timestamp)?.RelativeOffset ?? 0);
+
+    public (long Timestamp, long Offset)? LastEntry() =>
+        Last() is { } last ? (last.Timestamp, BaseOffset + last.RelativeOffset) : null;
+
+    /// <summary>Adds an entry when <paramref name="timestamp"/> raises the segment's max; otherwise nothing.</summary>
+    public void MaybeAppend(long timestamp, long offset) => TryAppend(new Entry(timestamp, checked((int)(offset - BaseOffset))));
+
+    public bool TryLoad(string path) => TryLoad(path, e => e.RelativeOffset >= 0);
+
+    internal readonly record struct Entry(long Timestamp, int RelativeOffset) : IIndexEntry<Entry>
     {
-        var count = Volatile.Read(ref _count);
-        var entries = Volatile.Read(ref _entries);
-        int lo = 0, hi = count - 1, found = -1;
-        while (lo <= hi)
+        public static int Size => EntrySize;
+
+        public static Entry Read(ReadOnlySpan<byte> source) =>
+            new(BinaryPrimitives.ReadInt64BigEndian(source), BinaryPrimitives.ReadInt32BigEndian(source[8..]));
+
+        public void Write(Span<byte> destination)
         {
-            var mid = (lo + hi) >>> 1;
-            if (entries[mid].Timestamp <= timestamp)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            BinaryPrimitives.WriteInt64BigEndian(destination, Timestamp);
+            BinaryPrimitives.WriteInt32BigEndian(destination[8..], RelativeOffset);
         }
 
-        return found < 0 ? _baseOffset : _baseOffset + entries[found].RelativeOffset;
+        public bool Follows(Entry previous) => Timestamp > previous.Timestamp;
     }
 
-    public (long Timestamp, long Offset)? LastEntry()
+    private readonly struct ByTimestamp : IIndexKey<Entry>
     {
-        var count = Volatile.Read(ref _count);
-        if (count == 0)
-        {
-            return null;
-        }
-
-        var entry = Volatile.Read(ref _entries)[count - 1];
-        return (entry.Timestamp, _baseOffset + entry.RelativeOffset);
+        public static long Of(Entry entry) => entry.Timestamp;
     }
-
-    public void MaybeAppend(long timestamp, long offset)
-    {
-        var count = _count;
-        if (count > 0 && _entries[count - 1].Timestamp >= timestamp)
-        {
-            return;
-        }
-
-        if (count == _entries.Length)
-        {
-            var grown = new Entry[_entries.Length * 2];
-            _entries.AsSpan(0, count).CopyTo(grown);
-            Volatile.Write(ref _entries, grown);
-        }
-
-        _entries[count] = new Entry(timestamp, checked((int)(offset - _baseOffset)));
-        Volatile.Write(ref _count, count + 1);
-    }
-
-    public void Clear() => Volatile.Write(ref _count, 0);
-
-    public void WriteTo(string path)
-    {
-        var count = _count;
-        var bytes = new byte[count * EntrySize];
-        for (var i = 0; i < count; i++)
-        {
-            BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(i * EntrySize), _entries[i].Timestamp);
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan((i * EntrySize) + 8), _entries[i].RelativeOffset);
-        }
-
-        File.WriteAllBytes(path, bytes);
-    }
-
-    public bool TryLoad(string path)
-    {
-        Clear();
-        if (!File.Exists(path))
-        {
-            return false;
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length % EntrySize != 0)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < bytes.Length / EntrySize; i++)
-        {
-            var timestamp = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(i * EntrySize));
-            var relative = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan((i * EntrySize) + 8));
-            if (relative < 0 || (_count > 0 && timestamp <= _entries[_count - 1].Timestamp))
-            {
-                Clear();
-                return false;
-            }
-
-            MaybeAppend(timestamp, _baseOffset + relative);
-        }
-
-        return true;
-    }
-
-    private readonly record struct Entry(long Timestamp, int RelativeOffset);
 }
