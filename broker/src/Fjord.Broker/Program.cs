@@ -1,5 +1,5 @@
+using Fjord.Broker;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Server;
 using Microsoft.Extensions.Logging;
 
 var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
