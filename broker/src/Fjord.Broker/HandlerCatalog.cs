@@ -6,6 +6,7 @@ using Fjord.Broker.Handlers.Groups;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Tiering;

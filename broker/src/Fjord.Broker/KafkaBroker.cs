@@ -6,6 +6,7 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Broker.Tiering;
 using Fjord.Broker.Tiering.Faults;
 using Fjord.Cluster;

@@ -72,7 +72,7 @@ public sealed class HandlerConstructorTests
 
     private sealed class ServiceBag
     {
-        public required Fjord.Broker.Partitions.ReplicaManager Replicas { get; init; }
+        public required Fjord.Broker.Replicas.ReplicaManager Replicas { get; init; }
         public required Fjord.Cluster.MetadataCache Metadata { get; init; }
         public required TimeProvider Time { get; init; }
     }

@@ -2,6 +2,7 @@ using Fjord.Broker.Configuration;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;

@@ -1,6 +1,7 @@
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Protocol;
 

@@ -1,5 +1,6 @@
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Protocol;
 

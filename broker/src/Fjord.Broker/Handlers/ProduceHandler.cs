@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
