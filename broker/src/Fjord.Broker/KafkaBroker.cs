@@ -8,7 +8,6 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Tiering;
-using Fjord.Broker.Tiering.Faults;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Groups;
@@ -109,15 +108,21 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// re-checked until it does) before any log is opened. Only a <paramref name="ct"/> cancellation or a
     /// configuration error ends the wait.
     /// </summary>
-    public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, CancellationToken ct)
+    public static Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, CancellationToken ct) =>
+        StartAsync(config, loggers, BrokerStartOptions.Default, ct);
+
+    /// <inheritdoc cref="StartAsync(BrokerConfig, ILoggerFactory, CancellationToken)"/>
+    /// <param name="options">Decorators and hooks of the test host; production passes <see cref="BrokerStartOptions.Default"/>.</param>
+    public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var logger = loggers.CreateLogger<KafkaBroker>();
         var time = TimeProvider.System;
         // First of all: a second broker on these log dirs must not get as far as recovering them.
         var dirLock = LogDirLock.Acquire(config.LogDirs);
         try
         {
-            return await StartLockedAsync(config, loggers, logger, time, dirLock, ct);
+            return await StartLockedAsync(config, loggers, options, logger, time, dirLock, ct);
         }
         catch
         {
@@ -126,7 +131,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
     }
 
-    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, ILogger logger, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
+    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, ILogger logger, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
     {
         var tables = new TableServiceClient(config.MetadataConnectionString);
         var store = new TableMetadataStore(tables, config.MetadataTableName);
@@ -159,7 +164,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
         var coordinators = new GroupCoordinatorLocator(metadata, groups, () => fencing.IsFenced, config.NodeId, config.OffsetsTopicNumPartitions);
         // Built now so every handler gets it at construction; it uploads nothing before StartTieringAsync.
-        var tiering = CreateTiering(config, replicas, time, loggers);
+        var tiering = CreateTiering(config, options, replicas, time, loggers);
         var activeController = new ActiveController();
         var advertised = new AdvertisedListeners();
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
@@ -240,17 +245,14 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private sealed record TieringParts(TableRemoteLogMetadataStore TableManifest, BlobRemoteStorage BlobStorage,
         IRemoteLogMetadataStore Manifest, RemoteLogManager Manager);
 
-    private static TieringParts CreateTiering(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
+    private static TieringParts CreateTiering(BrokerConfig config, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
     {
-        // Crash-safety tests only: with fault points armed the process kills itself at the named steps.
-        var faults = TierFaultPoints.Parse(config.TestFaultPoints);
         var manifest = new TableRemoteLogMetadataStore(TieringClients.TableService(config), config.TieringManifestTable, time,
             loggers.CreateLogger<TableRemoteLogMetadataStore>());
         var storage = new BlobRemoteStorage(TieringClients.BlobService(config), config.TieringContainer,
-            loggers.CreateLogger<BlobRemoteStorage>(),
-            faults is null ? null : _ => faults.Hit(TierFaultPoints.UploadMidFiles));
-        IRemoteLogMetadataStore tieringManifest = faults is null ? manifest : new FaultInjectingRemoteLogMetadataStore(manifest, faults);
-        IRemoteStorage tieringStorage = faults is null ? storage : new FaultInjectingRemoteStorage(storage, faults);
+            loggers.CreateLogger<BlobRemoteStorage>(), options.AfterRemoteFileUploaded);
+        var tieringManifest = options.DecorateRemoteLogMetadataStore?.Invoke(manifest) ?? manifest;
+        var tieringStorage = options.DecorateRemoteStorage?.Invoke(storage) ?? storage;
         var manager = new RemoteLogManager(replicas, tieringManifest, tieringStorage,
             new RemoteLogManagerConfig(config.RemoteLogManagerTaskIntervalMs, config.RemoteLogManagerCopierThreadPoolSize, config.RemoteLogReaderCacheBytes), time, loggers);
         return new TieringParts(manifest, storage, tieringManifest, manager);
