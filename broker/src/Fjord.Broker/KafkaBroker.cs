@@ -116,13 +116,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var logger = loggers.CreateLogger<KafkaBroker>();
         var time = TimeProvider.System;
         // First of all: a second broker on these log dirs must not get as far as recovering them.
         var dirLock = LogDirLock.Acquire(config.LogDirs);
         try
         {
-            return await StartLockedAsync(config, loggers, options, logger, time, dirLock, ct);
+            return await StartLockedAsync(config, loggers, options, time, dirLock, ct);
         }
         catch
         {
@@ -131,7 +130,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
     }
 
-    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, ILogger logger, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
+    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
     {
         var tables = new TableServiceClient(config.MetadataConnectionString);
         var store = new TableMetadataStore(tables, config.MetadataTableName);
