@@ -25,22 +25,22 @@ public sealed class ControlledShutdownTests(AzuriteFixture azurite)
                     ["broker.session.timeout.ms"] = "60000",
                 }, tableName: table));
             var bootstrap = string.Join(',', hosts.Select(h => h.BootstrapServers));
-            await Poll.UntilAsync(() => hosts.All(h => h.Broker.Context.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
+            await Poll.UntilAsync(() => hosts.All(h => h.Broker.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
             using (var admin = KafkaClients.Admin(bootstrap))
                 await admin.CreateTopicsAsync([new TopicSpecification
                 {
                     Name = "handover", NumPartitions = 3, ReplicationFactor = -1,
                     ReplicasAssignments = new() { [0] = [1, 0, 2], [1] = [1, 2, 0], [2] = [0, 2, 1] },
                 }]);
-            await Poll.UntilAsync(() => Enumerable.Range(0, 3).All(p => hosts[2].Broker.Context.Metadata.Current.PartitionStateOf("handover", p) is { Isr.Count: 3 }),
+            await Poll.UntilAsync(() => Enumerable.Range(0, 3).All(p => hosts[2].Broker.Metadata.Current.PartitionStateOf("handover", p) is { Isr.Count: 3 }),
                 TimeSpan.FromSeconds(30), "every partition fully in sync");
-            var led = Enumerable.Range(0, 3).Count(p => hosts[2].Broker.Context.Metadata.Current.PartitionStateOf("handover", p)!.Leader == 1);
+            var led = Enumerable.Range(0, 3).Count(p => hosts[2].Broker.Metadata.Current.PartitionStateOf("handover", p)!.Leader == 1);
             Assert.Equal(2, led);
 
             await hosts[1].DisposeAsync();
             hosts.RemoveAt(1);
 
-            var survivor = hosts[0].Broker.Context.Metadata;
+            var survivor = hosts[0].Broker.Metadata;
             await survivor.RefreshAsync(force: true, CancellationToken.None);
             foreach (var p in Enumerable.Range(0, 3))
             {

@@ -32,7 +32,7 @@ public sealed class ReassignmentTests(AzuriteFixture azurite)
                     ["broker.heartbeat.interval.ms"] = "500",
                 }, tableName: table));
             var bootstrap = string.Join(',', hosts.Select(h => h.BootstrapServers));
-            await Poll.UntilAsync(() => hosts.All(h => h.Broker.Context.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
+            await Poll.UntilAsync(() => hosts.All(h => h.Broker.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
 
             const string topic = "moving";
             using (var admin = KafkaClients.Admin(bootstrap))
@@ -44,7 +44,7 @@ public sealed class ReassignmentTests(AzuriteFixture azurite)
                 Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
             }
 
-            var controller = hosts.Single(h => h.Broker.Context.Controller is { IsActive: true });
+            var controller = hosts.Single(h => h.Broker.Controller is { IsActive: true });
             await using (var client = await RawKafkaClient.ConnectAsync(controller.BootstrapServers))
             {
                 var request = new AlterPartitionReassignmentsRequest();
@@ -59,13 +59,13 @@ public sealed class ReassignmentTests(AzuriteFixture azurite)
             }
 
             // Finished: replicas [1, 2], both in sync, a leader among them, and nothing left on broker 0.
-            await Poll.UntilAsync(() => hosts.All(h => h.Broker.Context.Metadata.Current.PartitionStateOf(topic, 0) is { } s
+            await Poll.UntilAsync(() => hosts.All(h => h.Broker.Metadata.Current.PartitionStateOf(topic, 0) is { } s
                     && s.Replicas.Order().SequenceEqual([1, 2]) && s.AddingReplicas is not { Count: > 0 } && s.Isr.Count == 2 && s.Leader is 1 or 2),
                 TimeSpan.FromSeconds(60), "the reassignment to complete");
-            await Poll.UntilAsync(() => hosts[0].Broker.Context.Replicas.GetHosted(topic, 0) is null, TimeSpan.FromSeconds(30), "broker 0 to drop its replica");
+            await Poll.UntilAsync(() => hosts[0].Broker.Replicas.GetHosted(topic, 0) is null, TimeSpan.FromSeconds(30), "broker 0 to drop its replica");
             Assert.False(Directory.Exists(Path.Combine(hosts[0].LogDir, $"{topic}-0")));
             foreach (var node in new[] { 1, 2 })
-                await Poll.UntilAsync(() => hosts[node].Broker.Context.Replicas.GetHosted(topic, 0)?.Log.LogEndOffset == Messages,
+                await Poll.UntilAsync(() => hosts[node].Broker.Replicas.GetHosted(topic, 0)?.Log.LogEndOffset == Messages,
                     TimeSpan.FromSeconds(30), $"broker {node} to hold all {Messages} records");
 
             var read = KafkaClients.ReadAll(bootstrap, topic, 1, _ => Messages, TimeSpan.FromSeconds(60))[0];

@@ -1,5 +1,4 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Server;
 using Fjord.Groups;
 using Fjord.Protocol;
 

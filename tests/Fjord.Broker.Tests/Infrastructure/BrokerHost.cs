@@ -1,5 +1,4 @@
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Server;
 using Fjord.Testing;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Fjord.Broker.TestHost;
 using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Infrastructure;
@@ -39,7 +40,9 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     /// <summary>Starts the broker without waiting for it to become ready (one that waits for storage, or refuses a store).</summary>
     public static BrokerProcess Launch(IReadOnlyDictionary<string, string> overrides)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Fjord.Broker.dll");
+        // Fault points are the test host's setting, not the broker's: a broker that arms them runs in the host.
+        var host = overrides.ContainsKey(TierFaultPoints.Setting) ? "Fjord.Broker.TestHost.dll" : "Fjord.Broker.dll";
+        var dll = Path.Combine(AppContext.BaseDirectory, host);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         foreach (var (k, v) in overrides)

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Network;
-using Fjord.Broker.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fjord.Broker.Tests.Network;

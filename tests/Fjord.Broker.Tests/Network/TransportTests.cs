@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Network;
-using Fjord.Broker.Server;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
 using Fjord.Testing;

@@ -63,7 +63,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
         foreach (var state in states)
             changes.Add((state, (await Store.GetPartitionStateAsync(state.Topic, state.Partition, CancellationToken.None))?.PartitionEpoch));
         Assert.Equal(WriteOutcome.Written, await Store.WritePartitionStatesAsync(_token!, changes, CancellationToken.None));
-        await Host.Broker.Context.Metadata.RefreshAsync(force: true, CancellationToken.None);
+        await Host.Broker.Metadata.RefreshAsync(force: true, CancellationToken.None);
     }
 
     /// <summary>Creates a topic directly in the store (as another broker would) and waits until the broker's snapshot has it.</summary>
@@ -71,7 +71,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
     {
         Assert.Equal(CreateTopicOutcome.Created, await Store.CreateTopicAsync(
             new TopicMetadata(name, Guid.NewGuid(), partitions, replicationFactor, new Dictionary<string, string>()), CancellationToken.None));
-        await Host.Broker.Context.Metadata.RefreshAsync(force: true, CancellationToken.None);
+        await Host.Broker.Metadata.RefreshAsync(force: true, CancellationToken.None);
     }
 
     /// <summary>A group id whose offsets partition is <paramref name="partition"/> (fresh per fixture: each has its own table).</summary>

@@ -25,7 +25,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
     public async Task InitializeAsync()
     {
         _client = await RawKafkaClient.ConnectAsync(Host.BootstrapServers);
-        if (!Host.Broker.Context.Metadata.Current.TopicsByName.ContainsKey(Placed))
+        if (!Host.Broker.Metadata.Current.TopicsByName.ContainsKey(Placed))
         {
             // Broker 0 leads only a partition it alone replicates, so no ISR of these states changes under the test.
             await fixture.CreateTopicAsync(Placed, 4, 2);
@@ -103,7 +103,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
         var response = await _client.SendAsync<DescribeClusterResponse>(new DescribeClusterRequest { EndpointType = 1 }, version);
         Assert.Equal(0, response.ErrorCode);
         Assert.Equal(ControllerId, response.ControllerId);
-        Assert.Equal(Host.Broker.Context.Metadata.Current.ClusterId, response.ClusterId);
+        Assert.Equal(Host.Broker.Metadata.Current.ClusterId, response.ClusterId);
         Assert.Equal([(0, SelfRack), (OtherBroker, OtherRack)], response.Brokers.Select(b => (b.BrokerId, b.Rack)).OrderBy(b => b.Item1));
         Assert.Equal(OtherPort, Assert.Single(response.Brokers, b => b.BrokerId == OtherBroker).Port);
     }
@@ -152,7 +152,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
 
         var delete = await _client.SendAsync<DeleteTopicsResponse>(new DeleteTopicsRequest { TopicNames = [TopicNames.ConsumerOffsets], TimeoutMs = 5000 }, 5);
         Assert.Equal((short)ErrorCode.InvalidRequest, Assert.Single(delete.Responses).ErrorCode);
-        Assert.True(Host.Broker.Context.Metadata.Current.TopicsByName.ContainsKey(TopicNames.ConsumerOffsets));
+        Assert.True(Host.Broker.Metadata.Current.TopicsByName.ContainsKey(TopicNames.ConsumerOffsets));
     }
 
     [Fact]
@@ -299,16 +299,16 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
     /// <summary>Runs <paramref name="action"/> with <paramref name="controller"/> as the broker's controller loop, restoring the real one after.</summary>
     private async Task<T> WithControllerAsync<T>(IControllerService controller, Func<Task<T>> action)
     {
-        var context = Host.Broker.Context;
-        var real = context.Controller;
-        context.Controller = controller;
+        var active = Host.Broker.ActiveController;
+        var real = active.Current;
+        active.Set(controller);
         try
         {
             return await action();
         }
         finally
         {
-            context.Controller = real;
+            active.Set(real);
         }
     }
 }

@@ -13,11 +13,11 @@ public static class CoordinatorReadiness
 {
     public static Task WaitAsync(BrokerHost host, TimeSpan timeout) => Poll.UntilAsync(() =>
     {
-        var context = host.Broker.Context;
-        var snapshot = context.Metadata.Current;
+        var broker = host.Broker;
+        var snapshot = broker.Metadata.Current;
 
         // No controller anywhere: a broker alone coordinates every group itself.
-        if (snapshot.Controller is null && context.Controller is null) return true;
+        if (snapshot.Controller is null && broker.Controller is null) return true;
         return snapshot.TopicsByName.TryGetValue(TopicNames.ConsumerOffsets, out var offsets)
             && Enumerable.Range(0, offsets.PartitionCount).All(p => snapshot.PartitionStateOf(offsets.Name, p) is { Leader: >= 0 });
     }, timeout, "every partition of the offsets topic to have a leader");

@@ -201,14 +201,14 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         Assert.Equal(created, topic.Name);
         Assert.Equal(0, topic.ErrorCode);
         Assert.NotEmpty(topic.Partitions);
-        Assert.Contains(created, Host.Broker.Context.Metadata.Current.TopicsByName.Keys);
+        Assert.Contains(created, Host.Broker.Metadata.Current.TopicsByName.Keys);
 
         if (version >= 4)
         {
             var refused = $"t-meta-noauto-v{version}";
             var answer = Assert.Single((await MetadataAsync([refused], version, allowAutoCreation: false)).Topics);
             Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, answer.ErrorCode);
-            Assert.DoesNotContain(refused, Host.Broker.Context.Metadata.Current.TopicsByName.Keys);
+            Assert.DoesNotContain(refused, Host.Broker.Metadata.Current.TopicsByName.Keys);
         }
     }
 
@@ -219,7 +219,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         var response = await _client.SendAsync<DescribeClusterResponse>(new DescribeClusterRequest { EndpointType = 1 }, version);
         Assert.Equal(0, response.ErrorCode);
         Assert.False(string.IsNullOrEmpty(response.ClusterId));
-        Assert.Equal(Host.Broker.Context.Metadata.Current.ClusterId, response.ClusterId);
+        Assert.Equal(Host.Broker.Metadata.Current.ClusterId, response.ClusterId);
         Assert.Equal(0, response.ControllerId);
         var broker = Assert.Single(response.Brokers);
         Assert.Equal(0, broker.BrokerId);

@@ -34,7 +34,7 @@ public sealed class GroupCoordinatorPlacementTests(ClusterBrokerFixture fixture)
     public async Task InitializeAsync()
     {
         _client = await RawKafkaClient.ConnectAsync(Host.BootstrapServers);
-        if (!Host.Broker.Context.Metadata.Current.TopicsByName.ContainsKey(Topic))
+        if (!Host.Broker.Metadata.Current.TopicsByName.ContainsKey(Topic))
         {
             await fixture.CreateTopicAsync(Topic, 2, 1);
             await fixture.WriteStatesAsync(

@@ -251,7 +251,7 @@ public sealed class HostileInputTests(ProtocolBrokerFixture fixture) : IClassFix
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, (await ProduceExpectingAnswerAsync(unknown, 0, ThreeRecords().Build())).ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, (await ProduceExpectingAnswerAsync(_topic, 1, ThreeRecords().Build())).ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, (await ProduceExpectingAnswerAsync(_topic, -1, ThreeRecords().Build())).ErrorCode);
-        Assert.DoesNotContain(unknown, Host.Broker.Context.Metadata.Current.TopicsByName.Keys);
+        Assert.DoesNotContain(unknown, Host.Broker.Metadata.Current.TopicsByName.Keys);
         Assert.False(Directory.Exists(Path.Combine(Host.LogDir, unknown + "-0")));
         await AssertUnharmedAsync();
     }

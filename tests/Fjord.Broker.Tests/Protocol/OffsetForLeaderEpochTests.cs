@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using Fjord.Broker.Handlers;
+using Fjord.Broker.Replicas;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Log.Checkpoints;
 using Fjord.Protocol;
@@ -171,7 +172,7 @@ public sealed class OffsetForLeaderEpochTests(ProtocolBrokerFixture fixture) : I
     public void EndOffsetForFollowsKafkasRuleOnACacheWithSeveralEpochs(int requested, int epoch, long endOffset)
     {
         EpochEntry[] cache = [new(0, 0), new(2, 10), new(5, 30)];
-        Assert.Equal((epoch, endOffset), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor(cache, leaderEpoch: 5, requested, logEndOffset: 50));
+        Assert.Equal((epoch, endOffset), ReplicaManager.EndOffsetFor(cache, leaderEpoch: 5, requested, logEndOffset: 50));
     }
 
     [Fact]
@@ -179,7 +180,7 @@ public sealed class OffsetForLeaderEpochTests(ProtocolBrokerFixture fixture) : I
     {
         // Kafka answers with the requested epoch itself here: the data before offset 10 is gone.
         EpochEntry[] cache = [new(2, 10), new(5, 30)];
-        Assert.Equal((1, 10L), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor(cache, leaderEpoch: 5, requestedEpoch: 1, logEndOffset: 50));
+        Assert.Equal((1, 10L), ReplicaManager.EndOffsetFor(cache, leaderEpoch: 5, requestedEpoch: 1, logEndOffset: 50));
     }
 
     [Fact]
@@ -187,11 +188,11 @@ public sealed class OffsetForLeaderEpochTests(ProtocolBrokerFixture fixture) : I
     {
         // A Kafka leader caches its epoch at its log end offset when elected; ours records it with the first batch.
         EpochEntry[] cache = [new(0, 0)];
-        Assert.Equal((3, 40L), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor(cache, leaderEpoch: 3, requestedEpoch: 3, logEndOffset: 40));
-        Assert.Equal((0, 40L), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor(cache, leaderEpoch: 3, requestedEpoch: 1, logEndOffset: 40));
-        Assert.Equal((-1, -1L), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor(cache, leaderEpoch: 3, requestedEpoch: 4, logEndOffset: 40));
-        Assert.Equal((0, 7L), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor([], leaderEpoch: 0, requestedEpoch: 0, logEndOffset: 7));
-        Assert.Equal((-1, -1L), Fjord.Broker.Partitions.ReplicaManager.EndOffsetFor([], leaderEpoch: 0, requestedEpoch: 1, logEndOffset: 7));
+        Assert.Equal((3, 40L), ReplicaManager.EndOffsetFor(cache, leaderEpoch: 3, requestedEpoch: 3, logEndOffset: 40));
+        Assert.Equal((0, 40L), ReplicaManager.EndOffsetFor(cache, leaderEpoch: 3, requestedEpoch: 1, logEndOffset: 40));
+        Assert.Equal((-1, -1L), ReplicaManager.EndOffsetFor(cache, leaderEpoch: 3, requestedEpoch: 4, logEndOffset: 40));
+        Assert.Equal((0, 7L), ReplicaManager.EndOffsetFor([], leaderEpoch: 0, requestedEpoch: 0, logEndOffset: 7));
+        Assert.Equal((-1, -1L), ReplicaManager.EndOffsetFor([], leaderEpoch: 0, requestedEpoch: 1, logEndOffset: 7));
     }
 
     [Fact]

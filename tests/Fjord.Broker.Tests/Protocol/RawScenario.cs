@@ -64,7 +64,7 @@ public static class RawScenario
     /// <summary>The partition's log end offset, read from the broker's own log rather than over the wire.</summary>
     public static long LogEndOffset(BrokerHost host, string topic, int partition)
     {
-        var hosted = host.Broker.Context.Replicas.GetHosted(topic, partition)
+        var hosted = host.Broker.Replicas.GetHosted(topic, partition)
             ?? throw new InvalidOperationException($"broker hosts no replica of {topic}-{partition}");
         return hosted.Log.LogEndOffset;
     }

@@ -19,7 +19,7 @@ public sealed class SingleBrokerControllerTests(AzuriteFixture azurite) : IAsync
     public async Task InitializeAsync()
     {
         _host = await BrokerHost.StartAsync(azurite.ConnectionString);
-        await Poll.UntilAsync(() => _host.Broker.Context.Controller is { IsActive: true }, TimeSpan.FromSeconds(30), "the broker to become the controller");
+        await Poll.UntilAsync(() => _host.Broker.Controller is { IsActive: true }, TimeSpan.FromSeconds(30), "the broker to become the controller");
         _client = await RawKafkaClient.ConnectAsync(_host.BootstrapServers);
         var request = new CreateTopicsRequest { TimeoutMs = 10_000 };
         request.Topics.Add(new CreateTopicsRequest.CreatableTopic { Name = Topic, NumPartitions = 2, ReplicationFactor = 1 });

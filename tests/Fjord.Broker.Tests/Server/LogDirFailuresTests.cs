@@ -1,5 +1,4 @@
 using Fjord.Broker.Partitions;
-using Fjord.Broker.Server;
 using Fjord.Broker.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

@@ -59,9 +59,9 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
                     ["retention.ms"] = "-1",
                 },
             }]);
-        var tiering = host.Broker.Context.Tiering!;
+        var tiering = host.Broker.Tiering;
         var key = new TopicPartitionKey(Topic, 0);
-        var log = host.Broker.Context.Replicas.GetHosted(Topic, 0)!.Log;
+        var log = host.Broker.Replicas.GetHosted(Topic, 0)!.Log;
 
         // Read the local start first: the tiered offset only grows, so a later read of it can only
         // make the check looser by uploads that happened in between, never flag a false failure.

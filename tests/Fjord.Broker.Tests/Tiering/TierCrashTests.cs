@@ -5,9 +5,9 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Confluent.Kafka;
+using Fjord.Broker.TestHost;
 using Fjord.Broker.Tests.Cluster;
 using Fjord.Broker.Tests.Infrastructure;
-using Fjord.Broker.Tiering.Faults;
 using Fjord.Testing;
 using Fjord.Tiering;
 
@@ -51,7 +51,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
             ["fjord.tiering.table"] = manifestTable,
             ["fjord.tiering.container"] = containerName,
             ["offsets.topic.replication.factor"] = "1",
-        }, new Dictionary<string, string> { ["fjord.test.fault.points"] = point });
+        }, new Dictionary<string, string> { [TierFaultPoints.Setting] = point });
         var blobs = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(containerName);
         var manifest = new TableRemoteLogMetadataStore(new TableServiceClient(azurite.ConnectionString), manifestTable);
         try

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.TestHost;
 using Fjord.Broker.Tests.Infrastructure;
-using Fjord.Broker.Tiering.Faults;
 using Fjord.Testing;
 using Fjord.Tiering;
 

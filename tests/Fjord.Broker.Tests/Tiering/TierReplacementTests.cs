@@ -40,7 +40,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         {
             await KafkaClients.CreateTopicAsync(host.BootstrapServers, topic, 1, TopicConfigs);
             Produce(host.BootstrapServers, topic, 0, Messages);
-            var log = host.Broker.Context.Replicas.GetHosted(topic, 0)!.Log;
+            var log = host.Broker.Replicas.GetHosted(topic, 0)!.Log;
             await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the log to move to Blob storage");
             before = await FinishedEntriesAsync(log.TopicId);
             uploadedEnd = before.Max(e => e.EndOffset);
@@ -55,7 +55,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
 
         await using (var host = await BrokerHost.StartAsync(azurite.ConnectionString, settings, dataDir.Path, table))
         {
-            var replica = await Poll.UntilAsync(() => host.Broker.Context.Replicas.GetHosted(topic, 0) is { IsLeader: true, AwaitingRemoteTier: false } p ? p : null,
+            var replica = await Poll.UntilAsync(() => host.Broker.Replicas.GetHosted(topic, 0) is { IsLeader: true, AwaitingRemoteTier: false } p ? p : null,
                 TimeSpan.FromSeconds(60), "the wiped replica to lead again");
             Assert.Equal(0, replica.Log.LogStartOffset);
             Assert.Equal(uploadedEnd + 1, replica.Log.LocalLogStartOffset);
@@ -67,7 +67,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
             AssertReadsBack(host.BootstrapServers, topic, total);
 
             // Another tiering round changes nothing below the old end: no entry re-uploaded, none replaced.
-            var rounds = host.Broker.Context.Tiering!;
+            var rounds = host.Broker.Tiering;
             await rounds.RunOnceAsync(CancellationToken.None);
             var after = await FinishedEntriesAsync(replica.Log.TopicId);
             Assert.Equal(before.Select(e => e.SegmentId).Order(), after.Where(e => e.BaseOffset <= uploadedEnd).Select(e => e.SegmentId).Order());
@@ -86,7 +86,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         {
             for (var node = 0; node < 3; node++)
                 hosts[node] = await StartNodeAsync(node, dirs[node].Path, table);
-            await Poll.UntilAsync(() => hosts.All(h => h!.Broker.Context.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
+            await Poll.UntilAsync(() => hosts.All(h => h!.Broker.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
             var bootstrap = string.Join(',', hosts.Select(h => h!.BootstrapServers));
             using (var admin = KafkaClients.Admin(bootstrap))
                 await admin.CreateTopicsAsync([new TopicSpecification
@@ -95,11 +95,11 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
                 }]);
             Produce(bootstrap, topic, 0, Messages);
 
-            var leader = hosts[0]!.Broker.Context.Replicas.GetHosted(topic, 0)!;
+            var leader = hosts[0]!.Broker.Replicas.GetHosted(topic, 0)!;
             Assert.True(leader.IsLeader);
             await Explained(hosts, topic, Poll.UntilAsync(() => leader.Log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the leader's log to move to Blob storage"));
             // Followers apply the same local retention once the manifest shows the segments uploaded.
-            var follower = hosts[2]!.Broker.Context.Replicas.GetHosted(topic, 0)!;
+            var follower = hosts[2]!.Broker.Replicas.GetHosted(topic, 0)!;
             await Explained(hosts, topic, Poll.UntilAsync(() => follower.Log.LocalLogStartOffset > Messages / 4, TimeSpan.FromSeconds(60), "the follower to delete uploaded local segments"));
             Assert.Equal(0, follower.Log.LogStartOffset);
             var uploadedBefore = (await FinishedEntriesAsync(leader.Log.TopicId)).Max(e => e.EndOffset);
@@ -110,11 +110,11 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
             dirs[2].Dispose();
             dirs[2] = new TempDirectory("fjord-replace");
             hosts[2] = await StartNodeAsync(2, dirs[2].Path, table);
-            var rebuilt = await Explained(hosts, topic, Poll.UntilAsync(() => hosts[2]!.Broker.Context.Replicas.GetHosted(topic, 0) is { AwaitingRemoteTier: false } p && p.Log.LogEndOffset == Messages ? p : null,
+            var rebuilt = await Explained(hosts, topic, Poll.UntilAsync(() => hosts[2]!.Broker.Replicas.GetHosted(topic, 0) is { AwaitingRemoteTier: false } p && p.Log.LogEndOffset == Messages ? p : null,
                 TimeSpan.FromSeconds(60), "the wiped follower to catch up"));
             Assert.True(rebuilt.Log.LocalLogStartOffset > uploadedBefore, $"the rebuilt follower's local log starts at {rebuilt.Log.LocalLogStartOffset}, inside the uploaded part (…{uploadedBefore})");
             Assert.Equal(0, rebuilt.Log.LogStartOffset);
-            await Explained(hosts, topic, Poll.UntilAsync(() => hosts[0]!.Broker.Context.Metadata.Current.PartitionStateOf(topic, 0) is { Isr.Count: 3 }, TimeSpan.FromSeconds(60), "the rebuilt follower to rejoin the ISR"));
+            await Explained(hosts, topic, Poll.UntilAsync(() => hosts[0]!.Broker.Metadata.Current.PartitionStateOf(topic, 0) is { Isr.Count: 3 }, TimeSpan.FromSeconds(60), "the rebuilt follower to rejoin the ISR"));
 
             // The other two stop (controlled shutdown): the rebuilt replica leads and serves everything, the old part from Blob.
             var entriesBefore = await FinishedEntriesAsync(leader.Log.TopicId);
@@ -125,7 +125,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
             }
             await Explained(hosts, topic, Poll.UntilAsync(() => rebuilt.IsLeader, TimeSpan.FromSeconds(60), "the rebuilt replica to lead"));
             AssertReadsBack(hosts[2]!.BootstrapServers, topic, Messages);
-            await hosts[2]!.Broker.Context.Tiering!.RunOnceAsync(CancellationToken.None);
+            await hosts[2]!.Broker.Tiering.RunOnceAsync(CancellationToken.None);
             var entriesAfter = await FinishedEntriesAsync(leader.Log.TopicId);
             Assert.Equal(entriesBefore.Select(e => e.SegmentId).Order(),
                 entriesAfter.Where(e => e.BaseOffset <= entriesBefore.Max(b => b.EndOffset)).Select(e => e.SegmentId).Order());
@@ -165,7 +165,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
     }
 
     private static string DescribeReplicas(BrokerHost?[] hosts, string topic) => string.Join("; ", hosts.Select((host, node) =>
-        host?.Broker.Context.Replicas.GetHosted(topic, 0) is not { } p
+        host?.Broker.Replicas.GetHosted(topic, 0) is not { } p
             ? $"broker {node}: {(host is null ? "stopped" : "no replica")}"
             : $"broker {node}: {(p.IsLeader ? "leader" : "follower")} epoch {p.LeaderEpoch} awaiting-remote {p.AwaitingRemoteTier} log [{p.Log.LogStartOffset}, local {p.Log.LocalLogStartOffset}, hw {p.Log.HighWatermark}, end {p.Log.LogEndOffset}) isr [{string.Join(',', p.Isr)}]"));
 

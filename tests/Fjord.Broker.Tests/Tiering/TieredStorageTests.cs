@@ -65,7 +65,7 @@ public sealed class TieredStorageTests(AzuriteFixture azurite)
             Assert.True(failed == 0, $"{failed} messages failed, the first with {firstError}");
         }
 
-        var log = host.Broker.Context.Replicas.GetHosted(topic, 0)!.Log;
+        var log = host.Broker.Replicas.GetHosted(topic, 0)!.Log;
         await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 2 && log.Size <= 3145728 + 2 * 1048576,
             TimeSpan.FromSeconds(120), "most of the log to move to Blob storage and leave the local disk");
         Assert.Equal(0, log.LogStartOffset);

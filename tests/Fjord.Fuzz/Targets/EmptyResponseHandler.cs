@@ -1,4 +1,4 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Protocol;
 
 namespace Fjord.Fuzz.Targets;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Fuzz.Seeds;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -129,12 +129,6 @@ public sealed class BrokerConfig
     /// </summary>
     public int TieringRequestTimeoutMs => GetInt("fjord.tiering.request.timeout.ms", 30_000);
 
-    /// <summary>
-    /// Test-only: tiering fault points at which this process kills itself (SIGKILL), comma-separated.
-    /// Crash-safety tests arm one per broker incarnation; never set it in production.
-    /// </summary>
-    public string? TestFaultPoints => Get("fjord.test.fault.points");
-
     /// <summary>Partitions of the (log-less) __consumer_offsets topic whose leaders coordinate groups.</summary>
     public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions", 50);
     public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor", 3);

@@ -1,5 +1,6 @@
+using Fjord.Broker.Admin;
 using Fjord.Broker.Metadata;
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;

@@ -1,4 +1,5 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Membership;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
@@ -9,7 +10,7 @@ namespace Fjord.Broker.Handlers;
 /// NOT_CONTROLLER for the whole request (top level and every partition, as Kafka's error response does).
 /// A null replica list cancels the partition's ongoing reassignment.
 /// </summary>
-public sealed class AlterPartitionReassignmentsHandler(BrokerContext context) : ApiHandler<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>
+public sealed class AlterPartitionReassignmentsHandler(ActiveController activeController) : ApiHandler<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>
 {
     public override ApiKey ApiKey => ApiKey.AlterPartitionReassignments;
     public override short MinVersion => 0;
@@ -21,7 +22,7 @@ public sealed class AlterPartitionReassignmentsHandler(BrokerContext context) : 
         var changes = body.Topics
             .SelectMany(t => t.Partitions.Select(p => (Partition: new TopicPartitionKey(t.Name, p.PartitionIndex), TargetReplicas: (IReadOnlyList<int>?)p.Replicas)))
             .ToList();
-        if (context.Controller is not { IsActive: true } controller)
+        if (activeController.Current is not { IsActive: true } controller)
         {
             const string message = "This broker is not the controller.";
             var refused = new AlterPartitionReassignmentsResponse { ErrorCode = (short)ErrorCode.NotController, ErrorMessage = message };

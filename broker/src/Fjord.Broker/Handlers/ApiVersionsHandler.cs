@@ -1,4 +1,4 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -20,7 +20,15 @@ public sealed class ApiVersionsHandler(Func<IEnumerable<ApiHandler>> handlers) :
         return ValueTask.FromResult<ApiVersionsResponse?>(BuildResponse(handlers(), ErrorCode.None));
     }
 
-    public static ApiVersionsResponse BuildResponse(IEnumerable<ApiHandler> handlers, ErrorCode error)
+    /// <summary>KIP-511: a client newer than this broker gets v0 with UNSUPPORTED_VERSION and the supported ranges, and downgrades.</summary>
+    internal override bool TryWriteUnsupportedVersionResponse(ResponseBuffer output)
+    {
+        var writer = new KafkaWriter(output);
+        BuildResponse(handlers(), ErrorCode.UnsupportedVersion).Write(ref writer, 0);
+        return true;
+    }
+
+    private static ApiVersionsResponse BuildResponse(IEnumerable<ApiHandler> handlers, ErrorCode error)
     {
         var response = new ApiVersionsResponse { ErrorCode = (short)error };
         foreach (var handler in handlers)

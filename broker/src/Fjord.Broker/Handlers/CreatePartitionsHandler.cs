@@ -1,10 +1,12 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Admin;
+using Fjord.Broker.Network;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>CreatePartitions 0–3: grows a topic (manual assignments over registered brokers); shrinking is refused as Kafka refuses it. Answers once the new partitions have leaders (or at the timeout).</summary>
-public sealed class CreatePartitionsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
+public sealed class CreatePartitionsHandler(MetadataCache metadata, TopicAdmin admin, TimeProvider time) : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
     public override short MinVersion => 0;
@@ -26,7 +28,7 @@ public sealed class CreatePartitionsHandler(BrokerContext context, TopicAdmin ad
                 continue;
             }
             var assignments = topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
-            var before = context.Metadata.Current.TopicsByName.GetValueOrDefault(topic.Name)?.PartitionCount;
+            var before = metadata.Current.TopicsByName.GetValueOrDefault(topic.Name)?.PartitionCount;
             var outcome = await admin.CreatePartitionsAsync(topic.Name, topic.Count, assignments, body.ValidateOnly, ct);
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.Message;
@@ -35,10 +37,10 @@ public sealed class CreatePartitionsHandler(BrokerContext context, TopicAdmin ad
 
         // As CreateTopics: answer once the new partitions have leaders, within the request's timeout.
         var timeout = TimeSpan.FromMilliseconds(Math.Max(0, body.TimeoutMs));
-        var started = context.Time.GetTimestamp();
+        var started = time.GetTimestamp();
         foreach (var (name, from, to) in grown)
         {
-            var left = timeout - context.Time.GetElapsedTime(started);
+            var left = timeout - time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero) break;
             await admin.AwaitLeadersAsync(name, from, to, left, ct);
         }

@@ -1,5 +1,7 @@
+using Fjord.Broker.Admin;
+using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
@@ -10,7 +12,7 @@ namespace Fjord.Broker.Handlers;
 /// CreateTopics 0–7: validation, defaults (-1), manual assignments over registered brokers, validate-only,
 /// and the created topic's configs from v5. Answers once the new partitions have leaders (or at the timeout).
 /// </summary>
-public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
+public sealed class CreateTopicsHandler(TopicAdmin admin, BrokerConfig config, TimeProvider time) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreateTopics;
     public override short MinVersion => 0;
@@ -62,7 +64,7 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
                 result.Configs.Add(new CreateTopicsResponse.CreatableTopicConfigs
                 {
                     Name = definition.Name,
-                    Value = isSet ? value : definition.Default(context.Config),
+                    Value = isSet ? value : definition.Default(config),
                     ReadOnly = false,
                     ConfigSource = (sbyte)(isSet ? ConfigSource.DynamicTopicConfig : ConfigSource.DefaultConfig),
                     IsSensitive = false,
@@ -73,10 +75,10 @@ public sealed class CreateTopicsHandler(BrokerContext context, TopicAdmin admin)
         // Answer once the controller has elected the new partitions' leaders, so a client producing
         // right after CreateTopics finds them; within the request's timeout (Kafka's timeoutMs).
         var timeout = TimeSpan.FromMilliseconds(Math.Max(0, body.TimeoutMs));
-        var started = context.Time.GetTimestamp();
+        var started = time.GetTimestamp();
         foreach (var created in awaiting)
         {
-            var left = timeout - context.Time.GetElapsedTime(started);
+            var left = timeout - time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero) break;
             await admin.AwaitLeadersAsync(created.Name, 0, created.PartitionCount, left, ct);
         }

@@ -1,11 +1,12 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Admin;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>DeleteTopics 0–6 (by name, or by topic id from v6). The topic's local data goes with it.</summary>
-public sealed class DeleteTopicsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
+public sealed class DeleteTopicsHandler(MetadataCache metadata, IMetadataStore store, TopicAdmin admin) : ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteTopics;
     public override short MinVersion => 0;
@@ -17,8 +18,8 @@ public sealed class DeleteTopicsHandler(BrokerContext context, TopicAdmin admin)
         var wanted = request.ApiVersion >= 6
             ? body.Topics.Select(t => (t.Name, t.TopicId)).ToList()
             : body.TopicNames.Select(n => ((string?)n, Guid.Empty)).ToList();
-        await context.Metadata.RefreshAsync(force: false, ct);
-        var snapshot = context.Metadata.Current;
+        await metadata.RefreshAsync(force: false, ct);
+        var snapshot = metadata.Current;
         foreach (var (name, topicId) in wanted)
         {
             var result = new DeleteTopicsResponse.DeletableTopicResult { Name = name, TopicId = topicId };
@@ -42,7 +43,7 @@ public sealed class DeleteTopicsHandler(BrokerContext context, TopicAdmin admin)
             }
             else
             {
-                topic = snapshot.TopicsByName.GetValueOrDefault(name) ?? await context.Store.GetTopicAsync(name, ct);
+                topic = snapshot.TopicsByName.GetValueOrDefault(name) ?? await store.GetTopicAsync(name, ct);
                 if (topic is null)
                 {
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;

@@ -1,10 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>DescribeCluster 0–1 for brokers (endpoint type 1): every registered broker and the lease holder as controller; controller endpoints (type 2) are not served by brokers.</summary>
-public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+public sealed class DescribeClusterHandler(MetadataCache metadata, ClusterBrokers brokers) : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpointType = 1;
 
@@ -14,7 +15,7 @@ public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<D
 
     protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext request, DescribeClusterRequest body, CancellationToken ct)
     {
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         var response = new DescribeClusterResponse
         {
             ClusterId = snapshot.ClusterId,
@@ -27,7 +28,7 @@ public sealed class DescribeClusterHandler(BrokerContext context) : ApiHandler<D
             response.ErrorMessage = "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER";
             return ValueTask.FromResult<DescribeClusterResponse?>(response);
         }
-        foreach (var broker in ClusterBrokers.Reachable(context, snapshot, request.Session.Listener))
+        foreach (var broker in brokers.Reachable(snapshot, request.Session.Listener))
             response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
             {
                 BrokerId = broker.NodeId,

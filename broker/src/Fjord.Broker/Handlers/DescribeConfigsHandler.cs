@@ -1,5 +1,7 @@
+using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -8,7 +10,7 @@ namespace Fjord.Broker.Handlers;
 /// DescribeConfigs 0–4 for topics and this broker: each config's effective value, its source,
 /// and (on request) its synonyms — the topic override, then the broker property behind it.
 /// </summary>
-public sealed class DescribeConfigsHandler(BrokerContext context) : ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse>
+public sealed class DescribeConfigsHandler(IMetadataStore store, BrokerConfig brokerConfig) : ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeConfigs;
     public override short MinVersion => 0;
@@ -25,7 +27,7 @@ public sealed class DescribeConfigsHandler(BrokerContext context) : ApiHandler<D
             switch ((ConfigResourceType)resource.ResourceType)
             {
                 case ConfigResourceType.Topic:
-                    var topic = await context.Store.GetTopicAsync(resource.ResourceName, ct);
+                    var topic = await store.GetTopicAsync(resource.ResourceName, ct);
                     if (topic is null)
                     {
                         result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
@@ -39,18 +41,18 @@ public sealed class DescribeConfigsHandler(BrokerContext context) : ApiHandler<D
                     }
                     break;
                 case ConfigResourceType.Broker:
-                    if (resource.ResourceName.Length > 0 && resource.ResourceName != context.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    if (resource.ResourceName.Length > 0 && resource.ResourceName != brokerConfig.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     {
                         result.ErrorCode = (short)ErrorCode.InvalidRequest;
-                        result.ErrorMessage = $"Unexpected broker id, expected {context.NodeId} or empty string, but received {resource.ResourceName}";
+                        result.ErrorMessage = $"Unexpected broker id, expected {brokerConfig.NodeId} or empty string, but received {resource.ResourceName}";
                         break;
                     }
                     foreach (var entry in BrokerConfigCatalog.All)
                     {
                         if (keys is not null && !keys.Contains(entry.Name)) continue;
-                        var isSet = context.Config.Get(entry.Name) is not null;
+                        var isSet = brokerConfig.Get(entry.Name) is not null;
                         var source = isSet ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
-                        var value = entry.Value(context.Config);
+                        var value = entry.Value(brokerConfig);
                         var config = new DescribeConfigsResponse.DescribeConfigsResourceResult
                         {
                             Name = entry.Name,
@@ -78,8 +80,8 @@ public sealed class DescribeConfigsHandler(BrokerContext context) : ApiHandler<D
         IReadOnlyDictionary<string, string> overrides, bool includeSynonyms, bool includeDocumentation, short version)
     {
         var isSet = overrides.TryGetValue(definition.Name, out var overrideValue);
-        var brokerSet = definition.BrokerSynonym is { } synonym && context.Config.Get(synonym) is not null;
-        var defaultValue = definition.Default(context.Config);
+        var brokerSet = definition.BrokerSynonym is { } synonym && brokerConfig.Get(synonym) is not null;
+        var defaultValue = definition.Default(brokerConfig);
         var source = isSet ? ConfigSource.DynamicTopicConfig : brokerSet ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
         var result = new DescribeConfigsResponse.DescribeConfigsResourceResult
         {

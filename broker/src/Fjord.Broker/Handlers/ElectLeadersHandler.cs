@@ -1,4 +1,5 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Membership;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
@@ -10,7 +11,7 @@ namespace Fjord.Broker.Handlers;
 /// controller it found through Metadata); any other broker answers NOT_CONTROLLER for the whole request.
 /// v0 has no election type (preferred) and no top-level error code, so its errors travel per partition.
 /// </summary>
-public sealed class ElectLeadersHandler(BrokerContext context) : ApiHandler<ElectLeadersRequest, ElectLeadersResponse>
+public sealed class ElectLeadersHandler(ActiveController activeController) : ApiHandler<ElectLeadersRequest, ElectLeadersResponse>
 {
     public override ApiKey ApiKey => ApiKey.ElectLeaders;
     public override short MinVersion => 0;
@@ -21,7 +22,7 @@ public sealed class ElectLeadersHandler(BrokerContext context) : ApiHandler<Elec
         var requested = body.TopicPartitions?
             .SelectMany(t => t.Partitions.Distinct().Select(p => new TopicPartitionKey(t.Topic, p)))
             .ToList();
-        if (context.Controller is not { IsActive: true } controller)
+        if (activeController.Current is not { IsActive: true } controller)
             return Refuse(requested, ErrorCode.NotController, "This broker is not the controller.");
         var kind = request.ApiVersion >= 1 ? body.ElectionType : (sbyte)ElectionKind.Preferred;
         if (kind is not ((sbyte)ElectionKind.Preferred or (sbyte)ElectionKind.Unclean))

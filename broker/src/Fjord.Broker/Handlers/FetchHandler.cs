@@ -1,5 +1,7 @@
 using Fjord.Broker.Fetch;
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
@@ -11,7 +13,7 @@ namespace Fjord.Broker.Handlers;
 /// replica manager. Hot records go into the response as file regions that the connection sends
 /// with sendfile.
 /// </summary>
-public sealed class FetchHandler(BrokerContext context) : ApiHandler<FetchRequest, FetchResponse>
+public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache metadata, ReplicaManager replicas) : ApiHandler<FetchRequest, FetchResponse>
 {
     public override ApiKey ApiKey => ApiKey.Fetch;
     public override short MinVersion => 4;
@@ -20,16 +22,16 @@ public sealed class FetchHandler(BrokerContext context) : ApiHandler<FetchReques
     protected override async ValueTask<FetchResponse?> HandleAsync(RequestContext request, FetchRequest body, CancellationToken ct)
     {
         var version = request.ApiVersion;
-        var session = FetchSessionRequest.Open(context.FetchSessions, body, version, out var sessionError, out var incremental);
+        var session = FetchSessionRequest.Open(fetchSessions, body, version, out var sessionError, out var incremental);
         if (sessionError != ErrorCode.None)
             return new FetchResponse { ErrorCode = (short)sessionError, SessionId = 0 };
 
-        var targets = FetchSessionRequest.Resolve(context.Metadata.Current, body, version, session);
+        var targets = FetchSessionRequest.Resolve(metadata.Current, body, version, session);
         var replicaId = version >= 15 ? body.ReplicaState.ReplicaId : body.ReplicaId;
         var fetch = new FetchParams(replicaId, body.MaxWaitMs, body.MinBytes, version >= 3 ? body.MaxBytes : int.MaxValue);
         var requests = targets.Select(t => new FetchPartitionRequest(t.Topic, t.Partition.Key, t.Partition.FetchOffset, t.Partition.MaxBytes,
             t.Partition.CurrentLeaderEpoch, t.LastFetchedEpoch)).ToList();
-        var results = await context.Replicas.FetchMessagesAsync(fetch, requests, ct);
+        var results = await replicas.FetchMessagesAsync(fetch, requests, ct);
         return BuildResponse(targets, results, session?.Id ?? 0, incremental, byId: version >= 13);
     }
 

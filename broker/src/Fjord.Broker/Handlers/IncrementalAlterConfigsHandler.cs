@@ -1,5 +1,7 @@
+using Fjord.Broker.Admin;
+using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -8,7 +10,7 @@ namespace Fjord.Broker.Handlers;
 /// IncrementalAlterConfigs 0–1: SET, DELETE, APPEND and SUBTRACT (the last two only for list
 /// configs) applied to a topic's overrides in one conditional write.
 /// </summary>
-public sealed class IncrementalAlterConfigsHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
+public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin, BrokerConfig config) : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
 {
     private enum Operation : sbyte { Set = 0, Delete = 1, Append = 2, Subtract = 3 }
 
@@ -35,7 +37,7 @@ public sealed class IncrementalAlterConfigsHandler(BrokerContext context, TopicA
                 result.ErrorMessage = problem.Message;
                 continue;
             }
-            var outcome = await admin.AlterConfigsAsync(resource.ResourceName, current => Apply(current, resource, context.Config), body.ValidateOnly, ct);
+            var outcome = await admin.AlterConfigsAsync(resource.ResourceName, current => Apply(current, resource, config), body.ValidateOnly, ct);
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.Message;
         }

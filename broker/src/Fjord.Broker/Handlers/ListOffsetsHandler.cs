@@ -1,5 +1,7 @@
+using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
-using Fjord.Broker.Server;
+using Fjord.Broker.Replicas;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -8,7 +10,7 @@ namespace Fjord.Broker.Handlers;
 /// ListOffsets 1–10: latest (-1, the high watermark), earliest (-2), max timestamp (-3), earliest
 /// local (-4) and latest tiered (-5, KIP-1005), and the first offset at or after a timestamp.
 /// </summary>
-public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
+public sealed class ListOffsetsHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
 {
     public override ApiKey ApiKey => ApiKey.ListOffsets;
     public override short MinVersion => 1;
@@ -17,7 +19,7 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
     protected override async ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext request, ListOffsetsRequest body, CancellationToken ct)
     {
         var response = new ListOffsetsResponse();
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         foreach (var topic in body.Topics)
         {
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
@@ -25,7 +27,7 @@ public sealed class ListOffsetsHandler(BrokerContext context) : ApiHandler<ListO
             var metadata = snapshot.TopicsByName.GetValueOrDefault(topic.Name);
             foreach (var partition in topic.Partitions)
             {
-                var result = await context.Replicas.FetchOffsetForTimestampAsync(metadata, partition.PartitionIndex, partition.CurrentLeaderEpoch, partition.Timestamp, ct);
+                var result = await replicas.FetchOffsetForTimestampAsync(metadata, partition.PartitionIndex, partition.CurrentLeaderEpoch, partition.Timestamp, ct);
                 topicResponse.Partitions.Add(new ListOffsetsResponse.ListOffsetsPartitionResponse
                 {
                     PartitionIndex = partition.PartitionIndex,

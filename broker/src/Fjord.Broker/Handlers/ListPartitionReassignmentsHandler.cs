@@ -1,4 +1,5 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Membership;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
@@ -8,7 +9,7 @@ namespace Fjord.Broker.Handlers;
 /// ListPartitionReassignments 0, answered by the active controller only; any other broker answers
 /// NOT_CONTROLLER. Null topics list every ongoing reassignment.
 /// </summary>
-public sealed class ListPartitionReassignmentsHandler(BrokerContext context) : ApiHandler<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>
+public sealed class ListPartitionReassignmentsHandler(ActiveController activeController) : ApiHandler<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>
 {
     public override ApiKey ApiKey => ApiKey.ListPartitionReassignments;
     public override short MinVersion => 0;
@@ -17,7 +18,7 @@ public sealed class ListPartitionReassignmentsHandler(BrokerContext context) : A
     protected override ValueTask<ListPartitionReassignmentsResponse?> HandleAsync(
         RequestContext request, ListPartitionReassignmentsRequest body, CancellationToken ct)
     {
-        if (context.Controller is not { IsActive: true } controller)
+        if (activeController.Current is not { IsActive: true } controller)
             return ValueTask.FromResult<ListPartitionReassignmentsResponse?>(new ListPartitionReassignmentsResponse
             {
                 ErrorCode = (short)ErrorCode.NotController,

@@ -1,4 +1,5 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Admin;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
@@ -9,7 +10,7 @@ namespace Fjord.Broker.Handlers;
 /// from the lease, and each partition as the controller placed it. Auto-creates topics when allowed
 /// (never the internal offsets topic, which the controller owns).
 /// </summary>
-public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : ApiHandler<MetadataRequest, MetadataResponse>
+public sealed class MetadataHandler(MetadataCache metadata, ClusterBrokers brokers, TopicAdmin admin, bool autoCreateTopicsEnable) : ApiHandler<MetadataRequest, MetadataResponse>
 {
     private const int OmittedAuthorizedOperations = int.MinValue;
 
@@ -22,13 +23,13 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
 
     protected override async ValueTask<MetadataResponse?> HandleAsync(RequestContext request, MetadataRequest body, CancellationToken ct)
     {
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         var response = new MetadataResponse
         {
             ClusterId = snapshot.ClusterId,
             ControllerId = ClusterBrokers.ControllerId(snapshot),
         };
-        foreach (var broker in ClusterBrokers.Reachable(context, snapshot, request.Session.Listener))
+        foreach (var broker in brokers.Reachable(snapshot, request.Session.Listener))
             response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
             {
                 NodeId = broker.NodeId,
@@ -46,7 +47,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             return response;
         }
 
-        var autoCreate = context.Config.AutoCreateTopicsEnable && (request.ApiVersion < 4 || body.AllowAutoTopicCreation);
+        var autoCreate = autoCreateTopicsEnable && (request.ApiVersion < 4 || body.AllowAutoTopicCreation);
         foreach (var wanted in body.Topics!)
         {
             TopicMetadata? topic = null;
@@ -84,7 +85,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
                 await admin.AwaitLeadersAsync(wanted.Name, 0, created.Topic!.PartitionCount, AutoCreateLeaderWait, ct);
             else
                 await admin.RefreshQuietlyAsync(ct, force: true);
-            var current = context.Metadata.Current;
+            var current = metadata.Current;
             response.Topics.Add(current.TopicsByName.TryGetValue(wanted.Name, out var made)
                 ? Describe(made, current, request) : Error(ErrorCode.LeaderNotAvailable, wanted.Name, Guid.Empty));
         }
@@ -123,7 +124,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
                 LeaderId = PartitionState.NoLeader,
             };
         var leaderReachable = state.Leader != PartitionState.NoLeader
-            && ClusterBrokers.Find(context, snapshot, state.Leader, request.Session.Listener) is not null;
+            && brokers.Find(snapshot, state.Leader, request.Session.Listener) is not null;
         return new MetadataResponse.MetadataResponsePartition
         {
             ErrorCode = (short)(leaderReachable ? ErrorCode.None : ErrorCode.LeaderNotAvailable),
@@ -132,7 +133,7 @@ public sealed class MetadataHandler(BrokerContext context, TopicAdmin admin) : A
             LeaderEpoch = state.LeaderEpoch,
             ReplicaNodes = [.. state.Replicas],
             IsrNodes = [.. state.Isr],
-            OfflineReplicas = [.. state.Replicas.Where(r => r != context.NodeId && !snapshot.BrokersById.ContainsKey(r))],
+            OfflineReplicas = [.. state.Replicas.Where(r => r != brokers.NodeId && !snapshot.BrokersById.ContainsKey(r))],
         };
     }
 

@@ -1,4 +1,7 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -9,7 +12,7 @@ namespace Fjord.Broker.Handlers;
 /// change or a seek to a committed offset with an epoch) compares it with its position to detect
 /// log truncation, so the answer follows Kafka's LeaderEpochFileCache.endOffsetFor exactly.
 /// </summary>
-public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
+public sealed class OffsetForLeaderEpochHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
 {
     /// <summary>Kafka's UNDEFINED_EPOCH: no epoch known, or "do not check" in CurrentLeaderEpoch.</summary>
     public const int UndefinedEpoch = -1;
@@ -32,7 +35,7 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
         // ReplicaId only matters to Kafka for "serve from the leader only" (everyone but -2) and for
         // authorising followers; this broker is the leader of everything and has no ACLs yet.
         var response = new OffsetForLeaderEpochResponse();
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         foreach (var topic in body.Topics)
         {
             var topicResult = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
@@ -42,7 +45,7 @@ public sealed class OffsetForLeaderEpochHandler(BrokerContext context) : ApiHand
             {
                 // CurrentLeaderEpoch is v2+; older requests decode it as -1, which skips the check (KIP-320).
                 // Errors carry UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET.
-                var (error, epoch, endOffset) = context.Replicas.LastOffsetForLeaderEpoch(metadata, partition.Partition, partition.CurrentLeaderEpoch, partition.LeaderEpoch);
+                var (error, epoch, endOffset) = replicas.LastOffsetForLeaderEpoch(metadata, partition.Partition, partition.CurrentLeaderEpoch, partition.LeaderEpoch);
                 topicResult.Partitions.Add(new OffsetForLeaderEpochResponse.EpochEndOffset
                 {
                     Partition = partition.Partition,

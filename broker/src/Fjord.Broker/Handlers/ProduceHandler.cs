@@ -1,6 +1,9 @@
 using System.Runtime.InteropServices;
+using Fjord.Broker.Network;
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
-using Fjord.Broker.Server;
+using Fjord.Broker.Replicas;
+using Fjord.Cluster;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers;
@@ -9,7 +12,7 @@ namespace Fjord.Broker.Handlers;
 /// Produce 3–11: the replica manager appends each partition's batches on its leader and answers
 /// acks=1 after the local append, acks=all once committed; acks=0 gets no response.
 /// </summary>
-public sealed class ProduceHandler(BrokerContext context) : ApiHandler<ProduceRequest, ProduceResponse>
+public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<ProduceRequest, ProduceResponse>
 {
     public override ApiKey ApiKey => ApiKey.Produce;
     public override short MinVersion => 3;
@@ -17,7 +20,7 @@ public sealed class ProduceHandler(BrokerContext context) : ApiHandler<ProduceRe
 
     protected override async ValueTask<ProduceResponse?> HandleAsync(RequestContext request, ProduceRequest body, CancellationToken ct)
     {
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         var partitions = new List<ProducePartitionRequest>();
         foreach (var topic in body.TopicData)
         {
@@ -26,7 +29,7 @@ public sealed class ProduceHandler(BrokerContext context) : ApiHandler<ProduceRe
             foreach (var partition in topic.PartitionData)
                 partitions.Add(new ProducePartitionRequest(metadata, topic.Name, partition.Index, MemoryMarshal.AsMemory(partition.Records ?? ReadOnlyMemory<byte>.Empty)));
         }
-        var results = await context.Replicas.AppendRecordsAsync(body.Acks, body.TimeoutMs, partitions, ct);
+        var results = await replicas.AppendRecordsAsync(body.Acks, body.TimeoutMs, partitions, ct);
         if (body.Acks == 0)
         {
             // No response can carry the error, so Kafka closes the connection: the producer

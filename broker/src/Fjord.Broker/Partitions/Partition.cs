@@ -1,5 +1,4 @@
 using Fjord.Broker.Metadata;
-using Fjord.Broker.Server;
 using Fjord.Cluster;
 using Fjord.Log;
 using Fjord.Protocol;

@@ -1,10 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>DeleteGroups 0–2: only empty groups go, with every committed offset they had.</summary>
-public sealed class DeleteGroupsHandler(BrokerContext context) : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
+public sealed class DeleteGroupsHandler(GroupCoordinator groups) : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteGroups;
     public override short MinVersion => 0;
@@ -17,7 +18,7 @@ public sealed class DeleteGroupsHandler(BrokerContext context) : ApiHandler<Dele
             response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult
             {
                 GroupId = groupId,
-                ErrorCode = (short)await context.Groups.DeleteGroupAsync(groupId, ct),
+                ErrorCode = (short)await groups.DeleteGroupAsync(groupId, ct),
             });
         return response;
     }

@@ -1,10 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>DescribeGroups 0–5: state, protocol and members with their metadata and assignments.</summary>
-public sealed class DescribeGroupsHandler(BrokerContext context) : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
+public sealed class DescribeGroupsHandler(GroupCoordinator groups) : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeGroups;
     public override short MinVersion => 0;
@@ -15,7 +16,7 @@ public sealed class DescribeGroupsHandler(BrokerContext context) : ApiHandler<De
         var response = new DescribeGroupsResponse();
         foreach (var groupId in body.Groups)
         {
-            var group = await context.Groups.DescribeGroupAsync(groupId, ct);
+            var group = await groups.DescribeGroupAsync(groupId, ct);
             var described = new DescribeGroupsResponse.DescribedGroup
             {
                 ErrorCode = (short)group.Error,

@@ -1,4 +1,5 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Membership;
+using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Protocol;
@@ -11,7 +12,7 @@ namespace Fjord.Broker.Handlers.Groups;
 /// partition has no leader (or none the client can reach on its listener), so the client retries.
 /// Transaction coordinators (key type 1) are not offered.
 /// </summary>
-public sealed class FindCoordinatorHandler(BrokerContext context, GroupCoordinatorLocator coordinators) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
+public sealed class FindCoordinatorHandler(MetadataCache metadata, ClusterBrokers brokers, GroupCoordinatorLocator coordinators, ActiveController activeController) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
 {
     private const sbyte GroupKeyType = 0;
 
@@ -52,14 +53,14 @@ public sealed class FindCoordinatorHandler(BrokerContext context, GroupCoordinat
     {
         if (keyType != GroupKeyType) return (ErrorCode.InvalidRequest, $"Coordinator key type {keyType} is not supported; only consumer groups (0) are", null);
         if (string.IsNullOrEmpty(key)) return (ErrorCode.InvalidRequest, "Group id must not be empty", null);
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         var leader = coordinators.CoordinatorOf(key, snapshot);
-        var endpoint = leader < 0 ? null : ClusterBrokers.Find(context, snapshot, leader, request.Session.Listener);
+        var endpoint = leader < 0 ? null : brokers.Find(snapshot, leader, request.Session.Listener);
         if (endpoint is null && snapshot.PartitionStateOf(TopicNames.ConsumerOffsets, coordinators.PartitionFor(key)) is null)
         {
             // As Kafka creates the offsets topic on the first FindCoordinator: ask the controller (if it
             // runs here) to place it now rather than at its next change; the client retries meanwhile.
-            context.Controller?.Nudge();
+            activeController.Nudge();
         }
         return endpoint is null
             ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {coordinators.PartitionFor(key)} of {TopicNames.ConsumerOffsets} has no reachable leader", null)

@@ -1,10 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>Heartbeat 0–4: keeps a member's session alive and tells it when to rejoin.</summary>
-public sealed class HeartbeatHandler(BrokerContext context) : ApiHandler<HeartbeatRequest, HeartbeatResponse>
+public sealed class HeartbeatHandler(GroupCoordinator groups) : ApiHandler<HeartbeatRequest, HeartbeatResponse>
 {
     public override ApiKey ApiKey => ApiKey.Heartbeat;
     public override short MinVersion => 0;
@@ -12,7 +13,7 @@ public sealed class HeartbeatHandler(BrokerContext context) : ApiHandler<Heartbe
 
     protected override ValueTask<HeartbeatResponse?> HandleAsync(RequestContext request, HeartbeatRequest body, CancellationToken ct)
     {
-        var error = context.Groups.Heartbeat(body.GroupId, body.GenerationId, body.MemberId, request.ApiVersion >= 3 ? body.GroupInstanceId : null);
+        var error = groups.Heartbeat(body.GroupId, body.GenerationId, body.MemberId, request.ApiVersion >= 3 ? body.GroupInstanceId : null);
         return ValueTask.FromResult<HeartbeatResponse?>(new HeartbeatResponse { ErrorCode = (short)error });
     }
 }

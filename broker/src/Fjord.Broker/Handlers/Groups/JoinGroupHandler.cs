@@ -1,11 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>JoinGroup 0–9: a long-poll that completes when the group's join phase does.</summary>
-public sealed class JoinGroupHandler(BrokerContext context) : ApiHandler<JoinGroupRequest, JoinGroupResponse>
+public sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<JoinGroupRequest, JoinGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.JoinGroup;
     public override short MinVersion => 0;
@@ -26,7 +26,7 @@ public sealed class JoinGroupHandler(BrokerContext context) : ApiHandler<JoinGro
             RequireKnownMemberId: request.ApiVersion >= 4,
             SupportsSkipAssignment: request.ApiVersion >= 9,
             Reason: request.ApiVersion >= 8 ? body.Reason : null);
-        var result = await context.Groups.JoinGroupAsync(command, ct);
+        var result = await groups.JoinGroupAsync(command, ct);
         var response = new JoinGroupResponse
         {
             ErrorCode = (short)result.Error,

@@ -1,10 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>LeaveGroup 0–5: one member before v3, a batch of members (static ones by instance id) from v3.</summary>
-public sealed class LeaveGroupHandler(BrokerContext context) : ApiHandler<LeaveGroupRequest, LeaveGroupResponse>
+public sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<LeaveGroupRequest, LeaveGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.LeaveGroup;
     public override short MinVersion => 0;
@@ -15,7 +16,7 @@ public sealed class LeaveGroupHandler(BrokerContext context) : ApiHandler<LeaveG
         var members = request.ApiVersion >= 3
             ? body.Members.Select(m => (m.MemberId, m.GroupInstanceId)).ToList()
             : [(body.MemberId, (string?)null)];
-        var result = context.Groups.LeaveGroup(body.GroupId, members);
+        var result = groups.LeaveGroup(body.GroupId, members);
         var response = new LeaveGroupResponse { ErrorCode = (short)result.Error };
         if (request.ApiVersion >= 3)
         {

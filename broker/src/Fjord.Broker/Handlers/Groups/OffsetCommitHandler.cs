@@ -1,4 +1,5 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Protocol;
 
@@ -8,7 +9,7 @@ namespace Fjord.Broker.Handlers.Groups;
 /// OffsetCommit 0–9. The response is sent only after the offsets are durable in Table
 /// storage. Partitions of unknown topics are refused per partition, as Kafka does.
 /// </summary>
-public sealed class OffsetCommitHandler(BrokerContext context) : ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
+public sealed class OffsetCommitHandler(MetadataCache metadata, GroupCoordinator groups) : ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetCommit;
     public override short MinVersion => 0;
@@ -16,7 +17,7 @@ public sealed class OffsetCommitHandler(BrokerContext context) : ApiHandler<Offs
 
     protected override async ValueTask<OffsetCommitResponse?> HandleAsync(RequestContext request, OffsetCommitRequest body, CancellationToken ct)
     {
-        var snapshot = context.Metadata.Current;
+        var snapshot = metadata.Current;
         var response = new OffsetCommitResponse();
         var entries = new List<OffsetCommitEntry>();
         var results = new Dictionary<(string, int), OffsetCommitResponse.OffsetCommitResponsePartition>();
@@ -44,7 +45,7 @@ public sealed class OffsetCommitHandler(BrokerContext context) : ApiHandler<Offs
         // v0 has no generation or member: a "simple" commit, as are commits with generation -1.
         var generation = request.ApiVersion >= 1 ? body.GenerationIdOrMemberEpoch : -1;
         var memberId = request.ApiVersion >= 1 ? body.MemberId : "";
-        var committed = await context.Groups.CommitOffsetsAsync(body.GroupId, generation, memberId,
+        var committed = await groups.CommitOffsetsAsync(body.GroupId, generation, memberId,
             request.ApiVersion >= 7 ? body.GroupInstanceId : null, entries, ct);
         foreach (var partition in committed.Partitions)
             if (results.TryGetValue((partition.Topic, partition.Partition), out var result))

@@ -1,10 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
+using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>OffsetFetch 0–9: one group before v8, several from v8; null topics mean every committed partition (v2+).</summary>
-public sealed class OffsetFetchHandler(BrokerContext context) : ApiHandler<OffsetFetchRequest, OffsetFetchResponse>
+public sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<OffsetFetchRequest, OffsetFetchResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetFetch;
     public override short MinVersion => 0;
@@ -16,7 +17,7 @@ public sealed class OffsetFetchHandler(BrokerContext context) : ApiHandler<Offse
         if (request.ApiVersion < 8)
         {
             var wanted = body.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => (t.Name, p))).ToList();
-            var fetched = await context.Groups.FetchOffsetsAsync(body.GroupId, wanted, ct);
+            var fetched = await groups.FetchOffsetsAsync(body.GroupId, wanted, ct);
             response.ErrorCode = (short)fetched.Error;
             foreach (var topic in fetched.Partitions.GroupBy(p => p.Topic))
             {
@@ -41,7 +42,7 @@ public sealed class OffsetFetchHandler(BrokerContext context) : ApiHandler<Offse
         foreach (var group in body.Groups)
         {
             var wanted = group.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => (t.Name, p))).ToList();
-            var fetched = await context.Groups.FetchOffsetsAsync(group.GroupId, wanted, ct);
+            var fetched = await groups.FetchOffsetsAsync(group.GroupId, wanted, ct);
             var groupResponse = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)fetched.Error };
             foreach (var topic in fetched.Partitions.GroupBy(p => p.Topic))
             {

@@ -1,11 +1,11 @@
-using Fjord.Broker.Server;
+using Fjord.Broker.Network;
 using Fjord.Groups;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>SyncGroup 0–5: the leader hands in the assignment; everyone waits for their share.</summary>
-public sealed class SyncGroupHandler(BrokerContext context) : ApiHandler<SyncGroupRequest, SyncGroupResponse>
+public sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<SyncGroupRequest, SyncGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.SyncGroup;
     public override short MinVersion => 0;
@@ -21,7 +21,7 @@ public sealed class SyncGroupHandler(BrokerContext context) : ApiHandler<SyncGro
             request.ApiVersion >= 5 ? body.ProtocolType : null,
             request.ApiVersion >= 5 ? body.ProtocolName : null,
             body.Assignments.Select(a => (a.MemberId, a.Assignment.ToArray())).ToList());
-        var result = await context.Groups.SyncGroupAsync(command, ct);
+        var result = await groups.SyncGroupAsync(command, ct);
         return new SyncGroupResponse
         {
             ErrorCode = (short)result.Error,

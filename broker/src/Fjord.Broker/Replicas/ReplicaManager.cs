@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Purgatory;
 using Fjord.Broker.Replication;
 using Fjord.Cluster;
@@ -10,7 +11,7 @@ using Fjord.Protocol;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Partitions;
+namespace Fjord.Broker.Replicas;
 
 /// <summary>
 /// The partition replicas this broker hosts (Kafka's ReplicaManager). Roles come from the

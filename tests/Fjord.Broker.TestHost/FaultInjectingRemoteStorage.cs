@@ -1,6 +1,6 @@
 using Fjord.Tiering;
 
-namespace Fjord.Broker.Tiering.Faults;
+namespace Fjord.Broker.TestHost;
 
 /// <summary>
 /// Remote storage with <see cref="TierFaultPoints"/> after a whole upload and after a whole delete.

@@ -1,6 +1,6 @@
 using Fjord.Protocol;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Network;
 
 /// <summary>One Kafka API as this broker serves it: the advertised version range and how to answer.</summary>
 public abstract class ApiHandler
@@ -11,6 +11,12 @@ public abstract class ApiHandler
 
     /// <summary>Reads the request body, handles it and writes the response body; false when no response is due (acks=0).</summary>
     internal abstract ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, ResponseBuffer output, CancellationToken ct);
+
+    /// <summary>
+    /// Writes the v0 response body to a request whose version is outside the advertised range, or returns
+    /// false to have the connection closed (Kafka's answer for every API but ApiVersions, see KIP-511).
+    /// </summary>
+    internal virtual bool TryWriteUnsupportedVersionResponse(ResponseBuffer output) => false;
 }
 
 /// <summary>A handler over generated request/response messages.</summary>

@@ -1,6 +1,6 @@
 using Fjord.Protocol;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Network;
 
 /// <summary>The header facts of one request, handed to its handler.</summary>
 public sealed record RequestContext(ApiKey ApiKey, short ApiVersion, int CorrelationId, string? ClientId, ClientSession Session)

@@ -1,6 +1,6 @@
 using Fjord.Tiering;
 
-namespace Fjord.Broker.Tiering.Faults;
+namespace Fjord.Broker.TestHost;
 
 /// <summary>
 /// The manifest with <see cref="TierFaultPoints"/> after its writes: a point fires only once the

@@ -1,9 +1,10 @@
+using Fjord.Broker.Partitions;
 using Fjord.Cluster;
 using Fjord.Log.Checkpoints;
 using Fjord.Protocol;
 using Fjord.Tiering;
 
-namespace Fjord.Broker.Partitions;
+namespace Fjord.Broker.Replicas;
 
 public sealed partial class ReplicaManager
 {

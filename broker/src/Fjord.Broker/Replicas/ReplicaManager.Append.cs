@@ -1,8 +1,9 @@
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Partitions;
+namespace Fjord.Broker.Replicas;
 
 public sealed partial class ReplicaManager
 {

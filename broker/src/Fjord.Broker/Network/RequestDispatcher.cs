@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// Turns one request frame into one response frame: header, version check, handler,
@@ -41,12 +41,16 @@ public sealed partial class RequestDispatcher
         }
         if (apiVersion < handler.MinVersion || apiVersion > handler.MaxVersion)
         {
-            if (apiKey == ApiKey.ApiVersions)
+            // The body cannot be parsed; the one API that answers anyway does so at v0 with a v0 header.
+            output.GetSpan(4);
+            output.Advance(4);
+            WriteResponseHeader(correlationId, 0, output);
+            if (handler.TryWriteUnsupportedVersionResponse(output))
             {
-                // KIP-511: answer an ApiVersions we cannot parse with v0 and our ranges, so the client downgrades.
-                WriteUnsupportedApiVersions(correlationId, output);
+                output.PatchSizePrefix();
                 return DispatchOutcome.Continue;
             }
+            output.Reset();
             LogUnsupported(session.ConnectionId, (short)apiKey, apiVersion);
             return DispatchOutcome.CloseConnection;
         }
@@ -95,17 +99,6 @@ public sealed partial class RequestDispatcher
         var header = new ResponseHeader { CorrelationId = correlationId };
         var writer = new KafkaWriter(output);
         header.Write(ref writer, headerVersion);
-    }
-
-    private void WriteUnsupportedApiVersions(int correlationId, ResponseBuffer output)
-    {
-        output.GetSpan(4);
-        output.Advance(4);
-        WriteResponseHeader(correlationId, 0, output);
-        var response = Fjord.Broker.Handlers.ApiVersionsHandler.BuildResponse(Handlers, ErrorCode.UnsupportedVersion);
-        var writer = new KafkaWriter(output);
-        response.Write(ref writer, 0);
-        output.PatchSizePrefix();
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: malformed request ({Reason}); closing")]

@@ -1,7 +1,7 @@
 using System.Net;
 using Fjord.Broker.Configuration;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Network;
 
 /// <summary>What the broker knows about the peer of one connection.</summary>
 public sealed class ClientSession(long connectionId, ListenerEndpoint listener, IPAddress remoteAddress)

@@ -1,16 +1,22 @@
 using System.Diagnostics;
 using Fjord.Broker.Configuration;
 
-namespace Fjord.Broker.Tiering.Faults;
+namespace Fjord.Broker.TestHost;
 
 /// <summary>
-/// Test-only crash points of the remote tier (config <c>fjord.test.fault.points</c>): when an armed
+/// Test-only crash points of the remote tier (the test host's <see cref="Setting"/>): when an armed
 /// point is hit the process dies at once, so a crash-safety test can stop the broker exactly between
 /// two steps of a copy or a deletion and check that the next incarnation repairs the manifest and the
 /// container. The names are the contract with the tests.
 /// </summary>
 public sealed class TierFaultPoints
 {
+    /// <summary>
+    /// The test host's own setting, given like a broker override (<c>--override fjord.test.fault.points=a,b</c>)
+    /// so a harness passes it with the rest; the host takes it out before the broker reads its config.
+    /// </summary>
+    public const string Setting = "fjord.test.fault.points";
+
     /// <summary><c>AddCopyStartedAsync</c> succeeded: the CopyStarted entry exists, no blob is written yet.</summary>
     public const string AfterCopyStarted = "copy.after-copy-started";
 
@@ -40,7 +46,7 @@ public sealed class TierFaultPoints
     private readonly Action<string> _crash;
 
     /// <param name="armed">The points that crash; every one must be in <see cref="All"/>.</param>
-    /// <param name="crash">What a hit does; production passes <see cref="KillProcess"/>, tests record or throw.</param>
+    /// <param name="crash">What a hit does; the test host passes <see cref="KillProcess"/>, unit tests record or throw.</param>
     public TierFaultPoints(IEnumerable<string> armed, Action<string> crash)
     {
         ArgumentNullException.ThrowIfNull(armed);
@@ -50,7 +56,7 @@ public sealed class TierFaultPoints
         {
             // A misspelt point would never fire and the test would wait for a death that cannot come.
             if (!All.Contains(name, StringComparer.Ordinal))
-                throw new ConfigException($"fjord.test.fault.points: unknown fault point '{name}' (known: {string.Join(", ", All)})");
+                throw new ConfigException($"{Setting}: unknown fault point '{name}' (known: {string.Join(", ", All)})");
             _armed.Add(name);
         }
 
@@ -66,6 +72,30 @@ public sealed class TierFaultPoints
             return null;
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return names.Length == 0 ? null : new TierFaultPoints(names, crash ?? KillProcess);
+    }
+
+    /// <summary>
+    /// Removes every <c>--override</c> of <see cref="Setting"/> from <paramref name="args"/> and returns
+    /// the last one's value (null when there is none), the way the broker lets a later override win.
+    /// </summary>
+    public static string? TakeSetting(List<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var prefix = Setting + "=";
+        string? value = null;
+        for (var i = 0; i < args.Count - 1;)
+        {
+            if (args[i] == "--override" && args[i + 1].StartsWith(prefix, StringComparison.Ordinal))
+            {
+                value = args[i + 1][prefix.Length..];
+                args.RemoveRange(i, 2);
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return value;
     }
 
     public bool IsArmed(string point) => _armed.Contains(point);

@@ -1,9 +1,14 @@
+using Fjord.Broker.Configuration;
+using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
+using Fjord.Tiering;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Admin;
 
 /// <summary>
 /// Topic creation, deletion and partition growth against the metadata store, shared by the
@@ -11,7 +16,8 @@ namespace Fjord.Broker.Server;
 /// brokers racing to create one name yield one topic. The controller places the new partitions'
 /// replicas and leaders; callers wait for them with <see cref="AwaitLeadersAsync"/>.
 /// </summary>
-public sealed class TopicAdmin(BrokerContext context)
+public sealed class TopicAdmin(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
+    RemoteLogManager tiering, ActiveController activeController, TimeProvider time)
 {
     public readonly record struct Outcome(ErrorCode Error, string? Message, TopicMetadata? Topic)
     {
@@ -30,8 +36,8 @@ public sealed class TopicAdmin(BrokerContext context)
     /// </summary>
     public IReadOnlySet<int> RegisteredBrokers()
     {
-        var ids = context.Metadata.Current.BrokersById.Keys.ToHashSet();
-        ids.Add(context.NodeId);
+        var ids = metadata.Current.BrokersById.Keys.ToHashSet();
+        ids.Add(config.NodeId);
         return ids;
     }
 
@@ -57,14 +63,14 @@ public sealed class TopicAdmin(BrokerContext context)
             numPartitions = placement.Count;
             replicationFactor = (short)placement[0].Count;
         }
-        if (numPartitions == -1) numPartitions = context.Config.NumPartitions;
-        if (replicationFactor == -1) replicationFactor = context.Config.DefaultReplicationFactor;
+        if (numPartitions == -1) numPartitions = config.NumPartitions;
+        if (replicationFactor == -1) replicationFactor = config.DefaultReplicationFactor;
         if (numPartitions <= 0) return Outcome.Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0");
         if (replicationFactor <= 0) return Outcome.Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0");
         if (replicationFactor > registered.Count)
         {
             // This broker's snapshot may predate a broker that registered a moment ago: ask the store.
-            await context.Metadata.RefreshAsync(force: true, ct);
+            await metadata.RefreshAsync(force: true, ct);
             registered = RegisteredBrokers();
         }
         if (replicationFactor > registered.Count)
@@ -76,14 +82,14 @@ public sealed class TopicAdmin(BrokerContext context)
         var topic = new TopicMetadata(name, Guid.NewGuid(), numPartitions, replicationFactor, new Dictionary<string, string>(configs), placement);
         if (validateOnly)
         {
-            var existing = await context.Store.GetTopicAsync(name, ct);
+            var existing = await store.GetTopicAsync(name, ct);
             return existing is not null
                 ? Outcome.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.")
                 : new Outcome(ErrorCode.None, null, topic);
         }
-        var outcome = await context.Store.CreateTopicAsync(topic, ct);
+        var outcome = await store.CreateTopicAsync(topic, ct);
         if (outcome == CreateTopicOutcome.AlreadyExists) return Outcome.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
-        context.Controller?.Nudge();
+        activeController.Nudge();
         await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, topic);
     }
@@ -97,18 +103,18 @@ public sealed class TopicAdmin(BrokerContext context)
     public async Task<bool> AwaitLeadersAsync(string topic, int from, int to, TimeSpan timeout, CancellationToken ct)
     {
         // A broker alone, with no controller anywhere, leads everything itself (see MetadataHandler).
-        if (context.Controller is null && context.Metadata.Current.Controller is null) return true;
+        if (activeController.Current is null && metadata.Current.Controller is null) return true;
         if (timeout > MaxLeaderWait) timeout = MaxLeaderWait;
-        var started = context.Time.GetTimestamp();
+        var started = time.GetTimestamp();
         while (true)
         {
-            if (HasLeaders(context.Metadata.Current, topic, from, to)) return true;
-            if (context.Time.GetElapsedTime(started) >= timeout) return false;
-            context.Controller?.Nudge();
-            await Task.Delay(LeaderPollInterval, context.Time, ct);
+            if (HasLeaders(metadata.Current, topic, from, to)) return true;
+            if (time.GetElapsedTime(started) >= timeout) return false;
+            activeController.Nudge();
+            await Task.Delay(LeaderPollInterval, time, ct);
             try
             {
-                await context.Metadata.RefreshAsync(force: false, ct);
+                await metadata.RefreshAsync(force: false, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -130,12 +136,12 @@ public sealed class TopicAdmin(BrokerContext context)
     {
         if (TopicNames.IsInternal(topic.Name))
             return Outcome.Fail(ErrorCode.InvalidRequest, $"Deletion of internal topic {topic.Name} is prohibited: the controller owns it.");
-        if (!context.Config.DeleteTopicEnable) return Outcome.Fail(ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false)");
-        if (!await context.Store.DeleteTopicAsync(topic.Name, topic.TopicId, ct))
+        if (!config.DeleteTopicEnable) return Outcome.Fail(ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false)");
+        if (!await store.DeleteTopicAsync(topic.Name, topic.TopicId, ct))
             return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{topic.Name}' does not exist");
-        context.Replicas.DeleteTopicLogs(topic.Name, topic.PartitionCount);
-        if (context.Tiering is { } tiering) _ = tiering.DeleteTopicAsync(topic.TopicId);
-        context.Controller?.Nudge();
+        replicas.DeleteTopicLogs(topic.Name, topic.PartitionCount);
+        _ = tiering.DeleteTopicAsync(topic.TopicId);
+        activeController.Nudge();
         await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, topic);
     }
@@ -145,7 +151,7 @@ public sealed class TopicAdmin(BrokerContext context)
 
     private async Task<Outcome> CreatePartitionsCoreAsync(string name, int count, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly, CancellationToken ct)
     {
-        var current = await context.Store.GetTopicAsync(name, ct);
+        var current = await store.GetTopicAsync(name, ct);
         if (current is null) return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist");
         if (TopicNames.IsInternal(name))
             return Outcome.Fail(ErrorCode.InvalidRequest, $"Cannot add partitions to internal topic {name}: the controller owns it.");
@@ -154,7 +160,7 @@ public sealed class TopicAdmin(BrokerContext context)
         if (!checkedAssignment.Succeeded) return Outcome.Fail(checkedAssignment.Error, checkedAssignment.ErrorMessage!);
         var added = assignments is null ? null : checkedAssignment.Assignment;
         if (validateOnly) return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
-        var result = await context.Store.UpdateTopicAsync(name, t => t.TopicId != current.TopicId || t.PartitionCount >= count || (added is not null && t.PartitionCount != current.PartitionCount) ? null
+        var result = await store.UpdateTopicAsync(name, t => t.TopicId != current.TopicId || t.PartitionCount >= count || (added is not null && t.PartitionCount != current.PartitionCount) ? null
             : t with { PartitionCount = count, Assignment = added is null ? t.Assignment : WithAdded(t, added) }, ct);
         switch (result)
         {
@@ -163,7 +169,7 @@ public sealed class TopicAdmin(BrokerContext context)
             case UpdateOutcome.Unchanged:
                 return Outcome.Fail(ErrorCode.InvalidPartitions, "The partition count changed concurrently");
         }
-        context.Controller?.Nudge();
+        activeController.Nudge();
         await RefreshQuietlyAsync(ct);
         return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
     }
@@ -184,13 +190,13 @@ public sealed class TopicAdmin(BrokerContext context)
 
     private async Task<Outcome> AlterConfigsCoreAsync(string name, Func<IReadOnlyDictionary<string, string>, Dictionary<string, string>> change, bool validateOnly, CancellationToken ct)
     {
-        var current = await context.Store.GetTopicAsync(name, ct);
+        var current = await store.GetTopicAsync(name, ct);
         if (current is null) return Outcome.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist");
         var proposed = change(current.Configs);
         if (TopicConfigCatalog.Validate(proposed) is { } problem) return Outcome.Fail(ErrorCode.InvalidConfig, problem);
         if (validateOnly) return new Outcome(ErrorCode.None, null, current with { Configs = proposed });
         string? raceProblem = null;
-        var result = await context.Store.UpdateTopicAsync(name, t =>
+        var result = await store.UpdateTopicAsync(name, t =>
         {
             var next = change(t.Configs);
             raceProblem = TopicConfigCatalog.Validate(next);
@@ -224,7 +230,7 @@ public sealed class TopicAdmin(BrokerContext context)
     {
         try
         {
-            await context.Metadata.RefreshAsync(force, ct);
+            await metadata.RefreshAsync(force, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,7 +1,7 @@
 using Fjord.Broker.Configuration;
 using Fjord.Controller;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Configuration;
 
 /// <summary>Maps the broker's controller, session and leader-election properties onto the controller's options.</summary>
 public static class ControllerConfig

@@ -1,10 +1,11 @@
 using Fjord.Broker.Fetch;
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 using Fjord.Log;
 using Fjord.Protocol;
 using Fjord.Tiering;
 
-namespace Fjord.Broker.Partitions;
+namespace Fjord.Broker.Replicas;
 
 public sealed partial class ReplicaManager
 {

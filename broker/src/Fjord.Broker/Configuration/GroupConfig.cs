@@ -1,7 +1,7 @@
 using Fjord.Broker.Configuration;
 using Fjord.Groups;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Configuration;
 
 /// <summary>Maps the broker's group.* and offsets.* properties onto the group coordinator's settings.</summary>
 public static class GroupConfig

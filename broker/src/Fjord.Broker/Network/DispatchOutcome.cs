@@ -1,4 +1,4 @@
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker.Network;
 
 public enum DispatchOutcome
 {

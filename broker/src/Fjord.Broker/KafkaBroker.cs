@@ -6,6 +6,8 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
+using Fjord.Broker.Tiering;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Groups;
@@ -13,7 +15,7 @@ using Fjord.Log;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Server;
+namespace Fjord.Broker;
 
 /// <summary>
 /// The composition root of one broker: metadata store, local logs, request handlers and
@@ -21,48 +23,78 @@ namespace Fjord.Broker.Server;
 /// </summary>
 public sealed partial class KafkaBroker : IAsyncDisposable
 {
+    private readonly BrokerConfig _config;
+    private readonly IMetadataStore _store;
     private readonly LogManager _logs;
     private readonly ReplicaManager _replicas;
     private readonly MetadataCache _metadata;
     private readonly GroupCoordinator _groups;
+    private readonly GroupCoordinatorLocator _coordinators;
+    private readonly RemoteLogManager _tiering;
     private readonly KafkaServer _server;
+    private readonly AdvertisedListeners _advertised;
     private readonly BrokerLifecycleManager _lifecycle;
     private readonly BrokerFencing _fencing;
     private readonly IControllerStore _controllerStore;
+    private readonly ActiveController _activeController;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly LogDirLock _dirLock;
 
     // Serialises controller hand-overs (fenced: stop it; rejoined: a new one for the new incarnation) with the stop.
     private readonly SemaphoreSlim _controllerChanges = new(1, 1);
     private ClusterController? _controller;
-    private RemoteLogManager? _tiering;
-    private readonly LogDirLock _dirLock;
 
-    private KafkaBroker(BrokerContext context, LogManager logs, MetadataCache metadata, GroupCoordinator groups, KafkaServer server,
-        BrokerLifecycleManager lifecycle, BrokerFencing fencing, IControllerStore controllerStore, LogDirLock dirLock, ILogger logger)
+    private KafkaBroker(BrokerConfig config, TableMetadataStore store, LogManager logs, ReplicaManager replicas, MetadataCache metadata,
+        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, KafkaServer server, AdvertisedListeners advertised,
+        BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers)
     {
-        _dirLock = dirLock;
-        Context = context;
+        _config = config;
+        _store = store;
+        _controllerStore = store;
         _logs = logs;
-        _replicas = context.Replicas;
+        _replicas = replicas;
         _metadata = metadata;
         _groups = groups;
+        _coordinators = coordinators;
+        _tiering = tiering;
         _server = server;
+        _advertised = advertised;
         _lifecycle = lifecycle;
         _fencing = fencing;
-        _controllerStore = controllerStore;
-        _logger = logger;
+        _activeController = activeController;
+        _dirLock = dirLock;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<KafkaBroker>();
         _lifecycle.Fenced += OnFencedAsync;
         _lifecycle.Rejoined += OnRejoinedAsync;
     }
 
-    public BrokerContext Context { get; }
+    public int NodeId => _config.NodeId;
 
     public Guid IncarnationId => _lifecycle.IncarnationId;
 
     /// <summary>True while the broker is fenced (registration lost, or its store no longer holds its cluster).</summary>
     public bool IsFenced => _fencing.IsFenced;
 
-    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => Context.AdvertisedListeners;
+    /// <summary>The replicas this broker hosts: the data path.</summary>
+    public ReplicaManager Replicas => _replicas;
+
+    /// <summary>This broker's view of the cluster metadata.</summary>
+    public MetadataCache Metadata => _metadata;
+
+    /// <summary>The controller loop this broker runs now (active only while it holds the lease); null while fenced.</summary>
+    public IControllerService? Controller => _activeController.Current;
+
+    /// <summary>The holder handlers read the controller from; tests swap in a fake controller through it.</summary>
+    internal ActiveController ActiveController => _activeController;
+
+    /// <summary>Tiered storage: uploads closed segments, serves reads below the local log start.</summary>
+    public RemoteLogManager Tiering => _tiering;
+
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => _advertised.Endpoints;
 
     /// <summary>The client-facing transport, for its connection gauges.</summary>
     internal KafkaServer Server => _server;
@@ -76,15 +108,20 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// re-checked until it does) before any log is opened. Only a <paramref name="ct"/> cancellation or a
     /// configuration error ends the wait.
     /// </summary>
-    public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, CancellationToken ct)
+    public static Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, CancellationToken ct) =>
+        StartAsync(config, loggers, BrokerStartOptions.Default, ct);
+
+    /// <inheritdoc cref="StartAsync(BrokerConfig, ILoggerFactory, CancellationToken)"/>
+    /// <param name="options">Decorators and hooks of the test host; production passes <see cref="BrokerStartOptions.Default"/>.</param>
+    public static async Task<KafkaBroker> StartAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, CancellationToken ct)
     {
-        var logger = loggers.CreateLogger<KafkaBroker>();
+        ArgumentNullException.ThrowIfNull(options);
         var time = TimeProvider.System;
         // First of all: a second broker on these log dirs must not get as far as recovering them.
         var dirLock = LogDirLock.Acquire(config.LogDirs);
         try
         {
-            return await StartLockedAsync(config, loggers, logger, time, dirLock, ct);
+            return await StartLockedAsync(config, loggers, options, time, dirLock, ct);
         }
         catch
         {
@@ -93,7 +130,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
     }
 
-    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, ILogger logger, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
+    private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
     {
         var tables = new TableServiceClient(config.MetadataConnectionString);
         var store = new TableMetadataStore(tables, config.MetadataTableName);
@@ -125,25 +162,29 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
         // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
         var coordinators = new GroupCoordinatorLocator(metadata, groups, () => fencing.IsFenced, config.NodeId, config.OffsetsTopicNumPartitions);
-        var context = new BrokerContext(config, store, metadata, replicas,
-            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, time, loggers);
-        var dispatcher = new RequestDispatcher(HandlerCatalog.Create(context), loggers.CreateLogger<RequestDispatcher>());
+        // Built now so every handler gets it at construction; it uploads nothing before StartTieringAsync.
+        var tiering = CreateTiering(config, options, replicas, time, loggers);
+        var activeController = new ActiveController();
+        var advertised = new AdvertisedListeners();
+        var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
+            new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
+            advertised, tiering.Manager, time);
+        var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
-            () => context.AdvertisedListeners.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
+            () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
-        var broker = new KafkaBroker(context, logs, metadata, groups, server, lifecycle, fencing, store, dirLock, logger);
+        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, server, advertised,
+            lifecycle, fencing, activeController, dirLock, time, loggers);
         try
         {
             server.Start(config.Listeners);
-            context.AdvertisedListeners = ResolveAdvertised(config.AdvertisedListeners, server.BoundListeners);
+            advertised.Resolve(config.AdvertisedListeners, server.BoundListeners);
             await availability.UntilAvailableAsync("the broker registration", token => lifecycle.RegisterAsync(shuttingDown: false, token), ct);
             // Every broker runs the controller loop; the lease in Table storage makes exactly one active.
             await broker.StartControllerAsync(lifecycle.IncarnationId, ct);
-            broker._tiering = await StartTieringAsync(config, replicas, time, loggers, ct);
-            context.Tiering = broker._tiering;
-            replicas.AttachRemoteLog(broker._tiering);
-            await broker.AwaitControllerAsync(metadata, ct);
+            await broker.StartTieringAsync(tiering, ct);
+            await broker.AwaitControllerAsync(ct);
         }
         catch
         {
@@ -151,17 +192,17 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             throw;
         }
         lifecycle.Start();
-        broker.LogStarted(config.NodeId, string.Join(',', context.AdvertisedListeners), clusterId);
+        broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
 
     private async Task StartControllerAsync(Guid incarnationId, CancellationToken ct)
     {
         var controller = new ClusterController(
-            ControllerConfig.From(Context.Config, incarnationId) with { KnownVersion = () => _metadata.Current.Version },
-            Context.Store, _controllerStore, Context.Time, Context.Loggers.CreateLogger<ClusterController>());
+            ControllerConfig.From(_config, incarnationId) with { KnownVersion = () => _metadata.Current.Version },
+            _store, _controllerStore, _time, _loggers.CreateLogger<ClusterController>());
         _controller = controller;
-        Context.Controller = controller;
+        _activeController.Set(controller);
         await controller.StartAsync(ct);
     }
 
@@ -171,7 +212,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _controllerChanges.WaitAsync();
         try
         {
-            Context.Controller = null;
+            _activeController.Set(null);
             if (_controller is { } controller)
             {
                 _controller = null;
@@ -199,36 +240,42 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The remote tier's manifest (Table) and segment files (Blob). Either being out of reach at start
-    /// is not fatal: produce and hot reads do not need them, and both create what they need lazily.
-    /// </summary>
-    private static async Task<RemoteLogManager> StartTieringAsync(BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>The remote tier's manifest (Table), segment files (Blob) and the manager that moves segments between them.</summary>
+    private sealed record TieringParts(TableRemoteLogMetadataStore TableManifest, BlobRemoteStorage BlobStorage,
+        IRemoteLogMetadataStore Manifest, RemoteLogManager Manager);
+
+    private static TieringParts CreateTiering(BrokerConfig config, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
     {
-        // Crash-safety tests only: with fault points armed the process kills itself at the named steps.
-        var faults = Tiering.Faults.TierFaultPoints.Parse(config.TestFaultPoints);
-        var manifest = new Fjord.Tiering.TableRemoteLogMetadataStore(Tiering.TieringClients.TableService(config), config.TieringManifestTable, time,
-            loggers.CreateLogger<Fjord.Tiering.TableRemoteLogMetadataStore>());
-        var storage = new Fjord.Tiering.BlobRemoteStorage(Tiering.TieringClients.BlobService(config), config.TieringContainer,
-            loggers.CreateLogger<Fjord.Tiering.BlobRemoteStorage>(),
-            faults is null ? null : _ => faults.Hit(Tiering.Faults.TierFaultPoints.UploadMidFiles));
+        var manifest = new TableRemoteLogMetadataStore(TieringClients.TableService(config), config.TieringManifestTable, time,
+            loggers.CreateLogger<TableRemoteLogMetadataStore>());
+        var storage = new BlobRemoteStorage(TieringClients.BlobService(config), config.TieringContainer,
+            loggers.CreateLogger<BlobRemoteStorage>(), options.AfterRemoteFileUploaded);
+        var tieringManifest = options.DecorateRemoteLogMetadataStore?.Invoke(manifest) ?? manifest;
+        var tieringStorage = options.DecorateRemoteStorage?.Invoke(storage) ?? storage;
+        var manager = new RemoteLogManager(replicas, tieringManifest, tieringStorage,
+            new RemoteLogManagerConfig(config.RemoteLogManagerTaskIntervalMs, config.RemoteLogManagerCopierThreadPoolSize, config.RemoteLogReaderCacheBytes), time, loggers);
+        return new TieringParts(manifest, storage, tieringManifest, manager);
+    }
+
+    /// <summary>
+    /// Either store being out of reach at start is not fatal: produce and hot reads do not need them,
+    /// and both create what they need lazily.
+    /// </summary>
+    private async Task StartTieringAsync(TieringParts tiering, CancellationToken ct)
+    {
         try
         {
-            await manifest.InitializeAsync(ct);
-            await storage.InitializeAsync(ct);
+            await tiering.TableManifest.InitializeAsync(ct);
+            await tiering.BlobStorage.InitializeAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            loggers.CreateLogger<RemoteLogManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
+            _loggers.CreateLogger<RemoteLogManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
         }
-        Fjord.Tiering.IRemoteLogMetadataStore tieringManifest = faults is null ? manifest : new Tiering.Faults.FaultInjectingRemoteLogMetadataStore(manifest, faults);
-        Fjord.Tiering.IRemoteStorage tieringStorage = faults is null ? storage : new Tiering.Faults.FaultInjectingRemoteStorage(storage, faults);
-        var tiering = new RemoteLogManager(replicas, tieringManifest, tieringStorage,
-            new RemoteLogManagerConfig(config.RemoteLogManagerTaskIntervalMs, config.RemoteLogManagerCopierThreadPoolSize, config.RemoteLogReaderCacheBytes), time, loggers);
         // Replicas with no local history wait for the manifest before they serve or fetch.
-        replicas.AttachRemoteTier(tieringManifest);
-        tiering.Start();
-        return tiering;
+        _replicas.AttachRemoteTier(tiering.Manifest);
+        tiering.Manager.Start();
+        _replicas.AttachRemoteLog(tiering.Manager);
     }
 
     /// <summary>
@@ -236,15 +283,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// changes to the controller named in Metadata and give up if none appears. Bounded, so a
     /// broker whose store is slow still starts and serves what it can.
     /// </summary>
-    private async Task AwaitControllerAsync(MetadataCache metadata, CancellationToken ct)
+    private async Task AwaitControllerAsync(CancellationToken ct)
     {
-        var deadline = Context.Time.GetTimestamp() + Context.Time.TimestampFrequency * 15;
-        while (metadata.Current.Controller is null && Context.Time.GetTimestamp() < deadline)
+        var deadline = _time.GetTimestamp() + _time.TimestampFrequency * 15;
+        while (_metadata.Current.Controller is null && _time.GetTimestamp() < deadline)
         {
             await Task.Delay(50, ct);
             try
             {
-                await metadata.RefreshAsync(force: false, ct);
+                await _metadata.RefreshAsync(force: false, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -252,12 +299,6 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>An advertised listener on port 0 takes the port the OS gave its bound listener.</summary>
-    private static ListenerEndpoint[] ResolveAdvertised(IReadOnlyList<ListenerEndpoint> advertised, IReadOnlyList<ListenerEndpoint> bound) =>
-        advertised.Select(a => a.Port != 0 ? a
-            : a with { Port = bound.FirstOrDefault(b => b.Name == a.Name)?.Port ?? throw new ConfigException($"advertised listener {a} has no bound listener") })
-            .ToArray();
 
     /// <summary>
     /// Kafka's controlled shutdown: the registration says "shutting down", the controller moves this
@@ -268,9 +309,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// </summary>
     private async Task ControlledShutdownAsync()
     {
-        if (!_lifecycle.Registered || _fencing.IsFenced || !Context.Config.GetBool("controlled.shutdown.enable", true)) return;
-        var bound = TimeSpan.FromMilliseconds(Context.Config.GetLong("fjord.controlled.shutdown.timeout.ms",
-            Context.Config.BrokerSessionTimeoutMs + 2L * Context.Config.ControllerTickMs));
+        if (!_lifecycle.Registered || _fencing.IsFenced || !_config.GetBool("controlled.shutdown.enable", true)) return;
+        var bound = TimeSpan.FromMilliseconds(_config.GetLong("fjord.controlled.shutdown.timeout.ms",
+            _config.BrokerSessionTimeoutMs + 2L * _config.ControllerTickMs));
         using var timeout = new CancellationTokenSource(bound);
         try
         {
@@ -281,12 +322,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 await _lifecycle.RegisterAsync(shuttingDown: true, timeout.Token);
                 while (StillLeadsMovablePartitions())
                 {
-                    Context.Controller?.Nudge();
+                    _activeController.Nudge();
                     await Task.Delay(100, timeout.Token);
                     await _metadata.RefreshAsync(force: false, timeout.Token);
                 }
             }
-            LogControlledShutdownCompleted(Context.NodeId);
+            LogControlledShutdownCompleted(_config.NodeId);
         }
         catch (Exception e)
         {
@@ -297,7 +338,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// <summary>A leadership another in-sync replica could take, or an ISR place under another leader (which would hold its commits back once this broker is gone).</summary>
     private bool StillLeadsMovablePartitions() =>
         _metadata.Current.Partitions.Values.Any(p =>
-            p.Leader == Context.NodeId ? p.Isr.Any(id => id != Context.NodeId) : p.Leader >= 0 && p.Isr.Contains(Context.NodeId));
+            p.Leader == _config.NodeId ? p.Isr.Any(id => id != _config.NodeId) : p.Leader >= 0 && p.Isr.Contains(_config.NodeId));
 
     public async ValueTask DisposeAsync()
     {
@@ -308,16 +349,16 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _controller = null;
         _controllerChanges.Release();
         await _server.DisposeAsync();
-        if (_tiering is not null) await _tiering.DisposeAsync();
+        await _tiering.DisposeAsync();
         await _replicas.DisposeAsync();
-        Context.Coordinators.Dispose();
+        _coordinators.Dispose();
         await _groups.DisposeAsync();
         await _metadata.DisposeAsync();
         // A clean close writes checkpoints and the clean-shutdown marker: the next start skips recovery.
         _logs.Close();
         _dirLock.Dispose();
         _controllerChanges.Dispose();
-        LogStopped(Context.NodeId);
+        LogStopped(_config.NodeId);
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Fjord broker {NodeId} started; listeners {Listeners}; cluster {ClusterId}")]

@@ -1,0 +1,61 @@
+using Fjord.Broker.Admin;
+using Fjord.Broker.Configuration;
+using Fjord.Broker.Fetch;
+using Fjord.Broker.Handlers;
+using Fjord.Broker.Handlers.Groups;
+using Fjord.Broker.Membership;
+using Fjord.Broker.Network;
+using Fjord.Broker.Partitions;
+using Fjord.Broker.Replicas;
+using Fjord.Cluster;
+using Fjord.Groups;
+using Fjord.Tiering;
+
+namespace Fjord.Broker;
+
+/// <summary>
+/// Every API this broker serves, each handler built with exactly what it uses. ApiVersions
+/// advertises exactly this list.
+/// </summary>
+public static class HandlerCatalog
+{
+    public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
+        FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
+        AdvertisedListeners advertised, RemoteLogManager tiering, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var handlers = new List<ApiHandler>();
+        var admin = new TopicAdmin(config, store, metadata, replicas, tiering, controller, time);
+        var brokers = new ClusterBrokers(config.NodeId, config.Rack, advertised);
+
+        handlers.Add(new ApiVersionsHandler(() => handlers));
+        handlers.Add(new MetadataHandler(metadata, brokers, admin, config.AutoCreateTopicsEnable));
+        handlers.Add(new ProduceHandler(metadata, replicas));
+        handlers.Add(new FetchHandler(fetchSessions, metadata, replicas));
+        handlers.Add(new ListOffsetsHandler(metadata, replicas));
+        handlers.Add(new CreateTopicsHandler(admin, config, time));
+        handlers.Add(new DeleteTopicsHandler(metadata, store, admin));
+        handlers.Add(new CreatePartitionsHandler(metadata, admin, time));
+        handlers.Add(new DescribeConfigsHandler(store, config));
+        handlers.Add(new AlterConfigsHandler(admin));
+        handlers.Add(new IncrementalAlterConfigsHandler(admin, config));
+        handlers.Add(new DeleteRecordsHandler(metadata, replicas));
+        handlers.Add(new OffsetForLeaderEpochHandler(metadata, replicas));
+        handlers.Add(new DescribeClusterHandler(metadata, brokers));
+        handlers.Add(new ElectLeadersHandler(controller));
+        handlers.Add(new AlterPartitionReassignmentsHandler(controller));
+        handlers.Add(new ListPartitionReassignmentsHandler(controller));
+        handlers.Add(new FindCoordinatorHandler(metadata, brokers, coordinators, controller));
+        handlers.Add(new JoinGroupHandler(groups));
+        handlers.Add(new SyncGroupHandler(groups));
+        handlers.Add(new HeartbeatHandler(groups));
+        handlers.Add(new LeaveGroupHandler(groups));
+        handlers.Add(new OffsetCommitHandler(metadata, groups));
+        handlers.Add(new OffsetFetchHandler(groups));
+        handlers.Add(new OffsetDeleteHandler(groups));
+        handlers.Add(new ListGroupsHandler(groups));
+        handlers.Add(new DescribeGroupsHandler(groups));
+        handlers.Add(new DeleteGroupsHandler(groups));
+        return handlers;
+    }
+}
