@@ -4,6 +4,7 @@ using Fjord.Broker.Fetch;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Handlers.Groups;
 using Fjord.Broker.Membership;
+using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
@@ -29,14 +30,14 @@ public static class HandlerCatalog
         var brokers = new ClusterBrokers(config.NodeId, config.Rack, advertised);
 
         handlers.Add(new ApiVersionsHandler(() => handlers));
-        handlers.Add(new MetadataHandler(metadata, brokers, admin, config.AutoCreateTopicsEnable));
+        handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable)));
         handlers.Add(new ProduceHandler(metadata, replicas));
         handlers.Add(new FetchHandler(fetchSessions, metadata, replicas));
         handlers.Add(new ListOffsetsHandler(metadata, replicas));
         handlers.Add(new CreateTopicsHandler(admin, config, time));
         handlers.Add(new DeleteTopicsHandler(metadata, store, admin));
         handlers.Add(new CreatePartitionsHandler(metadata, admin, time));
-        handlers.Add(new DescribeConfigsHandler(store, config));
+        handlers.Add(new DescribeConfigsHandler(store, new ConfigHelper(config), config.NodeId));
         handlers.Add(new AlterConfigsHandler(admin));
         handlers.Add(new IncrementalAlterConfigsHandler(admin, config));
         handlers.Add(new DeleteRecordsHandler(metadata, replicas));
