@@ -32,7 +32,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite)
     public async Task EveryAcknowledgedMessageSurvivesAKillDuringHeavyProduce(bool flushEveryMessage)
     {
         using var data = new TempDirectory("fjord-kill");
-        var table = BrokerHost.NewTableName();
+        var table = FjordTestCluster.NewTableName();
         var extra = flushEveryMessage ? new Dictionary<string, string> { ["log.flush.interval.messages"] = "1" } : null;
         var broker = await BrokerProcess.StartAsync(Settings(data, table, 0, extra));
         var port = int.Parse(broker.BootstrapServers.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
@@ -96,7 +96,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite)
     public async Task ACleanStopSkipsRecoveryAndKeepsEverything()
     {
         using var data = new TempDirectory("fjord-clean");
-        var table = BrokerHost.NewTableName();
+        var table = FjordTestCluster.NewTableName();
         var broker = await BrokerProcess.StartAsync(Settings(data, table, 0));
         var port = int.Parse(broker.BootstrapServers.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         await KafkaClients.CreateTopicAsync(broker.BootstrapServers, "kept", 1);

@@ -79,7 +79,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
             merged[k] = v;
-        var harness = new ClusterHarness(azurite, merged, BrokerHost.NewTableName());
+        var harness = new ClusterHarness(azurite, merged, FjordTestCluster.NewTableName());
         try
         {
             // The brokers create the table too; creating it here first lets the harness read it at once.

@@ -48,7 +48,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             await broker2.WaitForOutputAsync("refuses to serve", Timeout);
             Assert.Contains("holds no cluster id", broker2.Output, StringComparison.Ordinal);
             await cluster.StopAsync(0);
-            var otherTable = BrokerHost.NewTableName();
+            var otherTable = FjordTestCluster.NewTableName();
             var otherCluster = await new TableMetadataStore(service, otherTable).GetOrCreateClusterIdAsync(CancellationToken.None);
             var wrongStore = await cluster.RelaunchAsync(0, new Dictionary<string, string> { ["fjord.metadata.table"] = otherTable });
             await wrongStore.WaitForOutputAsync($"belongs to cluster {otherCluster}", Timeout);

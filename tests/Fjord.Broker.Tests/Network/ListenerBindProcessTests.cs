@@ -11,8 +11,8 @@ public sealed class ListenerBindProcessTests(AzuriteFixture azurite)
     [Fact]
     public async Task ABrokerStartedOnAnotherBrokersPortExitsWithAClearError()
     {
-        await using var running = await BrokerHost.StartAsync(azurite.ConnectionString);
-        var port = running.Broker.AdvertisedListeners[0].Port;
+        await using var running = await FjordTestCluster.StartAsync(azurite.Host);
+        var port = running[0].Port;
         using var data = new TempDirectory("fjord-port-taken");
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(new Dictionary<string, string>
@@ -21,7 +21,7 @@ public sealed class ListenerBindProcessTests(AzuriteFixture azurite)
             ["listeners"] = $"PLAINTEXT://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
             ["log.dirs"] = data.Path,
             ["fjord.metadata.connection.string"] = azurite.ConnectionString,
-            ["fjord.metadata.table"] = BrokerHost.NewTableName(),
+            ["fjord.metadata.table"] = FjordTestCluster.NewTableName(),
             ["offsets.topic.replication.factor"] = "1",
         }, TimeSpan.FromSeconds(60)));
 

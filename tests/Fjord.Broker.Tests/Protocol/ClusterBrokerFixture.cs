@@ -25,17 +25,17 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
     /// <summary>Where the never-running broker claims to listen (nothing does; only the address is checked).</summary>
     public const int OtherPort = 1;
 
-    private BrokerHost? _host;
+    private FjordTestCluster? _host;
     private TableMetadataStore? _store;
     private ControllerToken? _token;
 
-    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
+    public FjordTestCluster Host => _host ?? throw new InvalidOperationException("broker not started");
 
     public TableMetadataStore Store => _store ?? throw new InvalidOperationException("store not created");
 
     public async Task InitializeAsync()
     {
-        var table = BrokerHost.NewTableName();
+        var table = FjordTestCluster.NewTableName();
         _store = new TableMetadataStore(new TableServiceClient(azurite.ConnectionString), table);
         await _store.InitializeAsync(CancellationToken.None);
         var claim = await _store.TryClaimControllerAsync(ControllerId, Guid.NewGuid(), TimeSpan.FromHours(1), CancellationToken.None);
@@ -45,15 +45,20 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
             [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", OtherPort, "PLAINTEXT")], OtherRack, DateTimeOffset.UtcNow), CancellationToken.None);
         await _store.CreateTopicAsync(new TopicMetadata(TopicNames.ConsumerOffsets, Guid.NewGuid(), OffsetsPartitions, 2,
             new Dictionary<string, string>()), CancellationToken.None);
-        _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        _host = await FjordTestCluster.StartAsync(new FjordTestClusterOptions
         {
-            ["broker.rack"] = SelfRack,
-            ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(CultureInfo.InvariantCulture),
-            // On purpose: these tests are about which broker coordinates a group, and form one-member
-            // groups; Kafka's 3 s wait for more members (pinned in InitialRebalanceDelayTests) would only slow each.
-            ["group.initial.rebalance.delay.ms"] = "0",
-            ["group.min.session.timeout.ms"] = "1000",
-        }, tableName: table);
+            Azurite = azurite.Host,
+            MetadataTable = table,
+            Settings = new Dictionary<string, string>
+            {
+                ["broker.rack"] = SelfRack,
+                ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(CultureInfo.InvariantCulture),
+                // On purpose: these tests are about which broker coordinates a group, and form one-member
+                // groups; Kafka's 3 s wait for more members (pinned in InitialRebalanceDelayTests) would only slow each.
+                ["group.initial.rebalance.delay.ms"] = "0",
+                ["group.min.session.timeout.ms"] = "1000",
+            },
+        });
     }
 
     /// <summary>Writes <paramref name="states"/> as the controller (partition epochs are the store's) and waits until the broker's snapshot has them.</summary>
@@ -63,7 +68,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
         foreach (var state in states)
             changes.Add((state, (await Store.GetPartitionStateAsync(state.Topic, state.Partition, CancellationToken.None))?.PartitionEpoch));
         Assert.Equal(WriteOutcome.Written, await Store.WritePartitionStatesAsync(_token!, changes, CancellationToken.None));
-        await Host.Broker.Context.Metadata.RefreshAsync(force: true, CancellationToken.None);
+        await Host.InProcess().Metadata.RefreshAsync(force: true, CancellationToken.None);
     }
 
     /// <summary>Creates a topic directly in the store (as another broker would) and waits until the broker's snapshot has it.</summary>
@@ -71,7 +76,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
     {
         Assert.Equal(CreateTopicOutcome.Created, await Store.CreateTopicAsync(
             new TopicMetadata(name, Guid.NewGuid(), partitions, replicationFactor, new Dictionary<string, string>()), CancellationToken.None));
-        await Host.Broker.Context.Metadata.RefreshAsync(force: true, CancellationToken.None);
+        await Host.InProcess().Metadata.RefreshAsync(force: true, CancellationToken.None);
     }
 
     /// <summary>A group id whose offsets partition is <paramref name="partition"/> (fresh per fixture: each has its own table).</summary>

@@ -11,9 +11,9 @@ namespace Fjord.Broker.Tests.Protocol;
 /// </summary>
 public static class CoordinatorReadiness
 {
-    public static Task WaitAsync(BrokerHost host, TimeSpan timeout) => Poll.UntilAsync(() =>
+    public static Task WaitAsync(FjordTestCluster host, TimeSpan timeout) => Poll.UntilAsync(() =>
     {
-        var context = host.Broker.Context;
+        var context = host.InProcess();
         var snapshot = context.Metadata.Current;
 
         // No controller anywhere: a broker alone coordinates every group itself.

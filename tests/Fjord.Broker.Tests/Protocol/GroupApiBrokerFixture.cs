@@ -18,13 +18,13 @@ public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifeti
     /// <summary>As in <see cref="ProtocolBrokerFixture"/>: small enough to send a frame just over it cheaply.</summary>
     public const int SocketRequestMaxBytes = 4 * 1024 * 1024;
 
-    private BrokerHost? _host;
+    private FjordTestCluster? _host;
 
-    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
+    public FjordTestCluster Host => _host ?? throw new InvalidOperationException("broker not started");
 
     public async Task InitializeAsync()
     {
-        _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        _host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
         {
             // On purpose: these tests drive each join by hand and check its answer, not Kafka's 3 s wait for
             // peers (the default and its behaviour are pinned in InitialRebalanceDelayTests).

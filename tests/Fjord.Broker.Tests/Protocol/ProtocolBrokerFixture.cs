@@ -13,11 +13,11 @@ public sealed class ProtocolBrokerFixture(AzuriteFixture azurite) : IAsyncLifeti
     /// <summary>Small enough that a test can send a frame just over it without allocating 100 MiB.</summary>
     public const int SocketRequestMaxBytes = 1024 * 1024;
 
-    private BrokerHost? _host;
+    private FjordTestCluster? _host;
 
-    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
+    public FjordTestCluster Host => _host ?? throw new InvalidOperationException("broker not started");
 
-    public async Task InitializeAsync() => _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+    public async Task InitializeAsync() => _host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
     {
         ["socket.request.max.bytes"] = SocketRequestMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
