@@ -25,6 +25,9 @@ public sealed class ChildProcessBroker : TestBroker
     /// <summary>True when the current process ended by itself (or there is none).</summary>
     public bool HasExited => _process is null or { HasExited: true };
 
+    /// <summary>The current process has said it serves.</summary>
+    public bool IsReady => _process is { IsReady: true };
+
     public bool IsPaused => _process is { IsPaused: true };
 
     public int? Pid => _process?.Pid;
