@@ -19,7 +19,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
 
     private RawKafkaClient _client = null!;
 
-    private FjordTestCluster Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public static TheoryData<short> Versions(int min, int max) => EveryAdvertisedVersionTests.Versions(min, max);
 

@@ -16,7 +16,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
 {
     private RawKafkaClient _client = null!;
 
-    private FjordTestCluster Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     /// <summary>What the broker promises in ApiVersions; each range is tested version by version below.</summary>
     public static readonly IReadOnlyDictionary<ApiKey, (short Min, short Max)> AdvertisedRanges = new Dictionary<ApiKey, (short, short)>

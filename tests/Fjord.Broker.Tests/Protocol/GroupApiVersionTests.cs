@@ -16,7 +16,7 @@ public sealed partial class GroupApiVersionTests(GroupApiBrokerFixture fixture) 
 {
     private RawKafkaClient _client = null!;
 
-    private FjordTestCluster Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public static TheoryData<short> Versions(int min, int max) => EveryAdvertisedVersionTests.Versions(min, max);
 

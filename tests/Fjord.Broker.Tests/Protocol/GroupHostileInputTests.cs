@@ -21,7 +21,7 @@ public sealed class GroupHostileInputTests(GroupApiBrokerFixture fixture) : ICla
     private RawKafkaClient _attacker = null!;
     private JoinedMember _bystander = null!;
 
-    private FjordTestCluster Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public async Task InitializeAsync()
     {

@@ -21,7 +21,7 @@ public sealed class HostileInputTests(ProtocolBrokerFixture fixture) : IClassFix
     private RawKafkaClient _attacker = null!;
     private long _logEndOffsetBefore;
 
-    private FjordTestCluster Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public async Task InitializeAsync()
     {
