@@ -79,7 +79,7 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             if (!options.StartBrokers)
                 return cluster;
 
-            // Each broker starts alone: in parallel, cluster formation would add nothing but a slower first start on 2 cores.
+            // All at once, as a real cluster starts: a broker waits for nothing but its own storage and port.
             await Task.WhenAll(cluster._brokers.Select(b => cluster.StartAsync(b.NodeId))).ConfigureAwait(false);
             if (options.WaitUntilFormed ?? options.Brokers > 1)
                 await cluster.WaitUntilFormedAsync(options.StartTimeout).ConfigureAwait(false);
