@@ -8,9 +8,9 @@ namespace Fjord.Broker.Tests;
 [Collection(BrokerCollection.Name)]
 public sealed class AdminAndOffsetsTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString,
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host,
         new Dictionary<string, string> { ["log.retention.check.interval.ms"] = "200" });
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
@@ -173,7 +173,7 @@ public sealed class AdminAndOffsetsTests(AzuriteFixture azurite) : IAsyncLifetim
         var oldId = before.TopicDescriptions[0].TopicId;
 
         await admin.DeleteTopicsAsync(["phoenix"]);
-        Assert.False(Directory.Exists(Path.Combine(_broker.LogDir, "phoenix-0")));
+        Assert.False(Directory.Exists(Path.Combine(_broker[0].LogDir, "phoenix-0")));
         await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, "phoenix", 2);
         var after = await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(["phoenix"]));
         Assert.NotEqual(oldId.ToString(), after.TopicDescriptions[0].TopicId.ToString());
@@ -205,7 +205,7 @@ public sealed class AdminAndOffsetsTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.False(string.IsNullOrEmpty(cluster.ClusterId));
         var node = Assert.Single(cluster.Nodes);
         Assert.Equal(0, node.Id);
-        Assert.Equal(_broker.Broker.AdvertisedListeners[0].Port, node.Port);
+        Assert.Equal(_broker[0].Port, node.Port);
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class AdminAndOffsetsTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, "durable", 2);
         await ProduceAsync("durable", 100, partition: 1);
-        await _broker.RestartAsync();
+        await _broker.RestartAsync(0);
         var consumed = KafkaClients.ReadAll(_broker.BootstrapServers, "durable", 2, p => p == 1 ? 100 : 0, TimeSpan.FromSeconds(30));
         Assert.Equal(100, consumed[1].Count);
         Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), consumed[1].Select(r => r.Offset.Value));

@@ -22,8 +22,8 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
     {
         await using var storage = await AzuriteHost.StartAsync(AzuriteOptions.InMemoryStore());
         await storage.StopAsync();
-        using var data = new TempDirectory("fjord-early");
-        await using var broker = BrokerProcess.Launch(Settings(data.Path, storage.ConnectionString));
+        await using var cluster = await FjordTestCluster.StartAsync(Options(storage) with { StartBrokers = false });
+        var broker = cluster.Launch(0);
         try
         {
             await broker.WaitForOutputAsync("Waiting for the metadata store", Timeout);
@@ -46,19 +46,20 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
     [Fact]
     public async Task ASecondBrokerOnTheSameLogDirsExitsBeforeTouchingThem()
     {
-        using var data = new TempDirectory("fjord-shared-dir");
-        var settings = Settings(data.Path, azurite.ConnectionString);
-        await using var first = await BrokerProcess.StartAsync(settings);
+        await using var cluster = await FjordTestCluster.StartAsync(Options(azurite.Host) with { Brokers = 2, StartBrokers = false });
+        await cluster.StartAsync(0);
+        var first = cluster.ChildProcess(0);
+        var data = first.LogDir;
         await KafkaClients.CreateTopicAsync(first.BootstrapServers, "owned", 1);
         using (var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(first.BootstrapServers)))
             await producer.ProduceAsync("owned", new Message<byte[], byte[]> { Value = [7] });
-        var segment = Path.Combine(data.Path, "owned-0", "00000000000000000000.log");
+        var segment = Path.Combine(data, "owned-0", "00000000000000000000.log");
         var before = File.ReadAllBytes(segment);
 
-        // Same dirs, another port: only the dir lock can stop it.
-        await using var second = BrokerProcess.Launch(settings);
+        // Same node id and dirs, another port: only the dir lock can stop it.
+        var second = cluster.Launch(1, new Dictionary<string, string> { ["node.id"] = "0", ["log.dirs"] = data });
         await Poll.UntilAsync(() => second.HasExited, Timeout, "the second broker to exit");
-        Assert.Contains($"log dir {data.Path} is in use by another process", second.Output, StringComparison.Ordinal);
+        Assert.Contains($"log dir {data} is in use by another process", second.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Loaded log", second.Output, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(segment));
         Assert.False(first.HasExited);
@@ -76,9 +77,12 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
         }
         try
         {
-            var settings = Settings(mountPoint.Path, azurite.ConnectionString);
-            settings["log.segment.bytes"] = "65536";
-            await using var broker = await BrokerProcess.StartAsync(settings);
+            await using var cluster = await FjordTestCluster.StartAsync(Options(azurite.Host).WithSettings(new Dictionary<string, string>
+            {
+                ["log.dirs"] = mountPoint.Path,
+                ["log.segment.bytes"] = "65536",
+            }));
+            var broker = cluster.ChildProcess(0);
             try
             {
                 await KafkaClients.CreateTopicAsync(broker.BootstrapServers, "filler", 1);
@@ -111,7 +115,7 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
                 Assert.Contains(mountPoint.Path, line, StringComparison.Ordinal);
                 Assert.Contains("filler-0", line, StringComparison.Ordinal);
                 Assert.Contains("bytes free", line, StringComparison.Ordinal);
-                await broker.StopAsync();
+                await cluster.StopAsync(0);
             }
             catch
             {
@@ -125,18 +129,17 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
         }
     }
 
-    private static Dictionary<string, string> Settings(string logDir, string connectionString) => new()
+    private static FjordTestClusterOptions Options(AzuriteHost storage) => new()
     {
-        ["node.id"] = "0",
-        ["listeners"] = "PLAINTEXT://127.0.0.1:0",
-        ["log.dirs"] = logDir,
-        ["fjord.metadata.connection.string"] = connectionString,
-        ["fjord.metadata.table"] = BrokerHost.NewTableName(),
-        ["fjord.offsets.table"] = BrokerHost.NewTableName(),
-        ["fjord.metadata.poll.interval.ms"] = "200",
-        ["offsets.topic.replication.factor"] = "1",
-        ["default.replication.factor"] = "1",
-        ["fjord.log.level"] = "Information",
+        Hosting = BrokerHosting.ChildProcess,
+        Azurite = storage,
+        Settings = new Dictionary<string, string>
+        {
+            // Also for the two-broker cluster whose second broker only tries the first one's dirs.
+            ["offsets.topic.replication.factor"] = "1",
+            ["default.replication.factor"] = "1",
+            ["fjord.log.level"] = "Information",
+        },
     };
 
     private static async Task<bool> RunAsync(string command, params string[] arguments)

@@ -12,9 +12,9 @@ namespace Fjord.Broker.Tests;
 [Collection(BrokerCollection.Name)]
 public sealed class CompressionConfigTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString,
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host,
         new Dictionary<string, string> { ["compression.type"] = "lz4", ["compression.lz4.level"] = "5" });
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();

@@ -13,12 +13,12 @@ namespace Fjord.Broker.Tests;
 public sealed class ConsumerGroupTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Rebalance = TimeSpan.FromSeconds(60);
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
     // On purpose: these tests wait for the assignment to settle, however many rebalances that takes, and
     // are about assignors and offsets; Kafka's 3 s initial delay (pinned in InitialRebalanceDelayTests)
     // would only add to every group's first join.
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString,
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host,
         new Dictionary<string, string> { ["group.initial.rebalance.delay.ms"] = "0" });
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
@@ -165,7 +165,7 @@ public sealed class ConsumerGroupTests(AzuriteFixture azurite) : IAsyncLifetime
         c.Dispose();
         Assert.Equal(total, processed.Count);
 
-        await _broker.RestartAsync();
+        await _broker.RestartAsync(0);
         using var probe = KafkaClients.Consumer(_broker.BootstrapServers);
         var ends = Enumerable.Range(0, 4).ToDictionary(p => p, p => probe.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
         var redelivered = new ConcurrentBag<(int Partition, long Offset)>();

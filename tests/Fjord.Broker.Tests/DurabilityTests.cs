@@ -10,32 +10,26 @@ namespace Fjord.Broker.Tests;
 [Collection(BrokerCollection.Name)]
 public sealed class DurabilityTests(AzuriteFixture azurite)
 {
-    private Dictionary<string, string> Settings(TempDirectory data, string table, int port, Dictionary<string, string>? extra = null)
-    {
-        var settings = new Dictionary<string, string>
+    private Task<FjordTestCluster> StartAsync(Dictionary<string, string>? extra = null) =>
+        FjordTestCluster.StartAsync(new FjordTestClusterOptions
         {
-            ["node.id"] = "0",
-            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port}",
-            ["log.dirs"] = data.Path,
-            ["fjord.metadata.connection.string"] = azurite.ConnectionString,
-            ["fjord.metadata.table"] = table,
-            ["log.segment.bytes"] = "1048576",
-            ["fjord.log.level"] = "Warning",
-        };
-        foreach (var (k, v) in extra ?? []) settings[k] = v;
-        return settings;
-    }
+            Hosting = BrokerHosting.ChildProcess,
+            Azurite = azurite.Host,
+            Settings = new Dictionary<string, string>
+            {
+                ["log.segment.bytes"] = "1048576",
+                ["fjord.log.level"] = "Warning",
+            },
+        }.WithSettings(extra));
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task EveryAcknowledgedMessageSurvivesAKillDuringHeavyProduce(bool flushEveryMessage)
     {
-        using var data = new TempDirectory("fjord-kill");
-        var table = BrokerHost.NewTableName();
         var extra = flushEveryMessage ? new Dictionary<string, string> { ["log.flush.interval.messages"] = "1" } : null;
-        var broker = await BrokerProcess.StartAsync(Settings(data, table, 0, extra));
-        var port = int.Parse(broker.BootstrapServers.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        await using var cluster = await StartAsync(extra);
+        var broker = cluster[0];
         const string topic = "killed";
         await KafkaClients.CreateTopicAsync(broker.BootstrapServers, topic, 2);
 
@@ -64,16 +58,16 @@ public sealed class DurabilityTests(AzuriteFixture azurite)
                 if (!killed && acknowledged.Count >= 60_000)
                 {
                     // Kill while thousands of writes are still in flight.
-                    await broker.KillAsync();
+                    await cluster.KillAsync(0);
                     killed = true;
                 }
             }
             Assert.True(killed, "the broker was never killed: too few acknowledgements");
             producer.Flush(TimeSpan.FromSeconds(30));
         }
-        await broker.DisposeAsync();
 
-        await using var restarted = await BrokerProcess.StartAsync(Settings(data, table, port, extra));
+        await cluster.StartAsync(0);
+        var restarted = cluster[0];
         var expectedPerPartition = acknowledged.Keys.GroupBy(k => k.Partition).ToDictionary(g => g.Key, g => g.Max(k => k.Offset) + 1);
         var consumed = KafkaClients.ReadAll(restarted.BootstrapServers, topic, 2,
             p => (int)expectedPerPartition.GetValueOrDefault(p), TimeSpan.FromSeconds(60));
@@ -89,29 +83,27 @@ public sealed class DurabilityTests(AzuriteFixture azurite)
             Assert.True(byOffset.TryGetValue((partition, offset), out var found), $"acknowledged {partition}/{offset} is missing after the kill");
             Assert.Equal(value, found);
         }
-        await restarted.StopAsync();
+        await cluster.StopAsync(0);
     }
 
     [Fact]
     public async Task ACleanStopSkipsRecoveryAndKeepsEverything()
     {
-        using var data = new TempDirectory("fjord-clean");
-        var table = BrokerHost.NewTableName();
-        var broker = await BrokerProcess.StartAsync(Settings(data, table, 0));
-        var port = int.Parse(broker.BootstrapServers.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        await using var cluster = await StartAsync();
+        var broker = cluster[0];
         await KafkaClients.CreateTopicAsync(broker.BootstrapServers, "kept", 1);
         using (var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(broker.BootstrapServers)))
         {
             for (var i = 0; i < 5000; i++) producer.Produce("kept", new Message<byte[], byte[]> { Value = BitConverter.GetBytes(i) });
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
         }
-        await broker.StopAsync();
-        await broker.DisposeAsync();
-        Assert.True(File.Exists(Path.Combine(data.Path, ".kafka_cleanshutdown")), "a clean stop leaves the clean-shutdown marker");
+        await cluster.StopAsync(0);
+        Assert.True(File.Exists(Path.Combine(broker.LogDir, ".kafka_cleanshutdown")), "a clean stop leaves the clean-shutdown marker");
 
-        await using var restarted = await BrokerProcess.StartAsync(Settings(data, table, port));
+        await cluster.StartAsync(0);
+        var restarted = cluster[0];
         var consumed = KafkaClients.ReadAll(restarted.BootstrapServers, "kept", 1, _ => 5000, TimeSpan.FromSeconds(30));
         Assert.Equal(Enumerable.Range(0, 5000), consumed[0].Select(r => BitConverter.ToInt32(r.Message.Value)));
-        await restarted.StopAsync();
+        await cluster.StopAsync(0);
     }
 }

@@ -7,9 +7,9 @@ namespace Fjord.Broker.Tests;
 [Collection(BrokerCollection.Name)]
 public sealed class KcatTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString);
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host);
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 

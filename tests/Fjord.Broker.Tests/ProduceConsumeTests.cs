@@ -10,9 +10,9 @@ public sealed class ProduceConsumeTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const int MessageCount = 100_000;
     private const int Partitions = 3;
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString);
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host);
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 

@@ -19,9 +19,9 @@ public sealed class TopicCompressionTests(AzuriteFixture azurite) : IAsyncLifeti
     private const int Messages = 300;
     private static readonly string[] TopicCodecs = ["uncompressed", "gzip", "snappy", "lz4", "zstd", "producer"];
     private static readonly long RecentTimestamp = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString);
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host);
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
@@ -71,7 +71,7 @@ public sealed class TopicCompressionTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task TheBrokerCompressionTypeAppliesToTopicsThatDoNotSetTheirOwn()
     {
-        await using var broker = await BrokerHost.StartAsync(azurite.ConnectionString,
+        await using var broker = await FjordTestCluster.StartAsync(azurite.Host,
             new Dictionary<string, string> { ["compression.type"] = "zstd", ["compression.zstd.level"] = "10" });
         await KafkaClients.CreateTopicAsync(broker.BootstrapServers, "inherits", 1);
         Produce("inherits", CompressionType.Gzip, broker.BootstrapServers);

@@ -14,7 +14,7 @@ public static class ClusterAssertions
     /// that each replica's own files hold every acknowledged message at its acknowledged offset.
     /// </summary>
     public static async Task AcknowledgedWritesAreOnEveryReplicaAsync(
-        ClusterHarness cluster, string topic, int partitions, IReadOnlyDictionary<(int Partition, long Offset), string> acknowledged, TimeSpan timeout)
+        FjordTestCluster cluster, string topic, int partitions, IReadOnlyDictionary<(int Partition, long Offset), string> acknowledged, TimeSpan timeout)
     {
         for (var p = 0; p < partitions; p++)
         {
@@ -24,14 +24,14 @@ public static class ClusterAssertions
             var acked = acknowledged.Where(a => a.Key.Partition == p).ToList();
             var maxAcked = acked.Count == 0 ? -1 : acked.Max(a => a.Key.Offset);
             Assert.True(maxAcked < highWatermark,
-                $"{topic}-{p}: acknowledged offset {maxAcked} is at or above the high watermark {highWatermark}: an acknowledged write was truncated. {ClusterHarness.Describe(state)}");
+                $"{topic}-{p}: acknowledged offset {maxAcked} is at or above the high watermark {highWatermark}: an acknowledged write was truncated. {FjordTestCluster.Describe(state)}");
 
             Dictionary<int, byte[]> bytes = [];
             try
             {
                 await Poll.UntilAsync(() =>
                 {
-                    bytes = cluster.CommittedBytes(topic, p, state.Replicas, highWatermark);
+                    bytes = ReplicaLogFiles.CommittedBytes(cluster, topic, p, state.Replicas, highWatermark);
                     return bytes.Values.All(b => b.AsSpan().SequenceEqual(bytes[state.Leader]));
                 }, timeout, $"{topic}-{p}: replicas byte-identical below the high watermark {highWatermark}");
             }
@@ -60,7 +60,7 @@ public static class ClusterAssertions
     /// Returns how many acknowledged values appear more than once, for the test's output.
     /// </summary>
     public static int AcknowledgedWritesAreReadable(
-        ClusterHarness cluster, string topic, int partitions, IReadOnlyDictionary<(int Partition, long Offset), string> acknowledged)
+        FjordTestCluster cluster, string topic, int partitions, IReadOnlyDictionary<(int Partition, long Offset), string> acknowledged)
     {
         var highWatermarks = Enumerable.Range(0, partitions).Select(p => cluster.HighWatermark(topic, p)).ToArray();
         var consumed = KafkaClients.ReadAll(cluster.BootstrapServers, topic, partitions, p => (int)highWatermarks[p], TimeSpan.FromSeconds(60));

@@ -27,7 +27,7 @@ public sealed class FailoverTests(AzuriteFixture azurite, ITestOutputHelper outp
     [InlineData(3)]
     public async Task AcknowledgedWritesSurviveLeaderKillRestartControllerKillAndPausedFollower(int partitions)
     {
-        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3);
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 3));
         const string topic = "survivor";
         try
         {
@@ -44,7 +44,7 @@ public sealed class FailoverTests(AzuriteFixture azurite, ITestOutputHelper outp
             await cluster.KillAsync(leader);
             var afterKill = await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader >= 0 && s.Leader != leader, FailoverTimeout,
                 $"a new leader after killing {leader}");
-            output.WriteLine($"new leader: {ClusterHarness.Describe(afterKill)}");
+            output.WriteLine($"new leader: {FjordTestCluster.Describe(afterKill)}");
             await producer.WaitForAcksAsync(producer.Acked + Progress, ProgressTimeout, "on the new leader");
 
             // 2. Restart it on the same data: it must truncate what it alone had and rejoin the ISR.
@@ -68,7 +68,7 @@ public sealed class FailoverTests(AzuriteFixture azurite, ITestOutputHelper outp
             // A follower that is not the controller, when there is one: this step is about replication, not control.
             var controllerNow = (await cluster.ControllerAsync())?.ControllerId;
             var follower = current.Replicas.Where(r => r != current.Leader).OrderBy(r => r == controllerNow).First();
-            output.WriteLine($"pausing follower {follower} at {producer.Acked} acks; {ClusterHarness.Describe(current)}");
+            output.WriteLine($"pausing follower {follower} at {producer.Acked} acks; {FjordTestCluster.Describe(current)}");
             cluster.Pause(follower);
             // Frozen until the leader drops it from the ISR (replica.lag.time.max.ms), and writes go on without it.
             await cluster.WaitForPartitionAsync(topic, 0, s => !s.Isr.Contains(follower), FailoverTimeout, $"paused follower {follower} out of the ISR");

@@ -23,17 +23,17 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     private const string Group = "restart-group";
     private static readonly TimeSpan IsrTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>replica.lag.time.max.ms plus broker.session.timeout.ms of <see cref="ClusterHarness.FastFailover"/>, and a margin.</summary>
+    /// <summary>replica.lag.time.max.ms plus broker.session.timeout.ms of <see cref="FjordTestClusterOptions.FastFailover"/>, and a margin.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(7);
 
     [Fact]
     public async Task EveryReplicaRejoinsTheIsrAfterEveryBrokerRestartsInAnyOrder()
     {
-        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3, new Dictionary<string, string>
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 3).WithSettings(new Dictionary<string, string>
         {
             ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["min.insync.replicas"] = "2",
-        });
+        }));
         try
         {
             await cluster.CreateTopicAsync(Topic, Partitions, 3);
@@ -51,7 +51,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
                 ("all killed, all started at once", async () =>
                 {
                     await Task.WhenAll(Enumerable.Range(0, 3).Select(cluster.KillAsync));
-                    await Task.WhenAll(Enumerable.Range(0, 3).Select(cluster.RestartAsync));
+                    await Task.WhenAll(Enumerable.Range(0, 3).Select(id => cluster.RestartAsync(id)));
                 }),
                 ("stopped cleanly one by one (2, 1, 0)", async () =>
                 {
@@ -98,7 +98,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     /// watched), so such a row counts once it stayed full for <see cref="Settle"/>: by then a leader has
     /// dropped a follower that does not fetch, and the controller a broker that is gone.
     /// </summary>
-    private static async Task WaitForEveryIsrAsync(ClusterHarness cluster, string when, Dictionary<(string, int), int> before)
+    private static async Task WaitForEveryIsrAsync(FjordTestCluster cluster, string when, Dictionary<(string, int), int> before)
     {
         IReadOnlyList<PartitionState> lagging = [];
         var fullSince = new Dictionary<(string, int), (int PartitionEpoch, Stopwatch Clock)>();
@@ -116,7 +116,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
         {
             var text = new StringBuilder(e.Message).Append(" Not in sync:");
             foreach (var state in lagging)
-                text.Append($"\n  {state.Topic}-{state.Partition}: {ClusterHarness.Describe(state)}");
+                text.Append($"\n  {state.Topic}-{state.Partition}: {FjordTestCluster.Describe(state)}");
             throw new TimeoutException(text.ToString(), e);
         }
 
@@ -137,7 +137,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     }
 
     /// <summary>Produces <paramref name="count"/> records per partition with acks=all; returns the new per-partition total.</summary>
-    private static int Produce(ClusterHarness cluster, int already, int count)
+    private static int Produce(FjordTestCluster cluster, int already, int count)
     {
         using var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(cluster.BootstrapServers));
         for (var p = 0; p < Partitions; p++)
@@ -149,7 +149,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     }
 
     /// <summary>Commits <paramref name="offset"/> for every partition through the group's coordinator (a __consumer_offsets leader).</summary>
-    private static void Commit(ClusterHarness cluster, int offset)
+    private static void Commit(FjordTestCluster cluster, int offset)
     {
         using var consumer = KafkaClients.Consumer(cluster.BootstrapServers, c => c.GroupId = Group);
         var deadline = Stopwatch.StartNew();
@@ -177,7 +177,7 @@ public sealed class FullRestartTests(AzuriteFixture azurite, ITestOutputHelper o
     }
 
     /// <summary>The group's committed offset, the same for every partition, or -1 when they differ.</summary>
-    private static int Committed(ClusterHarness cluster)
+    private static int Committed(FjordTestCluster cluster)
     {
         using var consumer = KafkaClients.Consumer(cluster.BootstrapServers, c => c.GroupId = Group);
         var offsets = consumer.Committed(Enumerable.Range(0, Partitions).Select(p => new TopicPartition(Topic, p)), TimeSpan.FromSeconds(30))

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Cluster;
 
@@ -50,6 +51,10 @@ public static class ReplicaLogFiles
 
         return buffer.ToArray();
     }
+
+    /// <summary>What each replica of the partition holds below the high watermark, as bytes, by node id.</summary>
+    public static Dictionary<int, byte[]> CommittedBytes(FjordTestCluster cluster, string topic, int partition, IEnumerable<int> replicas, long highWatermark) =>
+        replicas.ToDictionary(r => r, r => CommittedBytes(cluster[r].LogDir, topic, partition, highWatermark));
 
     /// <summary>Every data record of the partition by offset (uncompressed batches only; control batches skipped).</summary>
     public static IReadOnlyDictionary<long, LogRecord> ReadRecords(string logDir, string topic, int partition)

@@ -22,7 +22,7 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
     [Fact]
     public async Task DeposedLeaderCutOffFromTableStorageNeverAcknowledgesWhatTheNewLeaderLacks()
     {
-        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3);
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 3));
         const string topic = "deposed";
         try
         {
@@ -31,7 +31,7 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
             var oldLeader = before.Leader;
             var controller = (await cluster.ControllerAsync())!;
             // If the leader is also the controller, cutting it off moves the controller too: a harder case, accepted.
-            output.WriteLine($"leader {oldLeader}, controller {controller.ControllerId}: {ClusterHarness.Describe(before)}");
+            output.WriteLine($"leader {oldLeader}, controller {controller.ControllerId}: {FjordTestCluster.Describe(before)}");
 
             // One producer knows only the old leader; another knows everyone and follows the new leader,
             // so the old leader's unreplicated suffix and the new leader's log diverge at the same offsets.
@@ -50,7 +50,7 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
             output.WriteLine($"cut broker {oldLeader} off from Table storage at {ackedAtCut} stale acks");
             var after = await cluster.WaitForPartitionAsync(topic, 0, s => s.Leader >= 0 && s.Leader != oldLeader && s.LeaderEpoch > before.LeaderEpoch,
                 Timeout, $"a new leader after cutting {oldLeader} off");
-            output.WriteLine($"new leader: {ClusterHarness.Describe(after)}");
+            output.WriteLine($"new leader: {FjordTestCluster.Describe(after)}");
             await fresh.WaitForAcksAsync(fresh.Acked + 5_000, Timeout, "on the new leader");
             // The fault's duration, not a wait for a state: the deposed leader keeps receiving writes this long.
             await Task.Delay(Exposure);
@@ -63,7 +63,7 @@ public sealed class SplitBrainTests(AzuriteFixture azurite, ITestOutputHelper ou
             await fresh.WaitForAcksAsync(fresh.Acked + 5_000, Timeout, "after the old leader returned");
 
             // Informative, not asserted: a deposed leader that refused the stale writes outright would be correct too.
-            var truncations = (cluster[oldLeader].Process?.Output ?? "").Split('\n').Where(l => l.Contains($"{topic}-0: truncating", StringComparison.Ordinal));
+            var truncations = (cluster[oldLeader].Output).Split('\n').Where(l => l.Contains($"{topic}-0: truncating", StringComparison.Ordinal));
             output.WriteLine("old leader's truncations: " + string.Join(" | ", truncations));
 
             await pinned.StopAsync();

@@ -26,13 +26,13 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
     [Fact]
     public async Task ProduceAndFetchKeepWorkingWhileTableStorageIsDown()
     {
-        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3);
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 3));
         const string topic = "outage";
         try
         {
             await cluster.CreateTopicAsync(topic, Partitions, 3, new() { ["min.insync.replicas"] = "2" });
             await cluster.WaitForFullIsrAsync(topic, Partitions, Timeout);
-            var pids = cluster.Nodes.Select(n => n.Process!.Pid).ToArray();
+            var pids = cluster.Brokers.Select(n => cluster.ChildProcess(n.NodeId).Pid).ToArray();
 
             using var producer = new AckingProducer(cluster.BootstrapServers, topic, Partitions, "o", messagesPerSecond: 2_000);
             using var consumer = KafkaClients.Consumer(cluster.BootstrapServers);
@@ -41,8 +41,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
             producer.Start(int.MaxValue);
             await producer.WaitForAcksAsync(5_000, Timeout, "before the outage");
 
-            foreach (var node in cluster.Nodes)
-                node.StorageProxy.Block();
+            foreach (var node in cluster.Brokers)
+                cluster.BlockStorage(node.NodeId);
             output.WriteLine($"Table storage cut off at {producer.Acked} acks");
             var outage = Stopwatch.StartNew();
 
@@ -70,8 +70,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                 Assert.True(consumed > consumedBefore, $"nothing consumed for {Checkpoint.TotalSeconds} s, {outage.Elapsed.TotalSeconds:0} s into the outage");
             }
 
-            foreach (var node in cluster.Nodes)
-                node.StorageProxy.Unblock();
+            foreach (var node in cluster.Brokers)
+                cluster.UnblockStorage(node.NodeId);
             output.WriteLine($"Table storage back at {producer.Acked} acks");
 
             // Recovery without restarts: the same processes, a new topic can be created and used.
@@ -103,8 +103,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
 
             await producer.FinishAsync(TimeSpan.FromSeconds(60));
             output.WriteLine(producer.Summary());
-            Assert.Equal(pids, cluster.Nodes.Select(n => n.Process!.Pid).ToArray());
-            Assert.True(cluster.Nodes.All(n => n.IsRunning), "a broker exited during the outage");
+            Assert.Equal(pids, cluster.Brokers.Select(n => cluster.ChildProcess(n.NodeId).Pid).ToArray());
+            Assert.True(cluster.Brokers.All(n => n.IsRunning), "a broker exited during the outage");
             Assert.True(producer.Collisions.Count == 0, "offsets acknowledged twice: " + string.Join("; ", producer.Collisions));
             await ClusterAssertions.AcknowledgedWritesAreOnEveryReplicaAsync(cluster, topic, Partitions, producer.Acknowledged, Timeout);
             ClusterAssertions.AcknowledgedWritesAreReadable(cluster, topic, Partitions, producer.Acknowledged);

@@ -97,7 +97,7 @@ public sealed class TcpProxyTests(AzuriteFixture azurite)
         var connection = azurite.ConnectionString.Replace($"127.0.0.1:{azurite.Host.TablePort}/", $"127.0.0.1:{proxy.Port}/", StringComparison.Ordinal);
         var options = new TableClientOptions();
         options.Retry.Mode = RetryMode.Exponential;
-        var table = new TableServiceClient(connection, options).GetTableClient(BrokerHost.NewTableName());
+        var table = new TableServiceClient(connection, options).GetTableClient(FjordTestCluster.NewTableName());
         await table.CreateIfNotExistsAsync();
         await table.AddEntityAsync(new TableEntity("p", "1"));
         Assert.Equal(2, proxy.HttpRequests);

@@ -30,7 +30,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     [Fact]
     public async Task DeletedMetadataTableDeletesNoDataAndTheRestoredStoreServesEveryAckedRecord()
     {
-        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 3);
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 3));
         try
         {
             var service = new TableServiceClient(azurite.Host.ConnectionString);
@@ -48,7 +48,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             await broker2.WaitForOutputAsync("refuses to serve", Timeout);
             Assert.Contains("holds no cluster id", broker2.Output, StringComparison.Ordinal);
             await cluster.StopAsync(0);
-            var otherTable = BrokerHost.NewTableName();
+            var otherTable = FjordTestCluster.NewTableName();
             var otherCluster = await new TableMetadataStore(service, otherTable).GetOrCreateClusterIdAsync(CancellationToken.None);
             var wrongStore = await cluster.RelaunchAsync(0, new Dictionary<string, string> { ["fjord.metadata.table"] = otherTable });
             await wrongStore.WaitForOutputAsync($"belongs to cluster {otherCluster}", Timeout);
@@ -62,7 +62,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             var broker0 = await cluster.RelaunchAsync(0);
             await broker0.WaitForReadyAsync(Timeout);
             await broker2.WaitForReadyAsync(Timeout);
-            await cluster[1].Process!.WaitForOutputAsync("serves again", Timeout);
+            await cluster.ChildProcess(1).WaitForOutputAsync("serves again", Timeout);
 
             await AssertEveryRecordReadableAsync(cluster);
             await AssertProduceWorksAsync(cluster);
@@ -78,7 +78,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     public async Task InMemoryStorageRestartedEmptyDeletesNoDataAndTheRestoredStoreServesEveryAckedRecord()
     {
         await using var storage = await AzuriteHost.StartAsync(AzuriteOptions.InMemoryStore());
-        await using var cluster = await ClusterHarness.StartAsync(storage, 3);
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(storage, 3));
         try
         {
             var service = new TableServiceClient(storage.ConnectionString);
@@ -92,8 +92,8 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             await AllRunningBrokersStopServingAsync(cluster);
 
             // Every broker restarted at once, all against the empty store: none may form a new cluster.
-            var relaunched = new List<BrokerProcess>();
-            foreach (var node in cluster.Nodes)
+            var relaunched = new List<ChildProcessBroker>();
+            foreach (var node in cluster.Brokers)
                 relaunched.Add(await cluster.RelaunchAsync(node.NodeId));
             foreach (var broker in relaunched)
                 await broker.WaitForOutputAsync("refuses to serve", Timeout);
@@ -120,7 +120,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     [Fact]
     public async Task BrokerWhoseRegistrationVanishedStopsLeadingAndRegistersAgain()
     {
-        await using var cluster = await ClusterHarness.StartAsync(azurite.Host, 1);
+        await using var cluster = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 1));
         try
         {
             await cluster.CreateTopicAsync(Topic, 1, 1);
@@ -128,8 +128,8 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             var before = (await cluster.Store.ListBrokersAsync(CancellationToken.None)).Single();
 
             await table.DeleteEntityAsync("cluster", "b_" + 0.ToString("D10", CultureInfo.InvariantCulture));
-            await cluster[0].Process!.WaitForOutputAsync("its registration is gone", Timeout);
-            await cluster[0].Process!.WaitForOutputAsync("serves again", Timeout);
+            await cluster.ChildProcess(0).WaitForOutputAsync("its registration is gone", Timeout);
+            await cluster.ChildProcess(0).WaitForOutputAsync("serves again", Timeout);
 
             var after = (await cluster.Store.ListBrokersAsync(CancellationToken.None)).Single();
             Assert.NotEqual(before.IncarnationId, after.IncarnationId);
@@ -142,7 +142,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
         }
     }
 
-    private static async Task FillAsync(ClusterHarness cluster)
+    private static async Task FillAsync(FjordTestCluster cluster)
     {
         await cluster.CreateTopicAsync(Topic, Partitions, 3, new() { ["min.insync.replicas"] = "2" });
         await cluster.WaitForFullIsrAsync(Topic, Partitions, Timeout);
@@ -154,7 +154,7 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
         Assert.All(results, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
     }
 
-    private static async Task CommitGroupOffsetAsync(ClusterHarness cluster)
+    private static async Task CommitGroupOffsetAsync(FjordTestCluster cluster)
     {
         using var consumer = KafkaClients.Consumer(cluster.BootstrapServers, c => c.GroupId = Group);
         await Poll.UntilAsync(() =>
@@ -174,20 +174,20 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
     private static string Value(int i) => "record-" + i.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Each replica's committed bytes of each partition, keyed by node and partition.</summary>
-    private static Dictionary<(int Node, int Partition), byte[]> CommittedLogs(ClusterHarness cluster)
+    private static Dictionary<(int Node, int Partition), byte[]> CommittedLogs(FjordTestCluster cluster)
     {
         var logs = new Dictionary<(int, int), byte[]>();
         for (var p = 0; p < Partitions; p++)
         {
             var highWatermark = cluster.HighWatermark(Topic, p);
-            foreach (var (node, bytes) in cluster.CommittedBytes(Topic, p, cluster.Nodes.Select(n => n.NodeId), highWatermark))
+            foreach (var (node, bytes) in ReplicaLogFiles.CommittedBytes(cluster, Topic, p, cluster.Brokers.Select(n => n.NodeId), highWatermark))
                 logs[(node, p)] = bytes;
         }
         Assert.All(logs.Values, bytes => Assert.NotEmpty(bytes));
         return logs;
     }
 
-    private static void AssertLogsUnchanged(Dictionary<(int Node, int Partition), byte[]> before, ClusterHarness cluster)
+    private static void AssertLogsUnchanged(Dictionary<(int Node, int Partition), byte[]> before, FjordTestCluster cluster)
     {
         foreach (var ((node, partition), bytes) in before)
         {
@@ -196,14 +196,14 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
         }
     }
 
-    private static async Task AllRunningBrokersStopServingAsync(ClusterHarness cluster)
+    private static async Task AllRunningBrokersStopServingAsync(FjordTestCluster cluster)
     {
-        foreach (var node in cluster.Nodes.Where(n => n.IsRunning))
-            await Poll.UntilAsync(() => node.Process!.Output.Contains("stops serving", StringComparison.Ordinal)
-                || node.Process!.Output.Contains("is fenced", StringComparison.Ordinal), Timeout, $"broker {node.NodeId} to fence itself");
+        foreach (var node in cluster.Brokers.Where(n => n.IsRunning))
+            await Poll.UntilAsync(() => node.Output.Contains("stops serving", StringComparison.Ordinal)
+                || node.Output.Contains("is fenced", StringComparison.Ordinal), Timeout, $"broker {node.NodeId} to fence itself");
     }
 
-    private static async Task AssertProduceIsRefusedAsync(ClusterHarness cluster)
+    private static async Task AssertProduceIsRefusedAsync(FjordTestCluster cluster)
     {
         var config = KafkaClients.ProducerConfig(cluster.BootstrapServers);
         config.MessageTimeoutMs = 3_000;
@@ -212,14 +212,14 @@ public sealed class WipedMetadataStoreTests(AzuriteFixture azurite, ITestOutputH
             new Message<byte[], byte[]> { Key = [], Value = [1] }));
     }
 
-    private static async Task AssertProduceWorksAsync(ClusterHarness cluster)
+    private static async Task AssertProduceWorksAsync(FjordTestCluster cluster)
     {
         using var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(cluster.BootstrapServers));
         var result = await producer.ProduceAsync(new TopicPartition(Topic, 0), new Message<byte[], byte[]> { Key = [], Value = [1] });
         Assert.Equal(PersistenceStatus.Persisted, result.Status);
     }
 
-    private static async Task AssertEveryRecordReadableAsync(ClusterHarness cluster)
+    private static async Task AssertEveryRecordReadableAsync(FjordTestCluster cluster)
     {
         var wanted = Enumerable.Range(0, Records).Select(Value).ToHashSet();
         using var consumer = KafkaClients.Consumer(cluster.BootstrapServers);

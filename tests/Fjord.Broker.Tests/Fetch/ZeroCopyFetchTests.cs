@@ -14,9 +14,9 @@ namespace Fjord.Broker.Tests.Fetch;
 [Collection(BrokerCollection.Name)]
 public sealed class ZeroCopyFetchTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private BrokerHost _broker = null!;
+    private FjordTestCluster _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await BrokerHost.StartAsync(azurite.ConnectionString);
+    public async Task InitializeAsync() => _broker = await FjordTestCluster.StartAsync(azurite.Host);
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
@@ -52,7 +52,7 @@ public sealed class ZeroCopyFetchTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         const string topic = "long-poll-once";
         await KafkaClients.CreateTopicAsync(_broker.BootstrapServers, topic, 3);
-        var replicas = _broker.Broker.Replicas;
+        var replicas = _broker.InProcess().Replicas;
         var logs = await Poll.UntilAsync(() => Enumerable.Range(0, 3).Select(p => replicas.GetHosted(topic, p)).ToArray() is var hosted && hosted.All(h => h is { IsLeader: true })
             ? hosted.Select(h => h!.Log).ToArray() : null, TimeSpan.FromSeconds(30), "the topic's leaders");
         var readsBefore = logs.Select(l => l.ReadCount).ToArray();

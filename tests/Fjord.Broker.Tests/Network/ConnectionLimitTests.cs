@@ -21,7 +21,7 @@ public sealed class ConnectionLimitTests(AzuriteFixture azurite)
     [Fact]
     public async Task ConnectionsPastTheirAddressesLimitAreClosedAndAFreedSlotIsUsableAgain()
     {
-        await using var host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        await using var host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
         {
             ["max.connections.per.ip"] = "1000",
             ["max.connections.per.ip.overrides"] = "127.0.0.1:3",
@@ -40,12 +40,12 @@ public sealed class ConnectionLimitTests(AzuriteFixture azurite)
                 await using var extra = await RawKafkaClient.ConnectAsync(host.BootstrapServers);
                 Assert.True(await extra.IsClosedByBrokerAsync(Deadline), "a connection past max.connections.per.ip stayed open");
             }
-            Assert.Equal(2, host.Broker.Server.RejectedConnections);
+            Assert.Equal(2, host.InProcess().RejectedConnections);
             foreach (var client in admitted) await RawScenario.AssertServedAsync(client);
 
             await admitted[0].DisposeAsync();
             admitted.RemoveAt(0);
-            await Poll.UntilAsync(() => host.Broker.Server.ConnectionCount == 2, Deadline, "the closed connection to give its slot back");
+            await Poll.UntilAsync(() => host.InProcess().ConnectionCount == 2, Deadline, "the closed connection to give its slot back");
             admitted.Add(await RawKafkaClient.ConnectAsync(host.BootstrapServers));
             await RawScenario.AssertServedAsync(admitted[^1]);
         }
@@ -58,7 +58,7 @@ public sealed class ConnectionLimitTests(AzuriteFixture azurite)
     [Fact]
     public async Task AConnectionWithoutRequestsForConnectionsMaxIdleMsIsClosedWhileABusyOneStaysOpen()
     {
-        await using var host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        await using var host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
         {
             ["connections.max.idle.ms"] = "1000",
         });
@@ -78,17 +78,17 @@ public sealed class ConnectionLimitTests(AzuriteFixture azurite)
         Assert.True(await closed, "the idle connection was not closed");
         Assert.InRange(lastRequest.Elapsed, TimeSpan.FromMilliseconds(900), Deadline);
         await RawScenario.AssertServedAsync(active);
-        Assert.Equal(1, host.Broker.Server.IdleClosedConnections);
+        Assert.Equal(1, host.InProcess().IdleClosedConnections);
     }
 
     [Fact]
     public async Task ASlowlorisTricklingAHugeRequestIsClosedByTheIdleRuleWithItsMemoryBounded()
     {
-        await using var host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        await using var host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
         {
             ["connections.max.idle.ms"] = "1000",
         });
-        var server = host.Broker.Server;
+        var server = host.InProcess();
         await using var bystander = await RawKafkaClient.ConnectAsync(host.BootstrapServers);
         await RawScenario.AssertServedAsync(bystander);
         using var attacker = await ConnectAsync(host.BootstrapServers);

@@ -11,19 +11,19 @@ public sealed class ListenerBindProcessTests(AzuriteFixture azurite)
     [Fact]
     public async Task ABrokerStartedOnAnotherBrokersPortExitsWithAClearError()
     {
-        await using var running = await BrokerHost.StartAsync(azurite.ConnectionString);
-        var port = running.Broker.AdvertisedListeners[0].Port;
-        using var data = new TempDirectory("fjord-port-taken");
+        await using var running = await FjordTestCluster.StartAsync(azurite.Host);
+        var port = running[0].Port;
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerProcess.StartAsync(new Dictionary<string, string>
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => FjordTestCluster.StartAsync(new FjordTestClusterOptions
         {
-            ["node.id"] = "1",
-            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
-            ["log.dirs"] = data.Path,
-            ["fjord.metadata.connection.string"] = azurite.ConnectionString,
-            ["fjord.metadata.table"] = BrokerHost.NewTableName(),
-            ["offsets.topic.replication.factor"] = "1",
-        }, TimeSpan.FromSeconds(60)));
+            Hosting = BrokerHosting.ChildProcess,
+            Azurite = azurite.Host,
+            Settings = new Dictionary<string, string>
+            {
+                ["node.id"] = "1",
+                ["listeners"] = $"PLAINTEXT://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            },
+        }));
 
         Assert.Contains($"fjord-broker: cannot start: listener PLAINTEXT cannot bind 127.0.0.1:{port}: the port is already in use", e.Message, StringComparison.Ordinal);
     }

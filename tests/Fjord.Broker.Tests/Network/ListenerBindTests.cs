@@ -45,7 +45,7 @@ public sealed class ListenerBindTests
         // A frame that cannot be trusted makes the server close the connection first, so the server's end
         // of it (local port `port`) lingers in TIME_WAIT once the client closes too. Binding over it needs
         // SO_REUSEADDR, which .NET sets on Unix for every TCP bind: this guards against a listener option
-        // that would lose it (ClusterHarness restarts over its SIGKILLed brokers' connections the same way).
+        // that would lose it (FjordTestCluster restarts over its SIGKILLed brokers' connections the same way).
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await client.ConnectAsync(IPAddress.Loopback, port);

@@ -13,7 +13,7 @@ namespace Fjord.Broker.Tests.Protocol;
 /// runs, so a controller loop inside the broker stays inactive), registers a second broker that never
 /// runs (node <see cref="OtherBroker"/>), and writes partition states itself.
 /// </summary>
-public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : FjordTestClusterFixture
 {
     public const int ControllerId = 7;
     public const int OtherBroker = 1;
@@ -25,18 +25,30 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
     /// <summary>Where the never-running broker claims to listen (nothing does; only the address is checked).</summary>
     public const int OtherPort = 1;
 
-    private BrokerHost? _host;
+    private readonly string _table = FjordTestCluster.NewTableName();
     private TableMetadataStore? _store;
     private ControllerToken? _token;
 
-    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
-
     public TableMetadataStore Store => _store ?? throw new InvalidOperationException("store not created");
 
-    public async Task InitializeAsync()
+    protected override FjordTestClusterOptions Options => new()
     {
-        var table = BrokerHost.NewTableName();
-        _store = new TableMetadataStore(new TableServiceClient(azurite.ConnectionString), table);
+        Azurite = azurite.Host,
+        MetadataTable = _table,
+        Settings = new Dictionary<string, string>
+        {
+            ["broker.rack"] = SelfRack,
+            ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(CultureInfo.InvariantCulture),
+            // On purpose: these tests are about which broker coordinates a group, and form one-member
+            // groups; Kafka's 3 s wait for more members (pinned in InitialRebalanceDelayTests) would only slow each.
+            ["group.initial.rebalance.delay.ms"] = "0",
+            ["group.min.session.timeout.ms"] = "1000",
+        },
+    };
+
+    protected override async Task BeforeStartAsync()
+    {
+        _store = new TableMetadataStore(new TableServiceClient(azurite.ConnectionString), _table);
         await _store.InitializeAsync(CancellationToken.None);
         var claim = await _store.TryClaimControllerAsync(ControllerId, Guid.NewGuid(), TimeSpan.FromHours(1), CancellationToken.None);
         Assert.True(claim.IsController, "the test claims the controller lease of a fresh table");
@@ -45,15 +57,6 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
             [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", OtherPort, "PLAINTEXT")], OtherRack, DateTimeOffset.UtcNow), CancellationToken.None);
         await _store.CreateTopicAsync(new TopicMetadata(TopicNames.ConsumerOffsets, Guid.NewGuid(), OffsetsPartitions, 2,
             new Dictionary<string, string>()), CancellationToken.None);
-        _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["broker.rack"] = SelfRack,
-            ["offsets.topic.num.partitions"] = OffsetsPartitions.ToString(CultureInfo.InvariantCulture),
-            // On purpose: these tests are about which broker coordinates a group, and form one-member
-            // groups; Kafka's 3 s wait for more members (pinned in InitialRebalanceDelayTests) would only slow each.
-            ["group.initial.rebalance.delay.ms"] = "0",
-            ["group.min.session.timeout.ms"] = "1000",
-        }, tableName: table);
     }
 
     /// <summary>Writes <paramref name="states"/> as the controller (partition epochs are the store's) and waits until the broker's snapshot has them.</summary>
@@ -63,7 +66,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
         foreach (var state in states)
             changes.Add((state, (await Store.GetPartitionStateAsync(state.Topic, state.Partition, CancellationToken.None))?.PartitionEpoch));
         Assert.Equal(WriteOutcome.Written, await Store.WritePartitionStatesAsync(_token!, changes, CancellationToken.None));
-        await Host.Broker.Metadata.RefreshAsync(force: true, CancellationToken.None);
+        await Cluster.InProcess().Metadata.RefreshAsync(force: true, CancellationToken.None);
     }
 
     /// <summary>Creates a topic directly in the store (as another broker would) and waits until the broker's snapshot has it.</summary>
@@ -71,7 +74,7 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
     {
         Assert.Equal(CreateTopicOutcome.Created, await Store.CreateTopicAsync(
             new TopicMetadata(name, Guid.NewGuid(), partitions, replicationFactor, new Dictionary<string, string>()), CancellationToken.None));
-        await Host.Broker.Metadata.RefreshAsync(force: true, CancellationToken.None);
+        await Cluster.InProcess().Metadata.RefreshAsync(force: true, CancellationToken.None);
     }
 
     /// <summary>A group id whose offsets partition is <paramref name="partition"/> (fresh per fixture: each has its own table).</summary>
@@ -86,9 +89,4 @@ public sealed class ClusterBrokerFixture(AzuriteFixture azurite) : IAsyncLifetim
 
     public static PartitionState State(string topic, int partition, int[] replicas, int leader, int leaderEpoch, int[] isr) =>
         new(topic, partition, replicas, leader, leaderEpoch, isr, 0);
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-    }
 }

@@ -2,6 +2,7 @@ using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
+using Fjord.Testing;
 using static Fjord.Broker.Tests.Protocol.ClusterBrokerFixture;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -18,14 +19,14 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
 
     private RawKafkaClient _client = null!;
 
-    private BrokerHost Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public static TheoryData<short> Versions(int min, int max) => EveryAdvertisedVersionTests.Versions(min, max);
 
     public async Task InitializeAsync()
     {
         _client = await RawKafkaClient.ConnectAsync(Host.BootstrapServers);
-        if (!Host.Broker.Metadata.Current.TopicsByName.ContainsKey(Placed))
+        if (!Host.InProcess().Metadata.Current.TopicsByName.ContainsKey(Placed))
         {
             // Broker 0 leads only a partition it alone replicates, so no ISR of these states changes under the test.
             await fixture.CreateTopicAsync(Placed, 4, 2);
@@ -45,7 +46,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
         var request = new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = Placed }], AllowAutoTopicCreation = false };
         var response = await _client.SendAsync<MetadataResponse>(request, version);
 
-        var self = Host.Broker.AdvertisedListeners[0];
+        var self = Host.InProcess().AdvertisedListeners[0];
         Assert.Equal([0, OtherBroker], response.Brokers.Select(b => b.NodeId));
         Assert.Equal((self.Host, self.Port), (response.Brokers[0].Host, response.Brokers[0].Port));
         Assert.Equal(("127.0.0.1", OtherPort), (response.Brokers[1].Host, response.Brokers[1].Port));
@@ -103,7 +104,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
         var response = await _client.SendAsync<DescribeClusterResponse>(new DescribeClusterRequest { EndpointType = 1 }, version);
         Assert.Equal(0, response.ErrorCode);
         Assert.Equal(ControllerId, response.ControllerId);
-        Assert.Equal(Host.Broker.Metadata.Current.ClusterId, response.ClusterId);
+        Assert.Equal(Host.InProcess().Metadata.Current.ClusterId, response.ClusterId);
         Assert.Equal([(0, SelfRack), (OtherBroker, OtherRack)], response.Brokers.Select(b => (b.BrokerId, b.Rack)).OrderBy(b => b.Item1));
         Assert.Equal(OtherPort, Assert.Single(response.Brokers, b => b.BrokerId == OtherBroker).Port);
     }
@@ -152,7 +153,7 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
 
         var delete = await _client.SendAsync<DeleteTopicsResponse>(new DeleteTopicsRequest { TopicNames = [TopicNames.ConsumerOffsets], TimeoutMs = 5000 }, 5);
         Assert.Equal((short)ErrorCode.InvalidRequest, Assert.Single(delete.Responses).ErrorCode);
-        Assert.True(Host.Broker.Metadata.Current.TopicsByName.ContainsKey(TopicNames.ConsumerOffsets));
+        Assert.True(Host.InProcess().Metadata.Current.TopicsByName.ContainsKey(TopicNames.ConsumerOffsets));
     }
 
     [Fact]
@@ -299,16 +300,16 @@ public sealed class ClusterMetadataTests(ClusterBrokerFixture fixture) : IClassF
     /// <summary>Runs <paramref name="action"/> with <paramref name="controller"/> as the broker's controller loop, restoring the real one after.</summary>
     private async Task<T> WithControllerAsync<T>(IControllerService controller, Func<Task<T>> action)
     {
-        var active = Host.Broker.ActiveController;
-        var real = active.Current;
-        active.Set(controller);
+        var context = Host.InProcess();
+        var real = context.Controller;
+        context.Controller = controller;
         try
         {
             return await action();
         }
         finally
         {
-            active.Set(real);
+            context.Controller = real;
         }
     }
 }

@@ -11,13 +11,13 @@ namespace Fjord.Broker.Tests.Protocol;
 /// </summary>
 public static class CoordinatorReadiness
 {
-    public static Task WaitAsync(BrokerHost host, TimeSpan timeout) => Poll.UntilAsync(() =>
+    public static Task WaitAsync(FjordTestCluster host, TimeSpan timeout) => Poll.UntilAsync(() =>
     {
-        var broker = host.Broker;
-        var snapshot = broker.Metadata.Current;
+        var context = host.InProcess();
+        var snapshot = context.Metadata.Current;
 
         // No controller anywhere: a broker alone coordinates every group itself.
-        if (snapshot.Controller is null && broker.Controller is null) return true;
+        if (snapshot.Controller is null && context.Controller is null) return true;
         return snapshot.TopicsByName.TryGetValue(TopicNames.ConsumerOffsets, out var offsets)
             && Enumerable.Range(0, offsets.PartitionCount).All(p => snapshot.PartitionStateOf(offsets.Name, p) is { Leader: >= 0 });
     }, timeout, "every partition of the offsets topic to have a leader");

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
 
@@ -15,7 +16,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
 {
     private RawKafkaClient _client = null!;
 
-    private BrokerHost Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     /// <summary>What the broker promises in ApiVersions; each range is tested version by version below.</summary>
     public static readonly IReadOnlyDictionary<ApiKey, (short Min, short Max)> AdvertisedRanges = new Dictionary<ApiKey, (short, short)>
@@ -161,7 +162,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         var response = await MetadataAsync([name], version, allowAutoCreation: false);
         var broker = Assert.Single(response.Brokers);
         Assert.Equal(0, broker.NodeId);
-        Assert.Equal(Host.Broker.AdvertisedListeners[0].Port, broker.Port);
+        Assert.Equal(Host[0].Port, broker.Port);
         if (version >= 1) Assert.Equal(0, response.ControllerId);
         if (version >= 2) Assert.False(string.IsNullOrEmpty(response.ClusterId));
         var topic = Assert.Single(response.Topics);
@@ -201,14 +202,14 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         Assert.Equal(created, topic.Name);
         Assert.Equal(0, topic.ErrorCode);
         Assert.NotEmpty(topic.Partitions);
-        Assert.Contains(created, Host.Broker.Metadata.Current.TopicsByName.Keys);
+        Assert.Contains(created, Host.InProcess().Metadata.Current.TopicsByName.Keys);
 
         if (version >= 4)
         {
             var refused = $"t-meta-noauto-v{version}";
             var answer = Assert.Single((await MetadataAsync([refused], version, allowAutoCreation: false)).Topics);
             Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, answer.ErrorCode);
-            Assert.DoesNotContain(refused, Host.Broker.Metadata.Current.TopicsByName.Keys);
+            Assert.DoesNotContain(refused, Host.InProcess().Metadata.Current.TopicsByName.Keys);
         }
     }
 
@@ -219,11 +220,11 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         var response = await _client.SendAsync<DescribeClusterResponse>(new DescribeClusterRequest { EndpointType = 1 }, version);
         Assert.Equal(0, response.ErrorCode);
         Assert.False(string.IsNullOrEmpty(response.ClusterId));
-        Assert.Equal(Host.Broker.Metadata.Current.ClusterId, response.ClusterId);
+        Assert.Equal(Host.InProcess().Metadata.Current.ClusterId, response.ClusterId);
         Assert.Equal(0, response.ControllerId);
         var broker = Assert.Single(response.Brokers);
         Assert.Equal(0, broker.BrokerId);
-        Assert.Equal(Host.Broker.AdvertisedListeners[0].Port, broker.Port);
+        Assert.Equal(Host[0].Port, broker.Port);
         if (version >= 1)
         {
             Assert.Equal(1, response.EndpointType);
@@ -251,7 +252,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         if (version >= 6) Assert.Equal(topicId, result.TopicId);
         var metadata = Assert.Single((await MetadataAsync([name], 12, allowAutoCreation: false)).Topics);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, metadata.ErrorCode);
-        Assert.False(Directory.Exists(Path.Combine(Host.LogDir, name + "-1")));
+        Assert.False(Directory.Exists(Path.Combine(Host[0].LogDir, name + "-1")));
 
         // Deleting it again names the problem instead of succeeding.
         var again = Assert.Single((await _client.SendAsync<DeleteTopicsResponse>(request, version)).Responses);

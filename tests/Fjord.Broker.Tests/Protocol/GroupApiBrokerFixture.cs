@@ -1,5 +1,4 @@
 using System.Globalization;
-using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -9,7 +8,7 @@ namespace Fjord.Broker.Tests.Protocol;
 /// first join at once (no initial rebalance delay) and accept short session timeouts, so a
 /// test drives a whole generation in milliseconds; each test case uses its own group ids.
 /// </summary>
-public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : FjordTestClusterFixture
 {
     public const int MinSessionTimeoutMs = 1000;
     public const int MaxSessionTimeoutMs = 300_000;
@@ -18,13 +17,10 @@ public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifeti
     /// <summary>As in <see cref="ProtocolBrokerFixture"/>: small enough to send a frame just over it cheaply.</summary>
     public const int SocketRequestMaxBytes = 4 * 1024 * 1024;
 
-    private BrokerHost? _host;
-
-    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
-
-    public async Task InitializeAsync()
+    protected override FjordTestClusterOptions Options => new()
     {
-        _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        Azurite = azurite.Host,
+        Settings = new Dictionary<string, string>
         {
             // On purpose: these tests drive each join by hand and check its answer, not Kafka's 3 s wait for
             // peers (the default and its behaviour are pinned in InitialRebalanceDelayTests).
@@ -36,12 +32,8 @@ public sealed class GroupApiBrokerFixture(AzuriteFixture azurite) : IAsyncLifeti
 
             // One broker can hold only one replica: the controller places the offsets topic at once.
             ["offsets.topic.replication.factor"] = "1",
-        });
-        await CoordinatorReadiness.WaitAsync(_host, TimeSpan.FromSeconds(60));
-    }
+        },
+    };
 
-    public async Task DisposeAsync()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-    }
+    protected override Task AfterStartAsync(FjordTestCluster cluster) => CoordinatorReadiness.WaitAsync(cluster, TimeSpan.FromSeconds(60));
 }

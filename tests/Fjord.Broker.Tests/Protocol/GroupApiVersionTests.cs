@@ -1,5 +1,6 @@
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
+using Fjord.Testing;
 using static Fjord.Broker.Tests.Protocol.GroupApiScenario;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -15,7 +16,7 @@ public sealed partial class GroupApiVersionTests(GroupApiBrokerFixture fixture) 
 {
     private RawKafkaClient _client = null!;
 
-    private BrokerHost Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public static TheoryData<short> Versions(int min, int max) => EveryAdvertisedVersionTests.Versions(min, max);
 
@@ -27,7 +28,7 @@ public sealed partial class GroupApiVersionTests(GroupApiBrokerFixture fixture) 
     [MemberData(nameof(Versions), 0, 5)]
     public async Task FindCoordinatorNamesThisBrokerForGroupsAtEveryVersion(short version)
     {
-        var self = Host.Broker.AdvertisedListeners[0];
+        var self = Host.InProcess().AdvertisedListeners[0];
         if (version < 4)
         {
             var response = await _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = $"g-find-v{version}" }, version);

@@ -1,6 +1,7 @@
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Testing;
 using static Fjord.Broker.Tests.Protocol.ClusterBrokerFixture;
 using static Fjord.Broker.Tests.Protocol.GroupApiScenario;
 
@@ -27,14 +28,14 @@ public sealed class GroupCoordinatorPlacementTests(ClusterBrokerFixture fixture)
 
     private RawKafkaClient _client = null!;
 
-    private BrokerHost Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public static TheoryData<short> Versions(int min, int max) => EveryAdvertisedVersionTests.Versions(min, max);
 
     public async Task InitializeAsync()
     {
         _client = await RawKafkaClient.ConnectAsync(Host.BootstrapServers);
-        if (!Host.Broker.Metadata.Current.TopicsByName.ContainsKey(Topic))
+        if (!Host.InProcess().Metadata.Current.TopicsByName.ContainsKey(Topic))
         {
             await fixture.CreateTopicAsync(Topic, 2, 1);
             await fixture.WriteStatesAsync(
@@ -55,7 +56,7 @@ public sealed class GroupCoordinatorPlacementTests(ClusterBrokerFixture fixture)
         var here = GroupOfPartition(LedHere, $"find-here-v{version}");
         var elsewhere = GroupOfPartition(LedElsewhere, $"find-there-v{version}");
         var nowhere = GroupOfPartition(Unplaced, $"find-none-v{version}");
-        var self = Host.Broker.AdvertisedListeners[0];
+        var self = Host.InProcess().AdvertisedListeners[0];
         var expected = new Dictionary<string, (short, int, string, int)>
         {
             [here] = (0, 0, self.Host, self.Port),

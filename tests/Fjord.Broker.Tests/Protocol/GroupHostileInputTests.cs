@@ -1,5 +1,6 @@
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
+using Fjord.Testing;
 using static Fjord.Broker.Tests.Protocol.GroupApiScenario;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -20,7 +21,7 @@ public sealed class GroupHostileInputTests(GroupApiBrokerFixture fixture) : ICla
     private RawKafkaClient _attacker = null!;
     private JoinedMember _bystander = null!;
 
-    private BrokerHost Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public async Task InitializeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
+using Fjord.Testing;
 using Fjord.Testing.Records;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -20,7 +21,7 @@ public sealed class HostileInputTests(ProtocolBrokerFixture fixture) : IClassFix
     private RawKafkaClient _attacker = null!;
     private long _logEndOffsetBefore;
 
-    private BrokerHost Host => fixture.Host;
+    private FjordTestCluster Host => fixture.Cluster;
 
     public async Task InitializeAsync()
     {
@@ -251,8 +252,8 @@ public sealed class HostileInputTests(ProtocolBrokerFixture fixture) : IClassFix
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, (await ProduceExpectingAnswerAsync(unknown, 0, ThreeRecords().Build())).ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, (await ProduceExpectingAnswerAsync(_topic, 1, ThreeRecords().Build())).ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, (await ProduceExpectingAnswerAsync(_topic, -1, ThreeRecords().Build())).ErrorCode);
-        Assert.DoesNotContain(unknown, Host.Broker.Metadata.Current.TopicsByName.Keys);
-        Assert.False(Directory.Exists(Path.Combine(Host.LogDir, unknown + "-0")));
+        Assert.DoesNotContain(unknown, Host.InProcess().Metadata.Current.TopicsByName.Keys);
+        Assert.False(Directory.Exists(Path.Combine(Host[0].LogDir, unknown + "-0")));
         await AssertUnharmedAsync();
     }
 

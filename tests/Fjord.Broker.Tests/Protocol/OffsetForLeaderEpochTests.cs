@@ -21,7 +21,7 @@ public sealed class OffsetForLeaderEpochTests(ProtocolBrokerFixture fixture) : I
 {
     private RawKafkaClient _client = null!;
 
-    public async Task InitializeAsync() => _client = await RawKafkaClient.ConnectAsync(fixture.Host.BootstrapServers);
+    public async Task InitializeAsync() => _client = await RawKafkaClient.ConnectAsync(fixture.Cluster.BootstrapServers);
 
     public async Task DisposeAsync() => await _client.DisposeAsync();
 
@@ -40,7 +40,7 @@ public sealed class OffsetForLeaderEpochTests(ProtocolBrokerFixture fixture) : I
         Assert.Equal(name, topic.Topic);
         Assert.Equal(2, topic.Partitions.Count);
         AssertEndOffset(version, topic.Partitions[0], partition: 0, epoch: 0, endOffset: 5);
-        Assert.Equal(5, RawScenario.LogEndOffset(fixture.Host, name, 0));
+        Assert.Equal(5, RawScenario.LogEndOffset(fixture.Cluster, name, 0));
         // An empty partition is still led in epoch 0, which starts (and ends) at its log end offset.
         AssertEndOffset(version, topic.Partitions[1], partition: 1, epoch: 0, endOffset: 0);
     }
@@ -201,7 +201,7 @@ public sealed class OffsetForLeaderEpochTests(ProtocolBrokerFixture fixture) : I
         const string name = "t-ofle-librdkafka";
         const int total = 20;
         const int firstHalf = 10;
-        var bootstrap = fixture.Host.BootstrapServers;
+        var bootstrap = fixture.Cluster.BootstrapServers;
         await KafkaClients.CreateTopicAsync(bootstrap, name, partitions: 1);
         using (var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(bootstrap)))
         {

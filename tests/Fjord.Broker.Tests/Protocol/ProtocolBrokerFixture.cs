@@ -1,4 +1,4 @@
-using Fjord.Broker.Tests.Infrastructure;
+using System.Globalization;
 using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
@@ -8,22 +8,14 @@ namespace Fjord.Broker.Tests.Protocol;
 /// named after its API and version, so the cases cannot see each other's data. The broker is
 /// stopped when the class is done.
 /// </summary>
-public sealed class ProtocolBrokerFixture(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ProtocolBrokerFixture(AzuriteFixture azurite) : FjordTestClusterFixture
 {
     /// <summary>Small enough that a test can send a frame just over it without allocating 100 MiB.</summary>
     public const int SocketRequestMaxBytes = 1024 * 1024;
 
-    private BrokerHost? _host;
-
-    public BrokerHost Host => _host ?? throw new InvalidOperationException("broker not started");
-
-    public async Task InitializeAsync() => _host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+    protected override FjordTestClusterOptions Options => new()
     {
-        ["socket.request.max.bytes"] = SocketRequestMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-    }
+        Azurite = azurite.Host,
+        Settings = new Dictionary<string, string> { ["socket.request.max.bytes"] = SocketRequestMaxBytes.ToString(CultureInfo.InvariantCulture) },
+    };
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Protocol;
 
@@ -62,9 +63,9 @@ public static class RawScenario
     }
 
     /// <summary>The partition's log end offset, read from the broker's own log rather than over the wire.</summary>
-    public static long LogEndOffset(BrokerHost host, string topic, int partition)
+    public static long LogEndOffset(FjordTestCluster host, string topic, int partition)
     {
-        var hosted = host.Broker.Replicas.GetHosted(topic, partition)
+        var hosted = host.InProcess().Replicas.GetHosted(topic, partition)
             ?? throw new InvalidOperationException($"broker hosts no replica of {topic}-{partition}");
         return hosted.Log.LogEndOffset;
     }

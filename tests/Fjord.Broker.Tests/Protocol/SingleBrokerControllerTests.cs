@@ -13,13 +13,13 @@ public sealed class SingleBrokerControllerTests(AzuriteFixture azurite) : IAsync
 {
     private const string Topic = "elected";
 
-    private BrokerHost _host = null!;
+    private FjordTestCluster _host = null!;
     private RawKafkaClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await BrokerHost.StartAsync(azurite.ConnectionString);
-        await Poll.UntilAsync(() => _host.Broker.Controller is { IsActive: true }, TimeSpan.FromSeconds(30), "the broker to become the controller");
+        _host = await FjordTestCluster.StartAsync(azurite.Host);
+        await Poll.UntilAsync(() => _host.InProcess().Controller is { IsActive: true }, TimeSpan.FromSeconds(30), "the broker to become the controller");
         _client = await RawKafkaClient.ConnectAsync(_host.BootstrapServers);
         var request = new CreateTopicsRequest { TimeoutMs = 10_000 };
         request.Topics.Add(new CreateTopicsRequest.CreatableTopic { Name = Topic, NumPartitions = 2, ReplicationFactor = 1 });

@@ -41,7 +41,7 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
             $"127.0.0.1:{azurite.Host.BlobPort.ToString(CultureInfo.InvariantCulture)}/",
             $"127.0.0.1:{blobProxy.Port.ToString(CultureInfo.InvariantCulture)}/", StringComparison.Ordinal);
         Assert.NotEqual(azurite.ConnectionString, tieringConnection);
-        await using var host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        await using var host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
         {
             ["remote.log.manager.task.interval.ms"] = "200",
             ["fjord.tiering.connection.string"] = tieringConnection,
@@ -59,9 +59,9 @@ public sealed class BlobOutageTests(AzuriteFixture azurite, ITestOutputHelper ou
                     ["retention.ms"] = "-1",
                 },
             }]);
-        var tiering = host.Broker.Tiering;
+        var tiering = host.InProcess().Tiering!;
         var key = new TopicPartitionKey(Topic, 0);
-        var log = host.Broker.Replicas.GetHosted(Topic, 0)!.Log;
+        var log = host.InProcess().Replicas.GetHosted(Topic, 0)!.Log;
 
         // Read the local start first: the tiered offset only grows, so a later read of it can only
         // make the check looser by uploads that happened in between, never flag a false failure.

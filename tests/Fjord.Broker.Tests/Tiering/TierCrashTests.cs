@@ -5,9 +5,9 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Confluent.Kafka;
-using Fjord.Broker.TestHost;
 using Fjord.Broker.Tests.Cluster;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Broker.TestHost;
 using Fjord.Testing;
 using Fjord.Tiering;
 
@@ -45,13 +45,18 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
         var manifestTable = "crash" + id;
         var containerName = "crash-" + id;
         var deletes = point.StartsWith("delete.", StringComparison.Ordinal);
-        await using var harness = await ClusterHarness.StartAsync(azurite.Host, 1, new Dictionary<string, string>
+        await using var harness = await FjordTestCluster.StartAsync(FjordTestClusterOptions.FaultTolerant(azurite.Host, 1).WithSettings(new Dictionary<string, string>
         {
             ["remote.log.manager.task.interval.ms"] = "200",
             ["fjord.tiering.table"] = manifestTable,
             ["fjord.tiering.container"] = containerName,
             ["offsets.topic.replication.factor"] = "1",
-        }, new Dictionary<string, string> { [TierFaultPoints.Setting] = point });
+        }) with
+        {
+            // The test host is the broker with fault-injecting storage; the restart runs it without fault points.
+            EntryDll = Path.Combine(AppContext.BaseDirectory, "Fjord.Broker.TestHost.dll"),
+            FirstIncarnationSettings = new Dictionary<string, string> { [TierFaultPoints.Setting] = point },
+        });
         var blobs = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(containerName);
         var manifest = new TableRemoteLogMetadataStore(new TableServiceClient(azurite.ConnectionString), manifestTable);
         try
@@ -121,7 +126,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
     /// <paramref name="acked"/>. With <paramref name="stopWhenDown"/> it stops once the broker process
     /// has died (records in flight then fail, which is fine). Returns the next record number.
     /// </summary>
-    private static int Produce(ClusterHarness harness, int first, int count, ConcurrentDictionary<long, int> acked,
+    private static int Produce(FjordTestCluster harness, int first, int count, ConcurrentDictionary<long, int> acked,
         ConcurrentQueue<string> conflicts, bool stopWhenDown)
     {
         var config = KafkaClients.ProducerConfig(harness.BootstrapServers, Acks.All);
@@ -166,7 +171,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
     /// its name says. Returns the entry the crash interrupted.
     /// </summary>
     private static RemoteSegmentMetadata AssertCrashLeftWhatThePointPromises(string point, List<RemoteSegmentMetadata> entries, Dictionary<Guid, List<string>> blobFiles,
-        ClusterHarness harness)
+        FjordTestCluster harness)
     {
         var (state, minBlobs, maxBlobs) = point switch
         {
@@ -252,7 +257,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
     /// Every offset from the log start to the high watermark once; each acked record at its offset,
     /// byte-exact. Returns the log start offset.
     /// </summary>
-    private static async Task<long> AssertEveryAckedRecordReadOnceAsync(ClusterHarness harness, ConcurrentDictionary<long, int> acked)
+    private static async Task<long> AssertEveryAckedRecordReadOnceAsync(FjordTestCluster harness, ConcurrentDictionary<long, int> acked)
     {
         var (low, high, read) = await ReadWholeLogAsync(harness);
         var byOffset = new Dictionary<long, ConsumeResult<byte[], byte[]>>();
@@ -282,7 +287,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
     /// move: remote retention may still be catching up after the restart, and a consumer whose position
     /// retention deletes jumps forward (offset out of range → earliest), which is no gap in the log.
     /// </summary>
-    private static async Task<(long Low, long High, List<ConsumeResult<byte[], byte[]>> Records)> ReadWholeLogAsync(ClusterHarness harness)
+    private static async Task<(long Low, long High, List<ConsumeResult<byte[], byte[]>> Records)> ReadWholeLogAsync(FjordTestCluster harness)
     {
         (long, long, List<ConsumeResult<byte[], byte[]>>)? whole = null;
         var last = "(no read yet)";

@@ -30,117 +30,101 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
     [Fact]
     public async Task AWipedSingleReplicaComesBackWithTheUploadedPartFromBlobAndUploadsNothingAgain()
     {
-        using var dataDir = new TempDirectory("fjord-wiped");
-        var table = BrokerHost.NewTableName();
-        var settings = new Dictionary<string, string> { ["remote.log.manager.task.interval.ms"] = "200" };
+        await using var cluster = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string> { ["remote.log.manager.task.interval.ms"] = "200" });
+        var host = cluster.InProcess();
         const string topic = "wiped-single";
-        long uploadedEnd;
-        IReadOnlyList<RemoteSegmentMetadata> before;
-        await using (var host = await BrokerHost.StartAsync(azurite.ConnectionString, settings, dataDir.Path, table))
-        {
-            await KafkaClients.CreateTopicAsync(host.BootstrapServers, topic, 1, TopicConfigs);
-            Produce(host.BootstrapServers, topic, 0, Messages);
-            var log = host.Broker.Replicas.GetHosted(topic, 0)!.Log;
-            await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the log to move to Blob storage");
-            before = await FinishedEntriesAsync(log.TopicId);
-            uploadedEnd = before.Max(e => e.EndOffset);
-        }
+        await KafkaClients.CreateTopicAsync(cluster.BootstrapServers, topic, 1, TopicConfigs);
+        Produce(cluster.BootstrapServers, topic, 0, Messages);
+        var log = host.Replicas.GetHosted(topic, 0)!.Log;
+        await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the log to move to Blob storage");
+        var before = await FinishedEntriesAsync(log.TopicId);
+        var uploadedEnd = before.Max(e => e.EndOffset);
+        await cluster.StopAsync(0);
 
         // The disk is lost; the broker comes back with the same id, table and Blob container.
-        foreach (var entry in Directory.EnumerateFileSystemEntries(dataDir.Path))
-        {
-            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
-            else File.Delete(entry);
-        }
+        host.WipeData();
+        await cluster.StartAsync(0);
 
-        await using (var host = await BrokerHost.StartAsync(azurite.ConnectionString, settings, dataDir.Path, table))
-        {
-            var replica = await Poll.UntilAsync(() => host.Broker.Replicas.GetHosted(topic, 0) is { IsLeader: true, AwaitingRemoteTier: false } p ? p : null,
-                TimeSpan.FromSeconds(60), "the wiped replica to lead again");
-            Assert.Equal(0, replica.Log.LogStartOffset);
-            Assert.Equal(uploadedEnd + 1, replica.Log.LocalLogStartOffset);
-            Assert.Equal(uploadedEnd + 1, replica.Log.LogEndOffset);
+        var replica = await Poll.UntilAsync(() => host.Replicas.GetHosted(topic, 0) is { IsLeader: true, AwaitingRemoteTier: false } p ? p : null,
+            TimeSpan.FromSeconds(60), "the wiped replica to lead again");
+        Assert.Equal(0, replica.Log.LogStartOffset);
+        Assert.Equal(uploadedEnd + 1, replica.Log.LocalLogStartOffset);
+        Assert.Equal(uploadedEnd + 1, replica.Log.LogEndOffset);
 
-            // New writes continue after the uploaded part; the lost hot tail (one replica, its disk gone) is not invented.
-            Produce(host.BootstrapServers, topic, (int)uploadedEnd + 1, 1_000);
-            var total = (int)uploadedEnd + 1 + 1_000;
-            AssertReadsBack(host.BootstrapServers, topic, total);
+        // New writes continue after the uploaded part; the lost hot tail (one replica, its disk gone) is not invented.
+        Produce(cluster.BootstrapServers, topic, (int)uploadedEnd + 1, 1_000);
+        var total = (int)uploadedEnd + 1 + 1_000;
+        AssertReadsBack(cluster.BootstrapServers, topic, total);
 
-            // Another tiering round changes nothing below the old end: no entry re-uploaded, none replaced.
-            var rounds = host.Broker.Tiering;
-            await rounds.RunOnceAsync(CancellationToken.None);
-            var after = await FinishedEntriesAsync(replica.Log.TopicId);
-            Assert.Equal(before.Select(e => e.SegmentId).Order(), after.Where(e => e.BaseOffset <= uploadedEnd).Select(e => e.SegmentId).Order());
-            AssertContiguous(after);
-        }
+        // Another tiering round changes nothing below the old end: no entry re-uploaded, none replaced.
+        var rounds = host.Tiering!;
+        await rounds.RunOnceAsync(CancellationToken.None);
+        var after = await FinishedEntriesAsync(replica.Log.TopicId);
+        Assert.Equal(before.Select(e => e.SegmentId).Order(), after.Where(e => e.BaseOffset <= uploadedEnd).Select(e => e.SegmentId).Order());
+        AssertContiguous(after);
     }
 
     [Fact]
     public async Task AWipedFollowerCopiesOnlyTheHotTailAndThenServesTheWholeLogAsLeader()
     {
-        var table = BrokerHost.NewTableName();
-        var dirs = Enumerable.Range(0, 3).Select(_ => new TempDirectory("fjord-replace")).ToList();
-        var hosts = new BrokerHost?[3];
         const string topic = "wiped-follower";
-        try
+        await using var cluster = await FjordTestCluster.StartAsync(new FjordTestClusterOptions
         {
-            for (var node = 0; node < 3; node++)
-                hosts[node] = await StartNodeAsync(node, dirs[node].Path, table);
-            await Poll.UntilAsync(() => hosts.All(h => h!.Broker.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
-            var bootstrap = string.Join(',', hosts.Select(h => h!.BootstrapServers));
-            using (var admin = KafkaClients.Admin(bootstrap))
-                await admin.CreateTopicsAsync([new TopicSpecification
-                {
-                    Name = topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [0, 1, 2] }, Configs = TopicConfigs,
-                }]);
-            Produce(bootstrap, topic, 0, Messages);
-
-            var leader = hosts[0]!.Broker.Replicas.GetHosted(topic, 0)!;
-            Assert.True(leader.IsLeader);
-            await Explained(hosts, topic, Poll.UntilAsync(() => leader.Log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the leader's log to move to Blob storage"));
-            // Followers apply the same local retention once the manifest shows the segments uploaded.
-            var follower = hosts[2]!.Broker.Replicas.GetHosted(topic, 0)!;
-            await Explained(hosts, topic, Poll.UntilAsync(() => follower.Log.LocalLogStartOffset > Messages / 4, TimeSpan.FromSeconds(60), "the follower to delete uploaded local segments"));
-            Assert.Equal(0, follower.Log.LogStartOffset);
-            var uploadedBefore = (await FinishedEntriesAsync(leader.Log.TopicId)).Max(e => e.EndOffset);
-
-            // Broker 2 loses its disk.
-            await hosts[2]!.DisposeAsync();
-            hosts[2] = null;
-            dirs[2].Dispose();
-            dirs[2] = new TempDirectory("fjord-replace");
-            hosts[2] = await StartNodeAsync(2, dirs[2].Path, table);
-            var rebuilt = await Explained(hosts, topic, Poll.UntilAsync(() => hosts[2]!.Broker.Replicas.GetHosted(topic, 0) is { AwaitingRemoteTier: false } p && p.Log.LogEndOffset == Messages ? p : null,
-                TimeSpan.FromSeconds(60), "the wiped follower to catch up"));
-            Assert.True(rebuilt.Log.LocalLogStartOffset > uploadedBefore, $"the rebuilt follower's local log starts at {rebuilt.Log.LocalLogStartOffset}, inside the uploaded part (…{uploadedBefore})");
-            Assert.Equal(0, rebuilt.Log.LogStartOffset);
-            await Explained(hosts, topic, Poll.UntilAsync(() => hosts[0]!.Broker.Metadata.Current.PartitionStateOf(topic, 0) is { Isr.Count: 3 }, TimeSpan.FromSeconds(60), "the rebuilt follower to rejoin the ISR"));
-
-            // The other two stop (controlled shutdown): the rebuilt replica leads and serves everything, the old part from Blob.
-            var entriesBefore = await FinishedEntriesAsync(leader.Log.TopicId);
-            for (var node = 0; node < 2; node++)
+            Brokers = 3,
+            Azurite = azurite.Host,
+            Settings = new Dictionary<string, string>
             {
-                await hosts[node]!.DisposeAsync();
-                hosts[node] = null;
-            }
-            await Explained(hosts, topic, Poll.UntilAsync(() => rebuilt.IsLeader, TimeSpan.FromSeconds(60), "the rebuilt replica to lead"));
-            AssertReadsBack(hosts[2]!.BootstrapServers, topic, Messages);
-            await hosts[2]!.Broker.Tiering.RunOnceAsync(CancellationToken.None);
-            var entriesAfter = await FinishedEntriesAsync(leader.Log.TopicId);
-            Assert.Equal(entriesBefore.Select(e => e.SegmentId).Order(),
-                entriesAfter.Where(e => e.BaseOffset <= entriesBefore.Max(b => b.EndOffset)).Select(e => e.SegmentId).Order());
-            AssertContiguous(entriesAfter);
-        }
-        finally
-        {
-            foreach (var host in hosts)
-                if (host is not null) await host.DisposeAsync();
-            foreach (var dir in dirs) dir.Dispose();
-        }
+                ["fjord.controller.tick.ms"] = "200",
+                ["broker.heartbeat.interval.ms"] = "500",
+                ["remote.log.manager.task.interval.ms"] = "200",
+                ["offsets.topic.replication.factor"] = "1",
+            },
+            WaitUntilFormed = false,
+        });
+        var hosts = Enumerable.Range(0, 3).Select(cluster.InProcess).ToArray();
+        await Poll.UntilAsync(() => hosts.All(h => h.Metadata.Current.Brokers.Count == 3), TimeSpan.FromSeconds(30), "every broker to see all three");
+        var bootstrap = cluster.BootstrapServers;
+        using (var admin = KafkaClients.Admin(bootstrap))
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [0, 1, 2] }, Configs = TopicConfigs,
+            }]);
+        Produce(bootstrap, topic, 0, Messages);
+
+        var leader = hosts[0].Replicas.GetHosted(topic, 0)!;
+        Assert.True(leader.IsLeader);
+        await Explained(hosts, topic, Poll.UntilAsync(() => leader.Log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the leader's log to move to Blob storage"));
+        // Followers apply the same local retention once the manifest shows the segments uploaded.
+        var follower = hosts[2].Replicas.GetHosted(topic, 0)!;
+        await Explained(hosts, topic, Poll.UntilAsync(() => follower.Log.LocalLogStartOffset > Messages / 4, TimeSpan.FromSeconds(60), "the follower to delete uploaded local segments"));
+        Assert.Equal(0, follower.Log.LogStartOffset);
+        var uploadedBefore = (await FinishedEntriesAsync(leader.Log.TopicId)).Max(e => e.EndOffset);
+
+        // Broker 2 loses its disk.
+        await cluster.StopAsync(2);
+        hosts[2].WipeData();
+        await cluster.StartAsync(2);
+        var rebuilt = await Explained(hosts, topic, Poll.UntilAsync(() => hosts[2].Replicas.GetHosted(topic, 0) is { AwaitingRemoteTier: false } p && p.Log.LogEndOffset == Messages ? p : null,
+            TimeSpan.FromSeconds(60), "the wiped follower to catch up"));
+        Assert.True(rebuilt.Log.LocalLogStartOffset > uploadedBefore, $"the rebuilt follower's local log starts at {rebuilt.Log.LocalLogStartOffset}, inside the uploaded part (…{uploadedBefore})");
+        Assert.Equal(0, rebuilt.Log.LogStartOffset);
+        await Explained(hosts, topic, Poll.UntilAsync(() => hosts[0].Metadata.Current.PartitionStateOf(topic, 0) is { Isr.Count: 3 }, TimeSpan.FromSeconds(60), "the rebuilt follower to rejoin the ISR"));
+
+        // The other two stop (controlled shutdown): the rebuilt replica leads and serves everything, the old part from Blob.
+        var entriesBefore = await FinishedEntriesAsync(leader.Log.TopicId);
+        for (var node = 0; node < 2; node++)
+            await cluster.StopAsync(node);
+        await Explained(hosts, topic, Poll.UntilAsync(() => rebuilt.IsLeader, TimeSpan.FromSeconds(60), "the rebuilt replica to lead"));
+        AssertReadsBack(hosts[2].BootstrapServers, topic, Messages);
+        await hosts[2].Tiering!.RunOnceAsync(CancellationToken.None);
+        var entriesAfter = await FinishedEntriesAsync(leader.Log.TopicId);
+        Assert.Equal(entriesBefore.Select(e => e.SegmentId).Order(),
+            entriesAfter.Where(e => e.BaseOffset <= entriesBefore.Max(b => b.EndOffset)).Select(e => e.SegmentId).Order());
+        AssertContiguous(entriesAfter);
     }
 
     /// <summary>A poll that times out says where each replica stood, so a rare failure explains itself.</summary>
-    private static async Task Explained(BrokerHost?[] hosts, string topic, Task poll)
+    private static async Task Explained(InProcessBroker[] hosts, string topic, Task poll)
     {
         try
         {
@@ -152,7 +136,7 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         }
     }
 
-    private static async Task<T> Explained<T>(BrokerHost?[] hosts, string topic, Task<T> poll)
+    private static async Task<T> Explained<T>(InProcessBroker[] hosts, string topic, Task<T> poll)
     {
         try
         {
@@ -164,19 +148,11 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         }
     }
 
-    private static string DescribeReplicas(BrokerHost?[] hosts, string topic) => string.Join("; ", hosts.Select((host, node) =>
-        host?.Broker.Replicas.GetHosted(topic, 0) is not { } p
-            ? $"broker {node}: {(host is null ? "stopped" : "no replica")}"
+    private static string DescribeReplicas(InProcessBroker[] hosts, string topic) => string.Join("; ", hosts.Select((host, node) =>
+        !host.IsRunning ? $"broker {node}: stopped"
+        : host.Replicas.GetHosted(topic, 0) is not { } p
+            ? $"broker {node}: no replica"
             : $"broker {node}: {(p.IsLeader ? "leader" : "follower")} epoch {p.LeaderEpoch} awaiting-remote {p.AwaitingRemoteTier} log [{p.Log.LogStartOffset}, local {p.Log.LocalLogStartOffset}, hw {p.Log.HighWatermark}, end {p.Log.LogEndOffset}) isr [{string.Join(',', p.Isr)}]"));
-
-    private Task<BrokerHost> StartNodeAsync(int node, string dataDir, string table) =>
-        BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["node.id"] = node.ToString(CultureInfo.InvariantCulture),
-            ["fjord.controller.tick.ms"] = "200",
-            ["broker.heartbeat.interval.ms"] = "500",
-            ["remote.log.manager.task.interval.ms"] = "200",
-        }, dataDir, table);
 
     private static string ValueOf(int i) => $"value-{i:D8}-{new string('r', 64)}";
 

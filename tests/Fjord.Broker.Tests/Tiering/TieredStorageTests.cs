@@ -19,7 +19,7 @@ public sealed class TieredStorageTests(AzuriteFixture azurite)
     [Fact]
     public async Task AConsumerFromTheEarliestOffsetReadsEveryMessageAcrossTheTierBoundary()
     {
-        await using var host = await BrokerHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        await using var host = await FjordTestCluster.StartAsync(azurite.Host, new Dictionary<string, string>
         {
             ["remote.log.manager.task.interval.ms"] = "200",
         });
@@ -65,12 +65,12 @@ public sealed class TieredStorageTests(AzuriteFixture azurite)
             Assert.True(failed == 0, $"{failed} messages failed, the first with {firstError}");
         }
 
-        var log = host.Broker.Replicas.GetHosted(topic, 0)!.Log;
+        var log = host.InProcess().Replicas.GetHosted(topic, 0)!.Log;
         await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 2 && log.Size <= 3145728 + 2 * 1048576,
             TimeSpan.FromSeconds(120), "most of the log to move to Blob storage and leave the local disk");
         Assert.Equal(0, log.LogStartOffset);
 
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(host.Config.TieringContainer);
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(host.InProcess().Config.TieringContainer);
         var blobs = 0;
         await foreach (var _ in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, log.TopicId.ToString("D") + "/", CancellationToken.None)) blobs++;
         Assert.True(blobs >= 4 * 8, $"only {blobs} blobs for the topic");
@@ -120,7 +120,7 @@ public sealed class TieredStorageTests(AzuriteFixture azurite)
             return true;
         }, TimeSpan.FromSeconds(60), "the deleted topic's blobs to be removed");
         // Nor does the manifest keep anything of it: no entry, no writer fence.
-        var manifest = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(host.Config.TieringManifestTable);
+        var manifest = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(host.InProcess().Config.TieringManifestTable);
         var prefix = log.TopicId.ToString("N") + "_";
         await Poll.UntilAsync(() => !manifest.Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey.CompareTo(prefix) >= 0 && e.PartitionKey.CompareTo(prefix + "~") < 0).Any(),
             TimeSpan.FromSeconds(60), "the deleted topic's manifest rows to be removed");

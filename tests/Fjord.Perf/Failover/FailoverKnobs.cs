@@ -8,7 +8,7 @@ internal static class FailoverKnobs
 {
     public static IReadOnlyDictionary<string, string> Default { get; } = new Dictionary<string, string>();
 
-    /// <summary>The settings the cluster tests run with (ClusterHarness.FastFailover).</summary>
+    /// <summary>The settings the cluster tests run with (FjordTestClusterOptions.FastFailover).</summary>
     public static IReadOnlyDictionary<string, string> Fast { get; } = new Dictionary<string, string>
     {
         ["broker.heartbeat.interval.ms"] = "500",

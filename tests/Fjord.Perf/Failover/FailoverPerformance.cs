@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Perf.Cluster;
+using Fjord.Testing;
 
 namespace Fjord.Perf.Failover;
 
@@ -26,7 +27,7 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
             foreach (var killController in Victims())
             {
                 Console.Error.WriteLine($"[{name}] starting Azurite and {options.Brokers} brokers");
-                await using var cluster = await FailoverCluster.StartAsync(brokerDll, options.Brokers, settings, options.Timeout).ConfigureAwait(false);
+                await using var cluster = await StartClusterAsync(settings).ConfigureAwait(false);
                 // The idle cost does not depend on which broker is killed next: measured once per knob set.
                 var summary = await MeasureAsync(name, settings, cluster, killController, first ? options.IdleSeconds : 0, cancellation).ConfigureAwait(false);
                 first = false;
@@ -38,6 +39,32 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         return summaries;
     }
 
+    /// <summary>
+    /// A throw-away cluster for one measurement: its own Azurite, and brokers (child processes) each talking
+    /// to the Table endpoint through a counting proxy, so Table storage requests are counted per broker
+    /// without any help from the broker.
+    /// </summary>
+    private Task<FjordTestCluster> StartClusterAsync(IReadOnlyDictionary<string, string> knobs) =>
+        FjordTestCluster.StartAsync(new FjordTestClusterOptions
+        {
+            Brokers = options.Brokers,
+            Hosting = BrokerHosting.ChildProcess,
+            EntryDll = brokerDll,
+            ProxyStorage = true,
+            MetadataTable = "fjordperf" + Guid.NewGuid().ToString("N")[..12],
+            StartTimeout = options.Timeout,
+            // Measured below, with the tool's own deadline and cancellation.
+            WaitUntilFormed = false,
+        }.WithSettings(knobs).WithSettings(new Dictionary<string, string> { ["fjord.log.level"] = "Warning" }));
+
+    /// <summary>HTTP requests each broker has sent to Table storage so far, in node id order.</summary>
+    private static long[] StorageRequests(FjordTestCluster cluster) =>
+        cluster.StorageRequests().OrderBy(kv => kv.Key).Select(kv => kv.Value).ToArray();
+
+    /// <summary>The same, by request kind (method and path).</summary>
+    private static IReadOnlyDictionary<string, long>[] StorageRequestsByKind(FjordTestCluster cluster) =>
+        cluster.Brokers.Select(b => b.StorageProxy!.HttpRequestsByKind).ToArray();
+
     /// <summary>Whether the killed leader is also the controller: false, true, or both in turn.</summary>
     private IEnumerable<bool> Victims() => options.Victim switch
     {
@@ -46,7 +73,7 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         _ => [false, true],
     };
 
-    private async Task<FailoverSummary> MeasureAsync(string name, IReadOnlyDictionary<string, string> settings, FailoverCluster cluster,
+    private async Task<FailoverSummary> MeasureAsync(string name, IReadOnlyDictionary<string, string> settings, FjordTestCluster cluster,
         bool killController, int idleSeconds, CancellationToken cancellation)
     {
         var replicationFactor = Math.Min(3, options.Brokers);
@@ -68,12 +95,12 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         // Settling, not waiting for a state: topic creation's own Table traffic must not count as idle.
         await Task.Delay(Settle, cancellation).ConfigureAwait(false);
         Console.Error.WriteLine($"[{name}] idle for {idleSeconds} s, counting Table storage requests");
-        var before = cluster.StorageRequests();
-        var kindsBefore = cluster.StorageRequestsByKind();
+        var before = StorageRequests(cluster);
+        var kindsBefore = StorageRequestsByKind(cluster);
         var idle = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellation).ConfigureAwait(false);
-        var after = cluster.StorageRequests();
-        var kindsAfter = cluster.StorageRequestsByKind();
+        var after = StorageRequests(cluster);
+        var kindsAfter = StorageRequestsByKind(cluster);
         var minutes = Math.Max(idle.Elapsed.TotalMinutes, 1e-9);
         var perMinute = after.Zip(before, (a, b) => (a - b) / minutes).ToArray();
         var perMinuteByKind = kindsAfter.Zip(kindsBefore, (a, b) => (IReadOnlyDictionary<string, double>)a
@@ -87,7 +114,7 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
     }
 
     private async Task<(double FirstAckMs, double MetadataMs, int NewLeader)> KillLeaderAsync(
-        FailoverCluster cluster, IAdminClient admin, int leader, CancellationToken cancellation)
+        FjordTestCluster cluster, IAdminClient admin, int leader, CancellationToken cancellation)
     {
         var config = ClientLogging.Configure(new ProducerConfig
         {
@@ -140,14 +167,13 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
         if (Interlocked.Read(ref acked) < 100)
             throw new TimeoutException("the producer got no acknowledgements before the kill");
 
-        var target = cluster.Brokers.First(b => b.NodeId == leader);
         var killTime = clock.Elapsed;
-        target.Kill();
+        await cluster.KillAsync(leader).ConfigureAwait(false);
         // Counting starts once the process is gone (Kill waits for its exit): a message sent in the
         // moments before could still be acknowledged by the dying leader.
         Interlocked.Exchange(ref killedAtTicks, clock.Elapsed.Ticks);
 
-        var survivors = string.Join(',', cluster.Brokers.Where(b => b.NodeId != leader).Select(b => b.Address));
+        var survivors = string.Join(',', cluster.Brokers.Where(b => b.NodeId != leader).Select(b => b.BootstrapServers));
         using var survivorAdmin = new AdminClientBuilder(TopicAdmin.AdminConfig(survivors, options.Timeout)).SetLogHandler((_, _) => { }).Build();
         var moved = await WaitForLeaderAsync(survivorAdmin, l => l.Leader >= 0 && l.Leader != leader, $"a leader other than {leader}", cancellation).ConfigureAwait(false);
         var metadataMs = (clock.Elapsed - killTime).TotalMilliseconds;
@@ -179,11 +205,11 @@ internal sealed class FailoverPerformance(FailoverOptions options, string broker
     }
 
     /// <summary>Each broker places CreateTopics replicas from its own cache: wait until every cache knows every broker.</summary>
-    private async Task WaitForMembersAsync(FailoverCluster cluster, CancellationToken cancellation)
+    private async Task WaitForMembersAsync(FjordTestCluster cluster, CancellationToken cancellation)
     {
         foreach (var broker in cluster.Brokers)
         {
-            using var admin = new AdminClientBuilder(TopicAdmin.AdminConfig(broker.Address, options.Timeout)).SetLogHandler((_, _) => { }).Build();
+            using var admin = new AdminClientBuilder(TopicAdmin.AdminConfig(broker.BootstrapServers, options.Timeout)).SetLogHandler((_, _) => { }).Build();
             var deadline = Stopwatch.StartNew();
             while (admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count < cluster.Brokers.Count)
             {

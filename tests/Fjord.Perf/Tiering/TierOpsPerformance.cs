@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Perf.Cluster;
-using Fjord.Perf.Failover;
 using Fjord.Testing;
 
 namespace Fjord.Perf.Tiering;
@@ -27,7 +26,6 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
     public async Task<TierOpsSummary> RunAsync(CancellationToken cancellation)
     {
         var azuriteDir = NewTempDir("fjord-tier-ops-azurite");
-        var dataDir = NewTempDir("fjord-tier-ops-broker");
         try
         {
             // On disk, not in memory: a GiB of blobs would otherwise sit in Azurite's heap.
@@ -37,15 +35,8 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
             var tiering = azurite.ConnectionString
                 .Replace(Endpoint(azurite.BlobPort), Endpoint(blobProxy.Port), StringComparison.Ordinal)
                 .Replace(Endpoint(azurite.TablePort), Endpoint(tableProxy.Port), StringComparison.Ordinal);
-            var table = "fjordperf" + Guid.NewGuid().ToString("N")[..12];
             var settings = new Dictionary<string, string>
             {
-                ["node.id"] = "0",
-                ["listeners"] = "PLAINTEXT://127.0.0.1:0",
-                ["log.dirs"] = dataDir,
-                ["fjord.metadata.connection.string"] = azurite.ConnectionString,
-                ["fjord.metadata.table"] = table,
-                ["fjord.offsets.table"] = table + "offsets",
                 ["fjord.tiering.connection.string"] = tiering,
                 ["fjord.tiering.table"] = ManifestTable,
                 ["offsets.topic.replication.factor"] = "1",
@@ -55,16 +46,24 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
                 ["fjord.log.level"] = "Warning",
             };
             Console.Error.WriteLine("starting Azurite and a broker");
-            using var broker = await FailoverBroker.StartAsync(brokerDll, 0, settings, options.Timeout).ConfigureAwait(false);
-            await CreateTopicAsync(broker.Address).ConfigureAwait(false);
+            await using var cluster = await FjordTestCluster.StartAsync(new FjordTestClusterOptions
+            {
+                Hosting = BrokerHosting.ChildProcess,
+                Azurite = azurite,
+                EntryDll = brokerDll,
+                StartTimeout = options.Timeout,
+                Settings = settings,
+            }).ConfigureAwait(false);
+            var broker = cluster[0];
+            await CreateTopicAsync(broker.BootstrapServers).ConfigureAwait(false);
 
             var records = options.SizeMiB * 1024L * 1024 / options.RecordSize;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"producing {records} records of {options.RecordSize} bytes"));
             var produce = Stopwatch.StartNew();
-            Produce(broker.Address, records, cancellation);
+            Produce(broker.BootstrapServers, records, cancellation);
             produce.Stop();
 
-            var partitionDir = Path.Combine(dataDir, Topic + "-0");
+            var partitionDir = Path.Combine(broker.LogDir, Topic + "-0");
             var wait = Stopwatch.StartNew();
             long activeBase;
             while (true)
@@ -98,7 +97,6 @@ internal sealed class TierOpsPerformance(TierOpsOptions options, string brokerDl
         }
         finally
         {
-            DeleteQuietly(dataDir);
             DeleteQuietly(azuriteDir);
         }
     }

@@ -1,0 +1,77 @@
+using Fjord.Broker.Configuration;
+using Fjord.Broker;
+using Fjord.Broker.Replicas;
+using Fjord.Cluster;
+using Fjord.Controller;
+using Fjord.Tiering;
+
+namespace Fjord.Testing;
+
+/// <summary>
+/// A broker in the test process. The only place the tests touch <see cref="KafkaBroker"/>: what a test
+/// looks at inside a broker, it reaches through here.
+/// </summary>
+public sealed class InProcessBroker : TestBroker
+{
+    private KafkaBroker? _broker;
+
+    internal InProcessBroker(int nodeId, TcpProxy? storageProxy)
+        : base(nodeId, storageProxy)
+    {
+    }
+
+    public override bool IsRunning => _broker is not null;
+
+    /// <summary>The configuration of the current (or last) start.</summary>
+    public BrokerConfig Config { get; private set; } = BrokerConfig.FromValues(new Dictionary<string, string>());
+
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => Running.AdvertisedListeners;
+
+    public MetadataCache Metadata => Running.Metadata;
+
+    public ReplicaManager Replicas => Running.Replicas;
+
+    public RemoteLogManager Tiering => Running.Tiering;
+
+    /// <summary>The broker's controller loop; a test may swap in its own and put the real one back.</summary>
+    public IControllerService? Controller
+    {
+        get => Running.Controller;
+        set => Running.ActiveController.Set(value);
+    }
+
+    public int ConnectionCount => Running.Server.ConnectionCount;
+
+    public long RejectedConnections => Running.Server.RejectedConnections;
+
+    public long IdleClosedConnections => Running.Server.IdleClosedConnections;
+
+    /// <summary>Bytes the open connections hold in receive buffers.</summary>
+    public long ReceiveBufferBytes => Running.Server.ReceiveBufferBytes;
+
+    private KafkaBroker Running => _broker ?? throw new InvalidOperationException($"broker {NodeId} is not running");
+
+    internal override async Task StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        if (_broker is not null)
+            throw new InvalidOperationException($"broker {NodeId} is already running");
+        Config = BrokerConfig.FromValues(settings);
+        using var deadline = new CancellationTokenSource(timeout);
+        _broker = await KafkaBroker.StartAsync(Config, TestLoggers.Factory, deadline.Token).ConfigureAwait(false);
+        Port = _broker.AdvertisedListeners[0].Port;
+    }
+
+    /// <summary>A process cannot SIGKILL a part of itself: fault tests use <see cref="BrokerHosting.ChildProcess"/>.</summary>
+    public override Task KillAsync() =>
+        throw new NotSupportedException("an in-process broker cannot be killed; use BrokerHosting.ChildProcess");
+
+    public override async Task StopAsync()
+    {
+        if (_broker is not { } broker)
+            return;
+        _broker = null;
+        await broker.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private protected override Task ShutDownAsync() => StopAsync();
+}
