@@ -22,7 +22,7 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
     public DelayedOperationPurgatory(string name, TimeProvider time)
     {
         Name = name;
-        _deadlines = new DeadlineQueue(time, Expire);
+        _deadlines = new DeadlineQueue(time, operation => Expire(operation) != Outcome.Waiting);
     }
 
     public string Name { get; }
@@ -53,7 +53,7 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
     public int CheckAndComplete(TKey key)
     {
         if (!_watchers.TryGetValue(key, out var watchers)) return 0;
-        var completed = watchers.CompleteWhere(operation => TryComplete(operation, key));
+        var completed = watchers.CompleteWhere(operation => TryCompleteHere(operation, key));
         if (completed > 0 && Interlocked.Add(ref _completionsSincePurge, completed) >= PurgeInterval) Purge();
         return completed;
     }
@@ -64,24 +64,28 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
         if (_watchers.TryGetValue(key, out var watchers)) watchers.CompleteWhere(Expire);
     }
 
-    private bool TryComplete(DelayedOperation operation, object? key)
+    private bool TryComplete(DelayedOperation operation, object? key) => TryCompleteHere(operation, key) != Outcome.Waiting;
+
+    /// <summary>Completes the operation if it can, saying whether this call did it (several keys may wake one operation at once).</summary>
+    private Outcome TryCompleteHere(DelayedOperation operation, object? key)
     {
-        if (operation.IsCompleted) return true;
+        if (operation.IsCompleted) return Outcome.CompletedElsewhere;
         bool ready;
         lock (operation.Gate)
         {
             ready = !operation.IsCompleted && operation.CanComplete(key);
         }
-        if (!ready) return operation.IsCompleted;
-        if (operation.TryMarkCompleted(satisfied: true)) _deadlines.Remove(operation);
-        return true;
+        if (!ready) return operation.IsCompleted ? Outcome.CompletedElsewhere : Outcome.Waiting;
+        if (!operation.TryMarkCompleted(satisfied: true)) return Outcome.CompletedElsewhere;
+        _deadlines.Remove(operation);
+        return Outcome.CompletedHere;
     }
 
-    private bool Expire(DelayedOperation operation)
+    private Outcome Expire(DelayedOperation operation)
     {
-        operation.TryMarkCompleted(satisfied: false);
+        var here = operation.TryMarkCompleted(satisfied: false);
         _deadlines.Remove(operation);
-        return true;
+        return here ? Outcome.CompletedHere : Outcome.CompletedElsewhere;
     }
 
     private void Purge()
@@ -89,7 +93,7 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
         Interlocked.Exchange(ref _completionsSincePurge, 0);
         foreach (var (key, watchers) in _watchers)
         {
-            watchers.CompleteWhere(static operation => operation.IsCompleted);
+            watchers.CompleteWhere(static operation => operation.IsCompleted ? Outcome.CompletedElsewhere : Outcome.Waiting);
             if (watchers.IsEmpty) _watchers.TryRemove(new KeyValuePair<TKey, WatchList>(key, watchers));
         }
     }
@@ -118,8 +122,8 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
             lock (_operations) _operations.Add(operation);
         }
 
-        /// <summary>Drops every operation for which <paramref name="done"/> holds; returns how many newly completed.</summary>
-        public int CompleteWhere(Func<DelayedOperation, bool> done)
+        /// <summary>Drops every operation <paramref name="check"/> finds completed; returns how many it completed itself.</summary>
+        public int CompleteWhere(Func<DelayedOperation, Outcome> check)
         {
             DelayedOperation[] snapshot;
             lock (_operations)
@@ -128,13 +132,13 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
                 snapshot = [.. _operations];
             }
             var completed = 0;
-            List<DelayedOperation>? finished = null;
+            HashSet<DelayedOperation>? finished = null;
             foreach (var operation in snapshot)
             {
-                var wasCompleted = operation.IsCompleted;
-                if (!done(operation)) continue;
-                (finished ??= []).Add(operation);
-                if (!wasCompleted) completed++;
+                var outcome = check(operation);
+                if (outcome == Outcome.Waiting) continue;
+                (finished ??= new HashSet<DelayedOperation>(ReferenceEqualityComparer.Instance)).Add(operation);
+                if (outcome == Outcome.CompletedHere) completed++;
             }
             if (finished is not null)
             {
@@ -142,5 +146,12 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
             }
             return completed;
         }
+    }
+
+    private enum Outcome
+    {
+        Waiting,
+        CompletedHere,
+        CompletedElsewhere,
     }
 }
