@@ -5,9 +5,9 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Confluent.Kafka;
+using Fjord.Broker.TestHost;
 using Fjord.Broker.Tests.Cluster;
 using Fjord.Broker.Tests.Infrastructure;
-using Fjord.Broker.TestHost;
 using Fjord.Testing;
 using Fjord.Tiering;
 

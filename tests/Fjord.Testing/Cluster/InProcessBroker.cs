@@ -1,5 +1,5 @@
-using Fjord.Broker.Configuration;
 using Fjord.Broker;
+using Fjord.Broker.Configuration;
 using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Controller;
