@@ -9,7 +9,7 @@ namespace Fjord.Broker.Purgatory;
 internal sealed class DeadlineQueue : IDisposable
 {
     private readonly TimeProvider _time;
-    private readonly Func<DelayedOperation, bool> _expire;
+    private readonly Action<DelayedOperation> _expire;
     private readonly PriorityQueue<DelayedOperation, long> _queue = new();
     private readonly ITimer _timer;
     private readonly Lock _lock = new();
@@ -17,7 +17,7 @@ internal sealed class DeadlineQueue : IDisposable
     private int _live;
     private bool _disposed;
 
-    public DeadlineQueue(TimeProvider time, Func<DelayedOperation, bool> expire)
+    public DeadlineQueue(TimeProvider time, Action<DelayedOperation> expire)
     {
         _time = time;
         _expire = expire;

@@ -22,7 +22,7 @@ public sealed class DelayedOperationPurgatory<TKey> : IDisposable
     public DelayedOperationPurgatory(string name, TimeProvider time)
     {
         Name = name;
-        _deadlines = new DeadlineQueue(time, operation => Expire(operation) != Outcome.Waiting);
+        _deadlines = new DeadlineQueue(time, operation => Expire(operation));
     }
 
     public string Name { get; }
