@@ -144,6 +144,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             RetentionCheckIntervalMs = config.LogRetentionCheckIntervalMs,
             FlushSchedulerIntervalMs = config.LogFlushSchedulerIntervalMs,
             FlushOffsetCheckpointIntervalMs = config.LogFlushOffsetCheckpointIntervalMs,
+            ProducerIdExpirationMs = config.ProducerIdExpirationMs,
+            ProducerIdExpirationCheckIntervalMs = config.ProducerIdExpirationCheckIntervalMs,
         });
         logs.Startup();
 

@@ -12,7 +12,7 @@ public sealed partial class PartitionLog
     /// batch does not use is the payload first rewritten into a pooled buffer. Throws a
     /// <see cref="LogException"/> subtype, having written nothing, when any batch is invalid.
     /// </summary>
-    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
+    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch, AppendOrigin origin = AppendOrigin.Client)
     {
         var config = Config;
         // Validation is the CPU-heavy part (CRC over every byte): keep it outside the append lock.
@@ -22,13 +22,13 @@ public sealed partial class PartitionLog
         {
             // Only a topic with a codec of its own pays for this; compression.type=producer never gets here.
             using var recompressed = BatchRecompressor.Recompress(records, config.CompressionType.ToCodec(), config.CompressionLevels, config.MaxMessageBytes);
-            return AppendValidated(recompressed.WrittenMemory, summary with { SizeInBytes = recompressed.WrittenCount }, leaderEpoch, config);
+            return AppendValidated(recompressed.WrittenMemory, summary with { SizeInBytes = recompressed.WrittenCount }, leaderEpoch, origin, config);
         }
 
-        return AppendValidated(records, summary, leaderEpoch, config);
+        return AppendValidated(records, summary, leaderEpoch, origin, config);
     }
 
-    private AppendResult AppendValidated(Memory<byte> records, PayloadSummary summary, int leaderEpoch, LogConfig config)
+    private AppendResult AppendValidated(Memory<byte> records, PayloadSummary summary, int leaderEpoch, AppendOrigin origin, LogConfig config)
     {
         if (summary.SizeInBytes > config.SegmentBytes)
         {
@@ -42,6 +42,16 @@ public sealed partial class PartitionLog
             var nowMs = NowMs();
             var appendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? nowMs : -1;
             var firstOffset = _logEndOffset;
+            if (origin != AppendOrigin.Client)
+            {
+                _producers.PrepareReplicatedAppend(records.Span, firstOffset, appendTime);
+            }
+            else if (_producers.PrepareClientAppend(records.Span, firstOffset, appendTime, out var duplicate))
+            {
+                // Kafka's answer to a retried batch: where it was written the first time, and nothing new.
+                return new AppendResult(duplicate.FirstOffset, duplicate.LastOffset, appendTime >= 0 ? duplicate.Timestamp : -1, _logStartOffset, 0, IsDuplicate: true);
+            }
+
             var nextOffset = AssignOffsets(records.Span, firstOffset, leaderEpoch, appendTime);
             var active = MaybeRoll(summary.SizeInBytes, nowMs, nextOffset - 1, config);
             WriteToSegment(active, records.Span);
@@ -50,6 +60,7 @@ public sealed partial class PartitionLog
                 _epochs.Assign(leaderEpoch, firstOffset);
             }
 
+            _producers.CompleteAppend(nextOffset);
             // Publish last: a reader that sees the new log end offset finds every byte of it in the segment.
             Volatile.Write(ref _logEndOffset, nextOffset);
             result = new AppendResult(firstOffset, nextOffset - 1, appendTime, _logStartOffset, summary.RecordCount);
@@ -132,6 +143,8 @@ public sealed partial class PartitionLog
     private LogSegment RollCore(long nowMs, long? baseOffset = null)
     {
         var old = _segments[^1];
+        // Kafka snapshots producer state at every roll, so a restart after a crash replays at most the active segment.
+        _producers.TakeSnapshot(baseOffset ?? _logEndOffset);
         var fresh = LogSegment.Create(TopicPartitionDirectory, baseOffset ?? _logEndOffset, Config, nowMs);
         old.OnBecomeInactive();
         Volatile.Write(ref _segments, [.. _segments, fresh]);

@@ -41,6 +41,7 @@ public sealed partial class PartitionLog
                 position += batch.SizeInBytes;
             }
 
+            _producers.PrepareReplicatedAppend(span);
             var nowMs = NowMs();
             var active = MaybeRoll(summary.SizeInBytes, nowMs, next - 1, config, rollAt: first);
             if (active.Size == 0 && active.BaseOffset < first && _segments.Length == 1 && first > _logEndOffset)
@@ -61,6 +62,7 @@ public sealed partial class PartitionLog
                 position += batch.SizeInBytes;
             }
 
+            _producers.CompleteAppend(next);
             Volatile.Write(ref _logEndOffset, next);
             result = new AppendResult(first, next - 1, -1, _logStartOffset, summary.RecordCount);
         }
@@ -151,6 +153,8 @@ public sealed partial class PartitionLog
             Volatile.Write(ref _highWatermark, Math.Min(_highWatermark, logEndOffset));
             Volatile.Write(ref _recoveryPoint, Math.Min(_recoveryPoint, logEndOffset));
             _epochs.TruncateFromEnd(logEndOffset);
+            // Kafka's truncateTo reloads producer state: snapshots above the new end describe removed batches.
+            RebuildProducerState();
         }
     }
 
@@ -207,5 +211,6 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _highWatermark, offset);
         Volatile.Write(ref _recoveryPoint, offset);
         _epochs.Clear();
+        _producers.Reset(offset);
     }
 }

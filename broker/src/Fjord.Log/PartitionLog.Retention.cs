@@ -38,6 +38,7 @@ public sealed partial class PartitionLog
             }
 
             DeleteOldSegments((_, next) => next is not null && next.BaseOffset <= _logStartOffset, "log start offset breach");
+            _producers.EvictProducersBelow(_logStartOffset);
             return _logStartOffset;
         }
     }
@@ -128,6 +129,8 @@ public sealed partial class PartitionLog
                 Log.DeletedLocalSegment(_logger, TopicPartitionDirectory, segments[i].BaseOffset, segments[count].BaseOffset, _logStartOffset);
             }
 
+            _producers.DeleteSnapshotsBefore(segments[count].BaseOffset);
+
             return count;
         }
     }
@@ -176,6 +179,9 @@ public sealed partial class PartitionLog
             segments[i].Delete();
             Log.DeletedSegment(_logger, TopicPartitionDirectory, segments[i].BaseOffset, reason, _logStartOffset);
         }
+
+        _producers.DeleteSnapshotsBefore(segments[count].BaseOffset);
+        _producers.EvictProducersBelow(_logStartOffset);
 
         return count;
     }

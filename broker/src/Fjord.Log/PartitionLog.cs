@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fjord.Log.Checkpoints;
+using Fjord.Log.Producers;
 using Fjord.Log.Segments;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ public sealed partial class PartitionLog
     private readonly TimeProvider _time;
     private readonly Lock _appendLock = new();
     private readonly LeaderEpochCheckpoint _epochs;
+    private readonly ProducerStateManager _producers;
     private LogConfig _config;
     private LogSegment[] _segments;
     private long _logEndOffset;
@@ -44,6 +46,7 @@ public sealed partial class PartitionLog
         _logger = logger;
         _segments = segments;
         _epochs = epochs;
+        _producers = new ProducerStateManager(directory);
         _lastFlushMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (TopicPartitionName.TryParse(Path.GetFileName(directory), out var topic, out var partition))
         {
@@ -243,6 +246,7 @@ public sealed partial class PartitionLog
         }
 
         log._recoveryPoint = recovered > 0 || hadCleanShutdown ? logEndOffset : Math.Min(recoveryPoint, logEndOffset);
+        log.RebuildProducerState();
         Log.Loaded(logger, directory, segments.Count, log._logStartOffset, logEndOffset, recovered);
         return log;
     }
@@ -379,6 +383,8 @@ public sealed partial class PartitionLog
             }
 
             FlushCore(LogEndOffset);
+            // The next start then replays nothing: the state is read from this snapshot.
+            _producers.TakeSnapshot(LogEndOffset);
             _closed = true;
             var segments = _segments;
             segments[^1].OnBecomeInactive();

@@ -22,13 +22,13 @@ public class RecompressionTests
     }
 
     /// <summary>An idempotent, transactional producer's batch: the header fields a rewrite must keep.</summary>
-    private static byte[] ProducerBatch(CompressionType codec, int records = 50, int valueSize = 100)
+    private static byte[] ProducerBatch(CompressionType codec, int records = 50, int valueSize = 100, int baseSequence = 1000)
     {
         var batch = RecordBatchBuilder.Build(records, BaseTimestamp, valueSize, codec, i => i * 3);
         BinaryPrimitives.WriteInt16BigEndian(batch.AsSpan(RecordBatch.AttributesOffset), (short)((short)codec | RecordBatch.TransactionalFlagMask));
         BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(RecordBatch.ProducerIdOffset), 4242);
         BinaryPrimitives.WriteInt16BigEndian(batch.AsSpan(RecordBatch.ProducerEpochOffset), 7);
-        BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatch.BaseSequenceOffset), 1000);
+        BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatch.BaseSequenceOffset), baseSequence);
         RecordBatchBuilder.FixCrc(batch);
         return batch;
     }
@@ -96,7 +96,7 @@ public class RecompressionTests
     {
         using var context = new LogTestContext();
         var log = context.Open(LogConfig.Default with { CompressionType = BrokerCompressionType.Zstd });
-        var payload = RecordBatchBuilder.Concat(ProducerBatch(CompressionType.Zstd, 10), ProducerBatch(CompressionType.Lz4, 20), ProducerBatch(CompressionType.None, 30));
+        var payload = RecordBatchBuilder.Concat(ProducerBatch(CompressionType.Zstd, 10), ProducerBatch(CompressionType.Lz4, 20, baseSequence: 1010), ProducerBatch(CompressionType.None, 30, baseSequence: 1030));
 
         var result = LogTestContext.AppendCommitted(log, payload);
 
@@ -118,7 +118,8 @@ public class RecompressionTests
         RecordBatchBuilder.FixCrc(marker);
         var original = marker.ToArray();
 
-        LogTestContext.AppendCommitted(log, marker);
+        log.AppendAsLeader(marker, 0, AppendOrigin.Coordinator);
+        log.UpdateHighWatermark(log.LogEndOffset);
 
         var stored = Assert.Single(Batches(LogTestContext.ReadAll(log, 0)));
         Assert.Equal(CompressionType.None, new RecordBatch(stored).Compression);

@@ -55,6 +55,8 @@ public sealed class BrokerConfig
     public long LogFlushSchedulerIntervalMs => GetLong("log.flush.scheduler.interval.ms", long.MaxValue);
     public long LogFlushOffsetCheckpointIntervalMs => GetLong("log.flush.offset.checkpoint.interval.ms", 60_000);
     public long LogRetentionCheckIntervalMs => GetLong("log.retention.check.interval.ms", 300_000);
+    public long ProducerIdExpirationMs => GetLong("producer.id.expiration.ms", 86_400_000);
+    public long ProducerIdExpirationCheckIntervalMs => GetLong("producer.id.expiration.check.interval.ms", 600_000);
     public int LogIndexIntervalBytes => GetInt("log.index.interval.bytes", 4096);
     public int LogIndexSizeMaxBytes => GetInt("log.index.size.max.bytes", 10 * 1024 * 1024);
     public string LogMessageTimestampType => Get("log.message.timestamp.type") ?? "CreateTime";

@@ -36,6 +36,8 @@ public static class BrokerConfigCatalog
         new("log.flush.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushIntervalMs)),
         new("log.flush.scheduler.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushSchedulerIntervalMs)),
         new("log.flush.offset.checkpoint.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.LogFlushOffsetCheckpointIntervalMs)),
+        new("producer.id.expiration.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.ProducerIdExpirationMs)),
+        new("producer.id.expiration.check.interval.ms", TopicConfigCatalog.ConfigType.Long, c => Num(c.ProducerIdExpirationCheckIntervalMs)),
         new("log.index.interval.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogIndexIntervalBytes)),
         new("log.index.size.max.bytes", TopicConfigCatalog.ConfigType.Int, c => Num(c.LogIndexSizeMaxBytes)),
         new("log.message.timestamp.type", TopicConfigCatalog.ConfigType.String, c => c.LogMessageTimestampType),

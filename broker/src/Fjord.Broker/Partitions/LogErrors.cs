@@ -13,6 +13,8 @@ public static class LogErrors
         RecordTooLargeException => ErrorCode.MessageTooLarge,
         UnsupportedMessageFormatException => ErrorCode.UnsupportedForMessageFormat,
         OffsetOutOfRangeException => ErrorCode.OffsetOutOfRange,
+        OutOfOrderSequenceException => ErrorCode.OutOfOrderSequenceNumber,
+        InvalidProducerEpochException => ErrorCode.InvalidProducerEpoch,
         // A read below the local log start offset belongs to the remote tier (followers: KIP-405's answer).
         OffsetBelowLocalLogException => ErrorCode.OffsetMovedToTieredStorage,
         // A full or failing disk: the write did not happen and the client may retry elsewhere.

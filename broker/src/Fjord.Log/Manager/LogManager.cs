@@ -203,6 +203,13 @@ public sealed class LogManager : IDisposable
                 log.FlushIfDue();
             }
         }, token);
+        Schedule("producer-expiration", _options.ProducerIdExpirationCheckIntervalMs, () =>
+        {
+            foreach (var log in All)
+            {
+                log.RemoveExpiredProducers(_options.ProducerIdExpirationMs);
+            }
+        }, token);
         Schedule("recovery-point-checkpoint", _options.FlushOffsetCheckpointIntervalMs, CheckpointRecoveryPoints, token);
         Schedule("log-start-offset-checkpoint", _options.FlushStartOffsetCheckpointIntervalMs, CheckpointLogStartOffsets, token);
     }

@@ -226,6 +226,28 @@ internal sealed class LogSegment
         return -1;
     }
 
+    /// <summary>
+    /// The headers of the batches from the one holding <paramref name="offset"/> to the end of the segment,
+    /// in order: what rebuilding producer state from the log needs, without reading any record.
+    /// </summary>
+    public IEnumerable<BatchHeader> BatchHeadersFrom(long offset)
+    {
+        var header = new byte[RecordBatch.HeaderSize];
+        var size = Size;
+        var position = FindBatchPosition(offset, size, header);
+        if (position < 0)
+        {
+            yield break;
+        }
+
+        while (position + RecordBatch.HeaderSize <= size && Read(position, header) == RecordBatch.HeaderSize)
+        {
+            var batch = BatchHeader.Read(header);
+            yield return batch;
+            position += batch.SizeInBytes;
+        }
+    }
+
     private void Reserve(long end)
     {
         if (end <= _allocated || _preallocationUnsupported || !OperatingSystem.IsLinux()) return;

@@ -1,0 +1,11 @@
+namespace Fjord.Log;
+
+/// <summary>Who a leader appends for (Kafka's AppendOrigin): only a client's batches are checked against producer state.</summary>
+public enum AppendOrigin
+{
+    /// <summary>A producer's Produce request: sequences, epochs and duplicates are checked; control batches are refused.</summary>
+    Client,
+
+    /// <summary>The broker's own coordinators (transaction markers): written as they are.</summary>
+    Coordinator,
+}

@@ -1,0 +1,70 @@
+using Fjord.Log.Producers;
+
+namespace Fjord.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>The producers this replica knows, as of the log end offset (copies: the live state changes under the append lock).</summary>
+    public IReadOnlyList<ProducerStateEntry> ActiveProducers
+    {
+        get
+        {
+            lock (_appendLock)
+            {
+                return [.. _producers.Producers.Select(p => p.Clone())];
+            }
+        }
+    }
+
+    /// <summary>The state of one producer, or null (a copy).</summary>
+    public ProducerStateEntry? ProducerState(long producerId)
+    {
+        lock (_appendLock)
+        {
+            return _producers.LastEntry(producerId)?.Clone();
+        }
+    }
+
+    /// <summary>producer.id.expiration.ms: forgets producers idle for that long. Returns how many went.</summary>
+    public int RemoveExpiredProducers(long expirationMs)
+    {
+        lock (_appendLock)
+        {
+            return _closed ? 0 : _producers.RemoveExpiredProducers(NowMs(), expirationMs);
+        }
+    }
+
+    /// <summary>
+    /// Kafka's loadProducerState: the newest snapshot at or below the log end offset, then the batches
+    /// after it, read header by header. Caller holds the append lock (or owns the log, in Open).
+    /// </summary>
+    private void RebuildProducerState()
+    {
+        var segments = _segments;
+        var logEndOffset = _logEndOffset;
+        var from = Math.Max(_producers.LoadLatestSnapshot(logEndOffset, segments[0].BaseOffset), segments[0].BaseOffset);
+        foreach (var segment in segments)
+        {
+            if (segment.NextOffset <= from)
+            {
+                continue;
+            }
+
+            foreach (var header in segment.BatchHeadersFrom(from))
+            {
+                if (header.BaseOffset >= logEndOffset)
+                {
+                    break;
+                }
+
+                if (header.BaseOffset >= from)
+                {
+                    _producers.Replay(header);
+                }
+            }
+        }
+
+        _producers.EvictProducersBelow(_logStartOffset);
+        _producers.CompleteAppend(logEndOffset);
+    }
+}

@@ -1,0 +1,293 @@
+using Fjord.Log.Records;
+
+namespace Fjord.Log.Producers;
+
+/// <summary>
+/// The producer state of one partition replica (Kafka's ProducerStateManager): for every producer
+/// id that wrote to it, the epoch and the last batches. A leader checks each client batch against
+/// it (duplicate, sequence gap, fenced epoch) before writing; leader and followers alike update it
+/// after writing, so whichever replica leads next deduplicates the same retries. Every member is
+/// called under the owning log's append lock, which is why the pending list can be reused.
+/// </summary>
+public sealed class ProducerStateManager
+{
+    private readonly string _directory;
+    private readonly Dictionary<long, ProducerStateEntry> _producers = [];
+    private readonly List<PendingBatch> _pending = [];
+
+    public ProducerStateManager(string directory)
+    {
+        _directory = directory;
+    }
+
+    /// <summary>One past the last offset whose batches the state reflects.</summary>
+    public long MapEndOffset { get; private set; }
+
+    public int ProducerCount => _producers.Count;
+
+    public IReadOnlyCollection<ProducerStateEntry> Producers => _producers.Values;
+
+    public ProducerStateEntry? LastEntry(long producerId) => _producers.GetValueOrDefault(producerId);
+
+    /// <summary>
+    /// Checks a client's payload (Kafka's analyzeAndValidateProducerState with origin CLIENT) whose first
+    /// batch will get <paramref name="firstOffset"/>. Returns true with <paramref name="duplicate"/> when a
+    /// batch repeats one already written: the whole append is then answered with the original offsets
+    /// and nothing is written. Throws when a batch is out of sequence or from a fenced epoch. The
+    /// accepted batches are kept pending until <see cref="CompleteAppend"/>.
+    /// </summary>
+    public bool PrepareClientAppend(ReadOnlySpan<byte> payload, long firstOffset, long appendTime, out BatchMetadata duplicate)
+    {
+        _pending.Clear();
+        var offset = firstOffset;
+        for (var position = 0; position < payload.Length;)
+        {
+            var header = BatchHeader.Read(payload[position..]);
+            position += header.SizeInBytes;
+            if (header.IsControl)
+            {
+                throw new InvalidRecordException("a produce request may not carry control batches; only transaction coordinators write them");
+            }
+
+            if (header.ProducerId < 0)
+            {
+                offset += header.LastOffsetDelta + 1;
+                continue;
+            }
+
+            var lastSequence = ProducerSequence.Increment(header.BaseSequence, header.LastOffsetDelta);
+            if (_producers.GetValueOrDefault(header.ProducerId) is { } entry
+                && entry.TryFindDuplicate(header.ProducerEpoch, header.BaseSequence, lastSequence, out duplicate))
+            {
+                _pending.Clear();
+                return true;
+            }
+
+            CheckSequence(header, offset);
+            var lastOffset = offset + header.LastOffsetDelta;
+            var timestamp = appendTime >= 0 ? appendTime : header.MaxTimestamp;
+            _pending.Add(new PendingBatch(header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, timestamp)));
+            offset = lastOffset + 1;
+        }
+
+        duplicate = default;
+        return false;
+    }
+
+    /// <summary>
+    /// A payload written without checks: a follower's (origin REPLICATION; the leader made them, and the
+    /// state follows the leader's so this replica deduplicates the same retries once it leads) or a
+    /// coordinator's. Offsets are the payload's own unless <paramref name="firstOffset"/> is given
+    /// (a leader's append, before it stamps them); likewise the timestamps and <paramref name="appendTime"/>.
+    /// </summary>
+    public void PrepareReplicatedAppend(ReadOnlySpan<byte> payload, long firstOffset = -1, long appendTime = -1)
+    {
+        _pending.Clear();
+        var offset = firstOffset;
+        for (var position = 0; position < payload.Length;)
+        {
+            var header = BatchHeader.Read(payload[position..]);
+            position += header.SizeInBytes;
+            if (firstOffset >= 0)
+            {
+                header = header with { BaseOffset = offset, MaxTimestamp = appendTime >= 0 ? appendTime : header.MaxTimestamp };
+                offset += header.LastOffsetDelta + 1;
+            }
+
+            AddPending(header);
+        }
+    }
+
+    /// <summary>Applies the batches of the last prepared append, now that they are in the log.</summary>
+    public void CompleteAppend(long logEndOffset)
+    {
+        foreach (var pending in _pending)
+        {
+            Apply(pending);
+        }
+
+        _pending.Clear();
+        MapEndOffset = logEndOffset;
+    }
+
+    /// <summary>Rebuilding from the log: applies one batch header read from a segment.</summary>
+    public void Replay(in BatchHeader header)
+    {
+        _pending.Clear();
+        AddPending(header);
+        CompleteAppend(header.BaseOffset + header.LastOffsetDelta + 1);
+    }
+
+    /// <summary>Writes the state as of <paramref name="offset"/> (everything below it applied).</summary>
+    public void TakeSnapshot(long offset) => ProducerSnapshotFile.Write(_directory, offset, _producers.Values);
+
+    /// <summary>
+    /// Forgets everything and loads the newest readable snapshot at or below <paramref name="maxOffset"/>,
+    /// deleting those above it (they describe a truncated log) and those that fail their checks.
+    /// Returns the offset the log must be replayed from: the snapshot's, or <paramref name="fallbackOffset"/>.
+    /// </summary>
+    public long LoadLatestSnapshot(long maxOffset, long fallbackOffset)
+    {
+        _producers.Clear();
+        _pending.Clear();
+        var offsets = ProducerSnapshotFile.List(_directory);
+        for (var i = offsets.Count - 1; i >= 0; i--)
+        {
+            var path = ProducerSnapshotFile.PathFor(_directory, offsets[i]);
+            if (offsets[i] <= maxOffset && ProducerSnapshotFile.TryRead(path) is { } producers)
+            {
+                foreach (var producer in producers)
+                {
+                    _producers[producer.ProducerId] = producer;
+                }
+
+                MapEndOffset = offsets[i];
+                return offsets[i];
+            }
+
+            File.Delete(path);
+        }
+
+        MapEndOffset = fallbackOffset;
+        return fallbackOffset;
+    }
+
+    /// <summary>Forgets every producer and snapshot: the log restarts empty at <paramref name="offset"/>.</summary>
+    public void Reset(long offset)
+    {
+        _producers.Clear();
+        _pending.Clear();
+        DeleteSnapshots(o => true);
+        MapEndOffset = offset;
+    }
+
+    /// <summary>Deletes the snapshots below <paramref name="offset"/> (their segments are gone).</summary>
+    public void DeleteSnapshotsBefore(long offset) => DeleteSnapshots(o => o < offset);
+
+    /// <summary>
+    /// Kafka's behaviour when the log start offset moves: a producer whose last batch is no longer in
+    /// the log is forgotten (its next batch is then accepted at any sequence, as for a new producer).
+    /// </summary>
+    public void EvictProducersBelow(long logStartOffset)
+    {
+        foreach (var (producerId, entry) in _producers)
+        {
+            if (entry.LastOffset < logStartOffset && entry.CurrentTxnFirstOffset < 0)
+            {
+                _producers.Remove(producerId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// producer.id.expiration.ms: forgets producers that have not written for that long and hold no
+    /// open transaction. Returns how many went.
+    /// </summary>
+    public int RemoveExpiredProducers(long nowMs, long expirationMs)
+    {
+        var removed = 0;
+        foreach (var (producerId, entry) in _producers)
+        {
+            if (entry.CurrentTxnFirstOffset < 0 && nowMs - entry.LastTimestamp >= expirationMs)
+            {
+                _producers.Remove(producerId);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Kafka's checkProducerEpoch and checkSequence for a client batch, against the producer's state
+    /// including earlier batches of the same payload. An unknown producer may start at any sequence:
+    /// since KIP-360 Kafka accepts it rather than answering UNKNOWN_PRODUCER_ID, because its state may
+    /// have been removed by retention or expiry while the producer lived on.
+    /// </summary>
+    private void CheckSequence(in BatchHeader header, long offset)
+    {
+        short currentEpoch;
+        int currentLastSequence;
+        if (LastPending(header.ProducerId) is { } pending)
+        {
+            (currentEpoch, currentLastSequence) = (pending.Epoch, pending.Batch.LastSequence);
+        }
+        else if (_producers.GetValueOrDefault(header.ProducerId) is { } entry)
+        {
+            (currentEpoch, currentLastSequence) = (entry.ProducerEpoch, entry.LastSequence);
+        }
+        else
+        {
+            return;
+        }
+
+        if (header.ProducerEpoch < currentEpoch)
+        {
+            throw new InvalidProducerEpochException(
+                $"producer {header.ProducerId} wrote with epoch {header.ProducerEpoch} at offset {offset}, but its current epoch is {currentEpoch}");
+        }
+
+        if (header.ProducerEpoch != currentEpoch)
+        {
+            if (header.BaseSequence != 0)
+            {
+                throw new OutOfOrderSequenceException(
+                    $"producer {header.ProducerId} started epoch {header.ProducerEpoch} at sequence {header.BaseSequence}; a new epoch starts at 0");
+            }
+        }
+        else if (!ProducerSequence.InSequence(currentLastSequence, header.BaseSequence))
+        {
+            throw new OutOfOrderSequenceException(
+                $"producer {header.ProducerId} (epoch {header.ProducerEpoch}) sent sequence {header.BaseSequence} at offset {offset}; expected {ProducerSequence.Increment(currentLastSequence, 1)}");
+        }
+    }
+
+    private PendingBatch? LastPending(long producerId)
+    {
+        for (var i = _pending.Count - 1; i >= 0; i--)
+        {
+            if (_pending[i].ProducerId == producerId)
+            {
+                return _pending[i];
+            }
+        }
+
+        return null;
+    }
+
+    private void AddPending(in BatchHeader header)
+    {
+        if (header.ProducerId < 0 || header.IsControl)
+        {
+            return;
+        }
+
+        var lastSequence = ProducerSequence.Increment(header.BaseSequence, header.LastOffsetDelta);
+        var lastOffset = header.BaseOffset + header.LastOffsetDelta;
+        _pending.Add(new PendingBatch(header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, header.MaxTimestamp)));
+    }
+
+    private void Apply(PendingBatch pending)
+    {
+        if (!_producers.TryGetValue(pending.ProducerId, out var entry))
+        {
+            entry = new ProducerStateEntry(pending.ProducerId, pending.Epoch);
+            _producers.Add(pending.ProducerId, entry);
+        }
+
+        entry.AddBatch(pending.Epoch, pending.Batch);
+    }
+
+    private void DeleteSnapshots(Func<long, bool> which)
+    {
+        foreach (var offset in ProducerSnapshotFile.List(_directory))
+        {
+            if (which(offset))
+            {
+                File.Delete(ProducerSnapshotFile.PathFor(_directory, offset));
+            }
+        }
+    }
+
+    private readonly record struct PendingBatch(long ProducerId, short Epoch, BatchMetadata Batch);
+}
