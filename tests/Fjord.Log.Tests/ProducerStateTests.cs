@@ -284,6 +284,30 @@ public class ProducerStateTests
         Assert.NotNull(log.ProducerState(ProducerId));
     }
 
+    [Fact]
+    public void AReplicaRebuiltFromTheRemoteTierRestoresTheProducersUploadedWithTheLastSegment()
+    {
+        using var leaderCtx = new LogTestContext();
+        using var replicaCtx = new LogTestContext();
+        var leader = leaderCtx.Open(LogConfig.Default with { SegmentBytes = 400 });
+        for (var i = 0; i < 6; i++)
+        {
+            leader.AppendAsLeader(Batch(leaderCtx, 2, 0, i * 2), 0);
+        }
+
+        // What the tier uploads with the closed segments: the snapshot at the end of the last one.
+        var tierEnd = leader.SegmentBaseOffsets[^1];
+        var uploaded = File.ReadAllBytes(ProducerSnapshotFile.PathFor(leaderCtx.PartitionDir, tierEnd));
+        var replica = replicaCtx.Open();
+
+        replica.TruncateFullyAndStartAt(tierEnd, 0, [], uploaded);
+
+        Assert.Equal(tierEnd, replica.LogEndOffset);
+        Assert.Equal((int)tierEnd - 1, replica.ProducerState(ProducerId)!.LastSequence);
+        Assert.True(replica.AppendAsLeader(Batch(replicaCtx, 2, 0, (int)tierEnd - 2), 1).IsDuplicate);
+        Assert.Throws<OutOfOrderSequenceException>(() => replica.AppendAsLeader(Batch(replicaCtx, 1, 0, (int)tierEnd + 3), 1));
+    }
+
     private static byte[] Batch(LogTestContext ctx, int records, short epoch, int sequence, short attributes = 0, long producerId = ProducerId)
     {
         var batch = RecordBatchBuilder.Build(records, ctx.NowMs);

@@ -244,7 +244,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     /// <summary>The remote tier's manifest (Table), segment files (Blob) and the manager that moves segments between them.</summary>
     private sealed record TieringParts(TableRemoteLogMetadataStore TableManifest, BlobRemoteStorage BlobStorage,
-        IRemoteLogMetadataStore Manifest, RemoteLogManager Manager);
+        IRemoteLogMetadataStore Manifest, IRemoteStorage Storage, RemoteLogManager Manager);
 
     private static TieringParts CreateTiering(BrokerConfig config, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
     {
@@ -256,7 +256,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var tieringStorage = options.DecorateRemoteStorage?.Invoke(storage) ?? storage;
         var manager = new RemoteLogManager(replicas, tieringManifest, tieringStorage,
             new RemoteLogManagerConfig(config.RemoteLogManagerTaskIntervalMs, config.RemoteLogManagerCopierThreadPoolSize, config.RemoteLogReaderCacheBytes), time, loggers);
-        return new TieringParts(manifest, storage, tieringManifest, manager);
+        return new TieringParts(manifest, storage, tieringManifest, tieringStorage, manager);
     }
 
     /// <summary>
@@ -275,7 +275,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             _loggers.CreateLogger<RemoteLogManager>().LogWarning(e, "Tiered storage is not reachable yet; uploads will retry");
         }
         // Replicas with no local history wait for the manifest before they serve or fetch.
-        _replicas.AttachRemoteTier(tiering.Manifest);
+        _replicas.AttachRemoteTier(tiering.Manifest, tiering.Storage);
         tiering.Manager.Start();
         _replicas.AttachRemoteLog(tiering.Manager);
     }

@@ -1,4 +1,5 @@
 using Fjord.Log.Checkpoints;
+using Fjord.Log.Producers;
 using Fjord.Log.Records;
 using Fjord.Log.Segments;
 
@@ -173,9 +174,10 @@ public sealed partial class PartitionLog
     /// <paramref name="localStartOffset"/> (the first offset not in remote storage), while the log
     /// consumers see starts at <paramref name="logStartOffset"/> (the oldest remote offset), and the
     /// leader epochs of the remote part are restored so divergence checks and OffsetForLeaderEpoch
-    /// still answer for it.
+    /// still answer for it. <paramref name="producerSnapshot"/>, the snapshot uploaded with the last remote
+    /// segment, restores the producers; a corrupt one is ignored (the state then starts empty).
     /// </summary>
-    public void TruncateFullyAndStartAt(long localStartOffset, long logStartOffset, IReadOnlyList<EpochEntry> epochs)
+    public void TruncateFullyAndStartAt(long localStartOffset, long logStartOffset, IReadOnlyList<EpochEntry> epochs, byte[]? producerSnapshot = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(localStartOffset);
         ArgumentOutOfRangeException.ThrowIfNegative(logStartOffset);
@@ -191,6 +193,12 @@ public sealed partial class PartitionLog
                 {
                     _epochs.Assign(entry.Epoch, Math.Max(entry.StartOffset, _logStartOffset));
                 }
+            }
+
+            if (producerSnapshot is not null)
+            {
+                File.WriteAllBytes(ProducerSnapshotFile.PathFor(TopicPartitionDirectory, localStartOffset), producerSnapshot);
+                _producers.LoadLatestSnapshot(localStartOffset, localStartOffset);
             }
         }
     }

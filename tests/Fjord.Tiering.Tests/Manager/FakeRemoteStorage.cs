@@ -38,6 +38,8 @@ public sealed class FakeRemoteStorage : IRemoteStorage
         Put(segment, RemoteFileType.OffsetIndex);
         Put(segment, RemoteFileType.TimeIndex);
         Put(segment, RemoteFileType.LeaderEpochCheckpoint);
+        if (files.ProducerSnapshotFile is not null)
+            Put(segment, RemoteFileType.ProducerSnapshot);
         return Task.CompletedTask;
     }
 

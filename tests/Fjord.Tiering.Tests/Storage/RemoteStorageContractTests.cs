@@ -31,7 +31,7 @@ public abstract class RemoteStorageContractTests : IDisposable
         new(topicId, "orders", partition, Guid.NewGuid(), baseOffset, baseOffset + 99, 0, 0, [], RemoteSegmentState.CopyStarted, 1, 1, DateTimeOffset.UnixEpoch);
 
     /// <summary>Local segment files of random content (seeded, so a failure reproduces).</summary>
-    protected LocalSegmentFiles WriteFiles(int logBytes, int seed, IReadOnlyList<EpochEntry>? epochs = null)
+    protected LocalSegmentFiles WriteFiles(int logBytes, int seed, IReadOnlyList<EpochEntry>? epochs = null, int producerSnapshotBytes = -1)
     {
         var random = new Random(seed);
         var folder = _directory.Combine(Guid.NewGuid().ToString("N"));
@@ -49,7 +49,8 @@ public abstract class RemoteStorageContractTests : IDisposable
             Write("00000000000000000000.log", logBytes),
             Write("00000000000000000000.index", 8 * 37),
             Write("00000000000000000000.timeindex", 12 * 23),
-            epochs ?? [new EpochEntry(0, 0), new EpochEntry(4, 60)]);
+            epochs ?? [new EpochEntry(0, 0), new EpochEntry(4, 60)],
+            producerSnapshotBytes >= 0 ? Write("00000000000000000100.snapshot", producerSnapshotBytes) : Path.Combine(folder, "00000000000000000100.snapshot"));
     }
 
     private static string PathOf(LocalSegmentFiles files, RemoteFileType file) => file switch
@@ -159,7 +160,7 @@ public abstract class RemoteStorageContractTests : IDisposable
         var kept = Segment(Guid.NewGuid());
         var deleted = Segment(kept.TopicId, baseOffset: 100);
         await storage.UploadAsync(kept, WriteFiles(10, seed: 6), Ct);
-        await storage.UploadAsync(deleted, WriteFiles(10, seed: 7), Ct);
+        await storage.UploadAsync(deleted, WriteFiles(10, seed: 7, producerSnapshotBytes: 40), Ct);
 
         await storage.DeleteAsync(deleted, Ct);
 
@@ -171,6 +172,30 @@ public abstract class RemoteStorageContractTests : IDisposable
         }
 
         Assert.Equal(10, await storage.GetLengthAsync(kept, RemoteFileType.Segment, Ct));
+    }
+
+    [Fact]
+    public async Task TheProducerSnapshotTravelsWithItsSegment()
+    {
+        var storage = await CreateStorageAsync();
+        var segment = Segment(Guid.NewGuid());
+        var files = WriteFiles(1_000, seed: 11, producerSnapshotBytes: 333);
+
+        await storage.UploadAsync(segment, files, Ct);
+
+        Assert.Equal(File.ReadAllBytes(files.ProducerSnapshotFile!), await RemoteProducerSnapshot.ReadAsync(storage, segment, Ct));
+    }
+
+    [Fact]
+    public async Task ASegmentWhoseSnapshotIsMissingLocallyUploadsWithoutOne()
+    {
+        var storage = await CreateStorageAsync();
+        var segment = Segment(Guid.NewGuid());
+
+        await storage.UploadAsync(segment, WriteFiles(1_000, seed: 12), Ct);
+
+        Assert.Null(await RemoteProducerSnapshot.ReadAsync(storage, segment, Ct));
+        Assert.Equal(1_000, await storage.GetLengthAsync(segment, RemoteFileType.Segment, Ct));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed partial class Partition
     /// empty where the tier ends (nothing uploaded is fetched or uploaded again); otherwise the local
     /// log already continues the tier and stays as it is.
     /// </summary>
-    internal void CompleteRemoteTierLookup(RemoteTierStart? start)
+    internal void CompleteRemoteTierLookup(RemoteTierStart? start, byte[]? producerSnapshot = null)
     {
         _roleLock.EnterWriteLock();
         try
@@ -47,7 +47,7 @@ public sealed partial class Partition
             if (start is not null && start.LocalStartOffset > Log.LogEndOffset)
             {
                 LogRebuiltFromRemoteTier(Topic.Name, Index, Log.LogEndOffset, start.LogStartOffset, start.LocalStartOffset);
-                Log.TruncateFullyAndStartAt(start.LocalStartOffset, start.LogStartOffset, start.Epochs);
+                Log.TruncateFullyAndStartAt(start.LocalStartOffset, start.LogStartOffset, start.Epochs, producerSnapshot);
                 if (IsLeader)
                 {
                     // The epoch this leader assigned at its old (empty) end moves to the new end.

@@ -7,11 +7,11 @@ namespace Fjord.Broker.Replicas;
 
 public sealed partial class ReplicaManager
 {
-    private readonly TaskCompletionSource<IRemoteLogMetadataStore> _manifest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(IRemoteLogMetadataStore Manifest, IRemoteStorage Storage)> _remoteTier = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _lookups = new();
 
-    /// <summary>The remote tier's manifest, once tiering has started; lookups wait for it.</summary>
-    public void AttachRemoteTier(IRemoteLogMetadataStore manifest) => _manifest.TrySetResult(manifest);
+    /// <summary>The remote tier's manifest and storage, once tiering has started; lookups wait for them.</summary>
+    public void AttachRemoteTier(IRemoteLogMetadataStore manifest, IRemoteStorage storage) => _remoteTier.TrySetResult((manifest, storage));
 
     /// <summary>
     /// Kafka's remote-log auxiliary state for a replica with no local history: until the manifest says
@@ -31,9 +31,14 @@ public sealed partial class ReplicaManager
                 if (!_partitions.TryGetValue(partition.Key, out var current) || !ReferenceEquals(current, partition)) break;
                 try
                 {
-                    var manifest = await _manifest.Task.WaitAsync(ct);
+                    var (manifest, storage) = await _remoteTier.Task.WaitAsync(ct);
                     var entries = await manifest.ListAsync(partition.Log.TopicId, partition.Index, ct);
-                    partition.CompleteRemoteTierLookup(RemoteTierStart.From(entries));
+                    var start = RemoteTierStart.From(entries);
+                    // KIP-405 restores the producers with the tier: retries of batches in Blob are still recognised.
+                    var producers = start?.LastSegment is { } last && start.LocalStartOffset > partition.Log.LogEndOffset
+                        ? await RemoteProducerSnapshot.ReadAsync(storage, last, ct)
+                        : null;
+                    partition.CompleteRemoteTierLookup(start, producers);
                     // The log start offset now lies below the local log: a crash must not forget it.
                     _logs.CheckpointLogStartOffsets();
                     return;

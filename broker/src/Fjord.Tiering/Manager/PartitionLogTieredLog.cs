@@ -74,7 +74,8 @@ public sealed class PartitionLogTieredLog(PartitionLog log, Func<long, int> dele
         try
         {
             var size = new FileInfo(logFile).Length;
-            return new TieredLogSegment(baseOffset, endOffset, LargestTimestamp(logFile, timeIndexFile), size, logFile, PathOf(baseOffset, ".index"), timeIndexFile);
+            return new TieredLogSegment(baseOffset, endOffset, LargestTimestamp(logFile, timeIndexFile), size, logFile, PathOf(baseOffset, ".index"), timeIndexFile,
+                Fjord.Log.Producers.ProducerSnapshotFile.PathFor(log.TopicPartitionDirectory, endOffset + 1));
         }
         catch (FileNotFoundException)
         {

@@ -7,9 +7,10 @@ namespace Fjord.Tiering;
 /// auxiliary state): the remote tier holds [<paramref name="LogStartOffset"/>,
 /// <paramref name="LocalStartOffset"/>), so the local log begins at the first offset not uploaded
 /// and keeps the uploaded part's leader epochs. Copying less than that from the leader is the point:
-/// a replaced broker fetches only the hot tail.
+/// a replaced broker fetches only the hot tail. <paramref name="LastSegment"/> is the uploaded segment that
+/// ends the tier: its producer snapshot is the replica's producer state.
 /// </summary>
-public sealed record RemoteTierStart(long LogStartOffset, long LocalStartOffset, IReadOnlyList<EpochEntry> Epochs)
+public sealed record RemoteTierStart(long LogStartOffset, long LocalStartOffset, IReadOnlyList<EpochEntry> Epochs, RemoteSegmentMetadata? LastSegment = null)
 {
     /// <summary>From a partition's manifest entries; null when nothing is uploaded (the replica starts from scratch).</summary>
     public static RemoteTierStart? From(IReadOnlyList<RemoteSegmentMetadata> entries)
@@ -34,6 +35,7 @@ public sealed record RemoteTierStart(long LogStartOffset, long LocalStartOffset,
             }
         }
 
-        return new RemoteTierStart(finished[0].BaseOffset, finished.Max(e => e.EndOffset) + 1, epochs);
+        var last = finished.MaxBy(e => e.EndOffset)!;
+        return new RemoteTierStart(finished[0].BaseOffset, last.EndOffset + 1, epochs, last);
     }
 }

@@ -3,7 +3,8 @@ namespace Fjord.Tiering;
 /// <summary>
 /// One local segment as the tier sees it. <paramref name="EndOffset"/> is inclusive (BaseOffset - 1
 /// for an empty segment); <paramref name="MaxTimestamp"/> is Kafka's largestTimestamp, which
-/// retention.ms compares against.
+/// retention.ms compares against. <paramref name="ProducerSnapshotFile"/> is where the producer snapshot
+/// at its end would be (it may not exist).
 /// </summary>
 public sealed record TieredLogSegment(
     long BaseOffset,
@@ -12,4 +13,5 @@ public sealed record TieredLogSegment(
     long SizeInBytes,
     string LogFile,
     string OffsetIndexFile,
-    string TimeIndexFile);
+    string TimeIndexFile,
+    string? ProducerSnapshotFile = null);

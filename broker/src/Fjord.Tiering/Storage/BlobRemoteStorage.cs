@@ -201,6 +201,8 @@ public sealed class BlobRemoteStorage : IRemoteStorage
         var checkpointName = RemoteBlobNames.Name(segment, RemoteFileType.LeaderEpochCheckpoint);
         await _container.GetBlobClient(checkpointName).UploadAsync(checkpoint, overwrite: true, ct).ConfigureAwait(false);
         _afterFileUploaded?.Invoke(checkpointName);
+        if (files.ProducerSnapshotFile is { } snapshot && File.Exists(snapshot))
+            await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.ProducerSnapshot), snapshot, ct).ConfigureAwait(false);
         await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.Segment), files.LogFile, ct).ConfigureAwait(false);
     }
 

@@ -24,6 +24,8 @@ public sealed class InMemoryRemoteStorage : IRemoteStorage
         _blobs[RemoteBlobNames.Name(segment, RemoteFileType.OffsetIndex)] = offsetIndex;
         _blobs[RemoteBlobNames.Name(segment, RemoteFileType.TimeIndex)] = timeIndex;
         _blobs[RemoteBlobNames.Name(segment, RemoteFileType.LeaderEpochCheckpoint)] = LeaderEpochCheckpointText.ToBytes(files.LeaderEpochs);
+        if (files.ProducerSnapshotFile is { } snapshot && File.Exists(snapshot))
+            _blobs[RemoteBlobNames.Name(segment, RemoteFileType.ProducerSnapshot)] = await File.ReadAllBytesAsync(snapshot, ct).ConfigureAwait(false);
         _blobs[RemoteBlobNames.Name(segment, RemoteFileType.Segment)] = log;
     }
 

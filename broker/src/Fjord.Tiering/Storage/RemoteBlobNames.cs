@@ -29,6 +29,7 @@ internal static class RemoteBlobNames
         RemoteFileType.OffsetIndex => "index",
         RemoteFileType.TimeIndex => "timeindex",
         RemoteFileType.LeaderEpochCheckpoint => "leader-epoch-checkpoint",
+        RemoteFileType.ProducerSnapshot => "snapshot",
         _ => throw new ArgumentOutOfRangeException(nameof(file), file, "Unknown remote file type."),
     };
 

@@ -7,4 +7,7 @@ public enum RemoteFileType
     OffsetIndex,
     TimeIndex,
     LeaderEpochCheckpoint,
+
+    /// <summary>The producer state as of the segment's end (KIP-405's producer snapshot index), absent for segments uploaded before it existed.</summary>
+    ProducerSnapshot,
 }
