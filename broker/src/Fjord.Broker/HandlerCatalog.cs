@@ -43,6 +43,7 @@ public static class HandlerCatalog
         handlers.Add(new DeleteRecordsHandler(metadata, replicas));
         handlers.Add(new OffsetForLeaderEpochHandler(metadata, replicas));
         handlers.Add(new DescribeClusterHandler(metadata, brokers));
+        handlers.Add(new DescribeProducersHandler(metadata, replicas));
         handlers.Add(new ElectLeadersHandler(controller));
         handlers.Add(new AlterPartitionReassignmentsHandler(controller));
         handlers.Add(new ListPartitionReassignmentsHandler(controller));

@@ -35,6 +35,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         [ApiKey.CreatePartitions] = (0, 3),
         [ApiKey.IncrementalAlterConfigs] = (0, 1),
         [ApiKey.DescribeCluster] = (0, 1),
+        [ApiKey.DescribeProducers] = (0, 0),
         [ApiKey.ElectLeaders] = (0, 2),
         [ApiKey.AlterPartitionReassignments] = (0, 0),
         [ApiKey.ListPartitionReassignments] = (0, 0),
