@@ -27,6 +27,12 @@ public sealed class InProcessBroker : TestBroker
 
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => Running.AdvertisedListeners;
 
+    /// <summary>
+    /// Where the broker really listens, ports as the OS gave them: differs from <see cref="AdvertisedListeners"/>
+    /// when a test puts a proxy in front of the broker and advertises the proxy.
+    /// </summary>
+    public IReadOnlyList<ListenerEndpoint> BoundListeners => Running.Server.BoundListeners;
+
     public MetadataCache Metadata => Running.Metadata;
 
     public ReplicaManager Replicas => Running.Replicas;
