@@ -18,7 +18,8 @@ internal sealed record ProduceOptions(
     bool CreateTopic,
     short ReplicationFactor,
     TimeSpan Timeout,
-    int? BrokerPid = null)
+    int? BrokerPid = null,
+    bool EnableIdempotence = false)
 {
     public static readonly IReadOnlyDictionary<string, Acks> AcksChoices = new Dictionary<string, Acks>
     {
@@ -54,7 +55,8 @@ internal sealed record ProduceOptions(
         CreateTopic: args.Flag("create-topic"),
         ReplicationFactor: (short)args.Int("replication-factor", 1, min: 1),
         Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 30, min: 1)),
-        BrokerPid: BrokerPidOption.Read(args));
+        BrokerPid: BrokerPidOption.Read(args),
+        EnableIdempotence: args.Flag("enable-idempotence"));
 
     public static string AcksName(Acks acks) => acks switch
     {

@@ -112,6 +112,7 @@ internal sealed class ProducerPerformance
         BootstrapServers = _cluster.BootstrapServers,
         ClientId = "fjord-perf-producer",
         Acks = _options.Acks,
+        EnableIdempotence = _options.EnableIdempotence,
         CompressionType = _options.Compression,
         LingerMs = _options.LingerMs,
         BatchSize = _options.BatchSize,
