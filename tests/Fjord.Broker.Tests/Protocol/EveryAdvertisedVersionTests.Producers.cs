@@ -1,0 +1,56 @@
+using Fjord.Protocol;
+
+namespace Fjord.Broker.Tests.Protocol;
+
+public sealed partial class EveryAdvertisedVersionTests
+{
+    [Theory]
+    [MemberData(nameof(Versions), 0, 5)]
+    public async Task InitProducerIdGivesAnIdempotentProducerANewIdAtEpochZeroAtEveryVersion(short version)
+    {
+        var first = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 60_000 }, version);
+        var second = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 60_000 }, version);
+
+        Assert.Equal((short)ErrorCode.None, first.ErrorCode);
+        Assert.Equal((short)ErrorCode.None, second.ErrorCode);
+        Assert.True(first.ProducerId >= 0, $"producer id {first.ProducerId}");
+        Assert.NotEqual(first.ProducerId, second.ProducerId);
+        Assert.Equal(0, first.ProducerEpoch);
+        Assert.Equal(0, second.ProducerEpoch);
+        Assert.Equal(0, first.ThrottleTimeMs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 3, 5)]
+    public async Task InitProducerIdWithTheCurrentIdAndEpochStillGivesANewIdAtEpochZeroWithoutATransactionalId(short version)
+    {
+        // Kafka's coordinator ignores the id and epoch of a non-transactional producer (v3+ fields).
+        var current = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null }, version);
+
+        var again = await _client.SendAsync<InitProducerIdResponse>(
+            new InitProducerIdRequest { TransactionalId = null, ProducerId = current.ProducerId, ProducerEpoch = 7 }, version);
+
+        Assert.Equal((short)ErrorCode.None, again.ErrorCode);
+        Assert.NotEqual(current.ProducerId, again.ProducerId);
+        Assert.Equal(0, again.ProducerEpoch);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 0, 5)]
+    public async Task InitProducerIdWithATransactionalIdIsRefusedWithInvalidRequestAtEveryVersion(short version)
+    {
+        foreach (var transactionalId in new[] { $"txn-v{version}", "" })
+        {
+            var response = await _client.SendAsync<InitProducerIdResponse>(
+                new InitProducerIdRequest { TransactionalId = transactionalId, TransactionTimeoutMs = 60_000 }, version);
+
+            Assert.Equal((short)ErrorCode.InvalidRequest, response.ErrorCode);
+            Assert.Equal(-1, response.ProducerId);
+            Assert.Equal(-1, response.ProducerEpoch);
+        }
+
+        // The connection carries on.
+        var idempotent = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null }, version);
+        Assert.Equal((short)ErrorCode.None, idempotent.ErrorCode);
+    }
+}
