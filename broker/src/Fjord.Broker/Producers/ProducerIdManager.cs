@@ -29,9 +29,6 @@ public sealed partial class ProducerIdManager : IDisposable
     /// <summary>After a failed claim, background prefetches pause this long (a waiting request still tries at once).</summary>
     private static readonly TimeSpan PrefetchRetryBackoff = TimeSpan.FromSeconds(1);
 
-    // A request waits for at most this many claims; more means other requests drain each new block first.
-    private const int MaxClaimsWaited = 3;
-
     private readonly IProducerIdStore _store;
     private readonly int _brokerId;
     private readonly int _blockSize;
@@ -70,7 +67,10 @@ public sealed partial class ProducerIdManager : IDisposable
     /// </summary>
     public async ValueTask<long> GenerateProducerIdAsync(CancellationToken ct)
     {
-        for (var claimsWaited = 0; ; claimsWaited++)
+        // One deadline for the whole call: other requests may drain a new block before this one gets
+        // its turn, so it may wait for more than one claim, but not for longer than the maximum wait.
+        var started = _time.GetTimestamp();
+        while (true)
         {
             Task<Exception?> claim;
             lock (_lock)
@@ -80,17 +80,17 @@ public sealed partial class ProducerIdManager : IDisposable
                 claim = _claim ??= StartClaim();
             }
 
-            if (claimsWaited == MaxClaimsWaited)
-                throw new ProducerIdsUnavailableException($"Producer-id blocks are used up faster than broker {_brokerId} can claim them; retry.");
-
+            var remaining = _maxWait - _time.GetElapsedTime(started);
             Exception? failure;
             try
             {
-                failure = await claim.WaitAsync(_maxWait, _time, ct).ConfigureAwait(false);
+                if (remaining <= TimeSpan.Zero)
+                    throw new TimeoutException();
+                failure = await claim.WaitAsync(remaining, _time, ct).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                throw new ProducerIdsUnavailableException($"Claiming a producer-id block from the metadata store took longer than {_maxWait.TotalSeconds:0.#} s; retry.");
+                throw new ProducerIdsUnavailableException($"No producer-id block could be claimed from the metadata store within {_maxWait.TotalSeconds:0.#} s; retry.");
             }
             if (failure is not null)
                 throw new ProducerIdsUnavailableException($"Could not claim a producer-id block from the metadata store: {failure.Message}", failure);
