@@ -81,16 +81,16 @@ public sealed partial class ProducerIdManager : IDisposable
             }
 
             var remaining = _maxWait - _time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+                throw TimedOut();
             Exception? failure;
             try
             {
-                if (remaining <= TimeSpan.Zero)
-                    throw new TimeoutException();
                 failure = await claim.WaitAsync(remaining, _time, ct).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                throw new ProducerIdsUnavailableException($"No producer-id block could be claimed from the metadata store within {_maxWait.TotalSeconds:0.#} s; retry.");
+                throw TimedOut();
             }
             if (failure is not null)
                 throw new ProducerIdsUnavailableException($"Could not claim a producer-id block from the metadata store: {failure.Message}", failure);
@@ -102,6 +102,9 @@ public sealed partial class ProducerIdManager : IDisposable
         _stopping.Cancel();
         _stopping.Dispose();
     }
+
+    private ProducerIdsUnavailableException TimedOut() =>
+        new($"No producer-id block could be claimed from the metadata store within {_maxWait.TotalSeconds:0.#} s; retry.");
 
     /// <summary>Takes the next id of the current block, moving on to a claimed next block when it is used up. Under the lock.</summary>
     private bool TryTakeId(out long id)
