@@ -7,10 +7,12 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Tiering;
+using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker;
 
@@ -22,8 +24,9 @@ public static class HandlerCatalog
 {
     public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
         FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
-        AdvertisedListeners advertised, RemoteLogManager tiering, TimeProvider time)
+        AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TimeProvider time, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
         var handlers = new List<ApiHandler>();
         var admin = new TopicAdmin(config, store, metadata, replicas, tiering, controller, time);
@@ -32,6 +35,7 @@ public static class HandlerCatalog
         handlers.Add(new ApiVersionsHandler(() => handlers));
         handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable)));
         handlers.Add(new ProduceHandler(metadata, replicas));
+        handlers.Add(new InitProducerIdHandler(producerIds, loggers.CreateLogger<InitProducerIdHandler>()));
         handlers.Add(new FetchHandler(fetchSessions, metadata, replicas));
         handlers.Add(new ListOffsetsHandler(metadata, replicas));
         handlers.Add(new CreateTopicsHandler(admin, config, time));

@@ -6,6 +6,7 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
+using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Tiering;
 using Fjord.Cluster;
@@ -31,6 +32,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly GroupCoordinator _groups;
     private readonly GroupCoordinatorLocator _coordinators;
     private readonly RemoteLogManager _tiering;
+    private readonly ProducerIdManager _producerIds;
     private readonly KafkaServer _server;
     private readonly AdvertisedListeners _advertised;
     private readonly BrokerLifecycleManager _lifecycle;
@@ -47,8 +49,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private ClusterController? _controller;
 
     private KafkaBroker(BrokerConfig config, TableMetadataStore store, LogManager logs, ReplicaManager replicas, MetadataCache metadata,
-        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, KafkaServer server, AdvertisedListeners advertised,
-        BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers)
+        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, KafkaServer server,
+        AdvertisedListeners advertised, BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers)
     {
         _config = config;
         _store = store;
@@ -59,6 +61,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _groups = groups;
         _coordinators = coordinators;
         _tiering = tiering;
+        _producerIds = producerIds;
         _server = server;
         _advertised = advertised;
         _lifecycle = lifecycle;
@@ -168,15 +171,17 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var tiering = CreateTiering(config, options, replicas, time, loggers);
         var activeController = new ActiveController();
         var advertised = new AdvertisedListeners();
+        // Claims its first block of producer ids from the store on the first InitProducerId, not at start.
+        var producerIds = new ProducerIdManager(store, config.NodeId, time, loggers.CreateLogger<ProducerIdManager>());
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, time);
+            advertised, tiering.Manager, producerIds, time, loggers);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
-        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, server, advertised,
+        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, server, advertised,
             lifecycle, fencing, activeController, dirLock, time, loggers);
         try
         {
@@ -351,6 +356,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _controller = null;
         _controllerChanges.Release();
         await _server.DisposeAsync();
+        _producerIds.Dispose();
         await _tiering.DisposeAsync();
         await _replicas.DisposeAsync();
         _coordinators.Dispose();

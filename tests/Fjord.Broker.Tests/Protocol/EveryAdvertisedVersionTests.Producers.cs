@@ -1,33 +1,56 @@
-using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Protocol;
-using Fjord.Testing.Records;
 
 namespace Fjord.Broker.Tests.Protocol;
 
 public sealed partial class EveryAdvertisedVersionTests
 {
     [Theory]
-    [MemberData(nameof(Versions), 0, 0)]
-    public async Task DescribeProducersListsTheIdempotentProducersOfAPartitionLeader(short version)
+    [MemberData(nameof(Versions), 0, 5)]
+    public async Task InitProducerIdGivesAnIdempotentProducerANewIdAtEpochZeroAtEveryVersion(short version)
     {
-        var name = $"t-describe-producers-v{version}";
-        await RawScenario.CreateTopicAsync(_client, name, partitions: 2);
-        var idempotent = new RecordBatchBuilder(RecentTimestamp).Add("k", "v").Add("k", "w", 1).Add("k", "x", 2).WithProducer(9_001, 2, 10).Build();
-        Assert.Equal(0, (await RawScenario.ProduceAsync(_client, name, 0, idempotent)).ErrorCode);
-        Assert.Equal(0, (await RawScenario.ProduceAsync(_client, name, 1, BatchOf(2, "plain"))).ErrorCode);
+        var first = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 60_000 }, version);
+        var second = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 60_000 }, version);
 
-        var request = new DescribeProducersRequest();
-        request.Topics.Add(new DescribeProducersRequest.TopicRequest { Name = name, PartitionIndexes = [0, 1, 7] });
-        request.Topics.Add(new DescribeProducersRequest.TopicRequest { Name = "t-describe-producers-nowhere", PartitionIndexes = [0] });
-        var response = await _client.SendAsync<DescribeProducersResponse>(request, version);
+        Assert.Equal((short)ErrorCode.None, first.ErrorCode);
+        Assert.Equal((short)ErrorCode.None, second.ErrorCode);
+        Assert.True(first.ProducerId >= 0, $"producer id {first.ProducerId}");
+        Assert.NotEqual(first.ProducerId, second.ProducerId);
+        Assert.Equal(0, first.ProducerEpoch);
+        Assert.Equal(0, second.ProducerEpoch);
+        Assert.Equal(0, first.ThrottleTimeMs);
+    }
 
-        var partitions = response.Topics.Single(t => t.Name == name).Partitions;
-        var producer = Assert.Single(partitions.Single(p => p.PartitionIndex == 0).ActiveProducers);
-        Assert.Equal((9_001L, 2, 12), (producer.ProducerId, producer.ProducerEpoch, producer.LastSequence));
-        Assert.Equal(RecentTimestamp + 2, producer.LastTimestamp);
-        Assert.Equal(-1, producer.CurrentTxnStartOffset);
-        Assert.Empty(partitions.Single(p => p.PartitionIndex == 1).ActiveProducers);
-        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, partitions.Single(p => p.PartitionIndex == 7).ErrorCode);
-        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, response.Topics.Single(t => t.Name != name).Partitions[0].ErrorCode);
+    [Theory]
+    [MemberData(nameof(Versions), 3, 5)]
+    public async Task InitProducerIdWithTheCurrentIdAndEpochStillGivesANewIdAtEpochZeroWithoutATransactionalId(short version)
+    {
+        // Kafka's coordinator ignores the id and epoch of a non-transactional producer (v3+ fields).
+        var current = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null }, version);
+
+        var again = await _client.SendAsync<InitProducerIdResponse>(
+            new InitProducerIdRequest { TransactionalId = null, ProducerId = current.ProducerId, ProducerEpoch = 7 }, version);
+
+        Assert.Equal((short)ErrorCode.None, again.ErrorCode);
+        Assert.NotEqual(current.ProducerId, again.ProducerId);
+        Assert.Equal(0, again.ProducerEpoch);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 0, 5)]
+    public async Task InitProducerIdWithATransactionalIdIsRefusedWithInvalidRequestAtEveryVersion(short version)
+    {
+        foreach (var transactionalId in new[] { $"txn-v{version}", "" })
+        {
+            var response = await _client.SendAsync<InitProducerIdResponse>(
+                new InitProducerIdRequest { TransactionalId = transactionalId, TransactionTimeoutMs = 60_000 }, version);
+
+            Assert.Equal((short)ErrorCode.InvalidRequest, response.ErrorCode);
+            Assert.Equal(-1, response.ProducerId);
+            Assert.Equal(-1, response.ProducerEpoch);
+        }
+
+        // The connection carries on.
+        var idempotent = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null }, version);
+        Assert.Equal((short)ErrorCode.None, idempotent.ErrorCode);
     }
 }

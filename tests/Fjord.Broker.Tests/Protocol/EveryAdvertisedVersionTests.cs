@@ -22,6 +22,7 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
     public static readonly IReadOnlyDictionary<ApiKey, (short Min, short Max)> AdvertisedRanges = new Dictionary<ApiKey, (short, short)>
     {
         [ApiKey.Produce] = (3, 11),
+        [ApiKey.InitProducerId] = (0, 5),
         [ApiKey.Fetch] = (4, 17),
         [ApiKey.ListOffsets] = (1, 10),
         [ApiKey.Metadata] = (0, 12),

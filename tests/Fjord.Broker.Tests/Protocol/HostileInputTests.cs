@@ -125,7 +125,7 @@ public sealed class HostileInputTests(ProtocolBrokerFixture fixture) : IClassFix
     [Theory]
     [InlineData((short)9999, (short)0)]
     [InlineData((short)-1, (short)0)]
-    [InlineData((short)ApiKey.InitProducerId, (short)1)] // a real Kafka API this broker does not advertise
+    [InlineData((short)ApiKey.DescribeQuorum, (short)1)] // a real Kafka API (KRaft's) this broker does not advertise
     public async Task AnUnknownApiKeyClosesThatConnection(short apiKey, short version)
     {
         await _attacker.SendRawAsync(EveryAdvertisedVersionTests.HandMadeRequest((ApiKey)apiKey, version, correlationId: 9, body: [0, 0, 0, 0]));

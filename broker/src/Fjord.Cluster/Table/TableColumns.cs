@@ -34,4 +34,8 @@ internal static class TableColumns
     public const string PartitionEpoch = "PartitionEpoch";
     public const string AddingReplicas = "AddingReplicas";
     public const string RemovingReplicas = "RemovingReplicas";
+
+    // The last producer-id block claimed (Kafka's /latest_producer_id_block znode held the same three).
+    public const string FirstProducerId = "FirstProducerId";
+    public const string LastProducerId = "LastProducerId";
 }

@@ -22,6 +22,7 @@ internal static class TableKeys
     public const string TopicPrefix = "t_";
     public const string BrokerPrefix = "b_";
     public const string ControllerRow = "!controller";
+    public const string ProducerIdBlockRow = "!produceridblock";
     public const string PartitionPrefix = "p_";
     public const string DeletedTopicPrefix = "d_";
 

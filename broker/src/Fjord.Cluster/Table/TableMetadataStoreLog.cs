@@ -24,4 +24,7 @@ internal static partial class TableMetadataStoreLog
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Controller {ControllerId} released the controller lease at epoch {Epoch}")]
     public static partial void ControllerReleased(ILogger logger, int controllerId, long epoch);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Broker {NodeId} claimed producer ids {FirstProducerId}..{LastProducerId}")]
+    public static partial void ProducerIdBlockClaimed(ILogger logger, int nodeId, long firstProducerId, long lastProducerId);
 }
