@@ -35,17 +35,12 @@ public sealed class DescribeProducersHandler(MetadataCache metadata, ReplicaMana
     private DescribeProducersResponse.PartitionResponse Describe(TopicMetadata? topic, int index)
     {
         var result = new DescribeProducersResponse.PartitionResponse { PartitionIndex = index };
-        if (topic is null || index < 0 || index >= topic.PartitionCount)
-        {
-            result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
-            return result;
-        }
-        if (replicas.GetLeader(topic, index, -1, out var error) is not { } partition)
+        if (replicas.ActiveProducers(topic, index, out var error) is not { } producers)
         {
             result.ErrorCode = (short)error;
             return result;
         }
-        foreach (var producer in partition.Log.ActiveProducers)
+        foreach (var producer in producers)
         {
             result.ActiveProducers.Add(new DescribeProducersResponse.ProducerState
             {
@@ -54,7 +49,7 @@ public sealed class DescribeProducersHandler(MetadataCache metadata, ReplicaMana
                 LastSequence = producer.LastSequence,
                 LastTimestamp = producer.LastTimestamp,
                 CoordinatorEpoch = producer.CoordinatorEpoch,
-                CurrentTxnStartOffset = producer.CurrentTxnFirstOffset,
+                CurrentTxnStartOffset = producer.CurrentTxnStartOffset,
             });
         }
         return result;
