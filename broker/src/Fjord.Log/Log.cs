@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Deleted segment {BaseOffset} of {Directory} after an invalid segment during recovery")]
     public static partial void DeletedAfterCorruption(ILogger logger, string directory, long baseOffset);
 
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Could not write the producer snapshot of {Directory} at close; the next start rebuilds producer state from the log")]
+    public static partial void SnapshotFailed(ILogger logger, Exception exception, string directory);
+
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Deleted local segment {BaseOffset} of {Directory} (uploaded to the remote tier); local log start offset now {LocalLogStartOffset}, log start offset stays {LogStartOffset}")]
     public static partial void DeletedLocalSegment(ILogger logger, string directory, long baseOffset, long localLogStartOffset, long logStartOffset);
 }

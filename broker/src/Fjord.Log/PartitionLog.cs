@@ -383,8 +383,17 @@ public sealed partial class PartitionLog
             }
 
             FlushCore(LogEndOffset);
-            // The next start then replays nothing: the state is read from this snapshot.
-            _producers.TakeSnapshot(LogEndOffset);
+            try
+            {
+                // The next start then replays nothing: the state is read from this snapshot.
+                _producers.TakeSnapshot(LogEndOffset);
+            }
+            catch (IOException e)
+            {
+                // Only a shortcut is lost (a full disk, say): the next start rebuilds the state from the log.
+                Log.SnapshotFailed(_logger, e, TopicPartitionDirectory);
+            }
+
             _closed = true;
             var segments = _segments;
             segments[^1].OnBecomeInactive();

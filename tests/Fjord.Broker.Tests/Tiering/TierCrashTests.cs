@@ -176,10 +176,10 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
         var (state, minBlobs, maxBlobs) = point switch
         {
             TierFaultPoints.AfterCopyStarted => (RemoteSegmentState.CopyStarted, 0, 0),
-            TierFaultPoints.UploadMidFiles => (RemoteSegmentState.CopyStarted, 1, 3),
-            TierFaultPoints.AfterUpload => (RemoteSegmentState.CopyStarted, 4, 4),
-            TierFaultPoints.AfterCopyFinished => (RemoteSegmentState.CopyFinished, 4, 4),
-            TierFaultPoints.AfterDeleteStarted => (RemoteSegmentState.DeleteStarted, 4, 4),
+            TierFaultPoints.UploadMidFiles => (RemoteSegmentState.CopyStarted, 1, 4),
+            TierFaultPoints.AfterUpload => (RemoteSegmentState.CopyStarted, 5, 5),
+            TierFaultPoints.AfterCopyFinished => (RemoteSegmentState.CopyFinished, 5, 5),
+            TierFaultPoints.AfterDeleteStarted => (RemoteSegmentState.DeleteStarted, 5, 5),
             TierFaultPoints.AfterBlobsDeleted => (RemoteSegmentState.DeleteStarted, 0, 0),
             TierFaultPoints.AfterDeleteFinished => (RemoteSegmentState.DeleteFinished, 0, 0),
             _ => throw new ArgumentOutOfRangeException(nameof(point), point, "no expectation for this point"),
@@ -240,7 +240,7 @@ public sealed class TierCrashTests(AzuriteFixture azurite)
         foreach (var entry in entries)
         {
             var files = blobFiles.GetValueOrDefault(entry.SegmentId) ?? [];
-            if (!files.Order(StringComparer.Ordinal).SequenceEqual(["index", "leader-epoch-checkpoint", "log", "timeindex"]))
+            if (!files.Order(StringComparer.Ordinal).SequenceEqual(["index", "leader-epoch-checkpoint", "log", "snapshot", "timeindex"]))
                 problems.Add($"entry {entry.SegmentId} [{entry.BaseOffset}..{entry.EndOffset}] has blobs [{string.Join(',', files)}]");
         }
 
