@@ -19,7 +19,8 @@ internal sealed record ProduceOptions(
     short ReplicationFactor,
     TimeSpan Timeout,
     int? BrokerPid = null,
-    bool EnableIdempotence = false)
+    bool EnableIdempotence = false,
+    int? MaxInFlight = null)
 {
     public static readonly IReadOnlyDictionary<string, Acks> AcksChoices = new Dictionary<string, Acks>
     {
@@ -56,7 +57,8 @@ internal sealed record ProduceOptions(
         ReplicationFactor: (short)args.Int("replication-factor", 1, min: 1),
         Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 30, min: 1)),
         BrokerPid: BrokerPidOption.Read(args),
-        EnableIdempotence: args.Flag("enable-idempotence"));
+        EnableIdempotence: args.Flag("enable-idempotence"),
+        MaxInFlight: args.Int("max-in-flight", 0, min: 0) is > 0 and var inFlight ? inFlight : null);
 
     public static string AcksName(Acks acks) => acks switch
     {

@@ -113,6 +113,7 @@ internal sealed class ProducerPerformance
         ClientId = "fjord-perf-producer",
         Acks = _options.Acks,
         EnableIdempotence = _options.EnableIdempotence,
+        MaxInFlight = _options.MaxInFlight,
         CompressionType = _options.Compression,
         LingerMs = _options.LingerMs,
         BatchSize = _options.BatchSize,
