@@ -42,16 +42,7 @@ public sealed class IdempotentProducerThroughDroppedResponsesTests(AzuriteFixtur
         const string topic = "idempotent-drops";
         await KafkaClients.CreateTopicAsync(cluster.BootstrapServers, topic, Partitions);
 
-        var config = ProducerConfig(proxy.BootstrapServers);
-        config.EnableIdempotence = true;
-        // What idempotence means in librdkafka, spelled out: acks=all, at most 5 in flight, retries left at their default.
-        config.Acks = Acks.All;
-        config.MaxInFlight = 5;
-
-        proxy.DropEveryNthResponse(ApiKey.Produce, DropEvery);
-        var reports = await ProduceAllAsync(config, topic);
-        proxy.Disarm();
-        output.WriteLine($"{proxy.DroppedResponses} Produce responses dropped, {proxy.AcceptedConnections} connections accepted");
+        var reports = await ProduceThroughDropsAsync(proxy, topic, enableIdempotence: true);
         Assert.True(proxy.DroppedResponses >= MinimumDrops,
             $"only {proxy.DroppedResponses} responses were dropped: too few to show anything (at least {MinimumDrops} wanted)");
 
@@ -95,15 +86,7 @@ public sealed class IdempotentProducerThroughDroppedResponsesTests(AzuriteFixtur
         const string topic = "non-idempotent-drops";
         await KafkaClients.CreateTopicAsync(cluster.BootstrapServers, topic, Partitions);
 
-        var config = ProducerConfig(proxy.BootstrapServers);
-        config.EnableIdempotence = false;
-        config.Acks = Acks.All;
-        config.MaxInFlight = 5;
-
-        proxy.DropEveryNthResponse(ApiKey.Produce, DropEvery);
-        var reports = await ProduceAllAsync(config, topic);
-        proxy.Disarm();
-        output.WriteLine($"{proxy.DroppedResponses} Produce responses dropped, {proxy.AcceptedConnections} connections accepted");
+        var reports = await ProduceThroughDropsAsync(proxy, topic, enableIdempotence: false);
         Assert.DoesNotContain(reports, r => r.Error.IsError);
 
         var highWatermarks = Enumerable.Range(0, Partitions).Select(p => cluster.HighWatermark(topic, p)).ToArray();
@@ -116,6 +99,25 @@ public sealed class IdempotentProducerThroughDroppedResponsesTests(AzuriteFixtur
             output.WriteLine($"{topic}-{p}: {values.Count} records for {RecordsPerPartition} produced, {values.Count - values.Distinct().Count()} duplicates, " +
                 $"in order: {expected.SequenceEqual(values.Distinct())}");
         }
+    }
+
+    /// <summary>
+    /// Produces every record while the proxy loses every <see cref="DropEvery"/>th Produce response.
+    /// Both runs use what idempotence means in librdkafka, spelled out (acks=all, at most 5 in flight,
+    /// retries at their default), so only the flag differs.
+    /// </summary>
+    private async Task<List<DeliveryReport<Null, string>>> ProduceThroughDropsAsync(KafkaResponseDropProxy proxy, string topic, bool enableIdempotence)
+    {
+        var config = ProducerConfig(proxy.BootstrapServers);
+        config.EnableIdempotence = enableIdempotence;
+        config.Acks = Acks.All;
+        config.MaxInFlight = 5;
+
+        proxy.DropEveryNthResponse(ApiKey.Produce, DropEvery);
+        var reports = await ProduceAllAsync(config, topic);
+        proxy.Disarm();
+        output.WriteLine($"{proxy.DroppedResponses} Produce responses dropped, {proxy.AcceptedConnections} connections accepted");
+        return reports;
     }
 
     private Task<FjordTestCluster> StartBehindAsync(KafkaResponseDropProxy proxy) => BrokerBehindProxy.StartAsync(proxy, azurite.Host);
