@@ -52,8 +52,8 @@ ensure_node() {
 
 ensure_azurite() {
   ensure_node
-  if [ ! -x "$ROOT/node_modules/.bin/azurite" ]; then
-    log "installing Azurite (npm install, pinned in package.json)"
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -f "$ROOT/node_modules/kafkajs/package.json" ]; then
+    log "installing Azurite and KafkaJS (npm install, pinned in package.json)"
     (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
