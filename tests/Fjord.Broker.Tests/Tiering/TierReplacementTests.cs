@@ -50,6 +50,10 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         Assert.Equal(0, replica.Log.LogStartOffset);
         Assert.Equal(uploadedEnd + 1, replica.Log.LocalLogStartOffset);
         Assert.Equal(uploadedEnd + 1, replica.Log.LogEndOffset);
+        // The producer state came back from the snapshot uploaded with the last segment: one producer wrote
+        // every record, its sequences equal to their offsets, so its last sequence is the tier's last offset.
+        var producerState = Assert.Single(replica.Log.ActiveProducers);
+        Assert.Equal(uploadedEnd, producerState.LastSequence);
 
         // New writes continue after the uploaded part; the lost hot tail (one replica, its disk gone) is not invented.
         Produce(cluster.BootstrapServers, topic, (int)uploadedEnd + 1, 1_000);
@@ -158,7 +162,10 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
 
     private static void Produce(string bootstrap, string topic, int first, int count)
     {
-        using var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(bootstrap, Acks.All));
+        // Idempotent, so the partitions hold producer state that the tier must carry (see the wiped-replica test).
+        var config = KafkaClients.ProducerConfig(bootstrap, Acks.All);
+        config.EnableIdempotence = true;
+        using var producer = KafkaClients.Producer(config);
         string? error = null;
         for (var i = first; i < first + count; i++)
         {
