@@ -34,7 +34,8 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
         var host = cluster.InProcess();
         const string topic = "wiped-single";
         await KafkaClients.CreateTopicAsync(cluster.BootstrapServers, topic, 1, TopicConfigs);
-        Produce(cluster.BootstrapServers, topic, 0, Messages);
+        // Idempotent, so the partition holds producer state that the tier must carry back.
+        Produce(cluster.BootstrapServers, topic, 0, Messages, idempotent: true);
         var log = host.Replicas.GetHosted(topic, 0)!.Log;
         await Poll.UntilAsync(() => log.LocalLogStartOffset > Messages / 3, TimeSpan.FromSeconds(120), "most of the log to move to Blob storage");
         var before = await FinishedEntriesAsync(log.TopicId);
@@ -160,11 +161,10 @@ public sealed class TierReplacementTests(AzuriteFixture azurite)
 
     private static string ValueOf(int i) => $"value-{i:D8}-{new string('r', 64)}";
 
-    private static void Produce(string bootstrap, string topic, int first, int count)
+    private static void Produce(string bootstrap, string topic, int first, int count, bool idempotent = false)
     {
-        // Idempotent, so the partitions hold producer state that the tier must carry (see the wiped-replica test).
         var config = KafkaClients.ProducerConfig(bootstrap, Acks.All);
-        config.EnableIdempotence = true;
+        config.EnableIdempotence = idempotent;
         using var producer = KafkaClients.Producer(config);
         string? error = null;
         for (var i = first; i < first + count; i++)
