@@ -60,7 +60,7 @@ public sealed partial class PartitionLog
                 _epochs.Assign(leaderEpoch, firstOffset);
             }
 
-            _producers.CompleteAppend(nextOffset);
+            _producers.CompleteAppend();
             // Publish last: a reader that sees the new log end offset finds every byte of it in the segment.
             Volatile.Write(ref _logEndOffset, nextOffset);
             result = new AppendResult(firstOffset, nextOffset - 1, appendTime, _logStartOffset, summary.RecordCount);

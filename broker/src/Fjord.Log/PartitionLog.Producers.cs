@@ -65,6 +65,5 @@ public sealed partial class PartitionLog
         }
 
         _producers.EvictProducersBelow(_logStartOffset);
-        _producers.CompleteAppend(logEndOffset);
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class PartitionLog
                 position += batch.SizeInBytes;
             }
 
-            _producers.CompleteAppend(next);
+            _producers.CompleteAppend();
             Volatile.Write(ref _logEndOffset, next);
             result = new AppendResult(first, next - 1, -1, _logStartOffset, summary.RecordCount);
         }
@@ -219,6 +219,6 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _highWatermark, offset);
         Volatile.Write(ref _recoveryPoint, offset);
         _epochs.Clear();
-        _producers.Reset(offset);
+        _producers.Reset();
     }
 }

@@ -20,11 +20,6 @@ public sealed class ProducerStateManager
         _directory = directory;
     }
 
-    /// <summary>One past the last offset whose batches the state reflects.</summary>
-    public long MapEndOffset { get; private set; }
-
-    public int ProducerCount => _producers.Count;
-
     public IReadOnlyCollection<ProducerStateEntry> Producers => _producers.Values;
 
     public ProducerStateEntry? LastEntry(long producerId) => _producers.GetValueOrDefault(producerId);
@@ -99,7 +94,7 @@ public sealed class ProducerStateManager
     }
 
     /// <summary>Applies the batches of the last prepared append, now that they are in the log.</summary>
-    public void CompleteAppend(long logEndOffset)
+    public void CompleteAppend()
     {
         foreach (var pending in _pending)
         {
@@ -107,7 +102,6 @@ public sealed class ProducerStateManager
         }
 
         _pending.Clear();
-        MapEndOffset = logEndOffset;
     }
 
     /// <summary>Rebuilding from the log: applies one batch header read from a segment.</summary>
@@ -115,7 +109,7 @@ public sealed class ProducerStateManager
     {
         _pending.Clear();
         AddPending(header);
-        CompleteAppend(header.BaseOffset + header.LastOffsetDelta + 1);
+        CompleteAppend();
     }
 
     /// <summary>Writes the state as of <paramref name="offset"/> (everything below it applied).</summary>
@@ -141,24 +135,21 @@ public sealed class ProducerStateManager
                     _producers[producer.ProducerId] = producer;
                 }
 
-                MapEndOffset = offsets[i];
                 return offsets[i];
             }
 
             File.Delete(path);
         }
 
-        MapEndOffset = fallbackOffset;
         return fallbackOffset;
     }
 
-    /// <summary>Forgets every producer and snapshot: the log restarts empty at <paramref name="offset"/>.</summary>
-    public void Reset(long offset)
+    /// <summary>Forgets every producer and snapshot: the log restarts empty.</summary>
+    public void Reset()
     {
         _producers.Clear();
         _pending.Clear();
         DeleteSnapshots(o => true);
-        MapEndOffset = offset;
     }
 
     /// <summary>Deletes the snapshots below <paramref name="offset"/> (their segments are gone).</summary>
