@@ -27,6 +27,9 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCoordinator> _logger;
     private readonly ConcurrentDictionary<string, ClassicGroup> _groups = new(StringComparer.Ordinal);
+
+    // Per __consumer_offsets partition: orders transactional commits against the markers that complete them.
+    private readonly ConcurrentDictionary<int, SemaphoreSlim> _markerLocks = new();
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _expiryTimer;
     private int _expiryRunning;
@@ -113,13 +116,14 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
 
         var record = await _store.LoadGroupAsync(groupId, ct).ConfigureAwait(false);
         var offsets = await _offsets.LoadAsync(groupId, ct).ConfigureAwait(false);
-        if (record is null && offsets.Count == 0)
+        var pending = await _store.FetchPendingAsync(groupId, ct).ConfigureAwait(false);
+        if (record is null && offsets.Count == 0 && pending.Count == 0)
         {
             return null;
         }
 
         // A concurrent loader may have won; both copies are Empty snapshots of the same store state.
-        return _groups.GetOrAdd(groupId, ClassicGroup.FromStore(groupId, record, offsets, Now));
+        return _groups.GetOrAdd(groupId, ClassicGroup.FromStore(groupId, record, offsets, pending, Now));
     }
 
     private async Task<ClassicGroup> GetOrCreateGroupAsync(string groupId, CancellationToken ct) =>

@@ -143,5 +143,16 @@ public sealed class ConcurrencyAndFailureTests
         public Task<GroupRecord?> LoadGroupAsync(string groupId, CancellationToken ct) => _inner.LoadGroupAsync(groupId, ct);
 
         public Task<IReadOnlyList<string>> ListGroupIdsAsync(CancellationToken ct) => _inner.ListGroupIdsAsync(ct);
+
+        public Task StagePendingAsync(string groupId, int offsetsPartition, long producerId, IReadOnlyList<CommittedOffset> offsets, CancellationToken ct) =>
+            _inner.StagePendingAsync(groupId, offsetsPartition, producerId, offsets, ct);
+
+        public Task<IReadOnlyList<PendingOffset>> FetchPendingAsync(string groupId, CancellationToken ct) => _inner.FetchPendingAsync(groupId, ct);
+
+        public Task<IReadOnlyList<string>> PendingGroupsAsync(int offsetsPartition, long producerId, CancellationToken ct) =>
+            _inner.PendingGroupsAsync(offsetsPartition, producerId, ct);
+
+        public Task<IReadOnlyList<CommittedOffset>> CompletePendingAsync(string groupId, int offsetsPartition, long producerId, bool commit, CancellationToken ct) =>
+            _inner.CompletePendingAsync(groupId, offsetsPartition, producerId, commit, ct);
     }
 }

@@ -253,5 +253,16 @@ public sealed class OffsetTests
         public Task<Fjord.Cluster.GroupRecord?> LoadGroupAsync(string groupId, CancellationToken ct) => _inner.LoadGroupAsync(groupId, ct);
 
         public Task<IReadOnlyList<string>> ListGroupIdsAsync(CancellationToken ct) => _inner.ListGroupIdsAsync(ct);
+
+        public Task StagePendingAsync(string groupId, int offsetsPartition, long producerId, IReadOnlyList<Fjord.Cluster.CommittedOffset> offsets, CancellationToken ct) =>
+            _inner.StagePendingAsync(groupId, offsetsPartition, producerId, offsets, ct);
+
+        public Task<IReadOnlyList<Fjord.Cluster.PendingOffset>> FetchPendingAsync(string groupId, CancellationToken ct) => _inner.FetchPendingAsync(groupId, ct);
+
+        public Task<IReadOnlyList<string>> PendingGroupsAsync(int offsetsPartition, long producerId, CancellationToken ct) =>
+            _inner.PendingGroupsAsync(offsetsPartition, producerId, ct);
+
+        public Task<IReadOnlyList<Fjord.Cluster.CommittedOffset>> CompletePendingAsync(string groupId, int offsetsPartition, long producerId, bool commit, CancellationToken ct) =>
+            _inner.CompletePendingAsync(groupId, offsetsPartition, producerId, commit, ct);
     }
 }

@@ -6,7 +6,7 @@ namespace Fjord.Cluster.Tests;
 /// The behaviour every <see cref="IOffsetStore"/> must have, run against the in-memory fake and
 /// against Table storage on Azurite.
 /// </summary>
-public abstract class OffsetStoreContractTests
+public abstract partial class OffsetStoreContractTests
 {
     // xunit creates a class instance per test, so this bounds each test on its own.
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));

@@ -24,4 +24,25 @@ public interface IOffsetStore
 
     /// <summary>Every group that has a record or at least one committed offset.</summary>
     Task<IReadOnlyList<string>> ListGroupIdsAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Stores a transaction's offsets for the group (TxnOffsetCommit), invisible to <see cref="FetchAsync"/>
+    /// until <see cref="CompletePendingAsync"/> commits them. A later stage by the same producer replaces
+    /// its earlier offset for the same partition. <paramref name="offsetsPartition"/> is the group's
+    /// __consumer_offsets partition, where the transaction's marker will arrive.
+    /// </summary>
+    Task StagePendingAsync(string groupId, int offsetsPartition, long producerId, IReadOnlyList<CommittedOffset> offsets, CancellationToken ct);
+
+    /// <summary>Every pending (transactional) offset of the group, of every producer.</summary>
+    Task<IReadOnlyList<PendingOffset>> FetchPendingAsync(string groupId, CancellationToken ct);
+
+    /// <summary>The groups of one offsets partition holding pending offsets of <paramref name="producerId"/>.</summary>
+    Task<IReadOnlyList<string>> PendingGroupsAsync(int offsetsPartition, long producerId, CancellationToken ct);
+
+    /// <summary>
+    /// The transaction's marker arrived: on commit its pending offsets become the group's committed
+    /// offsets (returned), on abort they are dropped (nothing returned). Idempotent: a repeat finds
+    /// nothing left to do.
+    /// </summary>
+    Task<IReadOnlyList<CommittedOffset>> CompletePendingAsync(string groupId, int offsetsPartition, long producerId, bool commit, CancellationToken ct);
 }

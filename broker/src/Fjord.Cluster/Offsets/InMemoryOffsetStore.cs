@@ -9,6 +9,8 @@ public sealed class InMemoryOffsetStore : IOffsetStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string GroupId, long ProducerId, string Topic, int Partition), CommittedOffset> _pending = [];
+    private readonly HashSet<(int OffsetsPartition, long ProducerId, string GroupId)> _pendingIndex = [];
 
     public Task CommitAsync(string groupId, IReadOnlyList<CommittedOffset> offsets, CancellationToken ct)
     {
@@ -64,7 +66,12 @@ public sealed class InMemoryOffsetStore : IOffsetStore
         OffsetStoreValidation.ValidateGroupId(groupId);
         ct.ThrowIfCancellationRequested();
         lock (_lock)
+        {
             _groups.Remove(groupId);
+            foreach (var key in _pending.Keys.Where(k => k.GroupId == groupId).ToList())
+                _pending.Remove(key);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -98,6 +105,71 @@ public sealed class InMemoryOffsetStore : IOffsetStore
         {
             IReadOnlyList<string> ids = [.. _groups.Keys.Order(StringComparer.Ordinal)];
             return Task.FromResult(ids);
+        }
+    }
+
+    public Task StagePendingAsync(string groupId, int offsetsPartition, long producerId, IReadOnlyList<CommittedOffset> offsets, CancellationToken ct)
+    {
+        OffsetStoreValidation.ValidateGroupId(groupId);
+        OffsetStoreValidation.ValidateOffsets(offsets);
+        ArgumentOutOfRangeException.ThrowIfNegative(offsetsPartition);
+        ArgumentOutOfRangeException.ThrowIfNegative(producerId);
+        ct.ThrowIfCancellationRequested();
+        if (offsets.Count == 0)
+            return Task.CompletedTask;
+
+        lock (_lock)
+        {
+            _pendingIndex.Add((offsetsPartition, producerId, groupId));
+            foreach (var offset in offsets)
+                _pending[(groupId, producerId, offset.Topic, offset.Partition)] = offset with { CommitTime = offset.CommitTime.ToUniversalTime() };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PendingOffset>> FetchPendingAsync(string groupId, CancellationToken ct)
+    {
+        OffsetStoreValidation.ValidateGroupId(groupId);
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyList<PendingOffset> pending = [.. _pending.Where(p => p.Key.GroupId == groupId).Select(p => new PendingOffset(p.Key.ProducerId, p.Value))];
+            return Task.FromResult(pending);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> PendingGroupsAsync(int offsetsPartition, long producerId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyList<string> groups = [.. _pendingIndex.Where(i => i.OffsetsPartition == offsetsPartition && i.ProducerId == producerId).Select(i => i.GroupId).Order(StringComparer.Ordinal)];
+            return Task.FromResult(groups);
+        }
+    }
+
+    public Task<IReadOnlyList<CommittedOffset>> CompletePendingAsync(string groupId, int offsetsPartition, long producerId, bool commit, CancellationToken ct)
+    {
+        OffsetStoreValidation.ValidateGroupId(groupId);
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            var mine = _pending.Where(p => p.Key.GroupId == groupId && p.Key.ProducerId == producerId).ToList();
+            var committed = new List<CommittedOffset>();
+            foreach (var (key, offset) in mine)
+            {
+                _pending.Remove(key);
+                if (commit)
+                {
+                    GetOrAddGroup(groupId).Offsets[(offset.Topic, offset.Partition)] = offset;
+                    committed.Add(offset);
+                }
+            }
+
+            _pendingIndex.Remove((offsetsPartition, producerId, groupId));
+            committed.Sort(OffsetStoreValidation.Compare);
+            return Task.FromResult<IReadOnlyList<CommittedOffset>>(committed);
         }
     }
 

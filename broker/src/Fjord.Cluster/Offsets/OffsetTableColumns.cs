@@ -11,6 +11,7 @@ internal static class OffsetTableColumns
     public const string LeaderEpoch = "LeaderEpoch";
     public const string Metadata = "Metadata";
     public const string CommitTime = "CommitTime";
+    public const string ProducerId = "ProducerId";
 
     public const string ProtocolType = "ProtocolType";
     public const string GenerationId = "GenerationId";

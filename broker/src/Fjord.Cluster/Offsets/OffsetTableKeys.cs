@@ -20,6 +20,10 @@ internal static class OffsetTableKeys
 
     public const string GroupRow = "g";
     public const string OffsetPrefix = "o_";
+    public const string PendingPrefix = "p_";
+
+    /// <summary>Rows "&lt;producer id&gt;_&lt;group key&gt;" naming the groups with pending offsets of a producer, one partition per offsets partition.</summary>
+    private const string PendingIndexPrefix = "!txn_";
 
     /// <summary>Escapes are '~' plus four upper-case hex digits, so "~h" never starts an escaped id.</summary>
     private const string HashedPrefix = "~h";
@@ -32,6 +36,22 @@ internal static class OffsetTableKeys
         var hash = SHA256.HashData(MemoryMarshal.AsBytes(groupId.AsSpan()));
         return HashedPrefix + Convert.ToHexString(hash);
     }
+
+    /// <summary>p_&lt;producer id, 20 digits&gt;_: the prefix of one producer's pending offsets in its group's partition.</summary>
+    public static string PendingPrefixOf(long producerId) =>
+        PendingPrefix + producerId.ToString("D20", CultureInfo.InvariantCulture) + "_";
+
+    public static string PendingRow(long producerId, string topic, int partition) =>
+        PendingPrefixOf(producerId) + TableKeys.Encode(topic) + "_" + partition.ToString("D10", CultureInfo.InvariantCulture);
+
+    public static string PendingIndexPartition(int offsetsPartition) =>
+        PendingIndexPrefix + offsetsPartition.ToString("D10", CultureInfo.InvariantCulture);
+
+    public static string PendingIndexRow(long producerId, string groupPartition) =>
+        producerId.ToString("D20", CultureInfo.InvariantCulture) + "_" + groupPartition;
+
+    public static string PendingIndexRowPrefix(long producerId) =>
+        producerId.ToString("D20", CultureInfo.InvariantCulture) + "_";
 
     /// <summary>o_&lt;escaped topic&gt;_&lt;partition, 10 digits&gt;: fixed-width partitions sort numerically within a topic.</summary>
     public static string OffsetRow(string topic, int partition) =>

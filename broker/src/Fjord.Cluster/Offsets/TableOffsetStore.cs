@@ -14,7 +14,7 @@ namespace Fjord.Cluster;
 /// not acknowledged the OffsetCommit, may simply retry it. A separate index partition lists the
 /// groups, because Table storage cannot enumerate distinct partition keys.
 /// </summary>
-public sealed class TableOffsetStore : IOffsetStore
+public sealed partial class TableOffsetStore : IOffsetStore
 {
     public const string DefaultTableName = "fjordoffsets";
 
@@ -169,9 +169,12 @@ public sealed class TableOffsetStore : IOffsetStore
     private static bool IsValidTableName(string name) =>
         name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
 
-    private static TableEntity ToEntity(string partitionKey, CommittedOffset offset)
+    private static TableEntity ToEntity(string partitionKey, CommittedOffset offset) =>
+        ToEntity(partitionKey, OffsetTableKeys.OffsetRow(offset.Topic, offset.Partition), offset);
+
+    private static TableEntity ToEntity(string partitionKey, string rowKey, CommittedOffset offset)
     {
-        var row = new TableEntity(partitionKey, OffsetTableKeys.OffsetRow(offset.Topic, offset.Partition))
+        var row = new TableEntity(partitionKey, rowKey)
         {
             [OffsetTableColumns.Topic] = offset.Topic,
             [OffsetTableColumns.Partition] = offset.Partition,

@@ -60,6 +60,23 @@ internal sealed class ClassicGroup
 
     public Dictionary<(string Topic, int Partition), CommittedOffset> Offsets { get; } = [];
 
+    /// <summary>Offsets of open transactions (TxnOffsetCommit), per producer id, until their marker arrives.</summary>
+    public Dictionary<long, Dictionary<(string Topic, int Partition), CommittedOffset>> PendingTransactionalOffsets { get; } = [];
+
+    /// <summary>Whether any open transaction holds an offset for the partition (OffsetFetch's require_stable).</summary>
+    public bool HasPendingTransactionalOffset(string topic, int partition)
+    {
+        foreach (var offsets in PendingTransactionalOffsets.Values)
+        {
+            if (offsets.ContainsKey((topic, partition)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public int MemberCount => _members.Count;
 
     public int AwaitingJoinCount => _awaitingJoinCount;
@@ -69,7 +86,7 @@ internal sealed class ClassicGroup
     /// <summary>Kafka's rebalance timeout for a group: the largest of its members'.</summary>
     public int RebalanceTimeoutMs => _members.Count == 0 ? 0 : _members.Values.Max(m => m.RebalanceTimeoutMs);
 
-    public static ClassicGroup FromStore(string groupId, GroupRecord? record, IReadOnlyList<CommittedOffset> offsets, DateTimeOffset now)
+    public static ClassicGroup FromStore(string groupId, GroupRecord? record, IReadOnlyList<CommittedOffset> offsets, IReadOnlyList<PendingOffset> pending, DateTimeOffset now)
     {
         // A loaded group starts Empty: its members (if any) were connected to a coordinator that is gone
         // and must rejoin. The generation survives so stale members are fenced with ILLEGAL_GENERATION.
@@ -86,7 +103,23 @@ internal sealed class ClassicGroup
             group.Offsets[(offset.Topic, offset.Partition)] = offset;
         }
 
+        foreach (var (producerId, offset) in pending)
+        {
+            group.AddPendingTransactionalOffset(producerId, offset);
+        }
+
         return group;
+    }
+
+    public void AddPendingTransactionalOffset(long producerId, CommittedOffset offset)
+    {
+        if (!PendingTransactionalOffsets.TryGetValue(producerId, out var offsets))
+        {
+            offsets = [];
+            PendingTransactionalOffsets.Add(producerId, offsets);
+        }
+
+        offsets[(offset.Topic, offset.Partition)] = offset;
     }
 
     public void TransitionTo(GroupState state, DateTimeOffset now)

@@ -121,7 +121,15 @@ public sealed partial class GroupCoordinator
     }
 
     /// <summary>OffsetFetch; <paramref name="partitions"/> null means every committed partition of the group.</summary>
-    public async Task<OffsetFetchResult> FetchOffsetsAsync(string groupId, IReadOnlyList<(string Topic, int Partition)>? partitions, CancellationToken ct)
+    public Task<OffsetFetchResult> FetchOffsetsAsync(string groupId, IReadOnlyList<(string Topic, int Partition)>? partitions, CancellationToken ct) =>
+        FetchOffsetsAsync(groupId, partitions, requireStable: false, ct);
+
+    /// <summary>
+    /// OffsetFetch. With <paramref name="requireStable"/> (v7+, sent by read_committed consumers, KIP-447) a
+    /// partition for which an open transaction holds an offset answers UNSTABLE_OFFSET_COMMIT, so the
+    /// consumer retries rather than start from an offset that the transaction is about to replace.
+    /// </summary>
+    public async Task<OffsetFetchResult> FetchOffsetsAsync(string groupId, IReadOnlyList<(string Topic, int Partition)>? partitions, bool requireStable, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(groupId))
         {
@@ -144,7 +152,7 @@ public sealed partial class GroupCoordinator
             return new OffsetFetchResult(ErrorCode.CoordinatorNotAvailable, []);
         }
 
-        return OffsetManager.Fetch(group, partitions);
+        return OffsetManager.Fetch(group, partitions, requireStable);
     }
 
     /// <summary>

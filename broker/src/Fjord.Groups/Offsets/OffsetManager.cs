@@ -44,19 +44,7 @@ internal sealed class OffsetManager
     /// </summary>
     public async Task<OffsetCommitResult> CommitAsync(ClassicGroup group, IReadOnlyList<OffsetCommitEntry> offsets, DateTimeOffset now, CancellationToken ct)
     {
-        var results = new OffsetPartitionError[offsets.Count];
-        var accepted = new List<CommittedOffset>(offsets.Count);
-        for (var i = 0; i < offsets.Count; i++)
-        {
-            var entry = offsets[i];
-            var tooLarge = entry.Metadata is not null && Encoding.UTF8.GetByteCount(entry.Metadata) > MaxMetadataBytes;
-            results[i] = new OffsetPartitionError(entry.Topic, entry.Partition, tooLarge ? ErrorCode.OffsetMetadataTooLarge : ErrorCode.None);
-            if (!tooLarge)
-            {
-                accepted.Add(new CommittedOffset(entry.Topic, entry.Partition, entry.Offset, entry.LeaderEpoch, entry.Metadata ?? "", now));
-            }
-        }
-
+        var (results, accepted) = Accept(offsets, now);
         if (accepted.Count == 0)
         {
             return new OffsetCommitResult(results);
@@ -69,15 +57,7 @@ internal sealed class OffsetManager
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             GroupCoordinatorLog.StoreWriteFailed(_logger, group.GroupId, ex);
-            for (var i = 0; i < results.Length; i++)
-            {
-                if (results[i].Error == ErrorCode.None)
-                {
-                    results[i] = results[i] with { Error = ErrorCode.CoordinatorNotAvailable };
-                }
-            }
-
-            return new OffsetCommitResult(results);
+            return new OffsetCommitResult(FailAccepted(results));
         }
 
         lock (group.Lock)
@@ -91,6 +71,72 @@ internal sealed class OffsetManager
         return new OffsetCommitResult(results);
     }
 
+    /// <summary>
+    /// Stores a transaction's offsets as pending, then records them in the group's cache of pending offsets.
+    /// Same metadata limit and store-failure answer as <see cref="CommitAsync"/>. Called with the group's store gate held.
+    /// </summary>
+    public async Task<OffsetCommitResult> StageAsync(ClassicGroup group, int offsetsPartition, long producerId, IReadOnlyList<OffsetCommitEntry> offsets, DateTimeOffset now, CancellationToken ct)
+    {
+        var (results, accepted) = Accept(offsets, now);
+        if (accepted.Count == 0)
+        {
+            return new OffsetCommitResult(results);
+        }
+
+        try
+        {
+            await _store.StagePendingAsync(group.GroupId, offsetsPartition, producerId, accepted, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            GroupCoordinatorLog.StoreWriteFailed(_logger, group.GroupId, ex);
+            return new OffsetCommitResult(FailAccepted(results));
+        }
+
+        lock (group.Lock)
+        {
+            foreach (var offset in accepted)
+            {
+                group.AddPendingTransactionalOffset(producerId, offset);
+            }
+        }
+
+        return new OffsetCommitResult(results);
+    }
+
+    /// <summary>Oversized metadata fails its partition alone; the rest is to be written.</summary>
+    private (OffsetPartitionError[] Results, List<CommittedOffset> Accepted) Accept(IReadOnlyList<OffsetCommitEntry> offsets, DateTimeOffset now)
+    {
+        var results = new OffsetPartitionError[offsets.Count];
+        var accepted = new List<CommittedOffset>(offsets.Count);
+        for (var i = 0; i < offsets.Count; i++)
+        {
+            var entry = offsets[i];
+            var tooLarge = entry.Metadata is not null && Encoding.UTF8.GetByteCount(entry.Metadata) > MaxMetadataBytes;
+            results[i] = new OffsetPartitionError(entry.Topic, entry.Partition, tooLarge ? ErrorCode.OffsetMetadataTooLarge : ErrorCode.None);
+            if (!tooLarge)
+            {
+                accepted.Add(new CommittedOffset(entry.Topic, entry.Partition, entry.Offset, entry.LeaderEpoch, entry.Metadata ?? "", now));
+            }
+        }
+
+        return (results, accepted);
+    }
+
+    /// <summary>A store failure fails every partition that was to be written with COORDINATOR_NOT_AVAILABLE.</summary>
+    private static OffsetPartitionError[] FailAccepted(OffsetPartitionError[] results)
+    {
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].Error == ErrorCode.None)
+            {
+                results[i] = results[i] with { Error = ErrorCode.CoordinatorNotAvailable };
+            }
+        }
+
+        return results;
+    }
+
     public static OffsetCommitResult AllFailed(IReadOnlyList<OffsetCommitEntry> offsets, ErrorCode error) =>
         new(offsets.Select(o => new OffsetPartitionError(o.Topic, o.Partition, error)).ToList());
 
@@ -98,7 +144,7 @@ internal sealed class OffsetManager
     /// OffsetFetch's answer from the group's cache; <paramref name="partitions"/> null means every
     /// committed partition. A group that does not exist (null) or is Dead has no offsets.
     /// </summary>
-    public static OffsetFetchResult Fetch(ClassicGroup? group, IReadOnlyList<(string Topic, int Partition)>? partitions)
+    public static OffsetFetchResult Fetch(ClassicGroup? group, IReadOnlyList<(string Topic, int Partition)>? partitions, bool requireStable = false)
     {
         var result = new List<FetchedOffset>();
         if (group is null)
@@ -117,13 +163,21 @@ internal sealed class OffsetManager
             {
                 foreach (var offset in group.Offsets.Values.OrderBy(o => o.Topic, StringComparer.Ordinal).ThenBy(o => o.Partition))
                 {
-                    result.Add(ToFetched(offset));
+                    result.Add(requireStable && group.HasPendingTransactionalOffset(offset.Topic, offset.Partition)
+                        ? Unstable(offset.Topic, offset.Partition)
+                        : ToFetched(offset));
                 }
             }
             else
             {
                 foreach (var (topic, partition) in partitions)
                 {
+                    if (requireStable && group.HasPendingTransactionalOffset(topic, partition))
+                    {
+                        result.Add(Unstable(topic, partition));
+                        continue;
+                    }
+
                     result.Add(group.Offsets.TryGetValue((topic, partition), out var offset)
                         ? ToFetched(offset)
                         : new FetchedOffset(topic, partition, -1, -1, ""));
@@ -141,6 +195,8 @@ internal sealed class OffsetManager
         AddUnknown(unknown, partitions);
         return new OffsetFetchResult(error, unknown);
     }
+
+    private static FetchedOffset Unstable(string topic, int partition) => new(topic, partition, -1, -1, "", ErrorCode.UnstableOffsetCommit);
 
     private static FetchedOffset ToFetched(CommittedOffset offset) =>
         new(offset.Topic, offset.Partition, offset.Offset, offset.LeaderEpoch, offset.Metadata ?? "");

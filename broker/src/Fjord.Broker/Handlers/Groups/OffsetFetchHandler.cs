@@ -4,7 +4,10 @@ using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Groups;
 
-/// <summary>OffsetFetch 0–9: one group before v8, several from v8; null topics mean every committed partition (v2+).</summary>
+/// <summary>
+/// OffsetFetch 0–9: one group before v8, several from v8; null topics mean every committed partition (v2+);
+/// require_stable (v7+) answers UNSTABLE_OFFSET_COMMIT for partitions an open transaction has an offset for.
+/// </summary>
 public sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<OffsetFetchRequest, OffsetFetchResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetFetch;
@@ -17,7 +20,7 @@ public sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<Off
         if (request.ApiVersion < 8)
         {
             var wanted = body.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => (t.Name, p))).ToList();
-            var fetched = await groups.FetchOffsetsAsync(body.GroupId, wanted, ct);
+            var fetched = await groups.FetchOffsetsAsync(body.GroupId, wanted, request.ApiVersion >= 7 && body.RequireStable, ct);
             response.ErrorCode = (short)fetched.Error;
             foreach (var topic in fetched.Partitions.GroupBy(p => p.Topic))
             {
@@ -29,7 +32,7 @@ public sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<Off
                         CommittedOffset = p.Offset,
                         CommittedLeaderEpoch = p.LeaderEpoch,
                         Metadata = p.Metadata,
-                        ErrorCode = 0,
+                        ErrorCode = (short)p.Error,
                     });
                 response.Topics.Add(topicResponse);
             }
@@ -42,7 +45,7 @@ public sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<Off
         foreach (var group in body.Groups)
         {
             var wanted = group.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => (t.Name, p))).ToList();
-            var fetched = await groups.FetchOffsetsAsync(group.GroupId, wanted, ct);
+            var fetched = await groups.FetchOffsetsAsync(group.GroupId, wanted, body.RequireStable, ct);
             var groupResponse = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)fetched.Error };
             foreach (var topic in fetched.Partitions.GroupBy(p => p.Topic))
             {
@@ -54,7 +57,7 @@ public sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<Off
                         CommittedOffset = p.Offset,
                         CommittedLeaderEpoch = p.LeaderEpoch,
                         Metadata = p.Metadata,
-                        ErrorCode = 0,
+                        ErrorCode = (short)p.Error,
                     });
                 groupResponse.Topics.Add(topicResponse);
             }
