@@ -44,7 +44,7 @@ public sealed partial class PartitionLog
             var firstOffset = _logEndOffset;
             if (origin != AppendOrigin.Client)
             {
-                _producers.PrepareReplicatedAppend(records.Span, firstOffset, appendTime);
+                _producers.PrepareCoordinatorAppend(records.Span, firstOffset, appendTime);
             }
             else if (_producers.PrepareClientAppend(records.Span, firstOffset, appendTime, out var duplicate))
             {
@@ -61,6 +61,8 @@ public sealed partial class PartitionLog
             }
 
             _producers.CompleteAppend();
+            IndexCompletedAborts(active);
+            PublishFirstUnstableOffset();
             // Publish last: a reader that sees the new log end offset finds every byte of it in the segment.
             Volatile.Write(ref _logEndOffset, nextOffset);
             result = new AppendResult(firstOffset, nextOffset - 1, appendTime, _logStartOffset, summary.RecordCount);

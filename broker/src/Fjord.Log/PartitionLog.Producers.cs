@@ -36,13 +36,18 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Kafka's loadProducerState: the newest snapshot at or below the log end offset, then the batches
-    /// after it, read header by header. Caller holds the append lock (or owns the log, in Open).
+    /// after it, read header by header (and, for control batches, their marker). Recovery passes
+    /// <paramref name="rebuildTxnIndexFrom"/>, the base offset of the first segment whose transaction
+    /// index it emptied: the replay then starts from a snapshot at or below it, so every abort marker
+    /// from there on is replayed and indexed again in its segment. Caller holds the append lock (or owns
+    /// the log, in Open).
     /// </summary>
-    private void RebuildProducerState()
+    private void RebuildProducerState(long rebuildTxnIndexFrom = long.MaxValue)
     {
         var segments = _segments;
         var logEndOffset = _logEndOffset;
-        var from = Math.Max(_producers.LoadLatestSnapshot(logEndOffset, segments[0].BaseOffset), segments[0].BaseOffset);
+        var snapshotAtOrBelow = Math.Min(logEndOffset, rebuildTxnIndexFrom);
+        var from = Math.Max(_producers.LoadLatestSnapshot(snapshotAtOrBelow, segments[0].BaseOffset), segments[0].BaseOffset);
         foreach (var segment in segments)
         {
             if (segment.NextOffset <= from)
@@ -50,7 +55,7 @@ public sealed partial class PartitionLog
                 continue;
             }
 
-            foreach (var header in segment.BatchHeadersFrom(from))
+            foreach (var (header, marker) in segment.ReplayBatchesFrom(from))
             {
                 if (header.BaseOffset >= logEndOffset)
                 {
@@ -59,11 +64,16 @@ public sealed partial class PartitionLog
 
                 if (header.BaseOffset >= from)
                 {
-                    _producers.Replay(header);
+                    _producers.Replay(header, marker);
+                    if (header.BaseOffset >= rebuildTxnIndexFrom)
+                    {
+                        IndexCompletedAborts(segment);
+                    }
                 }
             }
         }
 
         _producers.EvictProducersBelow(_logStartOffset);
+        PublishFirstUnstableOffset();
     }
 }

@@ -64,6 +64,8 @@ public sealed partial class PartitionLog
             }
 
             _producers.CompleteAppend();
+            IndexCompletedAborts(active);
+            PublishFirstUnstableOffset();
             Volatile.Write(ref _logEndOffset, next);
             result = new AppendResult(first, next - 1, -1, _logStartOffset, summary.RecordCount);
         }
@@ -155,6 +157,8 @@ public sealed partial class PartitionLog
             Volatile.Write(ref _recoveryPoint, Math.Min(_recoveryPoint, logEndOffset));
             _epochs.TruncateFromEnd(logEndOffset);
             // Kafka's truncateTo reloads producer state: snapshots above the new end describe removed batches.
+            // A transaction whose marker was removed is open again; the segment truncation above already
+            // dropped its transaction index entry.
             RebuildProducerState();
         }
     }
@@ -199,6 +203,7 @@ public sealed partial class PartitionLog
             {
                 File.WriteAllBytes(ProducerSnapshotFile.PathFor(TopicPartitionDirectory, localStartOffset), producerSnapshot);
                 _producers.LoadLatestSnapshot(localStartOffset, localStartOffset);
+                PublishFirstUnstableOffset();
             }
         }
     }
@@ -220,5 +225,6 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _recoveryPoint, offset);
         _epochs.Clear();
         _producers.Reset();
+        PublishFirstUnstableOffset();
     }
 }

@@ -137,7 +137,10 @@ public sealed partial class PartitionLog
                     segment.LogPath,
                     segment.IndexPath,
                     segment.TimeIndexPath,
-                    IsActive: i == segments.Length - 1);
+                    IsActive: i == segments.Length - 1)
+                {
+                    TransactionIndexPath = segment.TxnIndex.IsEmpty ? null : segment.TxnIndex.Path,
+                };
             }
 
             return result;
@@ -177,6 +180,7 @@ public sealed partial class PartitionLog
 
         var segments = new List<LogSegment>();
         var recovered = 0;
+        var firstRecovered = long.MaxValue;
         var recoverFrom = hadCleanShutdown ? long.MaxValue : SegmentHolding(baseOffsets, recoveryPoint);
         foreach (var baseOffset in baseOffsets)
         {
@@ -184,6 +188,7 @@ public sealed partial class PartitionLog
             if (baseOffset >= recoverFrom || !segment.TryLoadIndexes())
             {
                 recovered++;
+                firstRecovered = Math.Min(firstRecovered, baseOffset);
                 var truncated = segment.Recover();
                 segments.Add(segment);
                 if (truncated > 0)
@@ -246,7 +251,18 @@ public sealed partial class PartitionLog
         }
 
         log._recoveryPoint = recovered > 0 || hadCleanShutdown ? logEndOffset : Math.Min(recoveryPoint, logEndOffset);
-        log.RebuildProducerState();
+        // After an unclean stop a rescanned segment's transaction index may lack the last aborts or hold
+        // entries of markers the rescan truncated: it is emptied, as are those of the segments after it,
+        // and the producer state replay rebuilds them all from their control batches.
+        foreach (var segment in segments)
+        {
+            if (segment.BaseOffset >= firstRecovered)
+            {
+                segment.TxnIndex.Reset();
+            }
+        }
+
+        log.RebuildProducerState(firstRecovered);
         Log.Loaded(logger, directory, segments.Count, log._logStartOffset, logEndOffset, recovered);
         return log;
     }
@@ -277,7 +293,7 @@ public sealed partial class PartitionLog
         }
 
         // Index files whose .log is gone would otherwise confuse the next segment with that base offset.
-        foreach (var suffix in new[] { LogSegment.IndexSuffix, LogSegment.TimeIndexSuffix })
+        foreach (var suffix in new[] { LogSegment.IndexSuffix, LogSegment.TimeIndexSuffix, TransactionIndex.Suffix })
         {
             foreach (var path in Directory.EnumerateFiles(directory, "*" + suffix))
             {

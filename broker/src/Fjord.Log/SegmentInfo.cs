@@ -15,4 +15,12 @@ public sealed record SegmentInfo(
     string LogPath,
     string OffsetIndexPath,
     string TimeIndexPath,
-    bool IsActive);
+    bool IsActive)
+{
+    /// <summary>
+    /// The segment's <c>.txnindex</c>, or null when it has none: the file exists only once an abort
+    /// marker was written into the segment, and only the active segment receives markers, so a closed
+    /// segment's answer does not change.
+    /// </summary>
+    public string? TransactionIndexPath { get; init; }
+}

@@ -81,6 +81,23 @@ public sealed class ProducerStateEntry
         LastTimestamp = Math.Max(LastTimestamp, batch.Timestamp);
     }
 
+    /// <summary>
+    /// A transaction marker for this producer: no transaction is open any more, and the epochs are the
+    /// marker's (a bumped producer epoch forgets the old epoch's batches, as a new data epoch does).
+    /// </summary>
+    public void CompleteTransaction(short producerEpoch, int coordinatorEpoch, long timestamp)
+    {
+        if (producerEpoch != ProducerEpoch)
+        {
+            ProducerEpoch = producerEpoch;
+            _count = 0;
+        }
+
+        CoordinatorEpoch = coordinatorEpoch;
+        CurrentTxnFirstOffset = -1;
+        LastTimestamp = Math.Max(LastTimestamp, timestamp);
+    }
+
     public ProducerStateEntry Clone()
     {
         var copy = new ProducerStateEntry(ProducerId, ProducerEpoch)

@@ -15,6 +15,11 @@ public sealed class ProducerStateManager
     private readonly Dictionary<long, ProducerStateEntry> _producers = [];
     private readonly List<PendingBatch> _pending = [];
 
+    // The first offsets of the open transactions, for the first unstable offset; first offsets are
+    // unique because each is the base offset of a different batch.
+    private readonly SortedSet<long> _ongoingTxnFirstOffsets = [];
+    private readonly List<AbortedTxn> _completedAborts = [];
+
     public ProducerStateManager(string directory)
     {
         _directory = directory;
@@ -23,6 +28,18 @@ public sealed class ProducerStateManager
     public IReadOnlyCollection<ProducerStateEntry> Producers => _producers.Values;
 
     public ProducerStateEntry? LastEntry(long producerId) => _producers.GetValueOrDefault(producerId);
+
+    /// <summary>
+    /// Kafka's firstUnstableOffset: where the oldest open transaction starts, or null when none is open.
+    /// A read_committed fetch may not go past it (LSO = min(high watermark, this)).
+    /// </summary>
+    public long? FirstUnstableOffset => _ongoingTxnFirstOffsets.Count == 0 ? null : _ongoingTxnFirstOffsets.Min;
+
+    /// <summary>
+    /// The transactions that abort markers of the last completed append (or replay) ended, in marker
+    /// order: the caller writes them to the transaction index. Valid until the next prepare or replay.
+    /// </summary>
+    public IReadOnlyList<AbortedTxn> CompletedAborts => _completedAborts;
 
     /// <summary>
     /// Checks a client's payload (Kafka's analyzeAndValidateProducerState with origin CLIENT) whose first
@@ -59,9 +76,10 @@ public sealed class ProducerStateManager
             }
 
             CheckSequence(header, offset);
+            CheckTransactionState(header, offset);
             var lastOffset = offset + header.LastOffsetDelta;
             var timestamp = appendTime >= 0 ? appendTime : header.MaxTimestamp;
-            _pending.Add(new PendingBatch(header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, timestamp)));
+            _pending.Add(new PendingBatch(header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, timestamp), header.IsTransactional, null));
             offset = lastOffset + 1;
         }
 
@@ -75,13 +93,29 @@ public sealed class ProducerStateManager
     /// coordinator's. Offsets are the payload's own unless <paramref name="firstOffset"/> is given
     /// (a leader's append, before it stamps them); likewise the timestamps and <paramref name="appendTime"/>.
     /// </summary>
-    public void PrepareReplicatedAppend(ReadOnlySpan<byte> payload, long firstOffset = -1, long appendTime = -1)
+    public void PrepareReplicatedAppend(ReadOnlySpan<byte> payload, long firstOffset = -1, long appendTime = -1) =>
+        Prepare(payload, firstOffset, appendTime, checkMarkers: false);
+
+    /// <summary>
+    /// A coordinator's payload (origin COORDINATOR), written at <paramref name="firstOffset"/>: like a
+    /// replicated one, except that transaction markers are checked first (Kafka's checkProducerEpoch and
+    /// checkCoordinatorEpoch for markers). Throws <see cref="InvalidProducerEpochException"/> for a
+    /// marker of an epoch older than the producer's and <see cref="TransactionCoordinatorFencedException"/>
+    /// for one from an older coordinator epoch than the last marker's; a marker whose record cannot be
+    /// read is an <see cref="InvalidRecordException"/>. Nothing is pending after a throw.
+    /// </summary>
+    public void PrepareCoordinatorAppend(ReadOnlySpan<byte> payload, long firstOffset, long appendTime) =>
+        Prepare(payload, firstOffset, appendTime, checkMarkers: true);
+
+    private void Prepare(ReadOnlySpan<byte> payload, long firstOffset, long appendTime, bool checkMarkers)
     {
         _pending.Clear();
+        _completedAborts.Clear();
         var offset = firstOffset;
         for (var position = 0; position < payload.Length;)
         {
-            var header = BatchHeader.Read(payload[position..]);
+            var batch = payload[position..];
+            var header = BatchHeader.Read(batch);
             position += header.SizeInBytes;
             if (firstOffset >= 0)
             {
@@ -89,13 +123,30 @@ public sealed class ProducerStateManager
                 offset += header.LastOffsetDelta + 1;
             }
 
-            AddPending(header);
+            TransactionMarker? marker = null;
+            if (header.IsControl && header.ProducerId >= 0)
+            {
+                if (checkMarkers)
+                {
+                    var read = TransactionMarker.Read(batch[..header.SizeInBytes]);
+                    CheckMarker(header, read);
+                    marker = read;
+                }
+                else if (TransactionMarker.TryRead(batch[..header.SizeInBytes], out var read))
+                {
+                    // The leader wrote it; an unreadable control record changes no state there either.
+                    marker = read;
+                }
+            }
+
+            AddPending(header, marker);
         }
     }
 
     /// <summary>Applies the batches of the last prepared append, now that they are in the log.</summary>
     public void CompleteAppend()
     {
+        _completedAborts.Clear();
         foreach (var pending in _pending)
         {
             Apply(pending);
@@ -104,11 +155,14 @@ public sealed class ProducerStateManager
         _pending.Clear();
     }
 
-    /// <summary>Rebuilding from the log: applies one batch header read from a segment.</summary>
-    public void Replay(in BatchHeader header)
+    /// <summary>
+    /// Rebuilding from the log: applies one batch header read from a segment, with the marker of a
+    /// control batch (null for data batches, and for a control batch whose record could not be read).
+    /// </summary>
+    public void Replay(in BatchHeader header, TransactionMarker? marker = null)
     {
         _pending.Clear();
-        AddPending(header);
+        AddPending(header, marker);
         CompleteAppend();
     }
 
@@ -122,8 +176,7 @@ public sealed class ProducerStateManager
     /// </summary>
     public long LoadLatestSnapshot(long maxOffset, long fallbackOffset)
     {
-        _producers.Clear();
-        _pending.Clear();
+        Clear();
         var offsets = ProducerSnapshotFile.List(_directory);
         for (var i = offsets.Count - 1; i >= 0; i--)
         {
@@ -133,6 +186,10 @@ public sealed class ProducerStateManager
                 foreach (var producer in producers)
                 {
                     _producers[producer.ProducerId] = producer;
+                    if (producer.CurrentTxnFirstOffset >= 0)
+                    {
+                        _ongoingTxnFirstOffsets.Add(producer.CurrentTxnFirstOffset);
+                    }
                 }
 
                 return offsets[i];
@@ -147,9 +204,16 @@ public sealed class ProducerStateManager
     /// <summary>Forgets every producer and snapshot: the log restarts empty.</summary>
     public void Reset()
     {
+        Clear();
+        DeleteSnapshots(o => true);
+    }
+
+    private void Clear()
+    {
         _producers.Clear();
         _pending.Clear();
-        DeleteSnapshots(o => true);
+        _ongoingTxnFirstOffsets.Clear();
+        _completedAborts.Clear();
     }
 
     /// <summary>Deletes the snapshots below <paramref name="offset"/> (their segments are gone).</summary>
@@ -233,6 +297,66 @@ public sealed class ProducerStateManager
         }
     }
 
+    /// <summary>
+    /// The client-side half of Kafka's transaction checks (INVALID_TXN_STATE): while a producer's
+    /// transaction is open here, it may write only transactional batches, and only of the epoch that
+    /// opened it; a newer epoch must wait for the coordinator's marker ending the old transaction.
+    /// </summary>
+    private void CheckTransactionState(in BatchHeader header, long offset)
+    {
+        short openEpoch;
+        if (LastPending(header.ProducerId) is { } pending)
+        {
+            if (!pending.IsTransactional && _producers.GetValueOrDefault(header.ProducerId) is not { CurrentTxnFirstOffset: >= 0 })
+            {
+                return;
+            }
+
+            openEpoch = pending.Epoch;
+        }
+        else if (_producers.GetValueOrDefault(header.ProducerId) is { CurrentTxnFirstOffset: >= 0 } entry)
+        {
+            openEpoch = entry.ProducerEpoch;
+        }
+        else
+        {
+            return;
+        }
+
+        if (!header.IsTransactional)
+        {
+            throw new InvalidTxnStateException(
+                $"producer {header.ProducerId} wrote a non-transactional batch at offset {offset} while its transaction is open");
+        }
+
+        if (header.ProducerEpoch != openEpoch)
+        {
+            throw new InvalidTxnStateException(
+                $"producer {header.ProducerId} wrote with epoch {header.ProducerEpoch} at offset {offset} while the transaction of epoch {openEpoch} is still open");
+        }
+    }
+
+    /// <summary>Kafka's checks of a coordinator's marker against the producer's state.</summary>
+    private void CheckMarker(in BatchHeader header, TransactionMarker marker)
+    {
+        if (_producers.GetValueOrDefault(header.ProducerId) is not { } entry)
+        {
+            return;
+        }
+
+        if (header.ProducerEpoch < entry.ProducerEpoch)
+        {
+            throw new InvalidProducerEpochException(
+                $"{marker.Type} marker for producer {header.ProducerId} has epoch {header.ProducerEpoch}, but its current epoch is {entry.ProducerEpoch}");
+        }
+
+        if (marker.CoordinatorEpoch < entry.CoordinatorEpoch)
+        {
+            throw new TransactionCoordinatorFencedException(
+                $"{marker.Type} marker for producer {header.ProducerId} comes from coordinator epoch {marker.CoordinatorEpoch}, older than {entry.CoordinatorEpoch}");
+        }
+    }
+
     private PendingBatch? LastPending(long producerId)
     {
         for (var i = _pending.Count - 1; i >= 0; i--)
@@ -246,16 +370,17 @@ public sealed class ProducerStateManager
         return null;
     }
 
-    private void AddPending(in BatchHeader header)
+    private void AddPending(in BatchHeader header, TransactionMarker? marker)
     {
-        if (header.ProducerId < 0 || header.IsControl)
+        if (header.ProducerId < 0 || (header.IsControl && marker is null))
         {
             return;
         }
 
         var lastSequence = ProducerSequence.Increment(header.BaseSequence, header.LastOffsetDelta);
         var lastOffset = header.BaseOffset + header.LastOffsetDelta;
-        _pending.Add(new PendingBatch(header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, header.MaxTimestamp)));
+        _pending.Add(new PendingBatch(
+            header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, header.MaxTimestamp), header.IsTransactional, marker));
     }
 
     private void Apply(PendingBatch pending)
@@ -266,7 +391,43 @@ public sealed class ProducerStateManager
             _producers.Add(pending.ProducerId, entry);
         }
 
+        if (pending.Marker is { } marker)
+        {
+            CompleteTransaction(entry, pending, marker);
+            return;
+        }
+
         entry.AddBatch(pending.Epoch, pending.Batch);
+        if (pending.IsTransactional && entry.CurrentTxnFirstOffset < 0)
+        {
+            entry.CurrentTxnFirstOffset = pending.Batch.FirstOffset;
+            _ongoingTxnFirstOffsets.Add(pending.Batch.FirstOffset);
+        }
+    }
+
+    /// <summary>
+    /// Kafka's appendEndTxnMarker and completeTxn. A marker for a producer without an open transaction
+    /// here (the transaction wrote nothing to this partition, or the marker is a retry) still moves the
+    /// producer's epochs, as in Kafka, but ends nothing.
+    /// </summary>
+    private void CompleteTransaction(ProducerStateEntry entry, in PendingBatch pending, TransactionMarker marker)
+    {
+        var firstOffset = entry.CurrentTxnFirstOffset;
+        var markerOffset = pending.Batch.LastOffset;
+        entry.CompleteTransaction(pending.Epoch, marker.CoordinatorEpoch, pending.Batch.Timestamp);
+        if (firstOffset < 0)
+        {
+            return;
+        }
+
+        _ongoingTxnFirstOffsets.Remove(firstOffset);
+        if (marker.Type == ControlRecordType.Abort)
+        {
+            // Kafka's lastStableOffset(completedTxn): the first offset still undecided once this one is
+            // decided, or just past the marker when none is.
+            var lastStableOffset = _ongoingTxnFirstOffsets.Count == 0 ? markerOffset + 1 : _ongoingTxnFirstOffsets.Min;
+            _completedAborts.Add(new AbortedTxn(entry.ProducerId, firstOffset, markerOffset, lastStableOffset));
+        }
     }
 
     private void DeleteSnapshots(Func<long, bool> which)
@@ -280,5 +441,6 @@ public sealed class ProducerStateManager
         }
     }
 
-    private readonly record struct PendingBatch(long ProducerId, short Epoch, BatchMetadata Batch);
+    /// <summary>A batch checked but not yet applied; <see cref="Marker"/> is set for a transaction marker.</summary>
+    private readonly record struct PendingBatch(long ProducerId, short Epoch, BatchMetadata Batch, bool IsTransactional, TransactionMarker? Marker);
 }

@@ -55,6 +55,7 @@ internal sealed class LogSegment
         CreatedMs = createdMs;
         OffsetIndex = new OffsetIndex(baseOffset, maxIndexBytes);
         TimeIndex = new TimeIndex(baseOffset, maxIndexBytes);
+        TxnIndex = new TransactionIndex(Path.Combine(directory, FileName(baseOffset, TransactionIndex.Suffix)));
         // Asynchronous so that a FileStream over the same handle can feed the kernel's sendfile (SendPacketsElement
         // insists on one); on Linux the flag changes nothing for the positional reads and writes done here.
         _handle = File.OpenHandle(LogPath, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
@@ -76,6 +77,9 @@ internal sealed class LogSegment
     public OffsetIndex OffsetIndex { get; }
 
     public TimeIndex TimeIndex { get; }
+
+    /// <summary>The aborted transactions whose markers are in this segment; no file until the first abort.</summary>
+    public TransactionIndex TxnIndex { get; }
 
     /// <summary>Bytes of complete batches; readers must not read past it.</summary>
     public long Size => Volatile.Read(ref _size);
@@ -107,8 +111,10 @@ internal sealed class LogSegment
         return segment;
     }
 
-    public static LogSegment Open(string directory, long baseOffset, LogConfig config, long nowMs) =>
-        new(directory, baseOffset, config.IndexIntervalBytes, config.SegmentIndexBytes, nowMs, FileMode.Open, config.SegmentBytes);
+    public static LogSegment Open(string directory, long baseOffset, LogConfig config, long nowMs)
+    {
+        return new LogSegment(directory, baseOffset, config.IndexIntervalBytes, config.SegmentIndexBytes, nowMs, FileMode.Open, config.SegmentBytes);
+    }
 
     /// <summary>
     /// Kafka's roll-by-time rule: age counts from the first batch's max timestamp, or from the
@@ -248,6 +254,44 @@ internal sealed class LogSegment
         }
     }
 
+    /// <summary>
+    /// <see cref="BatchHeadersFrom"/> plus, for control batches only, the transaction marker their record
+    /// holds: what replaying transactions needs. A data batch costs no read beyond its header.
+    /// </summary>
+    public IEnumerable<(BatchHeader Header, TransactionMarker? Marker)> ReplayBatchesFrom(long offset)
+    {
+        var header = new byte[RecordBatch.HeaderSize];
+        byte[]? control = null;
+        var size = Size;
+        var position = FindBatchPosition(offset, size, header);
+        if (position < 0)
+        {
+            yield break;
+        }
+
+        while (position + RecordBatch.HeaderSize <= size && Read(position, header) == RecordBatch.HeaderSize)
+        {
+            var batch = BatchHeader.Read(header);
+            TransactionMarker? marker = null;
+            if (batch.IsControl && batch.SizeInBytes <= size - position)
+            {
+                if (control is null || control.Length < batch.SizeInBytes)
+                {
+                    control = new byte[batch.SizeInBytes];
+                }
+
+                var read = Read(position, control.AsSpan(0, batch.SizeInBytes));
+                if (TransactionMarker.TryRead(control.AsSpan(0, read), out var parsed))
+                {
+                    marker = parsed;
+                }
+            }
+
+            yield return (batch, marker);
+            position += batch.SizeInBytes;
+        }
+    }
+
     private void Reserve(long end)
     {
         if (end <= _allocated || _preallocationUnsupported || !OperatingSystem.IsLinux()) return;
@@ -304,7 +348,7 @@ internal sealed class LogSegment
     /// </summary>
     public bool TryLoadIndexes()
     {
-        if (!OffsetIndex.TryLoad(IndexPath, Math.Max(1, _size)) || !TimeIndex.TryLoad(TimeIndexPath))
+        if (!OffsetIndex.TryLoad(IndexPath, Math.Max(1, _size)) || !TimeIndex.TryLoad(TimeIndexPath) || !TxnIndex.TryLoad())
         {
             return false;
         }
@@ -425,6 +469,8 @@ internal sealed class LogSegment
         RandomAccess.SetLength(_handle, position);
         _allocated = position;
         Recover();
+        // The aborts whose markers were removed go too; earlier aborts keep their entries.
+        TxnIndex.TruncateTo(NextOffset);
         return removed;
     }
 
@@ -506,6 +552,7 @@ internal sealed class LogSegment
             }
         }
 
+        TxnIndex.Delete();
         Release();
     }
 }
