@@ -56,7 +56,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
 
     // Set when a tick failed (Table storage unreachable): liveness must be watched afresh before anyone is declared dead.
     private bool _lostSight;
-    private bool _offsetsTopicKnown;
+    private bool _internalTopicsKnown;
     private IReadOnlyList<BrokerRegistration> _brokers = [];
     private volatile IReadOnlyList<PartitionState> _states = [];
     private long _completedTicks;
@@ -285,7 +285,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
         _lastRebalanceCheck = now;
         _lastVersion = null;
         _replan = true;
-        _offsetsTopicKnown = false;
+        _internalTopicsKnown = false;
         _pendingRestarts.Clear();
         // This broker took the lease from its own previous process: that process restarted (this
         // one), so what it led or followed is revoked as for any restarted broker. A fresh liveness
@@ -310,7 +310,7 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
     {
         var topics = await _store.ListTopicsAsync(ct).ConfigureAwait(false);
         var live = _liveness!.Live;
-        topics = await EnsureOffsetsTopicAsync(topics, live.Count, ct).ConfigureAwait(false);
+        topics = await EnsureInternalTopicsAsync(topics, live.Count, ct).ConfigureAwait(false);
         var states = await _controllerStore.ListPartitionStatesAsync(ct).ConfigureAwait(false);
         _states = states;
 
@@ -348,29 +348,40 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
     }
 
     /// <summary>
-    /// Creates __consumer_offsets once. While fewer brokers than its replication factor are alive, a
-    /// new controller first watches for a session timeout, so a cluster that is still starting up gets
-    /// the full factor rather than whatever registered first.
+    /// Creates __consumer_offsets and __transaction_state once. While fewer brokers than their replication
+    /// factor are alive, a new controller first watches for a session timeout, so a cluster that is still
+    /// starting up gets the full factor rather than whatever registered first.
     /// </summary>
-    private async Task<IReadOnlyList<TopicMetadata>> EnsureOffsetsTopicAsync(IReadOnlyList<TopicMetadata> topics, int liveCount, CancellationToken ct)
+    private async Task<IReadOnlyList<TopicMetadata>> EnsureInternalTopicsAsync(IReadOnlyList<TopicMetadata> topics, int liveCount, CancellationToken ct)
     {
-        if (_offsetsTopicKnown)
+        if (_internalTopicsKnown)
             return topics;
+        (string Name, int Partitions, short Factor)[] internals =
+        [
+            (TopicNames.ConsumerOffsets, _options.OffsetsTopicNumPartitions, _options.OffsetsTopicReplicationFactor),
+            (TopicNames.TransactionState, _options.TransactionStateLogNumPartitions, _options.TransactionStateLogReplicationFactor),
+        ];
         var warmedUp = _time.GetElapsedTime(_becameControllerAt) >= _options.SessionTimeout;
-        if (liveCount < _options.OffsetsTopicReplicationFactor && !warmedUp && !topics.Any(t => t.Name == TopicNames.ConsumerOffsets))
-            return topics;
-        var offsets = ControllerPlanner.OffsetsTopicToCreate(topics, liveCount, _options.OffsetsTopicNumPartitions, _options.OffsetsTopicReplicationFactor);
-        if (offsets is null)
+        var known = liveCount > 0;
+        foreach (var (name, partitions, factor) in internals)
         {
-            _offsetsTopicKnown = liveCount > 0;
-            return topics;
+            if (liveCount < factor && !warmedUp && !topics.Any(t => t.Name == name))
+            {
+                known = false;
+                continue;
+            }
+
+            var topic = ControllerPlanner.InternalTopicToCreate(topics, name, liveCount, partitions, factor);
+            if (topic is null)
+                continue;
+            if (await _store.CreateTopicAsync(topic, ct).ConfigureAwait(false) != CreateTopicOutcome.Created)
+                return await _store.ListTopicsAsync(ct).ConfigureAwait(false);
+            ClusterControllerLog.InternalTopicCreated(_logger, topic.Name, topic.PartitionCount, topic.ReplicationFactor);
+            topics = [.. topics, topic];
         }
 
-        if (await _store.CreateTopicAsync(offsets, ct).ConfigureAwait(false) != CreateTopicOutcome.Created)
-            return await _store.ListTopicsAsync(ct).ConfigureAwait(false);
-        ClusterControllerLog.OffsetsTopicCreated(_logger, offsets.Name, offsets.PartitionCount, offsets.ReplicationFactor);
-        _offsetsTopicKnown = true;
-        return [.. topics, offsets];
+        _internalTopicsKnown = known;
+        return topics;
     }
 
     /// <summary>Folds written rows into the cached states that ListPartitionReassignments answers from.</summary>

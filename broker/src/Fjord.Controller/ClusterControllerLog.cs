@@ -39,7 +39,7 @@ internal static partial class ClusterControllerLog
     public static partial void BrokerRestarted(ILogger logger, int brokerId);
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "Created {Topic} with {Partitions} partitions, replication factor {ReplicationFactor}")]
-    public static partial void OffsetsTopicCreated(ILogger logger, string topic, int partitions, short replicationFactor);
+    public static partial void InternalTopicCreated(ILogger logger, string topic, int partitions, short replicationFactor);
 
     [LoggerMessage(EventId = 7030, Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} created: replicas [{Replicas}], leader {Leader}, ISR [{Isr}]")]
     public static partial void PartitionCreated(ILogger logger, string topic, int partition, string replicas, int leader, string isr);

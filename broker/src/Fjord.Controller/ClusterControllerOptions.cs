@@ -32,6 +32,10 @@ public sealed record ClusterControllerOptions
 
     public short OffsetsTopicReplicationFactor { get; init; } = 3;
 
+    public int TransactionStateLogNumPartitions { get; init; } = 50;
+
+    public short TransactionStateLogReplicationFactor { get; init; } = 3;
+
     /// <summary>
     /// The metadata version this broker's cache already polls; when set the controller reads it
     /// instead of the version row (one Table request per tick less). Admin changes nudge the

@@ -38,17 +38,17 @@ public static class ControllerPlanner
     }
 
     /// <summary>
-    /// The internal __consumer_offsets topic to create, or null when it exists or no broker is alive.
-    /// Its replication factor shrinks to the live brokers, as the one place where Fjord (not a client)
-    /// creates a topic and must not wait for a cluster that may never grow.
+    /// An internal topic (__consumer_offsets, __transaction_state) to create, or null when it exists or no
+    /// broker is alive. Its replication factor shrinks to the live brokers, as the one place where Fjord
+    /// (not a client) creates a topic and must not wait for a cluster that may never grow.
     /// </summary>
-    public static TopicMetadata? OffsetsTopicToCreate(IReadOnlyList<TopicMetadata> topics, int liveBrokers, int partitions, short replicationFactor)
+    public static TopicMetadata? InternalTopicToCreate(IReadOnlyList<TopicMetadata> topics, string name, int liveBrokers, int partitions, short replicationFactor)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        if (liveBrokers <= 0 || topics.Any(t => t.Name == TopicNames.ConsumerOffsets))
+        if (liveBrokers <= 0 || topics.Any(t => t.Name == name))
             return null;
         var factor = (short)Math.Clamp(Math.Min(replicationFactor, liveBrokers), 1, short.MaxValue);
-        return new TopicMetadata(TopicNames.ConsumerOffsets, Guid.NewGuid(), Math.Max(1, partitions), factor, new Dictionary<string, string>());
+        return new TopicMetadata(name, Guid.NewGuid(), Math.Max(1, partitions), factor, new Dictionary<string, string>());
     }
 
     /// <summary>unclean.leader.election.enable: the topic's override when it has one, else the broker default.</summary>

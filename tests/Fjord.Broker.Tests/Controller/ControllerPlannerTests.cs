@@ -209,14 +209,14 @@ public sealed class ControllerPlannerTests
     [Fact]
     public void TheOffsetsTopicIsCreatedOnlyWhenMissingWithItsFactorCappedByTheLiveBrokers()
     {
-        var offsets = ControllerPlanner.OffsetsTopicToCreate([], liveBrokers: 2, partitions: 50, replicationFactor: 3);
+        var offsets = ControllerPlanner.InternalTopicToCreate([], TopicNames.ConsumerOffsets, liveBrokers: 2, partitions: 50, replicationFactor: 3);
 
         Assert.Equal(TopicNames.ConsumerOffsets, offsets!.Name);
         Assert.Equal(50, offsets.PartitionCount);
         Assert.Equal((short)2, offsets.ReplicationFactor);
         Assert.Empty(offsets.Configs);
-        Assert.Null(ControllerPlanner.OffsetsTopicToCreate([offsets], 3, 50, 3));
-        Assert.Null(ControllerPlanner.OffsetsTopicToCreate([], 0, 50, 3));
+        Assert.Null(ControllerPlanner.InternalTopicToCreate([offsets], TopicNames.ConsumerOffsets, 3, 50, 3));
+        Assert.Null(ControllerPlanner.InternalTopicToCreate([], TopicNames.TransactionState, 0, 50, 3));
     }
 
     [Fact]

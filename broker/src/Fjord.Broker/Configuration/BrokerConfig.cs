@@ -134,6 +134,12 @@ public sealed class BrokerConfig
     /// <summary>Partitions of the (log-less) __consumer_offsets topic whose leaders coordinate groups.</summary>
     public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions", 50);
     public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor", 3);
+    public int TransactionStateLogNumPartitions => GetInt("transaction.state.log.num.partitions", 50);
+    public short TransactionStateLogReplicationFactor => (short)GetInt("transaction.state.log.replication.factor", 3);
+    public int TransactionMaxTimeoutMs => GetInt("transaction.max.timeout.ms", 900_000);
+    public long TransactionalIdExpirationMs => GetLong("transactional.id.expiration.ms", 604_800_000);
+    public int TransactionAbortTimedOutTransactionCleanupIntervalMs => GetInt("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000);
+    public int TransactionRemoveExpiredTransactionCleanupIntervalMs => GetInt("transaction.remove.expired.transaction.cleanup.interval.ms", 3_600_000);
 
     public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;
 

@@ -22,6 +22,8 @@ public static class ControllerConfig
             LeaderImbalancePerBrokerPercentage = config.LeaderImbalancePerBrokerPercentage,
             OffsetsTopicNumPartitions = config.OffsetsTopicNumPartitions,
             OffsetsTopicReplicationFactor = config.OffsetsTopicReplicationFactor,
+            TransactionStateLogNumPartitions = config.TransactionStateLogNumPartitions,
+            TransactionStateLogReplicationFactor = config.TransactionStateLogReplicationFactor,
         };
     }
 }

@@ -59,7 +59,7 @@ internal sealed class DelayedFetch : DelayedOperation
         var log = partition.Log;
         var fetchOffset = status.Request.FetchOffset;
         if (fetchOffset < log.LogStartOffset || fetchOffset > log.LogEndOffset || fetchOffset < log.LocalLogStartOffset) return true;
-        var end = _params.IsFromFollower ? log.LogEndOffset : log.HighWatermark;
+        var end = _params.IsFromFollower ? log.LogEndOffset : _params.ReadCommitted ? partition.LastStableOffset : log.HighWatermark;
         var available = fetchOffset < end ? Math.Min(log.EstimateBytesBetween(fetchOffset, end), Math.Max(1, status.Request.MaxBytes)) : 0;
         _available += available - status.AvailableBytes;
         status.AvailableBytes = available;

@@ -17,6 +17,15 @@ public sealed class FetchPartitionData : IDisposable
 
     public long LogStartOffset { get; init; } = -1;
 
+    /// <summary>The last stable offset; -1 when unknown (an error).</summary>
+    public long LastStableOffset { get; init; } = -1;
+
+    /// <summary>
+    /// For a read_committed fetch, the aborted transactions (producer id, first offset) that overlap what was
+    /// read, so the consumer can skip their records; null otherwise or when there are none.
+    /// </summary>
+    public (long ProducerId, long FirstOffset)[]? AbortedTransactions { get; init; }
+
     /// <summary>Where a follower must truncate to (KIP-320), when its history diverged from the leader's.</summary>
     public (int Epoch, long EndOffset)? DivergingEpoch { get; init; }
 

@@ -28,7 +28,7 @@ public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache 
 
         var targets = FetchSessionRequest.Resolve(metadata.Current, body, version, session);
         var replicaId = version >= 15 ? body.ReplicaState.ReplicaId : body.ReplicaId;
-        var fetch = new FetchParams(replicaId, body.MaxWaitMs, body.MinBytes, version >= 3 ? body.MaxBytes : int.MaxValue);
+        var fetch = new FetchParams(replicaId, body.MaxWaitMs, body.MinBytes, version >= 3 ? body.MaxBytes : int.MaxValue, ReadCommitted: body.IsolationLevel == 1);
         var requests = targets.Select(t => new FetchPartitionRequest(t.Topic, t.Partition.Key, t.Partition.FetchOffset, t.Partition.MaxBytes,
             t.Partition.CurrentLeaderEpoch, t.LastFetchedEpoch)).ToList();
         var results = await replicas.FetchMessagesAsync(fetch, requests, ct);
@@ -66,10 +66,16 @@ public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache 
             PartitionIndex = partition,
             ErrorCode = (short)result.Error,
             HighWatermark = result.HighWatermark,
-            LastStableOffset = result.HighWatermark,
+            LastStableOffset = result.LastStableOffset,
             LogStartOffset = result.LogStartOffset,
             Records = result.TakeRecords(), // AfterWrite releases them once encoded (a spliced region lives on until sent)
         };
+        if (result.AbortedTransactions is { } aborted)
+        {
+            data.AbortedTransactions = new List<FetchResponse.AbortedTransaction>(aborted.Length);
+            foreach (var (producerId, firstOffset) in aborted)
+                data.AbortedTransactions.Add(new FetchResponse.AbortedTransaction { ProducerId = producerId, FirstOffset = firstOffset });
+        }
         if (result.DivergingEpoch is { } diverging)
         {
             data.DivergingEpoch.Epoch = diverging.Epoch;

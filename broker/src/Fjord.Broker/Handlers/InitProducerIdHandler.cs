@@ -1,15 +1,15 @@
-using System.Runtime.CompilerServices;
 using Fjord.Broker.Network;
 using Fjord.Broker.Producers;
 using Fjord.Protocol;
-using Microsoft.Extensions.Logging;
+using Fjord.Transactions;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
-/// InitProducerId 0–5 for idempotent producers. Any broker answers it (only a transactional id has a
-/// coordinator). v3+ carry the producer's current id and epoch, v4 and v5 only admit new error codes,
-/// so every version is served the same way.
+/// InitProducerId 0–5. Without a transactional id any broker answers (an idempotent producer); with one,
+/// only its transaction coordinator does, which fences the id's previous producer by bumping the epoch
+/// and aborts a transaction it left open. v3+ carry the producer's current id and epoch (KIP-360), v4
+/// and v5 only admit new error codes (PRODUCER_FENCED from v4, INVALID_PRODUCER_EPOCH before it).
 /// </summary>
 /// <remarks>
 /// A null transactional id always gets a fresh producer id with epoch 0, whatever id and epoch a v3+
@@ -18,22 +18,12 @@ namespace Fjord.Broker.Handlers;
 /// manager" (InitProducerIdResult(producerIdManager.generateProducerId(), producerEpoch = 0,
 /// Errors.NONE)). An idempotent producer bumps its epoch itself (KIP-360) and asks for a new id only
 /// when it must.
-///
-/// Transactions are not served yet. A transactional id is refused with INVALID_REQUEST: FindCoordinator
-/// already refuses transaction coordinators with it, Kafka answers it to an empty transactional id, and
-/// clients treat it as fatal instead of retrying forever (the Java producer fails with "the message was
-/// sent to an incompatible broker. See the broker logs", and the log says why, once per connection).
-/// TRANSACTIONAL_ID_AUTHORIZATION_FAILED would send operators hunting for ACLs, and retriable codes
-/// (COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS) would make the producer spin.
 /// </remarks>
-public sealed partial class InitProducerIdHandler(ProducerIdManager producerIds, ILogger<InitProducerIdHandler> logger)
+public sealed class InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator transactions)
     : ApiHandler<InitProducerIdRequest, InitProducerIdResponse>
 {
     private const long NoProducerId = -1;
     private const short NoProducerEpoch = -1;
-
-    // Connections already warned about transactions; entries go with their session.
-    private readonly ConditionalWeakTable<ClientSession, object> _warned = [];
 
     public override ApiKey ApiKey => ApiKey.InitProducerId;
     public override short MinVersion => 0;
@@ -43,9 +33,13 @@ public sealed partial class InitProducerIdHandler(ProducerIdManager producerIds,
     {
         if (body.TransactionalId is { } transactionalId)
         {
-            if (_warned.TryAdd(request.Session, new object()))
-                LogTransactionsUnsupported(request.Session.ConnectionId, request.ClientId, transactionalId);
-            return Error(ErrorCode.InvalidRequest);
+            var expectedId = request.ApiVersion >= 3 ? body.ProducerId : NoProducerId;
+            var expectedEpoch = request.ApiVersion >= 3 ? body.ProducerEpoch : NoProducerEpoch;
+            var result = await transactions.InitProducerIdAsync(transactionalId, body.TransactionTimeoutMs, expectedId, expectedEpoch, ct);
+            var error = result.Error == ErrorCode.ProducerFenced && request.ApiVersion < 4 ? ErrorCode.InvalidProducerEpoch : result.Error;
+            return error == ErrorCode.None
+                ? new InitProducerIdResponse { ErrorCode = 0, ProducerId = result.ProducerId, ProducerEpoch = result.ProducerEpoch }
+                : Error(error);
         }
 
         try
@@ -63,8 +57,4 @@ public sealed partial class InitProducerIdHandler(ProducerIdManager producerIds,
     /// <summary>Kafka's initTransactionError: no producer id, no epoch.</summary>
     private static InitProducerIdResponse Error(ErrorCode error) =>
         new() { ErrorCode = (short)error, ProducerId = NoProducerId, ProducerEpoch = NoProducerEpoch };
-
-    [LoggerMessage(EventId = 3310, Level = LogLevel.Warning,
-        Message = "Connection {ConnectionId} (client {ClientId}) asked for transactional id {TransactionalId}: transactions are not supported yet, answering INVALID_REQUEST; idempotent producers (no transactional.id) work")]
-    private partial void LogTransactionsUnsupported(long connectionId, string? clientId, string transactionalId);
 }

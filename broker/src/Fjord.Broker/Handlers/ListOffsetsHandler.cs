@@ -27,7 +27,8 @@ public sealed class ListOffsetsHandler(MetadataCache metadata, ReplicaManager re
             var metadata = snapshot.TopicsByName.GetValueOrDefault(topic.Name);
             foreach (var partition in topic.Partitions)
             {
-                var result = await replicas.FetchOffsetForTimestampAsync(metadata, partition.PartitionIndex, partition.CurrentLeaderEpoch, partition.Timestamp, ct);
+                var result = await replicas.FetchOffsetForTimestampAsync(metadata, partition.PartitionIndex, partition.CurrentLeaderEpoch, partition.Timestamp,
+                    readCommitted: request.ApiVersion >= 2 && body.IsolationLevel == 1, ct);
                 topicResponse.Partitions.Add(new ListOffsetsResponse.ListOffsetsPartitionResponse
                 {
                     PartitionIndex = partition.PartitionIndex,

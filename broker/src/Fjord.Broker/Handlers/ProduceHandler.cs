@@ -3,6 +3,7 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Protocol;
 
@@ -10,9 +11,11 @@ namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// Produce 3–11: the replica manager appends each partition's batches on its leader and answers
-/// acks=1 after the local append, acks=all once committed; acks=0 gets no response.
+/// acks=1 after the local append, acks=all once committed; acks=0 gets no response. A transactional
+/// producer's first batch at a partition is verified first (KIP-890 part 1): the partition must be in its
+/// open transaction, else TRANSACTION_ABORTABLE (INVALID_TXN_STATE before v11).
 /// </summary>
-public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<ProduceRequest, ProduceResponse>
+public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas, TransactionVerifier verifier) : ApiHandler<ProduceRequest, ProduceResponse>
 {
     public override ApiKey ApiKey => ApiKey.Produce;
     public override short MinVersion => 3;
@@ -29,6 +32,8 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
             foreach (var partition in topic.PartitionData)
                 partitions.Add(new ProducePartitionRequest(metadata, topic.Name, partition.Index, MemoryMarshal.AsMemory(partition.Records ?? ReadOnlyMemory<byte>.Empty)));
         }
+        if (body.TransactionalId is { } transactionalId)
+            await VerifyTransactionsAsync(transactionalId, partitions, request.ApiVersion, ct);
         var results = await replicas.AppendRecordsAsync(body.Acks, body.TimeoutMs, partitions, ct);
         if (body.Acks == 0)
         {
@@ -38,6 +43,30 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
             return null;
         }
         return BuildResponse(body, results);
+    }
+
+    private async ValueTask VerifyTransactionsAsync(string transactionalId, List<ProducePartitionRequest> partitions, short version, CancellationToken ct)
+    {
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            var partition = partitions[i];
+            if (ReplicaManager.TransactionalProducerOf(partition.Records.Span) is not { } producer
+                || replicas.HasOpenTransaction(partition.Topic, partition.Partition, producer.ProducerId, producer.ProducerEpoch) != false)
+                continue;
+            var error = await verifier.VerifyAsync(transactionalId, producer.ProducerId, producer.ProducerEpoch, partition.TopicName, partition.Partition, ct);
+            if (error == ErrorCode.None) continue;
+            error = error switch
+            {
+                // Kafka's answer when the coordinator cannot be asked: one the producer retries.
+                ErrorCode.CoordinatorNotAvailable => ErrorCode.NotEnoughReplicas,
+                ErrorCode.TransactionAbortable when version < 11 => ErrorCode.InvalidTxnState,
+                _ => error,
+            };
+            partitions[i] = partition with
+            {
+                Rejection = new ProduceRejection(error, $"Partition {partition.TopicName}-{partition.Partition} is not part of an open transaction of {transactionalId} at producer {producer.ProducerId} epoch {producer.ProducerEpoch}"),
+            };
+        }
     }
 
     private static ProduceResponse BuildResponse(ProduceRequest body, ProducePartitionResult[] results)

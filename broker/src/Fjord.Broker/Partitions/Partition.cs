@@ -176,11 +176,27 @@ public sealed partial class Partition : ITieredReplica
     }
 
     /// <summary>
+    /// Kafka's last stable offset: below it every transaction is decided, so read_committed consumers
+    /// read up to it. The high watermark, or the first offset of the oldest open transaction if lower.
+    /// </summary>
+    public long LastStableOffset
+    {
+        get
+        {
+            var highWatermark = Log.HighWatermark;
+            return Log.FirstUnstableOffset is { } unstable && unstable < highWatermark ? unstable : highWatermark;
+        }
+    }
+
+    /// <summary>
     /// Appends a producer's batches as leader. The role lock (shared) keeps a role change from
     /// slipping between the leadership check and the append, so nothing is written under an
     /// epoch this broker no longer leads.
     /// </summary>
-    public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, out ErrorCode error)
+    public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, out ErrorCode error) =>
+        AppendAsLeader(records, requiredAcks, minInsyncReplicas, AppendOrigin.Client, out error);
+
+    public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, AppendOrigin origin, out ErrorCode error)
     {
         _roleLock.EnterReadLock();
         try
@@ -196,7 +212,7 @@ public sealed partial class Partition : ITieredReplica
                 error = ErrorCode.NotEnoughReplicas;
                 return (default!, LeaderEpoch);
             }
-            var result = Log.AppendAsLeader(records, LeaderEpoch);
+            var result = Log.AppendAsLeader(records, LeaderEpoch, origin);
             error = ErrorCode.None;
             return (result, LeaderEpoch);
         }

@@ -7,4 +7,9 @@ namespace Fjord.Broker.Produce;
 /// unknown). The records are a slice of the connection's receive buffer: the append stamps offsets and
 /// the leader epoch into it in place, so the bytes reach the file without another copy.
 /// </summary>
-public sealed record ProducePartitionRequest(TopicMetadata? Topic, string TopicName, int Partition, Memory<byte> Records);
+public sealed record ProducePartitionRequest(TopicMetadata? Topic, string TopicName, int Partition, Memory<byte> Records)
+{
+    /// <summary>Set when a check before the append (a transaction's verification) already refused the partition.</summary>
+    public ProduceRejection? Rejection { get; init; }
+}
+

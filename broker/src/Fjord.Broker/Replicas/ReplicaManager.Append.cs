@@ -1,5 +1,6 @@
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
+using Fjord.Log;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -15,13 +16,26 @@ public sealed partial class ReplicaManager
     /// moved, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas,
     /// REQUEST_TIMED_OUT at the deadline. acks=all is refused up front below min.insync.replicas.
     /// </summary>
-    public async ValueTask<ProducePartitionResult[]> AppendRecordsAsync(short acks, int timeoutMs, IReadOnlyList<ProducePartitionRequest> partitions, CancellationToken ct)
+    public ValueTask<ProducePartitionResult[]> AppendRecordsAsync(short acks, int timeoutMs, IReadOnlyList<ProducePartitionRequest> partitions, CancellationToken ct) =>
+        AppendRecordsAsync(acks, timeoutMs, partitions, AppendOrigin.Client, ct);
+
+    /// <summary>
+    /// <see cref="AppendRecordsAsync(short, int, IReadOnlyList{ProducePartitionRequest}, CancellationToken)"/> for
+    /// a given origin: a transaction coordinator's markers skip the client checks (and may be control batches).
+    /// </summary>
+    private async ValueTask<ProducePartitionResult[]> AppendRecordsAsync(short acks, int timeoutMs, IReadOnlyList<ProducePartitionRequest> partitions, AppendOrigin origin, CancellationToken ct)
     {
         var results = new ProducePartitionResult[partitions.Count];
         List<PendingCommit>? pending = null;
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = AppendToLeader(acks, partitions[i], out var commit);
+            if (partitions[i].Rejection is { } rejection)
+            {
+                results[i] = ProducePartitionResult.Failed(rejection.Error, rejection.Message);
+                continue;
+            }
+
+            results[i] = AppendToLeader(acks, partitions[i], origin, out var commit);
             if (commit is not null) (pending ??= []).Add(commit);
         }
         if (pending is null) return results;
@@ -41,7 +55,7 @@ public sealed partial class ReplicaManager
         return results;
     }
 
-    private ProducePartitionResult AppendToLeader(short acks, ProducePartitionRequest request, out PendingCommit? commit)
+    private ProducePartitionResult AppendToLeader(short acks, ProducePartitionRequest request, AppendOrigin origin, out PendingCommit? commit)
     {
         commit = null;
         if (acks is not (0 or 1 or -1)) return ProducePartitionResult.Failed(ErrorCode.InvalidRequiredAcks);
@@ -54,7 +68,7 @@ public sealed partial class ReplicaManager
         try
         {
             var minIsr = MinInsyncReplicasFor(topic);
-            var (appended, epoch) = partition.AppendAsLeader(request.Records, acks, minIsr, out var appendError);
+            var (appended, epoch) = partition.AppendAsLeader(request.Records, acks, minIsr, origin, out var appendError);
             if (appendError != ErrorCode.None) return ProducePartitionResult.Failed(appendError);
             LogDirFailures.WriteSucceeded(partition.Log);
             var result = new ProducePartitionResult

@@ -86,21 +86,31 @@ public sealed partial class ReplicaManager
             return new FetchPartitionData { HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset, DivergingEpoch = diverging };
         }
         var partitionBudget = (int)Math.Min(request.MaxBytes, Math.Max(0, budget));
-        var highWatermark = log.HighWatermark;
+        // The last stable offset before the high watermark: it is never above it, even if an append and
+        // a commit land between the two reads.
+        var lastStableOffset = partition.LastStableOffset;
+        var highWatermark = Math.Max(log.HighWatermark, lastStableOffset);
         try
         {
             if (!fetch.IsFromFollower && Volatile.Read(ref _remoteLog)?.Reader is { } remote &&
                 request.FetchOffset >= log.LogStartOffset && request.FetchOffset < log.LocalLogStartOffset)
             {
-                return await ReadRemoteAsync(remote, partition, request, partitionBudget, first, ct);
+                return await ReadRemoteAsync(remote, partition, request, partitionBudget, first, fetch.ReadCommitted, ct);
             }
-            var read = log.Read(request.FetchOffset, partitionBudget, fetch.IsFromFollower ? log.LogEndOffset : highWatermark, minOneMessage: first);
-            var result = new FetchPartitionData { HighWatermark = highWatermark, LogStartOffset = read.LogStartOffset };
+            var upperBound = fetch.IsFromFollower ? log.LogEndOffset : fetch.ReadCommitted ? lastStableOffset : highWatermark;
+            var read = log.Read(request.FetchOffset, partitionBudget, upperBound, minOneMessage: first);
             if (read.IsEmpty)
             {
                 read.Dispose();
-                return result;
+                return new FetchPartitionData { HighWatermark = highWatermark, LastStableOffset = lastStableOffset, LogStartOffset = read.LogStartOffset };
             }
+            var result = new FetchPartitionData
+            {
+                HighWatermark = highWatermark,
+                LastStableOffset = lastStableOffset,
+                LogStartOffset = read.LogStartOffset,
+                AbortedTransactions = fetch.ReadCommitted ? AbortedBetween(log, request.FetchOffset, upperBound) : null,
+            };
             return result.WithRecords(new SegmentRecords(read).Memory);
         }
         catch (Exception e) when (LogErrors.ToErrorCode(e) != ErrorCode.UnknownServerError)
@@ -114,7 +124,7 @@ public sealed partial class ReplicaManager
     /// ranged, cached chunk reads. A storage failure is KAFKA_STORAGE_ERROR, which clients retry.
     /// </summary>
     private static async ValueTask<FetchPartitionData> ReadRemoteAsync(RemoteLogReader remote, Partition partition, FetchPartitionRequest request,
-        int budget, bool first, CancellationToken ct)
+        int budget, bool first, bool readCommitted, CancellationToken ct)
     {
         var log = partition.Log;
         RemoteReadResult read;
@@ -132,6 +142,20 @@ public sealed partial class ReplicaManager
             // The pooled array moves into the result, which returns it once the response is written.
             return read.IsEmpty || (!first && budget < read.Length) ? result : result.WithRecords(read.DetachRecords());
         }
+    }
+
+    /// <summary>
+    /// The aborted transactions a read_committed consumer needs for records read from
+    /// <paramref name="fetchOffset"/> up to <paramref name="upperBound"/> (Kafka's collectAbortedTxns, bounded
+    /// by the last stable offset rather than the last batch read: extra entries past the data are harmless).
+    /// </summary>
+    private static (long ProducerId, long FirstOffset)[]? AbortedBetween(PartitionLog log, long fetchOffset, long upperBound)
+    {
+        var aborted = log.CollectAbortedTransactions(fetchOffset, upperBound);
+        if (aborted.Count == 0) return null;
+        var result = new (long ProducerId, long FirstOffset)[aborted.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = (aborted[i].ProducerId, aborted[i].FirstOffset);
+        return result;
     }
 
     /// <summary>

@@ -29,11 +29,12 @@ public sealed partial class ReplicaManager
     }
 
     /// <summary>
-    /// Kafka's fetchOffsetForTimestamp (ListOffsets): latest (the high watermark), earliest, max timestamp,
+    /// Kafka's fetchOffsetForTimestamp (ListOffsets): latest (the high watermark, or the last stable offset for
+    /// read_committed), earliest, max timestamp,
     /// earliest local and latest tiered (KIP-1005), or the first offset at or after a timestamp — looked up
     /// in the remote tier first when the log is tiered (KIP-405).
     /// </summary>
-    public async ValueTask<ListOffsetsResult> FetchOffsetForTimestampAsync(TopicMetadata? topic, int partition, int currentLeaderEpoch, long timestamp, CancellationToken ct)
+    public async ValueTask<ListOffsetsResult> FetchOffsetForTimestampAsync(TopicMetadata? topic, int partition, int currentLeaderEpoch, long timestamp, bool readCommitted, CancellationToken ct)
     {
         var leader = LeaderFor(topic, Guid.Empty, partition, currentLeaderEpoch, out var error);
         if (leader is null) return ListOffsetsResult.Failed(error);
@@ -42,7 +43,7 @@ public sealed partial class ReplicaManager
         switch (timestamp)
         {
             case OffsetSpec.Latest:
-                return new(ErrorCode.None, log.HighWatermark, LeaderEpoch: epoch);
+                return new(ErrorCode.None, readCommitted ? leader.LastStableOffset : log.HighWatermark, LeaderEpoch: epoch);
             case OffsetSpec.Earliest:
                 return new(ErrorCode.None, log.LogStartOffset, LeaderEpoch: epoch);
             case OffsetSpec.EarliestLocal:

@@ -3,18 +3,21 @@ using Fjord.Broker.Network;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Transactions;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>
-/// FindCoordinator 0–5 for consumer groups (key type 0), batched keys from v4. A group's coordinator
-/// is the leader of its <c>__consumer_offsets</c> partition; COORDINATOR_NOT_AVAILABLE while that
-/// partition has no leader (or none the client can reach on its listener), so the client retries.
-/// Transaction coordinators (key type 1) are not offered.
+/// FindCoordinator 0–5 for consumer groups (key type 0) and transactional ids (key type 1), batched keys
+/// from v4. The coordinator is the leader of the key's partition of <c>__consumer_offsets</c> or
+/// <c>__transaction_state</c>; COORDINATOR_NOT_AVAILABLE while that partition has no leader (or none the
+/// client can reach on its listener), so the client retries.
 /// </summary>
-public sealed class FindCoordinatorHandler(MetadataCache metadata, ClusterBrokers brokers, GroupCoordinatorLocator coordinators, ActiveController activeController) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
+public sealed class FindCoordinatorHandler(MetadataCache metadata, ClusterBrokers brokers, GroupCoordinatorLocator coordinators,
+    TransactionCoordinatorLocator transactionCoordinators, ActiveController activeController) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
 {
     private const sbyte GroupKeyType = 0;
+    private const sbyte TransactionKeyType = 1;
 
     public override ApiKey ApiKey => ApiKey.FindCoordinator;
     public override short MinVersion => 0;
@@ -51,19 +54,23 @@ public sealed class FindCoordinatorHandler(MetadataCache metadata, ClusterBroker
 
     private (ErrorCode Error, string? Message, ClusterBrokers.Endpoint? Coordinator) Locate(RequestContext request, string key, sbyte keyType)
     {
-        if (keyType != GroupKeyType) return (ErrorCode.InvalidRequest, $"Coordinator key type {keyType} is not supported; only consumer groups (0) are", null);
-        if (string.IsNullOrEmpty(key)) return (ErrorCode.InvalidRequest, "Group id must not be empty", null);
+        if (keyType is not (GroupKeyType or TransactionKeyType))
+            return (ErrorCode.InvalidRequest, $"Coordinator key type {keyType} is not supported; only consumer groups (0) and transactions (1) are", null);
+        if (string.IsNullOrEmpty(key))
+            return (ErrorCode.InvalidRequest, keyType == GroupKeyType ? "Group id must not be empty" : "Transactional id must not be empty", null);
         var snapshot = metadata.Current;
-        var leader = coordinators.CoordinatorOf(key, snapshot);
+        var (topic, partition, leader) = keyType == GroupKeyType
+            ? (TopicNames.ConsumerOffsets, coordinators.PartitionFor(key), coordinators.CoordinatorOf(key, snapshot))
+            : (TopicNames.TransactionState, transactionCoordinators.PartitionFor(key), transactionCoordinators.CoordinatorOf(key, snapshot));
         var endpoint = leader < 0 ? null : brokers.Find(snapshot, leader, request.Session.Listener);
-        if (endpoint is null && snapshot.PartitionStateOf(TopicNames.ConsumerOffsets, coordinators.PartitionFor(key)) is null)
+        if (endpoint is null && snapshot.PartitionStateOf(topic, partition) is null)
         {
-            // As Kafka creates the offsets topic on the first FindCoordinator: ask the controller (if it
-            // runs here) to place it now rather than at its next change; the client retries meanwhile.
+            // As Kafka creates its internal topics on the first FindCoordinator: ask the controller (if it
+            // runs here) to place them now rather than at its next change; the client retries meanwhile.
             activeController.Nudge();
         }
         return endpoint is null
-            ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {coordinators.PartitionFor(key)} of {TopicNames.ConsumerOffsets} has no reachable leader", null)
+            ? (ErrorCode.CoordinatorNotAvailable, $"The coordinator is not available: partition {partition} of {topic} has no reachable leader", null)
             : (ErrorCode.None, null, endpoint);
     }
 }
