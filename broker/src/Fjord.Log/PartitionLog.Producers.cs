@@ -74,6 +74,6 @@ public sealed partial class PartitionLog
         }
 
         _producers.EvictProducersBelow(_logStartOffset);
-        PublishFirstUnstableOffset();
+        OnHighWatermarkUpdated();
     }
 }

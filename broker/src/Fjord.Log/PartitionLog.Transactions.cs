@@ -9,9 +9,9 @@ public sealed partial class PartitionLog
     private long _firstUnstableOffset = -1;
 
     /// <summary>
-    /// Kafka's firstUnstableOffset: where the oldest transaction still open at this partition starts
-    /// (never below the log start offset), or null when none is open. The broker's last stable offset
-    /// is min(<see cref="HighWatermark"/>, this).
+    /// Kafka's firstUnstableOffset: where the oldest transaction starts that is still open at this
+    /// partition, or whose marker is not below the high watermark yet (never below the log start offset);
+    /// null when there is none. The broker's last stable offset is min(<see cref="HighWatermark"/>, this).
     /// </summary>
     public long? FirstUnstableOffset
     {
@@ -64,6 +64,13 @@ public sealed partial class PartitionLog
                 throw new LogStorageException($"write to {segment.TxnIndex.Path} failed: {e.Message}", e);
             }
         }
+    }
+
+    /// <summary>Transactions whose markers the high watermark passed become stable. Caller holds the append lock.</summary>
+    private void OnHighWatermarkUpdated()
+    {
+        _producers.OnHighWatermarkUpdated(_highWatermark);
+        PublishFirstUnstableOffset();
     }
 
     /// <summary>Publishes the producer state's first unstable offset. Caller holds the append lock.</summary>

@@ -316,7 +316,11 @@ public sealed partial class PartitionLog
         lock (_appendLock)
         {
             var clamped = Math.Clamp(hw, LogStartOffset, LogEndOffset);
-            if (clamped > _highWatermark) Volatile.Write(ref _highWatermark, clamped);
+            if (clamped > _highWatermark)
+            {
+                Volatile.Write(ref _highWatermark, clamped);
+                OnHighWatermarkUpdated();
+            }
         }
     }
 
@@ -325,6 +329,7 @@ public sealed partial class PartitionLog
         lock (_appendLock)
         {
             Volatile.Write(ref _highWatermark, Math.Clamp(hw, LogStartOffset, LogEndOffset));
+            OnHighWatermarkUpdated();
         }
     }
 

@@ -40,6 +40,8 @@ public sealed class FakeRemoteStorage : IRemoteStorage
         Put(segment, RemoteFileType.LeaderEpochCheckpoint);
         if (files.ProducerSnapshotFile is not null)
             Put(segment, RemoteFileType.ProducerSnapshot);
+        if (files.TransactionIndexFile is { } txnIndex && File.Exists(txnIndex))
+            Put(segment, RemoteFileType.TransactionIndex);
         return Task.CompletedTask;
     }
 

@@ -3,8 +3,11 @@ namespace Fjord.Tiering.Tests.Manager;
 /// <summary>The crash-safety invariants, checked after a tier has resumed.</summary>
 internal static class TierAssert
 {
-    // The producer snapshot is optional (segments uploaded before snapshots existed have none).
-    private static readonly RemoteFileType[] AllFiles = [.. Enum.GetValues<RemoteFileType>().Where(f => f != RemoteFileType.ProducerSnapshot)];
+    // The producer snapshot is optional (segments uploaded before snapshots existed have none), and so is
+    // the transaction index (only segments with abort markers have one).
+    private static readonly RemoteFileType[] AllFiles = [.. Enum.GetValues<RemoteFileType>().Where(f => !IsOptional(f))];
+
+    private static bool IsOptional(RemoteFileType file) => file is RemoteFileType.ProducerSnapshot or RemoteFileType.TransactionIndex;
 
     /// <summary>
     /// Manifest and blob store agree (every entry CopyFinished with all its files, no blob without
@@ -17,7 +20,7 @@ internal static class TierAssert
         Assert.All(entries, e => Assert.Equal(RemoteSegmentState.CopyFinished, e.State));
         var files = storage.Files;
         Assert.Equal(entries.Select(e => e.SegmentId).Order(), files.Keys.Order());
-        Assert.All(files.Values, f => Assert.Equal(AllFiles, f.Where(t => t != RemoteFileType.ProducerSnapshot).Order()));
+        Assert.All(files.Values, f => Assert.Equal(AllFiles, f.Where(t => !IsOptional(t)).Order()));
 
         var next = entries.Count > 0 ? entries[0].BaseOffset : log.LogStartOffset;
         Assert.True(next <= log.LogStartOffset, $"remote starts at {next}, after the log start offset {log.LogStartOffset}");

@@ -81,13 +81,13 @@ public sealed class BlobRemoteStorageTests(AzuriteFixture azurite) : RemoteStora
         await storage.GetLengthAsync(segment, RemoteFileType.Segment, Ct);
         await storage.DeleteAsync(segment, Ct);
 
-        // Small files are one Put Blob each (no producer snapshot here); the delete is one request per
-        // kind of file, the optional snapshot included.
+        // Small files are one Put Blob each (no producer snapshot or transaction index here); the delete
+        // is one request per kind of file, the optional snapshot and transaction index included.
         Assert.Equal(4, counter.Puts);
         Assert.Equal(1, counter.Gets);
         Assert.Equal(1, counter.Heads);
-        Assert.Equal(5, counter.Deletes);
-        Assert.Equal(11, counter.Total);
+        Assert.Equal(6, counter.Deletes);
+        Assert.Equal(12, counter.Total);
     }
 
     /// <summary>Records the byte range of every download the client sends.</summary>

@@ -31,7 +31,7 @@ public abstract class RemoteStorageContractTests : IDisposable
         new(topicId, "orders", partition, Guid.NewGuid(), baseOffset, baseOffset + 99, 0, 0, [], RemoteSegmentState.CopyStarted, 1, 1, DateTimeOffset.UnixEpoch);
 
     /// <summary>Local segment files of random content (seeded, so a failure reproduces).</summary>
-    protected LocalSegmentFiles WriteFiles(int logBytes, int seed, IReadOnlyList<EpochEntry>? epochs = null, int producerSnapshotBytes = -1)
+    protected LocalSegmentFiles WriteFiles(int logBytes, int seed, IReadOnlyList<EpochEntry>? epochs = null, int producerSnapshotBytes = -1, int txnIndexBytes = -1)
     {
         var random = new Random(seed);
         var folder = _directory.Combine(Guid.NewGuid().ToString("N"));
@@ -50,7 +50,8 @@ public abstract class RemoteStorageContractTests : IDisposable
             Write("00000000000000000000.index", 8 * 37),
             Write("00000000000000000000.timeindex", 12 * 23),
             epochs ?? [new EpochEntry(0, 0), new EpochEntry(4, 60)],
-            producerSnapshotBytes >= 0 ? Write("00000000000000000100.snapshot", producerSnapshotBytes) : Path.Combine(folder, "00000000000000000100.snapshot"));
+            producerSnapshotBytes >= 0 ? Write("00000000000000000100.snapshot", producerSnapshotBytes) : Path.Combine(folder, "00000000000000000100.snapshot"),
+            txnIndexBytes >= 0 ? Write("00000000000000000000.txnindex", txnIndexBytes) : Path.Combine(folder, "00000000000000000000.txnindex"));
     }
 
     private static string PathOf(LocalSegmentFiles files, RemoteFileType file) => file switch
@@ -160,7 +161,7 @@ public abstract class RemoteStorageContractTests : IDisposable
         var kept = Segment(Guid.NewGuid());
         var deleted = Segment(kept.TopicId, baseOffset: 100);
         await storage.UploadAsync(kept, WriteFiles(10, seed: 6), Ct);
-        await storage.UploadAsync(deleted, WriteFiles(10, seed: 7, producerSnapshotBytes: 40), Ct);
+        await storage.UploadAsync(deleted, WriteFiles(10, seed: 7, producerSnapshotBytes: 40, txnIndexBytes: 68), Ct);
 
         await storage.DeleteAsync(deleted, Ct);
 
@@ -195,6 +196,31 @@ public abstract class RemoteStorageContractTests : IDisposable
         await storage.UploadAsync(segment, WriteFiles(1_000, seed: 12), Ct);
 
         Assert.Null(await RemoteProducerSnapshot.ReadAsync(storage, segment, Ct));
+        Assert.Equal(1_000, await storage.GetLengthAsync(segment, RemoteFileType.Segment, Ct));
+    }
+
+    [Fact]
+    public async Task TheTransactionIndexTravelsWithItsSegment()
+    {
+        var storage = await CreateStorageAsync();
+        var segment = Segment(Guid.NewGuid());
+        var files = WriteFiles(1_000, seed: 16, txnIndexBytes: 3 * 34);
+
+        await storage.UploadAsync(segment, files, Ct);
+
+        Assert.Equal(File.ReadAllBytes(files.TransactionIndexFile!), await ReadAllAsync(storage, segment, RemoteFileType.TransactionIndex));
+    }
+
+    [Fact]
+    public async Task ASegmentWithoutATransactionIndexUploadsWithoutOne()
+    {
+        var storage = await CreateStorageAsync();
+        var segment = Segment(Guid.NewGuid());
+
+        await storage.UploadAsync(segment, WriteFiles(1_000, seed: 17), Ct);
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => storage.GetLengthAsync(segment, RemoteFileType.TransactionIndex, Ct));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => storage.ReadAsync(segment, RemoteFileType.TransactionIndex, 0, new byte[34], Ct));
         Assert.Equal(1_000, await storage.GetLengthAsync(segment, RemoteFileType.Segment, Ct));
     }
 

@@ -18,6 +18,11 @@ public sealed class ProducerStateManager
     // The first offsets of the open transactions, for the first unstable offset; first offsets are
     // unique because each is the base offset of a different batch.
     private readonly SortedSet<long> _ongoingTxnFirstOffsets = [];
+
+    // Kafka's unreplicatedTxns: transactions whose marker is written but not yet below the high
+    // watermark. They stay unstable until it passes the marker, so a read_committed consumer never
+    // reads a transaction's records before its outcome is replicated.
+    private readonly SortedSet<(long FirstOffset, long LastOffset)> _unreplicatedTxns = [];
     private readonly List<AbortedTxn> _completedAborts = [];
 
     public ProducerStateManager(string directory)
@@ -30,10 +35,31 @@ public sealed class ProducerStateManager
     public ProducerStateEntry? LastEntry(long producerId) => _producers.GetValueOrDefault(producerId);
 
     /// <summary>
-    /// Kafka's firstUnstableOffset: where the oldest open transaction starts, or null when none is open.
-    /// A read_committed fetch may not go past it (LSO = min(high watermark, this)).
+    /// Kafka's firstUnstableOffset: where the oldest transaction starts that is still open, or whose
+    /// marker the high watermark has not passed yet; null when there is none. A read_committed fetch may
+    /// not go past it (LSO = min(high watermark, this)).
     /// </summary>
-    public long? FirstUnstableOffset => _ongoingTxnFirstOffsets.Count == 0 ? null : _ongoingTxnFirstOffsets.Min;
+    public long? FirstUnstableOffset
+    {
+        get
+        {
+            if (_ongoingTxnFirstOffsets.Count == 0)
+            {
+                return _unreplicatedTxns.Count == 0 ? null : _unreplicatedTxns.Min.FirstOffset;
+            }
+
+            return _unreplicatedTxns.Count == 0 ? _ongoingTxnFirstOffsets.Min : Math.Min(_ongoingTxnFirstOffsets.Min, _unreplicatedTxns.Min.FirstOffset);
+        }
+    }
+
+    /// <summary>Kafka's onHighWatermarkUpdated: the transactions whose marker is now below the high watermark are stable.</summary>
+    public void OnHighWatermarkUpdated(long highWatermark)
+    {
+        if (_unreplicatedTxns.Count > 0)
+        {
+            _unreplicatedTxns.RemoveWhere(t => t.LastOffset < highWatermark);
+        }
+    }
 
     /// <summary>
     /// The transactions that abort markers of the last completed append (or replay) ended, in marker
@@ -213,6 +239,7 @@ public sealed class ProducerStateManager
         _producers.Clear();
         _pending.Clear();
         _ongoingTxnFirstOffsets.Clear();
+        _unreplicatedTxns.Clear();
         _completedAborts.Clear();
     }
 
@@ -421,6 +448,7 @@ public sealed class ProducerStateManager
         }
 
         _ongoingTxnFirstOffsets.Remove(firstOffset);
+        _unreplicatedTxns.Add((firstOffset, markerOffset));
         if (marker.Type == ControlRecordType.Abort)
         {
             // Kafka's lastStableOffset(completedTxn): the first offset still undecided once this one is

@@ -75,7 +75,7 @@ public sealed class PartitionLogTieredLog(PartitionLog log, Func<long, int> dele
         {
             var size = new FileInfo(logFile).Length;
             return new TieredLogSegment(baseOffset, endOffset, LargestTimestamp(logFile, timeIndexFile), size, logFile, PathOf(baseOffset, ".index"), timeIndexFile,
-                Fjord.Log.Producers.ProducerSnapshotFile.PathFor(log.TopicPartitionDirectory, endOffset + 1));
+                Fjord.Log.Producers.ProducerSnapshotFile.PathFor(log.TopicPartitionDirectory, endOffset + 1), PathOf(baseOffset, ".txnindex"));
         }
         catch (FileNotFoundException)
         {

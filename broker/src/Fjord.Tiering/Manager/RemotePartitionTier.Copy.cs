@@ -121,7 +121,7 @@ public sealed partial class RemotePartitionTier
 
         _pendingAdded = true;
 
-        var files = new LocalSegmentFiles(segment.LogFile, segment.OffsetIndexFile, segment.TimeIndexFile, entry.LeaderEpochs, segment.ProducerSnapshotFile);
+        var files = new LocalSegmentFiles(segment.LogFile, segment.OffsetIndexFile, segment.TimeIndexFile, entry.LeaderEpochs, segment.ProducerSnapshotFile, segment.TransactionIndexFile);
         await _storage.UploadAsync(entry, files, ct);
         if (!await _manifest.TransitionAsync(entry.TopicId, entry.Partition, entry.SegmentId, RemoteSegmentState.CopyStarted, RemoteSegmentState.CopyFinished, ct))
         {

@@ -4,7 +4,8 @@ namespace Fjord.Tiering;
 /// One local segment as the tier sees it. <paramref name="EndOffset"/> is inclusive (BaseOffset - 1
 /// for an empty segment); <paramref name="MaxTimestamp"/> is Kafka's largestTimestamp, which
 /// retention.ms compares against. <paramref name="ProducerSnapshotFile"/> is where the producer snapshot
-/// at its end would be (it may not exist).
+/// at its end would be (it may not exist); <paramref name="TransactionIndexFile"/> where its .txnindex would be
+/// (it exists only when the segment holds abort markers).
 /// </summary>
 public sealed record TieredLogSegment(
     long BaseOffset,
@@ -14,4 +15,5 @@ public sealed record TieredLogSegment(
     string LogFile,
     string OffsetIndexFile,
     string TimeIndexFile,
-    string? ProducerSnapshotFile = null);
+    string? ProducerSnapshotFile = null,
+    string? TransactionIndexFile = null);

@@ -18,6 +18,7 @@ public sealed partial class RemoteLogReader
     private readonly ILogger _logger;
     private readonly RemoteChunkCache _chunks;
     private readonly RemoteIndexCache _indexes;
+    private readonly RemoteTxnIndexCache _txnIndexes;
     private readonly ConcurrentDictionary<(Guid TopicId, int Partition), RemoteSegmentMetadata[]> _listings = new();
 
     public RemoteLogReader(IRemoteLogMetadataStore metadata, IRemoteStorage storage, RemoteLogReaderOptions? options = null, ILogger? logger = null)
@@ -30,6 +31,7 @@ public sealed partial class RemoteLogReader
         _logger = logger ?? NullLogger.Instance;
         _chunks = new RemoteChunkCache(storage, options.ChunkSize, options.ChunkCacheBytes, _logger);
         _indexes = new RemoteIndexCache(storage, options.IndexCacheSegments);
+        _txnIndexes = new RemoteTxnIndexCache(storage, options.IndexCacheSegments);
     }
 
     /// <summary>Bytes of segment chunks cached now.</summary>

@@ -9,7 +9,7 @@ public sealed record RemoteLogReaderOptions
     /// <summary>Upper bound on the bytes of segment chunks kept in memory.</summary>
     public long ChunkCacheBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>How many segments' offset and time indexes are kept (Kafka's remote index cache).</summary>
+    /// <summary>How many segments' offset and time indexes are kept (Kafka's remote index cache), and as many transaction indexes.</summary>
     public int IndexCacheSegments { get; init; } = 1024;
 
     internal void Validate()

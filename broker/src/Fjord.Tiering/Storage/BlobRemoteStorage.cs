@@ -203,6 +203,8 @@ public sealed class BlobRemoteStorage : IRemoteStorage
         _afterFileUploaded?.Invoke(checkpointName);
         if (files.ProducerSnapshotFile is { } snapshot && File.Exists(snapshot))
             await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.ProducerSnapshot), snapshot, ct).ConfigureAwait(false);
+        if (files.TransactionIndexFile is { } txnIndex && File.Exists(txnIndex))
+            await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.TransactionIndex), txnIndex, ct).ConfigureAwait(false);
         await UploadFileAsync(RemoteBlobNames.Name(segment, RemoteFileType.Segment), files.LogFile, ct).ConfigureAwait(false);
     }
 

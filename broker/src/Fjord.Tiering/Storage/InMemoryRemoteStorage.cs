@@ -26,6 +26,8 @@ public sealed class InMemoryRemoteStorage : IRemoteStorage
         _blobs[RemoteBlobNames.Name(segment, RemoteFileType.LeaderEpochCheckpoint)] = LeaderEpochCheckpointText.ToBytes(files.LeaderEpochs);
         if (files.ProducerSnapshotFile is { } snapshot && File.Exists(snapshot))
             _blobs[RemoteBlobNames.Name(segment, RemoteFileType.ProducerSnapshot)] = await File.ReadAllBytesAsync(snapshot, ct).ConfigureAwait(false);
+        if (files.TransactionIndexFile is { } txnIndex && File.Exists(txnIndex))
+            _blobs[RemoteBlobNames.Name(segment, RemoteFileType.TransactionIndex)] = await File.ReadAllBytesAsync(txnIndex, ct).ConfigureAwait(false);
         _blobs[RemoteBlobNames.Name(segment, RemoteFileType.Segment)] = log;
     }
 

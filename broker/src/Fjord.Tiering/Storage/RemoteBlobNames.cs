@@ -30,6 +30,7 @@ internal static class RemoteBlobNames
         RemoteFileType.TimeIndex => "timeindex",
         RemoteFileType.LeaderEpochCheckpoint => "leader-epoch-checkpoint",
         RemoteFileType.ProducerSnapshot => "snapshot",
+        RemoteFileType.TransactionIndex => "txnindex",
         _ => throw new ArgumentOutOfRangeException(nameof(file), file, "Unknown remote file type."),
     };
 

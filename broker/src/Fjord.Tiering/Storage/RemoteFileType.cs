@@ -10,4 +10,10 @@ public enum RemoteFileType
 
     /// <summary>The producer state as of the segment's end (KIP-405's producer snapshot index), absent for segments uploaded before it existed.</summary>
     ProducerSnapshot,
+
+    /// <summary>
+    /// The segment's .txnindex (Kafka's transaction index): its aborted transactions. Optional: a segment
+    /// without aborts has no file, and its absence means no aborts.
+    /// </summary>
+    TransactionIndex,
 }
