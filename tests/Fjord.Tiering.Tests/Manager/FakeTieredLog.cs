@@ -22,6 +22,8 @@ public sealed class FakeTieredLog(TimeProvider time) : ITieredLog
 
     public long HighWatermark { get; set; }
 
+    public long LastStableOffset => HighWatermark;
+
     public long LogEndOffset { get; private set; }
 
     public IReadOnlyList<TieredLogSegment> Segments => [.. _closed, Segment(LogEndOffset, LogEndOffset - 1, -1, 0)];

@@ -2,6 +2,7 @@ using Fjord.Broker.Fetch;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replication;
 using Fjord.Log;
+using Fjord.Log.Records;
 using Fjord.Protocol;
 using Fjord.Tiering;
 
@@ -138,10 +139,46 @@ public sealed partial class ReplicaManager
         }
         using (read)
         {
-            var result = new FetchPartitionData { HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset };
+            var lastStableOffset = partition.LastStableOffset;
+            if (read.IsEmpty || (!first && budget < read.Length))
+                return new FetchPartitionData { HighWatermark = log.HighWatermark, LastStableOffset = lastStableOffset, LogStartOffset = log.LogStartOffset };
+            (long ProducerId, long FirstOffset)[]? aborted = null;
+            if (readCommitted)
+            {
+                try
+                {
+                    var found = await remote.CollectAbortedTransactionsAsync(log.TopicId, request.Key.Partition, request.FetchOffset,
+                        NextOffsetAfter(read.Records.Span), log, ct);
+                    if (found.Count > 0) aborted = [.. found.Select(a => (a.ProducerId, a.FirstOffset))];
+                }
+                catch (RemoteStorageUnavailableException)
+                {
+                    return new FetchPartitionData { Error = ErrorCode.KafkaStorageError, HighWatermark = log.HighWatermark, LogStartOffset = log.LogStartOffset };
+                }
+            }
+            var result = new FetchPartitionData
+            {
+                HighWatermark = log.HighWatermark,
+                LastStableOffset = lastStableOffset,
+                LogStartOffset = log.LogStartOffset,
+                AbortedTransactions = aborted,
+            };
             // The pooled array moves into the result, which returns it once the response is written.
-            return read.IsEmpty || (!first && budget < read.Length) ? result : result.WithRecords(read.DetachRecords());
+            return result.WithRecords(read.DetachRecords());
         }
+    }
+
+    /// <summary>The offset after the last whole batch in <paramref name="records"/>.</summary>
+    private static long NextOffsetAfter(ReadOnlySpan<byte> records)
+    {
+        var next = -1L;
+        for (var position = 0; position + RecordBatch.HeaderSize <= records.Length;)
+        {
+            var header = BatchHeader.Read(records[position..]);
+            next = header.LastOffset + 1;
+            position += header.SizeInBytes;
+        }
+        return next;
     }
 
     /// <summary>

@@ -21,6 +21,12 @@ public interface ITieredLog
 
     long HighWatermark { get; }
 
+    /// <summary>
+    /// The last stable offset: segments are uploaded only wholly below it (as Kafka's RemoteLogManager
+    /// does), so a tiered segment never holds an undecided transaction.
+    /// </summary>
+    long LastStableOffset { get; }
+
     /// <summary>The local segments, oldest first; the last one is the active segment and is never tiered.</summary>
     IReadOnlyList<TieredLogSegment> Segments { get; }
 

@@ -28,6 +28,15 @@ public sealed class PartitionLogTieredLog(PartitionLog log, Func<long, int> dele
 
     public long HighWatermark => log.HighWatermark;
 
+    public long LastStableOffset
+    {
+        get
+        {
+            var highWatermark = log.HighWatermark;
+            return log.FirstUnstableOffset is { } unstable && unstable < highWatermark ? unstable : highWatermark;
+        }
+    }
+
     public IReadOnlyList<EpochEntry> LeaderEpochs => log.LeaderEpochs.Entries;
 
     public IReadOnlyList<TieredLogSegment> Segments

@@ -29,7 +29,7 @@ public sealed partial class RemotePartitionTier
             }
 
             var segments = _log.Segments;
-            var highWatermark = _log.HighWatermark;
+            var highWatermark = _log.LastStableOffset;
             for (var i = 0; i < segments.Count - 1 && !IsFenced; i++)
             {
                 var segment = segments[i];
