@@ -11,7 +11,13 @@ public static class TopicNames
     /// </summary>
     public const string ConsumerOffsets = "__consumer_offsets";
 
-    public static bool IsInternal(string name) => name == ConsumerOffsets;
+    /// <summary>
+    /// Kafka's internal transaction-state topic. Fjord keeps transaction state in Table storage, so, like
+    /// <see cref="ConsumerOffsets"/>, its partitions have leaders (the transaction coordinators) but no logs.
+    /// </summary>
+    public const string TransactionState = "__transaction_state";
+
+    public static bool IsInternal(string name) => name is ConsumerOffsets or TransactionState;
 
     public static string? Problem(string? name)
     {
