@@ -16,6 +16,7 @@ public sealed class ProjectReferenceTests
     private const string Tiering = "Fjord.Tiering";
     private const string Controller = "Fjord.Controller";
     private const string Groups = "Fjord.Groups";
+    private const string Transactions = "Fjord.Transactions";
     private const string Broker = "Fjord.Broker";
 
     /// <summary>What each project may reference directly. Fjord.Broker is the composition root and may reference all.</summary>
@@ -27,7 +28,8 @@ public sealed class ProjectReferenceTests
         [Tiering] = [Log, Cluster],
         [Controller] = [Protocol, Cluster],
         [Groups] = [Protocol, Cluster],
-        [Broker] = [Protocol, Log, Cluster, Tiering, Controller, Groups],
+        [Transactions] = [Protocol, Cluster],
+        [Broker] = [Protocol, Log, Cluster, Tiering, Controller, Groups, Transactions],
     };
 
     [Fact]
@@ -62,7 +64,8 @@ public sealed class ProjectReferenceTests
     [Theory]
     [InlineData(Controller)]
     [InlineData(Groups)]
-    public void ControllerAndGroupCoordinatorReachNeitherTheBrokerNorTheLog(string project)
+    [InlineData(Transactions)]
+    public void ControllerAndCoordinatorsReachNeitherTheBrokerNorTheLog(string project)
     {
         var reachable = Reachable(ReadProjects(), project);
 
