@@ -3,12 +3,14 @@ using Fjord.Broker.Configuration;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Handlers.Groups;
+using Fjord.Broker.Handlers.Transactions;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Tiering;
@@ -24,7 +26,7 @@ public static class HandlerCatalog
 {
     public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
         FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
-        AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TimeProvider time, ILoggerFactory loggers)
+        AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
@@ -34,8 +36,8 @@ public static class HandlerCatalog
 
         handlers.Add(new ApiVersionsHandler(() => handlers));
         handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable)));
-        handlers.Add(new ProduceHandler(metadata, replicas));
-        handlers.Add(new InitProducerIdHandler(producerIds, loggers.CreateLogger<InitProducerIdHandler>()));
+        handlers.Add(new ProduceHandler(metadata, replicas, transactions.Verifier));
+        handlers.Add(new InitProducerIdHandler(producerIds, transactions.Coordinator));
         handlers.Add(new FetchHandler(fetchSessions, metadata, replicas));
         handlers.Add(new ListOffsetsHandler(metadata, replicas));
         handlers.Add(new CreateTopicsHandler(admin, config, time));
@@ -51,7 +53,7 @@ public static class HandlerCatalog
         handlers.Add(new ElectLeadersHandler(controller));
         handlers.Add(new AlterPartitionReassignmentsHandler(controller));
         handlers.Add(new ListPartitionReassignmentsHandler(controller));
-        handlers.Add(new FindCoordinatorHandler(metadata, brokers, coordinators, controller));
+        handlers.Add(new FindCoordinatorHandler(metadata, brokers, coordinators, transactions.Locator, controller));
         handlers.Add(new JoinGroupHandler(groups));
         handlers.Add(new SyncGroupHandler(groups));
         handlers.Add(new HeartbeatHandler(groups));
@@ -62,6 +64,13 @@ public static class HandlerCatalog
         handlers.Add(new ListGroupsHandler(groups));
         handlers.Add(new DescribeGroupsHandler(groups));
         handlers.Add(new DeleteGroupsHandler(groups));
+        handlers.Add(new AddPartitionsToTxnHandler(metadata, transactions.Coordinator));
+        handlers.Add(new AddOffsetsToTxnHandler(transactions.Coordinator));
+        handlers.Add(new EndTxnHandler(transactions.Coordinator));
+        handlers.Add(new TxnOffsetCommitHandler(metadata, groups, coordinators, transactions.Verifier));
+        handlers.Add(new WriteTxnMarkersHandler(transactions.Markers));
+        handlers.Add(new DescribeTransactionsHandler(transactions.Coordinator));
+        handlers.Add(new ListTransactionsHandler(transactions.Coordinator));
         return handlers;
     }
 }

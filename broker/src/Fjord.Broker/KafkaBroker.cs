@@ -9,11 +9,13 @@ using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Tiering;
+using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Groups;
 using Fjord.Log;
 using Fjord.Tiering;
+using Fjord.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker;
@@ -33,6 +35,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly GroupCoordinatorLocator _coordinators;
     private readonly RemoteLogManager _tiering;
     private readonly ProducerIdManager _producerIds;
+    private readonly TransactionServices _transactions;
     private readonly KafkaServer _server;
     private readonly AdvertisedListeners _advertised;
     private readonly BrokerLifecycleManager _lifecycle;
@@ -49,7 +52,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private ClusterController? _controller;
 
     private KafkaBroker(BrokerConfig config, TableMetadataStore store, LogManager logs, ReplicaManager replicas, MetadataCache metadata,
-        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, KafkaServer server,
+        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, KafkaServer server,
         AdvertisedListeners advertised, BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers)
     {
         _config = config;
@@ -62,6 +65,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _coordinators = coordinators;
         _tiering = tiering;
         _producerIds = producerIds;
+        _transactions = transactions;
         _server = server;
         _advertised = advertised;
         _lifecycle = lifecycle;
@@ -173,15 +177,16 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var advertised = new AdvertisedListeners();
         // Claims its first block of producer ids from the store on the first InitProducerId, not at start.
         var producerIds = new ProducerIdManager(store, config.NodeId, time, loggers.CreateLogger<ProducerIdManager>());
+        var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, availability, time, loggers, ct);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, producerIds, time, loggers);
+            advertised, tiering.Manager, producerIds, transactions, time, loggers);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
-        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, server, advertised,
+        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, server, advertised,
             lifecycle, fencing, activeController, dirLock, time, loggers);
         try
         {
@@ -245,6 +250,28 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             _controllerChanges.Release();
         }
+    }
+
+    /// <summary>
+    /// The transaction coordinator (state in its own table), its locator (which loads the
+    /// __transaction_state partitions this broker leads), the marker paths and the verifier.
+    /// </summary>
+    private static async Task<TransactionServices> CreateTransactionsAsync(BrokerConfig config, TableServiceClient tables, MetadataCache metadata,
+        ReplicaManager replicas, GroupCoordinator groups, GroupCoordinatorLocator groupLocator, BrokerFencing fencing, ProducerIdManager producerIds,
+        StoreAvailability availability, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var store = new TableTransactionStateStore(tables, config.TransactionsTableName);
+        await availability.UntilAvailableAsync($"the transactions table {config.TransactionsTableName}", store.InitializeAsync, ct);
+        var applier = new TransactionMarkerApplier(metadata, replicas, groups, fencing, config.NodeId);
+        var writer = new TransactionMarkerWriter(metadata, applier, config.NodeId, config.Get("inter.broker.listener.name"), loggers.CreateLogger<TransactionMarkerWriter>());
+        var txnConfig = TransactionConfig.From(config);
+        var coordinator = new TransactionCoordinator(txnConfig, store, writer, producerIds.GenerateProducerIdAsync, groupLocator.PartitionFor, time,
+            loggers.CreateLogger<TransactionCoordinator>());
+        var locator = new TransactionCoordinatorLocator(metadata, coordinator, () => fencing.IsFenced, config.NodeId, txnConfig.TransactionStateLogNumPartitions);
+        coordinator.Start();
+        var verifier = new TransactionVerifier(store, id => TransactionCoordinator.PartitionFor(id, txnConfig.TransactionStateLogNumPartitions),
+            loggers.CreateLogger<TransactionVerifier>());
+        return new TransactionServices(coordinator, locator, applier, verifier, writer);
     }
 
     /// <summary>The remote tier's manifest (Table), segment files (Blob) and the manager that moves segments between them.</summary>
@@ -356,6 +383,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _controller = null;
         _controllerChanges.Release();
         await _server.DisposeAsync();
+        // Before the replicas: a coordinator still finishing markers writes through them.
+        _transactions.Locator.Dispose();
+        await _transactions.Coordinator.DisposeAsync();
+        await _transactions.MarkerWriter.DisposeAsync();
         _producerIds.Dispose();
         await _tiering.DisposeAsync();
         await _replicas.DisposeAsync();

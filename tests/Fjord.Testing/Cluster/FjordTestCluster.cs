@@ -47,6 +47,8 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
 
     public string OffsetsTable => MetadataTable + "offsets";
 
+    public string TransactionsTable => MetadataTable + "transactions";
+
     /// <summary>The cluster's metadata table, read directly: what it shows does not depend on the brokers under test being healthy.</summary>
     public TableMetadataStore Store { get; }
 
@@ -207,12 +209,16 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             ["fjord.metadata.connection.string"] = broker.StorageProxy is { } proxy ? ProxiedConnectionString(proxy) : _azurite.ConnectionString,
             ["fjord.metadata.table"] = MetadataTable,
             ["fjord.offsets.table"] = OffsetsTable,
+            ["fjord.transactions.table"] = TransactionsTable,
             ["fjord.metadata.poll.interval.ms"] = "200",
         };
 
         // A single broker is the whole cluster: no need to wait for more before creating the offsets topic.
         if (_options.Brokers == 1)
+        {
             settings["offsets.topic.replication.factor"] = "1";
+            settings["transaction.state.log.replication.factor"] = "1";
+        }
         Overlay(settings, _options.Settings);
         Overlay(settings, _options.BrokerSettings?.GetValueOrDefault(broker.NodeId));
         if (_nextIncarnation.Remove(broker.NodeId, out var once))
@@ -243,7 +249,7 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             return;
         var service = new TableServiceClient(_azurite.ConnectionString);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        foreach (var table in new[] { MetadataTable, OffsetsTable })
+        foreach (var table in new[] { MetadataTable, OffsetsTable, TransactionsTable })
         {
             try
             {

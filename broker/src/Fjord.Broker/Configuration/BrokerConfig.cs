@@ -75,6 +75,7 @@ public sealed class BrokerConfig
     public long OffsetsRetentionCheckIntervalMs => GetLong("offsets.retention.check.interval.ms", 600_000);
     public int OffsetMetadataMaxBytes => GetInt("offset.metadata.max.bytes", 4096);
     public string OffsetsTableName => Get("fjord.offsets.table") ?? "fjordoffsets";
+    public string TransactionsTableName => Get("fjord.transactions.table") ?? "fjordtransactions";
 
     /// <summary>Azure Storage connection string for the metadata tables (Azurite locally).</summary>
     public string MetadataConnectionString =>
