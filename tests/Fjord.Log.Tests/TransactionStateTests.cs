@@ -255,6 +255,42 @@ public class TransactionStateTests
     }
 
     [Fact]
+    public void ATornTxnIndexIsRebuiltFromTheMarkersEvenAfterACleanStop()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        WriteAbortThenOpen(ctx, log);
+        log.Close();
+        var path = Path.Combine(ctx.PartitionDir, FirstTxnIndex);
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write(new byte[10]);
+        }
+
+        var reopened = ctx.Open(clean: true);
+
+        Assert.Equal(1, reopened.SegmentsRecoveredOnOpen);
+        AssertAbortThenOpen(reopened);
+        Assert.Equal(AbortedTxn.Size, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void AProducerWithAnOpenTransactionDoesNotExpire()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        log.AppendAsLeader(Txn(ctx, ProducerA, 2, 0), 0);
+        log.AppendAsLeader(Idempotent(ctx, ProducerB, 2, 0), 0);
+        ctx.Time.Advance(TimeSpan.FromDays(8));
+
+        Assert.Equal(1, log.RemoveExpiredProducers(expirationMs: 86_400_000));
+
+        Assert.Null(log.ProducerState(ProducerB));
+        Assert.Equal(0, log.ProducerState(ProducerA)!.CurrentTxnFirstOffset);
+        Assert.Equal(0, log.FirstUnstableOffset);
+    }
+
+    [Fact]
     public void TruncationDropsTheAbortEntryAndReopensTheTransactionWhoseMarkerWentAway()
     {
         using var ctx = new LogTestContext();
