@@ -109,6 +109,29 @@ public class TransactionStateTests
     }
 
     [Fact]
+    public void AFetchWithoutAbortsAndTheStableOffsetAllocateNothing()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        WriteAbortThenOpen(ctx, log);
+        log.Roll();
+        log.AppendAsLeader(RecordBatchBuilder.Build(2, ctx.NowMs), 0);
+        log.CollectAbortedTransactions(5, 11);
+        log.AdvanceHighWatermark(log.LogEndOffset);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long sum = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            sum += log.CollectAbortedTransactions(5, 11).Count + (log.FirstUnstableOffset ?? 0);
+            log.AdvanceHighWatermark(log.LogEndOffset);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(500, sum);
+    }
+
+    [Fact]
     public void InterleavedProducersKeepTheOldestOpenTransactionAsTheFirstUnstableOffset()
     {
         using var ctx = new LogTestContext();
