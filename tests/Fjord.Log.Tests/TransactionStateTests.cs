@@ -109,6 +109,29 @@ public class TransactionStateTests
     }
 
     [Fact]
+    public void AFetchWithoutAbortsAndTheStableOffsetAllocateNothing()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        WriteAbortThenOpen(ctx, log);
+        log.Roll();
+        log.AppendAsLeader(RecordBatchBuilder.Build(2, ctx.NowMs), 0);
+        log.CollectAbortedTransactions(5, 11);
+        log.AdvanceHighWatermark(log.LogEndOffset);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long sum = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            sum += log.CollectAbortedTransactions(5, 11).Count + (log.FirstUnstableOffset ?? 0);
+            log.AdvanceHighWatermark(log.LogEndOffset);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(500, sum);
+    }
+
+    [Fact]
     public void InterleavedProducersKeepTheOldestOpenTransactionAsTheFirstUnstableOffset()
     {
         using var ctx = new LogTestContext();
@@ -252,6 +275,42 @@ public class TransactionStateTests
         Assert.Equal(0, reopened.FirstUnstableOffset);
         Assert.Empty(reopened.CollectAbortedTransactions(0, 3));
         Assert.False(File.Exists(Path.Combine(ctx.PartitionDir, FirstTxnIndex)));
+    }
+
+    [Fact]
+    public void ATornTxnIndexIsRebuiltFromTheMarkersEvenAfterACleanStop()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        WriteAbortThenOpen(ctx, log);
+        log.Close();
+        var path = Path.Combine(ctx.PartitionDir, FirstTxnIndex);
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write(new byte[10]);
+        }
+
+        var reopened = ctx.Open(clean: true);
+
+        Assert.Equal(1, reopened.SegmentsRecoveredOnOpen);
+        AssertAbortThenOpen(reopened);
+        Assert.Equal(AbortedTxn.Size, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void AProducerWithAnOpenTransactionDoesNotExpire()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        log.AppendAsLeader(Txn(ctx, ProducerA, 2, 0), 0);
+        log.AppendAsLeader(Idempotent(ctx, ProducerB, 2, 0), 0);
+        ctx.Time.Advance(TimeSpan.FromDays(8));
+
+        Assert.Equal(1, log.RemoveExpiredProducers(expirationMs: 86_400_000));
+
+        Assert.Null(log.ProducerState(ProducerB));
+        Assert.Equal(0, log.ProducerState(ProducerA)!.CurrentTxnFirstOffset);
+        Assert.Equal(0, log.FirstUnstableOffset);
     }
 
     [Fact]

@@ -6,6 +6,9 @@ public enum AppendOrigin
     /// <summary>A producer's Produce request: sequences, epochs and duplicates are checked; control batches are refused.</summary>
     Client,
 
-    /// <summary>The broker's own coordinators (transaction markers): written as they are.</summary>
+    /// <summary>
+    /// The broker's own coordinators: written without sequence checks. Transaction markers among them are
+    /// checked against the producer's epoch and the coordinator epoch of its last marker.
+    /// </summary>
     Coordinator,
 }

@@ -115,8 +115,8 @@ public sealed class ProducerStateManager
 
     /// <summary>
     /// A payload written without checks: a follower's (origin REPLICATION; the leader made them, and the
-    /// state follows the leader's so this replica deduplicates the same retries once it leads) or a
-    /// coordinator's. Offsets are the payload's own unless <paramref name="firstOffset"/> is given
+    /// state follows the leader's so this replica deduplicates the same retries and holds the same open
+    /// transactions once it leads). Transaction markers end transactions as on the leader. Offsets are the payload's own unless <paramref name="firstOffset"/> is given
     /// (a leader's append, before it stamps them); likewise the timestamps and <paramref name="appendTime"/>.
     /// </summary>
     public void PrepareReplicatedAppend(ReadOnlySpan<byte> payload, long firstOffset = -1, long appendTime = -1) =>
@@ -128,7 +128,7 @@ public sealed class ProducerStateManager
     /// checkCoordinatorEpoch for markers). Throws <see cref="InvalidProducerEpochException"/> for a
     /// marker of an epoch older than the producer's and <see cref="TransactionCoordinatorFencedException"/>
     /// for one from an older coordinator epoch than the last marker's; a marker whose record cannot be
-    /// read is an <see cref="InvalidRecordException"/>. Nothing is pending after a throw.
+    /// read is an <see cref="InvalidRecordException"/>. Nothing is applied after a throw.
     /// </summary>
     public void PrepareCoordinatorAppend(ReadOnlySpan<byte> payload, long firstOffset, long appendTime) =>
         Prepare(payload, firstOffset, appendTime, checkMarkers: true);
