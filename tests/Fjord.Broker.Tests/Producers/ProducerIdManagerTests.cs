@@ -89,7 +89,8 @@ public sealed class ProducerIdManagerTests
     {
         var store = new ScriptedStore { Fail = new InvalidOperationException("store down") };
         using var manager = Manager(store, blockSize: 10);
-        var handler = new InitProducerIdHandler(manager, NullLogger<InitProducerIdHandler>.Instance);
+        await using var transactions = new Transactions.TransactionHarness();
+        var handler = new InitProducerIdHandler(manager, transactions.Coordinator);
 
         var refused = await InitProducerIdAsync(handler, version: 4);
         Assert.Equal((short)ErrorCode.CoordinatorLoadInProgress, refused.ErrorCode);

@@ -15,6 +15,8 @@ public static class LogErrors
         OffsetOutOfRangeException => ErrorCode.OffsetOutOfRange,
         OutOfOrderSequenceException => ErrorCode.OutOfOrderSequenceNumber,
         InvalidProducerEpochException => ErrorCode.InvalidProducerEpoch,
+        InvalidTxnStateException => ErrorCode.InvalidTxnState,
+        TransactionCoordinatorFencedException => ErrorCode.TransactionCoordinatorFenced,
         // A read below the local log start offset belongs to the remote tier (followers: KIP-405's answer).
         OffsetBelowLocalLogException => ErrorCode.OffsetMovedToTieredStorage,
         // A full or failing disk: the write did not happen and the client may retry elsewhere.
