@@ -43,12 +43,13 @@ public sealed class ClusterControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheOffsetsTopicIsCreatedOnceAcrossTicksAndControllerTerms()
+    public async Task TheInternalTopicsAreCreatedOnceAcrossTicksAndControllerTerms()
     {
         var counting = new CountingControllerStore(_cluster.Store);
         var first = await _cluster.StartControllerAsync(1, counting, counting);
         await _cluster.StepAsync(3);
-        Assert.Equal(1, counting.Calls(nameof(IMetadataStore.CreateTopicAsync)));
+        // __consumer_offsets and __transaction_state.
+        Assert.Equal(2, counting.Calls(nameof(IMetadataStore.CreateTopicAsync)));
 
         // The next controller finds it and creates nothing.
         _cluster.Running.Remove(first);
@@ -57,7 +58,7 @@ public sealed class ClusterControllerTests : IAsyncLifetime
         await _cluster.StepUntilAsync(() => Task.FromResult(second.IsActive), 10, "the takeover");
         await _cluster.StepAsync(2);
 
-        Assert.Equal(1, counting.Calls(nameof(IMetadataStore.CreateTopicAsync)));
+        Assert.Equal(2, counting.Calls(nameof(IMetadataStore.CreateTopicAsync)));
         Assert.Single(await _cluster.Store.ListTopicsAsync(Ct), t => t.Name == TopicNames.ConsumerOffsets);
     }
 
