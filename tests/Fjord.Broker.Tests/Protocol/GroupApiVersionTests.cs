@@ -38,10 +38,14 @@ public sealed partial class GroupApiVersionTests(GroupApiBrokerFixture fixture) 
             Assert.Equal(self.Port, response.Port);
             if (version >= 1)
             {
-                // Key type 1 asks for a transaction coordinator, which this broker does not offer.
-                var txn = await _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "txn", KeyType = 1 }, version);
-                Assert.NotEqual(0, txn.ErrorCode);
-                Assert.Equal(-1, txn.NodeId);
+                // Key type 1 asks for a transaction coordinator: this broker, once __transaction_state is placed.
+                var txn = await FindUntilPlacedAsync(() => _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "txn", KeyType = 1 }, version),
+                    r => r.ErrorCode);
+                Assert.Equal((0, 0, self.Port), (txn.ErrorCode, txn.NodeId, txn.Port));
+                // Key type 2 (share groups) is not offered.
+                var share = await _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "share", KeyType = 2 }, version);
+                Assert.Equal((short)ErrorCode.InvalidRequest, share.ErrorCode);
+                Assert.Equal(-1, share.NodeId);
             }
             return;
         }
@@ -58,14 +62,25 @@ public sealed partial class GroupApiVersionTests(GroupApiBrokerFixture fixture) 
             Assert.Equal(self.Port, c.Port);
         });
 
-        var transactional = await _client.SendAsync<FindCoordinatorResponse>(
-            new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = ["txn-a", "txn-b"] }, version);
+        var transactional = await FindUntilPlacedAsync(
+            () => _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = ["txn-a", "txn-b"] }, version),
+            r => r.Coordinators.Select(c => c.ErrorCode).FirstOrDefault(e => e != 0));
         Assert.Equal(["txn-a", "txn-b"], transactional.Coordinators.Select(c => c.Key));
-        Assert.All(transactional.Coordinators, c =>
+        Assert.All(transactional.Coordinators, c => Assert.Equal((0, 0, self.Port), (c.ErrorCode, c.NodeId, c.Port)));
+        var share = await _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 2, CoordinatorKeys = ["s"] }, version);
+        Assert.Equal((short)ErrorCode.InvalidRequest, share.Coordinators.Single().ErrorCode);
+    }
+
+    /// <summary>Repeats a FindCoordinator while it answers COORDINATOR_NOT_AVAILABLE (the controller places __transaction_state on demand).</summary>
+    private static async Task<FindCoordinatorResponse> FindUntilPlacedAsync(Func<Task<FindCoordinatorResponse>> find, Func<FindCoordinatorResponse, short> error)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
         {
-            Assert.NotEqual(0, c.ErrorCode);
-            Assert.Equal(-1, c.NodeId);
-        });
+            var response = await find();
+            if (error(response) != (short)ErrorCode.CoordinatorNotAvailable || DateTime.UtcNow > deadline) return response;
+            await Task.Delay(50);
+        }
     }
 
     [Theory]

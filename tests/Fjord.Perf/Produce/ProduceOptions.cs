@@ -20,7 +20,9 @@ internal sealed record ProduceOptions(
     TimeSpan Timeout,
     int? BrokerPid = null,
     bool EnableIdempotence = false,
-    int? MaxInFlight = null)
+    int? MaxInFlight = null,
+    string? TransactionalId = null,
+    int TransactionRecords = 0)
 {
     public static readonly IReadOnlyDictionary<string, Acks> AcksChoices = new Dictionary<string, Acks>
     {
@@ -58,7 +60,9 @@ internal sealed record ProduceOptions(
         Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 30, min: 1)),
         BrokerPid: BrokerPidOption.Read(args),
         EnableIdempotence: args.Flag("enable-idempotence"),
-        MaxInFlight: args.Int("max-in-flight", 0, min: 0) is > 0 and var inFlight ? inFlight : null);
+        MaxInFlight: args.Int("max-in-flight", 0, min: 0) is > 0 and var inFlight ? inFlight : null,
+        TransactionalId: args.OptionalString("transactional-id"),
+        TransactionRecords: args.Int("transaction-records", 100, min: 1));
 
     public static string AcksName(Acks acks) => acks switch
     {

@@ -61,15 +61,29 @@ internal sealed class ProducerPerformance
             .SetLogHandler(ClientLogging.Write)
             .Build())
         {
+            var transactional = _options.TransactionalId is not null;
+            if (transactional)
+                producer.InitTransactions(_options.Timeout);
             start = Stopwatch.GetTimestamp();
             var throttler = new ThroughputThrottler(_options.Throughput, start);
+            if (transactional)
+                producer.BeginTransaction();
             for (; sent < records && !cancellation.IsCancellationRequested; sent++)
             {
                 throttler.WaitTurn(sent);
                 _latency.MarkSent(sent, Stopwatch.GetTimestamp());
                 Send(producer, targets[sent % _partitions], messages[sent % messages.Length]);
+                if (transactional && (sent + 1) % _options.TransactionRecords == 0)
+                {
+                    // As kafka-producer-perf-test does: the commit waits for the transaction's records,
+                    // so its cost lands in their latency and in the throughput.
+                    producer.CommitTransaction(_options.Timeout);
+                    producer.BeginTransaction();
+                }
             }
 
+            if (transactional)
+                producer.CommitTransaction(_options.Timeout);
             AwaitDeliveryReports(sent);
             brokerCpu?.Stop();
         }
@@ -112,7 +126,8 @@ internal sealed class ProducerPerformance
         BootstrapServers = _cluster.BootstrapServers,
         ClientId = "fjord-perf-producer",
         Acks = _options.Acks,
-        EnableIdempotence = _options.EnableIdempotence,
+        EnableIdempotence = _options.EnableIdempotence || _options.TransactionalId is not null,
+        TransactionalId = _options.TransactionalId,
         MaxInFlight = _options.MaxInFlight,
         CompressionType = _options.Compression,
         LingerMs = _options.LingerMs,
