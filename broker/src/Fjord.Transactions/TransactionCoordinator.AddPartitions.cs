@@ -62,7 +62,7 @@ public sealed partial class TransactionCoordinator
         }
         finally
         {
-            entry!.Gate.Release();
+            Release(partition!, entry!);
         }
     }
 

@@ -72,7 +72,7 @@ public sealed partial class TransactionCoordinator
         }
         finally
         {
-            entry!.Gate.Release();
+            Release(partition!, entry!);
         }
     }
 

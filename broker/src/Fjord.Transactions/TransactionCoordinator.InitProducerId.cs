@@ -123,7 +123,7 @@ public sealed partial class TransactionCoordinator
         }
         finally
         {
-            entry!.Gate.Release();
+            Release(partition!, entry!);
         }
     }
 

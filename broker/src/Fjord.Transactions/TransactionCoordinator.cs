@@ -46,6 +46,8 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.TransactionStateLogNumPartitions);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.MarkerRetryBackoffMs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(config.MarkerRetryBackoffMaxMs, config.MarkerRetryBackoffMs);
         _config = config;
         _store = store;
         _markers = markers;
@@ -112,6 +114,22 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
 
             return (ErrorCode.None, partition, entry);
         }
+    }
+
+    /// <summary>
+    /// Releases the gate taken by <see cref="AcquireAsync"/>. An entry that still has no row (a request
+    /// for an id nobody initialised, or a first InitProducerId that failed) leaves the partition, so ids
+    /// clients merely name do not pile up in memory; a request waiting on it looks the id up again.
+    /// </summary>
+    private static void Release(CoordinatorPartition partition, TransactionEntry entry)
+    {
+        if (entry.Stored is null)
+        {
+            entry.Removed = true;
+            partition.Entries.TryRemove(new KeyValuePair<string, TransactionEntry>(entry.TransactionalId, entry));
+        }
+
+        entry.Gate.Release();
     }
 
     /// <summary>Whether this coordinator answers for partition <paramref name="number"/> now.</summary>
