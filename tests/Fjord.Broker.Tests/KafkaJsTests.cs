@@ -5,8 +5,9 @@ using Fjord.Testing;
 namespace Fjord.Broker.Tests;
 
 /// <summary>
-/// KafkaJS, a client of its own (not librdkafka), with its idempotent producer: InitProducerId, sequence
-/// numbers per partition and a consumer group, run by node from tests/clients/kafkajs against the broker.
+/// KafkaJS, a client of its own (not librdkafka), with its idempotent producer (InitProducerId, sequence
+/// numbers per partition, a consumer group) and its transactions (commit, abort, sendOffsets, read_committed),
+/// run by node from tests/clients/kafkajs against the broker.
 /// KafkaJS is pinned in package.json; ./fjord.sh installs it beside Azurite.
 /// </summary>
 [Collection(BrokerCollection.Name)]
@@ -24,6 +25,20 @@ public sealed class KafkaJsTests(AzuriteFixture azurite)
 
         Assert.True(exitCode == 0, $"node exited {exitCode}: {output}");
         Assert.Contains("produced 3000, consumed 3000, distinct 3000", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KafkaJsTransactionsCommitAbortAndSendOffsetsAsKafkaDoes()
+    {
+        await using var broker = await FjordTestCluster.StartAsync(azurite.Host);
+        var root = RepositoryRoot.Find();
+        var script = Path.Combine(root, "tests", "clients", "kafkajs", "transactional-producer.js");
+
+        var (exitCode, output) = await NodeAsync(root, script, broker.BootstrapServers, "kafkajs-txn", "6");
+
+        Assert.True(exitCode == 0, $"node exited {exitCode}: {output}");
+        Assert.Contains("committed 90, read_committed saw 90, aborted seen 0", output, StringComparison.Ordinal);
+        Assert.Contains("offsets before commit visible: false, after commit at the end: true, outputs 90", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Output)> NodeAsync(string workingDirectory, params string[] arguments)
