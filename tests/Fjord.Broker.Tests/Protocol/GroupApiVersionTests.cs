@@ -43,9 +43,9 @@ public sealed partial class GroupApiVersionTests(GroupApiBrokerFixture fixture) 
                     r => r.ErrorCode);
                 Assert.Equal((0, 0, self.Port), (txn.ErrorCode, txn.NodeId, txn.Port));
                 // Key type 2 (share groups) is not offered.
-                var share = await _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "share", KeyType = 2 }, version);
-                Assert.Equal((short)ErrorCode.InvalidRequest, share.ErrorCode);
-                Assert.Equal(-1, share.NodeId);
+                var shareGroup = await _client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "share", KeyType = 2 }, version);
+                Assert.Equal((short)ErrorCode.InvalidRequest, shareGroup.ErrorCode);
+                Assert.Equal(-1, shareGroup.NodeId);
             }
             return;
         }
