@@ -46,33 +46,33 @@ public sealed class ReadProcessWriteFailoverTests(AzuriteFixture azurite, ITestO
             ProduceInput(cluster.BootstrapServers);
 
             var processed = 0;
-            var killedCoordinator = -1;
             var killedLeader = -1;
             using var loop = new ProcessingLoop(cluster.BootstrapServers, output);
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(6);
-            while (processed < Records && DateTime.UtcNow < deadline)
+            // The kills run beside the loop, so they land in the middle of its transactions, not between them.
+            var kills = Task.Run(async () =>
             {
-                processed += loop.RunOneTransaction();
-                if (killedCoordinator < 0 && processed >= Records / 4)
-                {
-                    var partition = TransactionCoordinator.PartitionFor(TransactionalId, TransactionPartitions);
-                    killedCoordinator = (await cluster.PartitionStateAsync(TopicNames.TransactionState, partition))!.Leader;
-                    output.WriteLine($"{processed} processed: kill -9 broker {killedCoordinator}, the transaction coordinator");
-                    await cluster.KillAsync(killedCoordinator);
-                }
-                else if (killedCoordinator >= 0 && killedLeader < 0 && processed >= Records / 2)
-                {
-                    await cluster.RestartAsync(killedCoordinator);
-                    await cluster.WaitForFullIsrAsync(Output, Partitions, Timeout);
-                    killedLeader = (await cluster.PartitionStateAsync(Output, 0))!.Leader;
-                    output.WriteLine($"{processed} processed: kill -9 broker {killedLeader}, leader of {Output}-0");
-                    await cluster.KillAsync(killedLeader);
-                }
-            }
+                await Poll.UntilAsync(() => Volatile.Read(ref processed) >= Records / 4, TimeSpan.FromMinutes(3), "a quarter processed");
+                var partition = TransactionCoordinator.PartitionFor(TransactionalId, TransactionPartitions);
+                var coordinator = (await cluster.PartitionStateAsync(TopicNames.TransactionState, partition))!.Leader;
+                output.WriteLine($"{Volatile.Read(ref processed)} processed: kill -9 broker {coordinator}, the transaction coordinator");
+                await cluster.KillAsync(coordinator);
+                await Poll.UntilAsync(() => Volatile.Read(ref processed) >= Records * 4 / 10, TimeSpan.FromMinutes(3), "progress past the failover");
+                await cluster.RestartAsync(coordinator);
+                await cluster.WaitForFullIsrAsync(Output, Partitions, Timeout);
+                await Poll.UntilAsync(() => Volatile.Read(ref processed) >= Records * 6 / 10, TimeSpan.FromMinutes(3), "60% processed");
+                killedLeader = (await cluster.PartitionStateAsync(Output, 0))!.Leader;
+                output.WriteLine($"{Volatile.Read(ref processed)} processed: kill -9 broker {killedLeader}, leader of {Output}-0");
+                await cluster.KillAsync(killedLeader);
+            });
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(6);
+            while (Volatile.Read(ref processed) < Records && DateTime.UtcNow < deadline)
+                Interlocked.Add(ref processed, loop.RunOneTransaction());
+            await kills;
 
             output.WriteLine($"{loop.Committed} transactions committed, {loop.Aborted} aborted, {loop.Restarts} producer restarts");
             Assert.True(processed >= Records, $"the loop processed {processed} of {Records} records in time");
             Assert.True(killedLeader >= 0, "the test never killed an output leader");
+            Assert.True(Volatile.Read(ref processed) >= Records, "the loop had finished before the second kill");
 
             var seen = ReadOutput(cluster.BootstrapServers);
             var duplicates = seen.Where(p => p.Value > 1).Take(5).ToList();
