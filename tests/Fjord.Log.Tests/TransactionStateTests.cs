@@ -256,6 +256,25 @@ public class TransactionStateTests
     }
 
     [Fact]
+    public void AnUncleanRestartThatRescansKeepsTheSnapshotsOfTheSegmentsItPassesThrough()
+    {
+        // The tier uploads each closed segment with the snapshot taken at its roll: recovery replaying
+        // from an older snapshot must not delete the newer ones that still describe the log.
+        using var ctx = new LogTestContext();
+        var config = LogConfig.Default with { SegmentBytes = 300 };
+        var log = ctx.Open(config);
+        WriteAbortThenOpen(ctx, log);
+        var snapshots = Directory.GetFiles(ctx.PartitionDir, "*.snapshot").Order(StringComparer.Ordinal).ToArray();
+        Assert.True(snapshots.Length > 1, $"{snapshots.Length} snapshots");
+
+        var reopened = ctx.Open(config, clean: false, recoveryPoint: 0);
+
+        Assert.True(reopened.SegmentsRecoveredOnOpen > 0);
+        Assert.Equal(snapshots, Directory.GetFiles(ctx.PartitionDir, "*.snapshot").Order(StringComparer.Ordinal));
+        AssertAbortThenOpen(reopened);
+    }
+
+    [Fact]
     public void AnUncleanRestartThatTearsTheAbortMarkerReopensItsTransactionAndDropsItsEntry()
     {
         using var ctx = new LogTestContext();

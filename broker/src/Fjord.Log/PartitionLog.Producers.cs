@@ -47,7 +47,7 @@ public sealed partial class PartitionLog
         var segments = _segments;
         var logEndOffset = _logEndOffset;
         var snapshotAtOrBelow = Math.Min(logEndOffset, rebuildTxnIndexFrom);
-        var from = Math.Max(_producers.LoadLatestSnapshot(snapshotAtOrBelow, segments[0].BaseOffset), segments[0].BaseOffset);
+        var from = Math.Max(_producers.LoadLatestSnapshot(snapshotAtOrBelow, segments[0].BaseOffset, logEndOffset), segments[0].BaseOffset);
         foreach (var segment in segments)
         {
             if (segment.NextOffset <= from)

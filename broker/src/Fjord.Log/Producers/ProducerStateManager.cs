@@ -197,16 +197,25 @@ public sealed class ProducerStateManager
 
     /// <summary>
     /// Forgets everything and loads the newest readable snapshot at or below <paramref name="maxOffset"/>,
-    /// deleting those above it (they describe a truncated log) and those that fail their checks.
-    /// Returns the offset the log must be replayed from: the snapshot's, or <paramref name="fallbackOffset"/>.
+    /// deleting those above <paramref name="logEndOffset"/> (they describe a truncated log) and those that
+    /// fail their checks; readable ones between the two stay (a replay from an older snapshot, as recovery
+    /// does to re-index aborts, passes through their offsets to the same state, and the tier uploads them
+    /// with their segments). Returns the offset the log must be replayed from: the snapshot's, or
+    /// <paramref name="fallbackOffset"/>.
     /// </summary>
-    public long LoadLatestSnapshot(long maxOffset, long fallbackOffset)
+    public long LoadLatestSnapshot(long maxOffset, long fallbackOffset, long logEndOffset = long.MinValue)
     {
         Clear();
+        logEndOffset = Math.Max(logEndOffset, maxOffset);
         var offsets = ProducerSnapshotFile.List(_directory);
         for (var i = offsets.Count - 1; i >= 0; i--)
         {
             var path = ProducerSnapshotFile.PathFor(_directory, offsets[i]);
+            if (offsets[i] > maxOffset && offsets[i] <= logEndOffset)
+            {
+                continue;
+            }
+
             if (offsets[i] <= maxOffset && ProducerSnapshotFile.TryRead(path) is { } producers)
             {
                 foreach (var producer in producers)
