@@ -5,16 +5,16 @@ namespace Fjord.Transactions;
 /// <summary>The transaction coordinator's log events (ids 3100-3199).</summary>
 internal static partial class TransactionCoordinatorLog
 {
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Loading transaction state partition {Partition} at coordinator epoch {CoordinatorEpoch}")]
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Debug, Message = "Loading transaction state partition {Partition} at coordinator epoch {CoordinatorEpoch}")]
     public static partial void Loading(ILogger logger, int partition, int coordinatorEpoch);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Loaded {Count} transactional ids of partition {Partition}; resuming {Pending} transactions with an outcome decided")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Loaded {Count} transactional ids of partition {Partition}; resuming {Pending} transactions with an outcome decided")]
     public static partial void Loaded(ILogger logger, int partition, int count, int pending);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Loading transaction state partition {Partition} failed; retrying")]
     public static partial void LoadFailed(ILogger logger, int partition, Exception exception);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Unloaded transaction state partition {Partition} (coordinator epoch {CoordinatorEpoch})")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Unloaded transaction state partition {Partition} (coordinator epoch {CoordinatorEpoch})")]
     public static partial void Unloaded(ILogger logger, int partition, int coordinatorEpoch);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Transaction state of {TransactionalId} was written by coordinator epoch {StoredEpoch} since this coordinator (epoch {CoordinatorEpoch}) read it; giving up partition {Partition}")]
