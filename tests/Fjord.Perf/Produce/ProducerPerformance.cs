@@ -128,6 +128,8 @@ internal sealed class ProducerPerformance
         Acks = _options.Acks,
         EnableIdempotence = _options.EnableIdempotence || _options.TransactionalId is not null,
         TransactionalId = _options.TransactionalId,
+        // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
+        TransactionTimeoutMs = _options.TransactionalId is null ? null : (int)_options.Timeout.TotalMilliseconds,
         MaxInFlight = _options.MaxInFlight,
         CompressionType = _options.Compression,
         LingerMs = _options.LingerMs,

@@ -47,25 +47,41 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
 
     private async ValueTask VerifyTransactionsAsync(string transactionalId, List<ProducePartitionRequest> partitions, short version, CancellationToken ct)
     {
+        // The partitions whose first batch opens its producer's transaction here (one producer per request
+        // from a real client; grouped anyway, so a forged mix is checked producer by producer).
+        List<(int Index, (long ProducerId, short ProducerEpoch) Producer)>? unverified = null;
         for (var i = 0; i < partitions.Count; i++)
         {
             var partition = partitions[i];
             if (ReplicaManager.TransactionalProducerOf(partition.Records.Span) is not { } producer
                 || replicas.HasOpenTransaction(partition.Topic, partition.Partition, producer.ProducerId, producer.ProducerEpoch) != false)
                 continue;
-            var error = await verifier.VerifyAsync(transactionalId, producer.ProducerId, producer.ProducerEpoch, partition.TopicName, partition.Partition, ct);
-            if (error == ErrorCode.None) continue;
-            error = error switch
+            (unverified ??= []).Add((i, producer));
+        }
+        if (unverified is null) return;
+
+        foreach (var group in unverified.GroupBy(u => u.Producer))
+        {
+            var indexes = group.Select(u => u.Index).ToList();
+            var (producerId, producerEpoch) = group.Key;
+            var errors = await verifier.VerifyAsync(transactionalId, producerId, producerEpoch,
+                [.. indexes.Select(i => (partitions[i].TopicName, partitions[i].Partition))], ct);
+            for (var j = 0; j < errors.Length; j++)
             {
-                // Kafka's answer when the coordinator cannot be asked: one the producer retries.
-                ErrorCode.CoordinatorNotAvailable => ErrorCode.NotEnoughReplicas,
-                ErrorCode.TransactionAbortable when version < 11 => ErrorCode.InvalidTxnState,
-                _ => error,
-            };
-            partitions[i] = partition with
-            {
-                Rejection = new ProduceRejection(error, $"Partition {partition.TopicName}-{partition.Partition} is not part of an open transaction of {transactionalId} at producer {producer.ProducerId} epoch {producer.ProducerEpoch}"),
-            };
+                if (errors[j] == ErrorCode.None) continue;
+                var error = errors[j] switch
+                {
+                    // Kafka's answer when the coordinator cannot be asked: one the producer retries.
+                    ErrorCode.CoordinatorNotAvailable => ErrorCode.NotEnoughReplicas,
+                    ErrorCode.TransactionAbortable when version < 11 => ErrorCode.InvalidTxnState,
+                    var other => other,
+                };
+                var partition = partitions[indexes[j]];
+                partitions[indexes[j]] = partition with
+                {
+                    Rejection = new ProduceRejection(error, $"Partition {partition.TopicName}-{partition.Partition} is not part of an open transaction of {transactionalId} at producer {producerId} epoch {producerEpoch}"),
+                };
+            }
         }
     }
 
