@@ -281,4 +281,109 @@ public sealed class TransactionHostileInputTests(ProtocolBrokerFixture fixture) 
         Assert.Equal(-1, response.ProducerEpoch);
         await AssertStillServedAsync();
     }
+
+    [Theory]
+    [MemberData(nameof(Versions), 3, 11)]
+    public async Task ATransactionalBatchInAProduceWithoutATransactionalIdIsRefusedAndWritesNothing(short version)
+    {
+        var transactionalId = NewTransactionalId($"txn-hostile-noid-v{version}");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, _topic, 0);
+
+        // Kafka (KafkaApis.handleProduceRequest): transactional records need a transactional id the client may write
+        // for, else the whole request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED. Written unverified, the batch
+        // would hold the LSO until the coordinator happened to end a transaction there.
+        var request = RawScenario.ProduceRequestFor(_topic, 0, TransactionalBatch(producerId, epoch, 0, 2, "n"));
+        request.TransactionalId = null;
+        var response = await _client.SendAsync<ProduceResponse>(request, version);
+        var answer = Assert.Single(Assert.Single(response.Responses).PartitionResponses);
+        Assert.Equal((short)ErrorCode.TransactionalIdAuthorizationFailed, answer.ErrorCode);
+        Assert.Equal(1, RawScenario.LogEndOffset(Host, _topic, 0));
+        Assert.Equal(1, await LatestOffsetAsync(_client, _topic, 0, isolationLevel: 1));
+
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false)).ErrorCode);
+        await AssertStillServedAsync();
+    }
+
+    [Fact]
+    public async Task ATransactionalProduceAtAFencedEpochWritesNothing()
+    {
+        var transactionalId = NewTransactionalId("txn-hostile-zombie");
+        var (producerId, staleEpoch) = await InitAsync(_client, transactionalId);
+        var (_, epoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, _topic, 0);
+
+        // The zombie's first batch on the partition is verified with the coordinator, which knows a newer epoch.
+        var zombie = await ProduceAsync(_client, transactionalId, _topic, 0, TransactionalBatch(producerId, staleEpoch, 0, 2, "z"));
+        Assert.True(zombie.ErrorCode is (short)ErrorCode.InvalidProducerEpoch or (short)ErrorCode.ProducerFenced,
+            $"a produce at a fenced epoch must be refused as fenced, got error {zombie.ErrorCode}");
+        Assert.Equal(1, RawScenario.LogEndOffset(Host, _topic, 0));
+
+        // The current producer is unaffected.
+        Assert.Equal(1, await ProduceOkAsync(_client, transactionalId, _topic, 0, TransactionalBatch(producerId, epoch, 0, 2, "c")));
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: true)).ErrorCode);
+        await WaitForStateAsync(_client, transactionalId, "CompleteCommit");
+        Assert.Equal(4, await LatestOffsetAsync(_client, _topic, 0, isolationLevel: 1));
+        await AssertStillServedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 0, 4)]
+    public async Task EndTxnWithTheOtherOutcomeAfterACommitIsInvalidTxnStateAndARetryIsAnswered(short version)
+    {
+        var transactionalId = NewTransactionalId($"txn-hostile-twice-v{version}");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, _topic, 0);
+        Assert.Equal(1, await ProduceOkAsync(_client, transactionalId, _topic, 0, TransactionalBatch(producerId, epoch, 0, 1, "t")));
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: true, version)).ErrorCode);
+        await WaitForStateAsync(_client, transactionalId, "CompleteCommit");
+        var logEnd = RawScenario.LogEndOffset(Host, _topic, 0);
+        Assert.Equal(3, logEnd);
+
+        // Kafka (TransactionCoordinator.endTransaction, CompleteCommit): the same outcome again is a retry after a lost
+        // answer and succeeds; the other outcome is an illegal transition. Neither writes a marker.
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: true, version)).ErrorCode);
+        Assert.Equal((short)ErrorCode.InvalidTxnState, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false, version)).ErrorCode);
+        Assert.Equal("CompleteCommit", (await DescribeTransactionAsync(_client, transactionalId)).TransactionState);
+        Assert.Equal(logEnd, RawScenario.LogEndOffset(Host, _topic, 0));
+        await AssertStillServedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 0, 1)]
+    public async Task WriteTxnMarkersForAnUnknownPartitionFailsOnlyThatPartition(short version)
+    {
+        var transactionalId = NewTransactionalId($"txn-hostile-marker-topic-v{version}");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, _topic, 0);
+        Assert.Equal(1, await ProduceOkAsync(_client, transactionalId, _topic, 0, TransactionalBatch(producerId, epoch, 0, 1, "u")));
+
+        var missing = $"txn-hostile-marker-missing-v{version}";
+        var request = new WriteTxnMarkersRequest
+        {
+            Markers =
+            [
+                new WriteTxnMarkersRequest.WritableTxnMarker
+                {
+                    ProducerId = producerId,
+                    ProducerEpoch = epoch,
+                    TransactionResult = false,
+                    CoordinatorEpoch = 0,
+                    Topics =
+                    [
+                        new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = missing, PartitionIndexes = [0] },
+                        new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = _topic, PartitionIndexes = [7, 0] },
+                    ],
+                },
+            ],
+        };
+        var response = await _client.SendAsync<WriteTxnMarkersResponse>(request, version);
+        var results = Assert.Single(response.Markers).Topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p.PartitionIndex, p.ErrorCode))).ToList();
+        Assert.Equal([(missing, 0, (short)ErrorCode.UnknownTopicOrPartition), (_topic, 7, (short)ErrorCode.UnknownTopicOrPartition), (_topic, 0, (short)0)], results);
+        Assert.DoesNotContain(missing, Host.InProcess().Metadata.Current.TopicsByName.Keys);
+        // The marker went to the one real partition: the open range is closed.
+        Assert.Equal(3, RawScenario.LogEndOffset(Host, _topic, 0));
+        Assert.Equal(3, await LatestOffsetAsync(_client, _topic, 0, isolationLevel: 1));
+        await RawScenario.AssertServedAsync(_client);
+    }
 }
