@@ -458,4 +458,118 @@ public sealed partial class EveryAdvertisedVersionTests
         Assert.Empty(afterCommit.AbortedTransactions ?? []);
         Assert.Equal([(0L, 1L, false), (2L, 4L, false), (5L, 5L, true)], Batches(afterCommit.Records));
     }
+
+    [Theory]
+    [MemberData(nameof(Versions), 2, 10)]
+    public async Task ListOffsetsReadCommittedAnswersTheLastStableOffsetAtEveryVersion(short version)
+    {
+        var topic = $"t-txn-listoffsets-v{version}";
+        await RawScenario.CreateTopicAsync(_client, topic);
+        Assert.Equal(0, await RawScenario.AppendAsync(_client, topic, 0, new Fjord.Testing.Records.RecordBatchBuilder().Add("k", "a").Build()));
+        var transactionalId = NewTransactionalId($"txn-listoffsets-v{version}");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, topic, 0);
+        Assert.Equal(1, await ProduceOkAsync(_client, transactionalId, topic, 0, TransactionalBatch(producerId, epoch, 0, 4, "o")));
+
+        async Task<long> LatestAsync(sbyte isolationLevel)
+        {
+            var request = new ListOffsetsRequest { ReplicaId = -1, IsolationLevel = isolationLevel };
+            var t = new ListOffsetsRequest.ListOffsetsTopic { Name = topic };
+            t.Partitions.Add(new ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = 0, Timestamp = -1, CurrentLeaderEpoch = -1 });
+            request.Topics.Add(t);
+            var answer = Assert.Single(Assert.Single((await _client.SendAsync<ListOffsetsResponse>(request, version)).Topics).Partitions);
+            Assert.Equal(0, answer.ErrorCode);
+            return answer.Offset;
+        }
+
+        // KIP-98: read_committed consumers start at the LSO, the first offset of the open transaction.
+        Assert.Equal(1, await LatestAsync(1));
+        Assert.Equal(5, await LatestAsync(0));
+
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false)).ErrorCode);
+        await WaitForStateAsync(_client, transactionalId, "CompleteAbort");
+        Assert.Equal(6, await LatestAsync(1));
+        Assert.Equal(6, await LatestAsync(0));
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 4, 17)]
+    public async Task ReadCommittedFetchListsOnlyTheAbortedTransactionsOfTheFetchedRangeAtEveryVersion(short version)
+    {
+        var topic = $"t-txn-aborted-range-v{version}";
+        var topicId = await RawScenario.CreateTopicAsync(_client, topic);
+        var transactionalId = NewTransactionalId($"txn-aborted-range-v{version}");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+
+        // Offsets 0–2 aborted (marker 3), 4–5 plain, 6–7 aborted (marker 8), 9 plain.
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, topic, 0);
+        Assert.Equal(0, await ProduceOkAsync(_client, transactionalId, topic, 0, TransactionalBatch(producerId, epoch, 0, 3, "r1")));
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false)).ErrorCode);
+        await WaitForStateAsync(_client, transactionalId, "CompleteAbort");
+        Assert.Equal(4, await RawScenario.AppendAsync(_client, topic, 0, new Fjord.Testing.Records.RecordBatchBuilder().Add("k", "p1").Add("k", "p2").Build()));
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, topic, 0);
+        Assert.Equal(6, await ProduceOkAsync(_client, transactionalId, topic, 0, TransactionalBatch(producerId, epoch, 3, 2, "r2")));
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false)).ErrorCode);
+        await WaitForStateAsync(_client, transactionalId, "CompleteAbort");
+        Assert.Equal(9, await RawScenario.AppendAsync(_client, topic, 0, new Fjord.Testing.Records.RecordBatchBuilder().Add("k", "p3").Build()));
+
+        // Kafka (LogSegment.collectAbortedTxns): the aborted transactions whose range overlaps [fetch offset, upper bound).
+        var fromStart = await FetchAsync(_client, topic, topicId, 0, 0, isolationLevel: 1, version);
+        Assert.Equal(10, fromStart.LastStableOffset);
+        Assert.Equal([0L, 6L], (fromStart.AbortedTransactions ?? []).Select(a => a.FirstOffset).Order());
+        Assert.All(fromStart.AbortedTransactions ?? [], a => Assert.Equal(producerId, a.ProducerId));
+
+        var fromPlain = await FetchAsync(_client, topic, topicId, 0, 4, isolationLevel: 1, version);
+        Assert.Equal([6L], (fromPlain.AbortedTransactions ?? []).Select(a => a.FirstOffset));
+        Assert.Equal(4, Batches(fromPlain.Records)[0].Base);
+
+        var fromInside = await FetchAsync(_client, topic, topicId, 0, 7, isolationLevel: 1, version);
+        Assert.Equal([6L], (fromInside.AbortedTransactions ?? []).Select(a => a.FirstOffset));
+
+        var pastAll = await FetchAsync(_client, topic, topicId, 0, 9, isolationLevel: 1, version);
+        Assert.Empty(pastAll.AbortedTransactions ?? []);
+        Assert.Equal([(9L, 9L, false)], Batches(pastAll.Records));
+
+        // read_uncommitted never lists aborted transactions (Kafka sends null).
+        var uncommitted = await FetchAsync(_client, topic, topicId, 0, 0, isolationLevel: 0, version);
+        Assert.Empty(uncommitted.AbortedTransactions ?? []);
+    }
+
+    [Fact]
+    public async Task InitProducerIdDuringAnOpenTransactionAbortsItAndFencesTheOldEpoch()
+    {
+        var topic = "t-txn-init-fences";
+        var topicId = await RawScenario.CreateTopicAsync(_client, topic);
+        var transactionalId = NewTransactionalId("txn-init-fences");
+        var (producerId, oldEpoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, oldEpoch, topic, 0);
+        Assert.Equal(0, await ProduceOkAsync(_client, transactionalId, topic, 0, TransactionalBatch(producerId, oldEpoch, 0, 3, "old")));
+
+        // Kafka: a new instance aborts the open transaction at a bumped epoch; it gets CONCURRENT_TRANSACTIONS
+        // (retriable) until the abort is complete, then its own epoch.
+        InitProducerIdResponse? fresh = null;
+        await Poll.UntilAsync(async () =>
+        {
+            fresh = await InitProducerIdAsync(_client, transactionalId);
+            return fresh.ErrorCode != (short)ErrorCode.ConcurrentTransactions;
+        }, TransactionDeadline, "InitProducerId to get past the abort of the open transaction");
+        Assert.Equal(0, fresh!.ErrorCode);
+        Assert.Equal(producerId, fresh.ProducerId);
+        Assert.True(fresh.ProducerEpoch > oldEpoch, $"epoch {fresh.ProducerEpoch} after {oldEpoch}");
+
+        // The new instance starts with no transaction open.
+        var described = await DescribeTransactionAsync(_client, transactionalId);
+        Assert.Equal("Empty", described.TransactionState);
+        Assert.Equal(fresh.ProducerEpoch, described.ProducerEpoch);
+        var fetched = await FetchAsync(_client, topic, topicId, 0, 0, isolationLevel: 1);
+        Assert.Equal(4, fetched.LastStableOffset);
+        Assert.Equal(0, Assert.Single(fetched.AbortedTransactions ?? []).FirstOffset);
+
+        // The old instance is fenced everywhere.
+        var stale = await AddPartitionsAsync(_client, AddPartitionsRequest(transactionalId, producerId, oldEpoch, topic, 0));
+        Assert.Equal((short)ErrorCode.ProducerFenced, Assert.Single(stale).Value);
+        var zombie = await ProduceAsync(_client, transactionalId, topic, 0, TransactionalBatch(producerId, oldEpoch, 3, 1, "old"));
+        Assert.NotEqual(0, zombie.ErrorCode);
+        Assert.Equal(4, RawScenario.LogEndOffset(Host, topic, 0));
+    }
 }
