@@ -386,4 +386,59 @@ public sealed class TransactionHostileInputTests(ProtocolBrokerFixture fixture) 
         Assert.Equal(3, await LatestOffsetAsync(_client, _topic, 0, isolationLevel: 1));
         await RawScenario.AssertServedAsync(_client);
     }
+
+    [Fact]
+    public async Task DescribeTransactionsWithAnEmptyIdIsInvalidRequestForThatIdAlone()
+    {
+        var transactionalId = NewTransactionalId("txn-hostile-describe");
+        var (producerId, _) = await InitAsync(_client, transactionalId);
+
+        // Kafka (TransactionCoordinator.handleDescribeTransactions): an empty id is INVALID_REQUEST, an unknown one
+        // TRANSACTIONAL_ID_NOT_FOUND; the others in the request are described as usual.
+        var unknown = NewTransactionalId("txn-hostile-describe-unknown");
+        var response = await _client.SendAsync<DescribeTransactionsResponse>(
+            new DescribeTransactionsRequest { TransactionalIds = ["", unknown, transactionalId] }, 0);
+        Assert.Equal(["", unknown, transactionalId], response.TransactionStates.Select(s => s.TransactionalId));
+        Assert.Equal([(short)ErrorCode.InvalidRequest, (short)ErrorCode.TransactionalIdNotFound, (short)0],
+            response.TransactionStates.Select(s => s.ErrorCode));
+        Assert.Equal(producerId, response.TransactionStates[2].ProducerId);
+        await AssertStillServedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 0, 5)]
+    public async Task EndTxnForAnUnknownTransactionalIdIsInvalidProducerIdMapping(short version)
+    {
+        var (producerId, epoch) = await InitAsync(_client, NewTransactionalId($"txn-hostile-end-known-v{version}"));
+
+        // Kafka (TransactionCoordinator.endTransaction): no metadata for the id → INVALID_PRODUCER_ID_MAPPING.
+        var response = await EndAsync(_client, NewTransactionalId($"txn-hostile-end-unknown-v{version}"), producerId, epoch, commit: true, version);
+        Assert.Equal((short)ErrorCode.InvalidProducerIdMapping, response.ErrorCode);
+        await AssertStillServedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions), 0, 4)]
+    public async Task AddOffsetsToTxnWithAnOldEpochIsFenced(short version)
+    {
+        await CoordinatorReadiness.WaitAsync(Host, TimeSpan.FromSeconds(60));
+        var transactionalId = NewTransactionalId($"txn-hostile-addoffsets-v{version}");
+        var (producerId, oldEpoch) = await InitAsync(_client, transactionalId);
+        var (_, currentEpoch) = await InitAsync(_client, transactionalId);
+
+        var response = await _client.SendAsync<AddOffsetsToTxnResponse>(new AddOffsetsToTxnRequest
+        {
+            TransactionalId = transactionalId,
+            ProducerId = producerId,
+            ProducerEpoch = oldEpoch,
+            GroupId = GroupApiScenario.NewGroupId($"g-txn-hostile-addoffsets-v{version}"),
+        }, version);
+        // PRODUCER_FENCED arrived with v2; older clients know it as INVALID_PRODUCER_EPOCH.
+        Assert.Equal((short)(version >= 2 ? ErrorCode.ProducerFenced : ErrorCode.InvalidProducerEpoch), response.ErrorCode);
+        var described = await DescribeTransactionAsync(_client, transactionalId);
+        Assert.Equal("Empty", described.TransactionState);
+        Assert.Equal(currentEpoch, described.ProducerEpoch);
+        Assert.Empty(described.Topics);
+        await AssertStillServedAsync();
+    }
 }
