@@ -572,4 +572,77 @@ public sealed partial class EveryAdvertisedVersionTests
         Assert.NotEqual(0, zombie.ErrorCode);
         Assert.Equal(4, RawScenario.LogEndOffset(Host, topic, 0));
     }
+
+    [Theory]
+    [MemberData(nameof(Versions), 4, 17)]
+    public async Task ReadCommittedFetchBetweenTheLastStableOffsetAndTheHighWatermarkIsEmptyAtEveryVersion(short version)
+    {
+        var topic = $"t-txn-above-lso-v{version}";
+        var topicId = await RawScenario.CreateTopicAsync(_client, topic);
+        var transactionalId = NewTransactionalId($"txn-above-lso-v{version}");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+        await AddPartitionsOkAsync(_client, transactionalId, producerId, epoch, topic, 0);
+        Assert.Equal(0, await ProduceOkAsync(_client, transactionalId, topic, 0, TransactionalBatch(producerId, epoch, 0, 3, "h")));
+
+        // Kafka: an offset at or past the LSO but not past the high watermark is in range; read_committed just has
+        // nothing to return there yet (no OFFSET_OUT_OF_RANGE, which would reset a consumer).
+        foreach (var offset in new long[] { 0, 2, 3 })
+        {
+            var fetched = await FetchAsync(_client, topic, topicId, 0, offset, isolationLevel: 1, version);
+            Assert.Equal(3, fetched.HighWatermark);
+            Assert.Equal(0, fetched.LastStableOffset);
+            Assert.Empty(Batches(fetched.Records));
+        }
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task OffsetsCommittedInAnAbortedTransactionNeverBecomeVisible()
+    {
+        await CoordinatorReadiness.WaitAsync(Host, TransactionDeadline);
+        var topic = "t-txn-offsets-aborted";
+        await RawScenario.CreateTopicAsync(_client, topic, partitions: 2);
+        var group = GroupApiScenario.NewGroupId("g-txn-offsets-aborted");
+        await GroupApiScenario.CommitAsync(_client, group, topic, (0, 7, "before"));
+        var transactionalId = NewTransactionalId("txn-offsets-aborted");
+        var (producerId, epoch) = await InitAsync(_client, transactionalId);
+
+        var addOffsets = await _client.SendAsync<AddOffsetsToTxnResponse>(new AddOffsetsToTxnRequest
+        {
+            TransactionalId = transactionalId,
+            ProducerId = producerId,
+            ProducerEpoch = epoch,
+            GroupId = group,
+        }, 4);
+        Assert.Equal(0, addOffsets.ErrorCode);
+        var commit = new TxnOffsetCommitRequest
+        {
+            TransactionalId = transactionalId,
+            GroupId = group,
+            ProducerId = producerId,
+            ProducerEpoch = epoch,
+            GenerationId = -1,
+            MemberId = "",
+            Topics =
+            [
+                new TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic
+                {
+                    Name = topic,
+                    Partitions = [new TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition { PartitionIndex = 0, CommittedOffset = 70 }],
+                },
+            ],
+        };
+        Assert.Equal(0, Assert.Single(Assert.Single((await _client.SendAsync<TxnOffsetCommitResponse>(commit, 4)).Topics).Partitions).ErrorCode);
+        Assert.Equal((short)ErrorCode.UnstableOffsetCommit, (await StableOffsetFetchAsync(group, topic))[0].ErrorCode);
+        Assert.Equal(7, await GroupApiScenario.CommittedOffsetAsync(_client, group, topic, 0));
+
+        Assert.Equal(0, (await EndAsync(_client, transactionalId, producerId, epoch, commit: false)).ErrorCode);
+        await WaitForStateAsync(_client, transactionalId, "CompleteAbort");
+        // The ABORT marker drops the pending offsets: the old one stays and stable reads are no longer blocked.
+        await Poll.UntilAsync(async () => (await StableOffsetFetchAsync(group, topic))[0].ErrorCode == 0, TransactionDeadline,
+            "the aborted transaction's pending offsets to be dropped");
+        var after = await StableOffsetFetchAsync(group, topic);
+        Assert.Equal(7, after[0].CommittedOffset);
+        Assert.Equal("before", after[0].Metadata);
+    }
 }
