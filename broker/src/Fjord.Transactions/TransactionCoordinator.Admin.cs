@@ -12,9 +12,10 @@ public sealed partial class TransactionCoordinator
         var descriptions = new List<TransactionDescription>();
         foreach (var id in transactionalIds)
         {
+            // Kafka (TransactionCoordinator.handleDescribeTransactions): an empty id is a malformed request, not an unknown id.
             if (string.IsNullOrEmpty(id))
             {
-                descriptions.Add(TransactionDescription.Failed(id ?? "", ErrorCode.TransactionalIdNotFound));
+                descriptions.Add(TransactionDescription.Failed(id ?? "", ErrorCode.InvalidRequest));
                 continue;
             }
 

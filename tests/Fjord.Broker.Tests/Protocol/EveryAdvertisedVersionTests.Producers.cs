@@ -37,20 +37,24 @@ public sealed partial class EveryAdvertisedVersionTests
 
     [Theory]
     [MemberData(nameof(Versions), 0, 5)]
-    public async Task InitProducerIdWithATransactionalIdIsRefusedWithInvalidRequestAtEveryVersion(short version)
+    public async Task InitProducerIdWithAnEmptyTransactionalIdIsInvalidButARealOneGetsAnIdAtEveryVersion(short version)
     {
-        foreach (var transactionalId in new[] { $"txn-v{version}", "" })
-        {
-            var response = await _client.SendAsync<InitProducerIdResponse>(
-                new InitProducerIdRequest { TransactionalId = transactionalId, TransactionTimeoutMs = 60_000 }, version);
+        // Kafka (TransactionCoordinator.handleInitProducerId): an empty transactional id is INVALID_REQUEST.
+        var empty = await _client.SendAsync<InitProducerIdResponse>(
+            new InitProducerIdRequest { TransactionalId = "", TransactionTimeoutMs = 60_000 }, version);
+        Assert.Equal((short)ErrorCode.InvalidRequest, empty.ErrorCode);
+        Assert.Equal(-1, empty.ProducerId);
+        Assert.Equal(-1, empty.ProducerEpoch);
 
-            Assert.Equal((short)ErrorCode.InvalidRequest, response.ErrorCode);
-            Assert.Equal(-1, response.ProducerId);
-            Assert.Equal(-1, response.ProducerEpoch);
-        }
+        // A real one goes to the transaction coordinator and gets a producer id at epoch 0.
+        var transactional = await TransactionScenario.InitProducerIdAsync(_client, TransactionScenario.NewTransactionalId($"txn-v{version}"), version);
+        Assert.Equal((short)ErrorCode.None, transactional.ErrorCode);
+        Assert.True(transactional.ProducerId >= 0, $"producer id {transactional.ProducerId}");
+        Assert.Equal(0, transactional.ProducerEpoch);
 
         // The connection carries on.
         var idempotent = await _client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionalId = null }, version);
         Assert.Equal((short)ErrorCode.None, idempotent.ErrorCode);
+        Assert.NotEqual(transactional.ProducerId, idempotent.ProducerId);
     }
 }

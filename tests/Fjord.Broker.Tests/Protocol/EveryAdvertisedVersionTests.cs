@@ -51,6 +51,13 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         [ApiKey.ListGroups] = (0, 5),
         [ApiKey.DescribeGroups] = (0, 5),
         [ApiKey.DeleteGroups] = (0, 2),
+        [ApiKey.AddPartitionsToTxn] = (0, 5),
+        [ApiKey.AddOffsetsToTxn] = (0, 4),
+        [ApiKey.EndTxn] = (0, 5),
+        [ApiKey.TxnOffsetCommit] = (0, 4),
+        [ApiKey.WriteTxnMarkers] = (0, 1),
+        [ApiKey.DescribeTransactions] = (0, 0),
+        [ApiKey.ListTransactions] = (0, 1),
     };
 
     public static TheoryData<short> Versions(int min, int max)

@@ -34,6 +34,8 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
         }
         if (body.TransactionalId is { } transactionalId)
             await VerifyTransactionsAsync(transactionalId, partitions, request.ApiVersion, ct);
+        else if (partitions.Any(p => ReplicaManager.TransactionalProducerOf(p.Records.Span) is not null))
+            RejectAll(partitions, ErrorCode.TransactionalIdAuthorizationFailed, "Transactional records need the producer's transactional id in the request");
         var results = await replicas.AppendRecordsAsync(body.Acks, body.TimeoutMs, partitions, ct);
         if (body.Acks == 0)
         {
@@ -43,6 +45,17 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
             return null;
         }
         return BuildResponse(body, results);
+    }
+
+    /// <summary>
+    /// Kafka (KafkaApis.handleProduceRequest) fails the whole request when it carries transactional records
+    /// without a transactional id: unverified, such a batch could open a transaction no coordinator knows,
+    /// holding the last stable offset for good.
+    /// </summary>
+    private static void RejectAll(List<ProducePartitionRequest> partitions, ErrorCode error, string message)
+    {
+        for (var i = 0; i < partitions.Count; i++)
+            partitions[i] = partitions[i] with { Rejection = new ProduceRejection(error, message) };
     }
 
     private async ValueTask VerifyTransactionsAsync(string transactionalId, List<ProducePartitionRequest> partitions, short version, CancellationToken ct)
