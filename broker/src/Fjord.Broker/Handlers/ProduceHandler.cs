@@ -34,7 +34,7 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
         }
         if (body.TransactionalId is { } transactionalId)
             await VerifyTransactionsAsync(transactionalId, partitions, request.ApiVersion, ct);
-        else if (partitions.Any(p => ReplicaManager.TransactionalProducerOf(p.Records.Span) is not null))
+        else if (AnyTransactional(partitions))
             RejectAll(partitions, ErrorCode.TransactionalIdAuthorizationFailed, "Transactional records need the producer's transactional id in the request");
         var results = await replicas.AppendRecordsAsync(body.Acks, body.TimeoutMs, partitions, ct);
         if (body.Acks == 0)
@@ -52,6 +52,13 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
     /// without a transactional id: unverified, such a batch could open a transaction no coordinator knows,
     /// holding the last stable offset for good.
     /// </summary>
+    private static bool AnyTransactional(List<ProducePartitionRequest> partitions)
+    {
+        foreach (var partition in partitions)
+            if (ReplicaManager.TransactionalProducerOf(partition.Records.Span) is not null) return true;
+        return false;
+    }
+
     private static void RejectAll(List<ProducePartitionRequest> partitions, ErrorCode error, string message)
     {
         for (var i = 0; i < partitions.Count; i++)
