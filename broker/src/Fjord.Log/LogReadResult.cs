@@ -45,6 +45,12 @@ public sealed class LogReadResult : IDisposable
 
     public long LogEndOffset { get; }
 
+    /// <summary>
+    /// No batch read reaches this offset: the read's bound, or the end of its segment (a read never spans
+    /// two). What a read_committed fetch collects aborted transactions up to; -1 when empty.
+    /// </summary>
+    public long UpperBoundOffset { get; init; } = -1;
+
     public bool IsEmpty => Length == 0;
 
     /// <summary>

@@ -54,7 +54,10 @@ public sealed partial class PartitionLog
                 if (found && length > 0)
                 {
                     // The result owns the segment reference now.
-                    return new LogReadResult(segment, fetchOffset, start, length, firstOffset, highWatermark, logStartOffset, logEndOffset);
+                    return new LogReadResult(segment, fetchOffset, start, length, firstOffset, highWatermark, logStartOffset, logEndOffset)
+                    {
+                        UpperBoundOffset = Math.Min(maxOffsetExclusive, segment.NextOffset),
+                    };
                 }
 
                 segment.Release();

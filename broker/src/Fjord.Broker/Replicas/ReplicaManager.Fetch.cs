@@ -110,7 +110,7 @@ public sealed partial class ReplicaManager
                 HighWatermark = highWatermark,
                 LastStableOffset = lastStableOffset,
                 LogStartOffset = read.LogStartOffset,
-                AbortedTransactions = fetch.ReadCommitted ? AbortedBetween(log, request.FetchOffset, upperBound) : null,
+                AbortedTransactions = fetch.ReadCommitted ? AbortedBetween(log, request.FetchOffset, Math.Min(upperBound, read.UpperBoundOffset)) : null,
             };
             return result.WithRecords(new SegmentRecords(read).Memory);
         }
@@ -184,7 +184,8 @@ public sealed partial class ReplicaManager
     /// <summary>
     /// The aborted transactions a read_committed consumer needs for records read from
     /// <paramref name="fetchOffset"/> up to <paramref name="upperBound"/> (Kafka's collectAbortedTxns, bounded
-    /// by the last stable offset rather than the last batch read: extra entries past the data are harmless).
+    /// by the end of the segment read, or the last stable offset, rather than the last batch read: the few
+    /// extra entries past the data are harmless to the client).
     /// </summary>
     private static (long ProducerId, long FirstOffset)[]? AbortedBetween(PartitionLog log, long fetchOffset, long upperBound)
     {
