@@ -421,6 +421,44 @@ public class TransactionStateTests
     }
 
     /// <summary>A's transaction aborted at offset 4 (coordinator epoch 2); B's transaction open from 5.</summary>
+    [Fact]
+    public void AVerifiedWriteThatOpensATransactionIsRefusedWhenAMarkerLandedSinceItsVerificationBegan()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        log.AppendAsLeader(Txn(ctx, ProducerA, 2, 0), 0);                                              // 0-1, opens
+        var guard = log.BeginTransactionVerification(ProducerA);
+        log.AppendAsLeader(Marker(ctx, ProducerA, 0, 0, commit: true), 0, AppendOrigin.Coordinator);   // 2, ends it
+
+        // The late write was verified against a state the marker has since ended: it must not open a transaction.
+        Assert.Throws<InvalidTxnStateException>(() => log.AppendAsLeader(Txn(ctx, ProducerA, 2, 2), 0, AppendOrigin.Client, guard));
+        Assert.Equal(3, log.LogEndOffset);
+        log.UpdateHighWatermark(3);
+        Assert.Null(log.FirstUnstableOffset);
+
+        // A fresh verification after the marker lets the next transaction start; its guard is used up once it has.
+        var fresh = log.BeginTransactionVerification(ProducerA);
+        log.AppendAsLeader(Txn(ctx, ProducerA, 2, 2), 0, AppendOrigin.Client, fresh);                 // 3-4, opens
+        Assert.Equal(3, log.FirstUnstableOffset);
+        log.AppendAsLeader(Txn(ctx, ProducerA, 1, 4), 0, AppendOrigin.Client, fresh);                 // 5, inside the open one
+        Assert.Equal(6, log.LogEndOffset);
+    }
+
+    [Fact]
+    public void AGuardOfAnotherProducerOrNoGuardLeavesTheOrdinaryChecksAlone()
+    {
+        using var ctx = new LogTestContext();
+        var log = ctx.Open();
+        var guardOfB = log.BeginTransactionVerification(ProducerB);
+
+        // A's write with B's guard: A has no guard of its own, so the guard does not match.
+        Assert.Throws<InvalidTxnStateException>(() => log.AppendAsLeader(Txn(ctx, ProducerA, 1, 0), 0, AppendOrigin.Client, guardOfB));
+        // Without a guard (no verification asked for) the append is the unverified one it always was.
+        log.AppendAsLeader(Txn(ctx, ProducerA, 1, 0), 0);
+        log.AppendAsLeader(Txn(ctx, ProducerB, 1, 0), 0, AppendOrigin.Client, guardOfB);
+        Assert.Equal(2, log.LogEndOffset);
+    }
+
     private static void WriteAbortThenOpen(LogTestContext ctx, PartitionLog log)
     {
         log.AppendAsLeader(Txn(ctx, ProducerA, 2, 0), 0);                      // 0-1

@@ -12,7 +12,14 @@ public sealed partial class PartitionLog
     /// batch does not use is the payload first rewritten into a pooled buffer. Throws a
     /// <see cref="LogException"/> subtype, having written nothing, when any batch is invalid.
     /// </summary>
-    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch, AppendOrigin origin = AppendOrigin.Client)
+    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch, AppendOrigin origin = AppendOrigin.Client) =>
+        AppendAsLeader(records, leaderEpoch, origin, verificationGuard: null);
+
+    /// <summary>
+    /// <see cref="AppendAsLeader(Memory{byte}, int, AppendOrigin)"/> of a client write whose transaction was
+    /// verified under <paramref name="verificationGuard"/> (<see cref="BeginTransactionVerification"/>).
+    /// </summary>
+    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch, AppendOrigin origin, object? verificationGuard)
     {
         var config = Config;
         // Validation is the CPU-heavy part (CRC over every byte): keep it outside the append lock.
@@ -22,13 +29,13 @@ public sealed partial class PartitionLog
         {
             // Only a topic with a codec of its own pays for this; compression.type=producer never gets here.
             using var recompressed = BatchRecompressor.Recompress(records, config.CompressionType.ToCodec(), config.CompressionLevels, config.MaxMessageBytes);
-            return AppendValidated(recompressed.WrittenMemory, summary with { SizeInBytes = recompressed.WrittenCount }, leaderEpoch, origin, config);
+            return AppendValidated(recompressed.WrittenMemory, summary with { SizeInBytes = recompressed.WrittenCount }, leaderEpoch, origin, verificationGuard, config);
         }
 
-        return AppendValidated(records, summary, leaderEpoch, origin, config);
+        return AppendValidated(records, summary, leaderEpoch, origin, verificationGuard, config);
     }
 
-    private AppendResult AppendValidated(Memory<byte> records, PayloadSummary summary, int leaderEpoch, AppendOrigin origin, LogConfig config)
+    private AppendResult AppendValidated(Memory<byte> records, PayloadSummary summary, int leaderEpoch, AppendOrigin origin, object? verificationGuard, LogConfig config)
     {
         if (summary.SizeInBytes > config.SegmentBytes)
         {
@@ -46,7 +53,7 @@ public sealed partial class PartitionLog
             {
                 _producers.PrepareCoordinatorAppend(records.Span, firstOffset, appendTime);
             }
-            else if (_producers.PrepareClientAppend(records.Span, firstOffset, appendTime, out var duplicate))
+            else if (_producers.PrepareClientAppend(records.Span, firstOffset, appendTime, verificationGuard, out var duplicate))
             {
                 // Kafka's answer to a retried batch: where it was written the first time, and nothing new.
                 return new AppendResult(duplicate.FirstOffset, duplicate.LastOffset, appendTime >= 0 ? duplicate.Timestamp : -1, _logStartOffset, 0, IsDuplicate: true);

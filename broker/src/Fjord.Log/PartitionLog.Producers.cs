@@ -25,6 +25,19 @@ public sealed partial class PartitionLog
         }
     }
 
+    /// <summary>
+    /// Starts KIP-890's verification of a producer's transactional write (Kafka's VerificationGuard): pass
+    /// the guard to the append once the coordinator's state confirmed the transaction; a marker of the
+    /// producer written in between makes that append fail instead of opening a transaction nobody ends.
+    /// </summary>
+    public object BeginTransactionVerification(long producerId)
+    {
+        lock (_appendLock)
+        {
+            return _producers.BeginVerification(producerId);
+        }
+    }
+
     /// <summary>producer.id.expiration.ms: forgets producers idle for that long. Returns how many went.</summary>
     public int RemoveExpiredProducers(long expirationMs)
     {

@@ -76,6 +76,9 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
             if (ReplicaManager.TransactionalProducerOf(partition.Records.Span) is not { } producer
                 || replicas.HasOpenTransaction(partition.Topic, partition.Partition, producer.ProducerId, producer.ProducerEpoch) != false)
                 continue;
+            // Begun before the state is read: a marker written after the read but before the append
+            // drops the guard, and the append then refuses rather than open a transaction nobody ends.
+            partitions[i] = partition with { VerificationGuard = replicas.BeginTransactionVerification(partition.Topic, partition.Partition, producer.ProducerId) };
             (unverified ??= []).Add((i, producer));
         }
         if (unverified is null) return;

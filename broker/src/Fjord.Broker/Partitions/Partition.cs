@@ -194,9 +194,11 @@ public sealed partial class Partition : ITieredReplica
     /// epoch this broker no longer leads.
     /// </summary>
     public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, out ErrorCode error) =>
-        AppendAsLeader(records, requiredAcks, minInsyncReplicas, AppendOrigin.Client, out error);
+        AppendAsLeader(records, requiredAcks, minInsyncReplicas, AppendOrigin.Client, null, out error);
 
-    public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, AppendOrigin origin, out ErrorCode error)
+    /// <param name="verificationGuard">For a verified transactional write (KIP-890), the guard its verification began with.</param>
+    public (AppendResult Result, int LeaderEpoch) AppendAsLeader(Memory<byte> records, int requiredAcks, int minInsyncReplicas, AppendOrigin origin,
+        object? verificationGuard, out ErrorCode error)
     {
         _roleLock.EnterReadLock();
         try
@@ -212,7 +214,7 @@ public sealed partial class Partition : ITieredReplica
                 error = ErrorCode.NotEnoughReplicas;
                 return (default!, LeaderEpoch);
             }
-            var result = Log.AppendAsLeader(records, LeaderEpoch, origin);
+            var result = Log.AppendAsLeader(records, LeaderEpoch, origin, verificationGuard);
             error = ErrorCode.None;
             return (result, LeaderEpoch);
         }

@@ -11,5 +11,8 @@ public sealed record ProducePartitionRequest(TopicMetadata? Topic, string TopicN
 {
     /// <summary>Set when a check before the append (a transaction's verification) already refused the partition.</summary>
     public ProduceRejection? Rejection { get; init; }
+
+    /// <summary>The guard a transactional write's verification began with (KIP-890), checked again by the append.</summary>
+    public object? VerificationGuard { get; init; }
 }
 

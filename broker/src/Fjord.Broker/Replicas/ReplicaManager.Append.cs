@@ -68,7 +68,7 @@ public sealed partial class ReplicaManager
         try
         {
             var minIsr = MinInsyncReplicasFor(topic);
-            var (appended, epoch) = partition.AppendAsLeader(request.Records, acks, minIsr, origin, out var appendError);
+            var (appended, epoch) = partition.AppendAsLeader(request.Records, acks, minIsr, origin, request.VerificationGuard, out var appendError);
             if (appendError != ErrorCode.None) return ProducePartitionResult.Failed(appendError);
             LogDirFailures.WriteSucceeded(partition.Log);
             var result = new ProducePartitionResult

@@ -29,6 +29,13 @@ public sealed partial class ReplicaManager
         return [.. results.Select(r => r.Error)];
     }
 
+    /// <summary>
+    /// Begins KIP-890's verification of the producer's write at this leader (see
+    /// <see cref="PartitionLog.BeginTransactionVerification"/>); null when this broker does not lead it.
+    /// </summary>
+    public object? BeginTransactionVerification(TopicMetadata? topic, int partition, long producerId) =>
+        LeaderFor(topic, Guid.Empty, partition, -1, out _)?.Log.BeginTransactionVerification(producerId);
+
     /// <summary>The producer id and epoch of a payload whose first batch is transactional (not a control batch), else null.</summary>
     public static (long ProducerId, short ProducerEpoch)? TransactionalProducerOf(ReadOnlySpan<byte> records)
     {

@@ -13,6 +13,7 @@ public sealed class ProducerStateManager
 {
     private readonly string _directory;
     private readonly Dictionary<long, ProducerStateEntry> _producers = [];
+    private readonly Dictionary<long, object> _verificationGuards = [];
     private readonly List<PendingBatch> _pending = [];
 
     // The first offsets of the open transactions, for the first unstable offset; first offsets are
@@ -74,7 +75,17 @@ public sealed class ProducerStateManager
     /// and nothing is written. Throws when a batch is out of sequence or from a fenced epoch. The
     /// accepted batches are kept pending until <see cref="CompleteAppend"/>.
     /// </summary>
-    public bool PrepareClientAppend(ReadOnlySpan<byte> payload, long firstOffset, long appendTime, out BatchMetadata duplicate)
+    public bool PrepareClientAppend(ReadOnlySpan<byte> payload, long firstOffset, long appendTime, out BatchMetadata duplicate) =>
+        PrepareClientAppend(payload, firstOffset, appendTime, verificationGuard: null, out duplicate);
+
+    /// <summary>
+    /// <see cref="PrepareClientAppend(ReadOnlySpan{byte}, long, long, out BatchMetadata)"/> for a write whose
+    /// transaction was verified with the coordinator's state under <paramref name="verificationGuard"/>
+    /// (from <see cref="BeginVerification"/>): a transactional batch that opens the producer's transaction
+    /// here is refused with <see cref="InvalidTxnStateException"/> unless that guard is still the
+    /// producer's, i.e. no marker ended a transaction of the producer since the verification began.
+    /// </summary>
+    public bool PrepareClientAppend(ReadOnlySpan<byte> payload, long firstOffset, long appendTime, object? verificationGuard, out BatchMetadata duplicate)
     {
         _pending.Clear();
         var offset = firstOffset;
@@ -103,6 +114,7 @@ public sealed class ProducerStateManager
 
             CheckSequence(header, offset);
             CheckTransactionState(header, offset);
+            CheckVerificationGuard(header, offset, verificationGuard);
             var lastOffset = offset + header.LastOffsetDelta;
             var timestamp = appendTime >= 0 ? appendTime : header.MaxTimestamp;
             _pending.Add(new PendingBatch(header.ProducerId, header.ProducerEpoch, new BatchMetadata(lastSequence, lastOffset, header.LastOffsetDelta, timestamp), header.IsTransactional, null));
@@ -250,6 +262,7 @@ public sealed class ProducerStateManager
         _ongoingTxnFirstOffsets.Clear();
         _unreplicatedTxns.Clear();
         _completedAborts.Clear();
+        _verificationGuards.Clear();
     }
 
     /// <summary>Deletes the snapshots below <paramref name="offset"/> (their segments are gone).</summary>
@@ -372,6 +385,44 @@ public sealed class ProducerStateManager
         }
     }
 
+    /// <summary>
+    /// Kafka's VerificationGuard (KIP-890 part 1): begun before a leader asks whether a producer's
+    /// transaction includes this partition, and dropped by any marker of that producer. If a marker lands
+    /// between the answer and the append, the verified write would open a transaction nobody ends; the
+    /// guard tells the append so.
+    /// </summary>
+    public object BeginVerification(long producerId)
+    {
+        var guard = new object();
+        _verificationGuards[producerId] = guard;
+        return guard;
+    }
+
+    private void CheckVerificationGuard(in BatchHeader header, long offset, object? verificationGuard)
+    {
+        if (verificationGuard is null || !header.IsTransactional || OpensTransaction(header.ProducerId) is false)
+        {
+            return;
+        }
+
+        if (!ReferenceEquals(_verificationGuards.GetValueOrDefault(header.ProducerId), verificationGuard))
+        {
+            throw new InvalidTxnStateException(
+                $"producer {header.ProducerId}'s transaction ended while its write at offset {offset} was being verified");
+        }
+    }
+
+    /// <summary>Whether a transactional batch of the producer would open its transaction here (none open, none pending).</summary>
+    private bool OpensTransaction(long producerId)
+    {
+        if (LastPending(producerId) is { IsTransactional: true })
+        {
+            return false;
+        }
+
+        return _producers.GetValueOrDefault(producerId) is not { CurrentTxnFirstOffset: >= 0 };
+    }
+
     /// <summary>Kafka's checks of a coordinator's marker against the producer's state.</summary>
     private void CheckMarker(in BatchHeader header, TransactionMarker marker)
     {
@@ -429,6 +480,7 @@ public sealed class ProducerStateManager
 
         if (pending.Marker is { } marker)
         {
+            _verificationGuards.Remove(pending.ProducerId);
             CompleteTransaction(entry, pending, marker);
             return;
         }
@@ -436,6 +488,7 @@ public sealed class ProducerStateManager
         entry.AddBatch(pending.Epoch, pending.Batch);
         if (pending.IsTransactional && entry.CurrentTxnFirstOffset < 0)
         {
+            _verificationGuards.Remove(pending.ProducerId);
             entry.CurrentTxnFirstOffset = pending.Batch.FirstOffset;
             _ongoingTxnFirstOffsets.Add(pending.Batch.FirstOffset);
         }
