@@ -4,7 +4,11 @@ namespace Fjord.Transactions;
 
 public sealed partial class TransactionCoordinator
 {
+    /// <summary>How many partitions load from the store at once.</summary>
+    private const int ConcurrentLoads = 2;
+
     private readonly Lock _ownershipLock = new();
+    private readonly SemaphoreSlim _loadGate = new(ConcurrentLoads, ConcurrentLoads);
     private volatile Func<bool> _isFenced = static () => false;
 
     /// <summary>
@@ -88,7 +92,19 @@ public sealed partial class TransactionCoordinator
         {
             try
             {
-                var rows = await _store.LoadPartitionAsync(partition.Partition, ct).ConfigureAwait(false);
+                IReadOnlyList<StoredTransaction> rows;
+                // A broker that starts or takes over gains many partitions at once: queried all together
+                // they would stall a shared Table storage account (heartbeats included) for seconds.
+                await _loadGate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    rows = await _store.LoadPartitionAsync(partition.Partition, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _loadGate.Release();
+                }
+
                 var pending = new List<(TransactionEntry Entry, StoredTransaction Row)>();
                 foreach (var row in rows)
                 {

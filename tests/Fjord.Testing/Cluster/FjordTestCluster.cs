@@ -211,6 +211,9 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             ["fjord.offsets.table"] = OffsetsTable,
             ["fjord.transactions.table"] = TransactionsTable,
             ["fjord.metadata.poll.interval.ms"] = "200",
+            // As Kafka's own integration tests do: a few transaction-state partitions, not 50 per test
+            // cluster, so that many clusters sharing one Azurite on two cores do not load it needlessly.
+            ["transaction.state.log.num.partitions"] = "10",
         };
 
         // A single broker is the whole cluster: no need to wait for more before creating the offsets topic.
