@@ -16,6 +16,15 @@ public sealed partial class PartitionLog
         }
     }
 
+    /// <summary>Whether the producer has a transaction open here at <paramref name="producerEpoch"/> (no copy of its state).</summary>
+    public bool HasOpenTransaction(long producerId, short producerEpoch)
+    {
+        lock (_appendLock)
+        {
+            return _producers.LastEntry(producerId) is { CurrentTxnFirstOffset: >= 0 } entry && entry.ProducerEpoch == producerEpoch;
+        }
+    }
+
     /// <summary>The state of one producer, or null (a copy).</summary>
     public ProducerStateEntry? ProducerState(long producerId)
     {

@@ -52,6 +52,6 @@ public sealed partial class ReplicaManager
     {
         var leader = LeaderFor(topic, Guid.Empty, partition, -1, out _);
         if (leader is null) return null;
-        return leader.Log.ProducerState(producerId) is { CurrentTxnFirstOffset: >= 0 } state && state.ProducerEpoch == producerEpoch;
+        return leader.Log.HasOpenTransaction(producerId, producerEpoch);
     }
 }

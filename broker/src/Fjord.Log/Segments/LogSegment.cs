@@ -340,7 +340,11 @@ internal sealed class LogSegment
         TimeIndex.WriteTo(TimeIndexPath);
     }
 
-    public void Flush() => RandomAccess.FlushToDisk(_handle);
+    public void Flush()
+    {
+        RandomAccess.FlushToDisk(_handle);
+        TxnIndex.Flush();
+    }
 
     /// <summary>
     /// Loads the indexes written at the last clean stop. Returns false when they are missing or

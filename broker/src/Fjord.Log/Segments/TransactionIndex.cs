@@ -12,6 +12,7 @@ internal sealed class TransactionIndex
     public const string Suffix = ".txnindex";
 
     private AbortedTxn[] _entries = [];
+    private int _dirty;
 
     public TransactionIndex(string path)
     {
@@ -54,8 +55,9 @@ internal sealed class TransactionIndex
     }
 
     /// <summary>
-    /// Appends one entry and forces it to disk before the marker's append is acknowledged: a clean
-    /// restart trusts this file, and only segments rescanned after a crash rebuild theirs.
+    /// Appends one entry. It reaches the disk with its segment's <see cref="Flush"/> (the log's flush, before
+    /// the recovery point passes the marker): a crash before that rescans the segment and rebuilds the
+    /// file from the markers; a crash after it finds the entry on disk. No fsync under the append lock.
     /// </summary>
     public void Append(in AbortedTxn entry)
     {
@@ -67,10 +69,31 @@ internal sealed class TransactionIndex
             var current = Volatile.Read(ref _entries);
             RandomAccess.Write(handle, bytes, (long)current.Length * AbortedTxn.Size);
             RandomAccess.SetLength(handle, (long)(current.Length + 1) * AbortedTxn.Size);
-            RandomAccess.FlushToDisk(handle);
         }
 
+        Volatile.Write(ref _dirty, 1);
+
         Volatile.Write(ref _entries, [.. Volatile.Read(ref _entries), entry]);
+    }
+
+    /// <summary>Forces appended entries to disk; nothing to do when none were appended since the last flush.</summary>
+    public void Flush()
+    {
+        // Cleared first: an entry appended while this runs sets it again and the next flush covers it.
+        if (Interlocked.Exchange(ref _dirty, 0) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (FileNotFoundException)
+        {
+            // Truncated to nothing (or deleted with its segment) meanwhile: nothing left to keep.
+        }
     }
 
     /// <summary>Kafka's TransactionIndex.truncateTo: drops the aborts whose marker is at or after <paramref name="offset"/>.</summary>
