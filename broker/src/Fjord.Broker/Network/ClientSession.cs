@@ -1,5 +1,6 @@
 using System.Net;
 using Fjord.Broker.Configuration;
+using Fjord.Security.Principals;
 
 namespace Fjord.Broker.Network;
 
@@ -9,6 +10,12 @@ public sealed class ClientSession(long connectionId, ListenerEndpoint listener, 
     public long ConnectionId { get; } = connectionId;
     public ListenerEndpoint Listener { get; } = listener;
     public IPAddress RemoteAddress { get; } = remoteAddress;
+    /// <summary>
+    /// Who the connection acts as: ANONYMOUS on PLAINTEXT, the mapped certificate subject under mutual TLS,
+    /// the authenticated user once SASL completes. Authorization asks about this principal.
+    /// </summary>
+    public KafkaPrincipal Principal { get; set; } = KafkaPrincipal.Anonymous;
+
     public string? ClientSoftwareName { get; set; }
     public string? ClientSoftwareVersion { get; set; }
 }
