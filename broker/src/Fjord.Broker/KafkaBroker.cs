@@ -8,6 +8,7 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Replication;
 using Fjord.Broker.Tiering;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
@@ -159,7 +160,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var fencing = new BrokerFencing();
         var replicas = new ReplicaManager(logs, config, store, fencing, time, loggers);
         var metadata = new MetadataCache(store, store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
-        replicas.Start(() => metadata.Current);
+        var interBrokerSecurity = InterBrokerSecurity.None;
+        replicas.Start(() => metadata.Current, interBrokerSecurity);
         metadata.Changed += replicas.Reconcile;
         await availability.UntilAvailableAsync($"the metadata store ({store.Location})", token => metadata.StartAsync(clusterId, token), ct);
         logs.Start(CancellationToken.None);
@@ -177,14 +179,14 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var advertised = new AdvertisedListeners();
         // Claims its first block of producer ids from the store on the first InitProducerId, not at start.
         var producerIds = new ProducerIdManager(store, config.NodeId, time, loggers.CreateLogger<ProducerIdManager>());
-        var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, availability, time, loggers, ct);
+        var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, interBrokerSecurity, availability, time, loggers, ct);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
             advertised, tiering.Manager, producerIds, transactions, time, loggers);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
-            () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol)).ToArray(),
+            () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
         var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, server, advertised,
             lifecycle, fencing, activeController, dirLock, time, loggers);
@@ -258,12 +260,13 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// </summary>
     private static async Task<TransactionServices> CreateTransactionsAsync(BrokerConfig config, TableServiceClient tables, MetadataCache metadata,
         ReplicaManager replicas, GroupCoordinator groups, GroupCoordinatorLocator groupLocator, BrokerFencing fencing, ProducerIdManager producerIds,
-        StoreAvailability availability, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        InterBrokerSecurity interBrokerSecurity, StoreAvailability availability, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var store = new TableTransactionStateStore(tables, config.TransactionsTableName);
         await availability.UntilAvailableAsync($"the transactions table {config.TransactionsTableName}", store.InitializeAsync, ct);
         var applier = new TransactionMarkerApplier(metadata, replicas, groups, fencing, config.NodeId);
-        var writer = new TransactionMarkerWriter(metadata, applier, config.NodeId, config.Get("inter.broker.listener.name"), loggers.CreateLogger<TransactionMarkerWriter>());
+        var writer = new TransactionMarkerWriter(metadata, applier, config.NodeId,
+            new InterBrokerConnector(() => metadata.Current, config.InterBrokerListenerName, interBrokerSecurity), loggers.CreateLogger<TransactionMarkerWriter>());
         var txnConfig = TransactionConfig.From(config);
         var coordinator = new TransactionCoordinator(txnConfig, store, writer, producerIds.GenerateProducerIdAsync, groupLocator.PartitionFor, time,
             loggers.CreateLogger<TransactionCoordinator>());

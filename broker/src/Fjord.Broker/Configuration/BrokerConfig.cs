@@ -17,9 +17,39 @@ public sealed class BrokerConfig
     public IReadOnlyDictionary<string, string> Values => _values;
 
     public int NodeId => GetInt("node.id", GetInt("broker.id", 0));
-    public IReadOnlyList<ListenerEndpoint> Listeners => ListenerEndpoint.ParseList(Get("listeners") ?? "PLAINTEXT://127.0.0.1:9092");
+    public IReadOnlyList<ListenerEndpoint> Listeners => WithProtocols(ListenerEndpoint.ParseList(Get("listeners") ?? "PLAINTEXT://127.0.0.1:9092"));
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners =>
-        Get("advertised.listeners") is { Length: > 0 } advertised ? ListenerEndpoint.ParseList(advertised) : Listeners;
+        Get("advertised.listeners") is { Length: > 0 } advertised ? WithProtocols(ListenerEndpoint.ParseList(advertised)) : Listeners;
+
+    /// <summary>
+    /// The listener brokers use among themselves (Kafka's inter.broker.listener.name); without it, the one
+    /// whose protocol is security.inter.broker.protocol (default PLAINTEXT), as Kafka chooses.
+    /// </summary>
+    public string? InterBrokerListenerName
+    {
+        get
+        {
+            if (Get("inter.broker.listener.name") is { Length: > 0 } name) return name.Trim().ToUpperInvariant();
+            if (Get("security.inter.broker.protocol") is not { Length: > 0 } protocolName) return null;
+            if (!SecurityProtocols.TryParse(protocolName, out var protocol))
+                throw new ConfigException($"security.inter.broker.protocol={protocolName} is not PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
+            return Listeners.FirstOrDefault(l => l.Protocol == protocol)?.Name
+                ?? throw new ConfigException($"security.inter.broker.protocol={protocolName} but no listener uses that protocol");
+        }
+    }
+
+    /// <summary>
+    /// A setting as one listener sees it: Kafka's listener.name.&lt;lowercase name&gt;.&lt;setting&gt; first,
+    /// then the broker-wide setting.
+    /// </summary>
+    public string? GetForListener(string listenerName, string name) =>
+        Get($"listener.name.{listenerName.ToLowerInvariant()}.{name}") ?? Get(name);
+
+    private ListenerEndpoint[] WithProtocols(IReadOnlyList<ListenerEndpoint> listeners)
+    {
+        var map = ListenerSecurityProtocolMap.Parse(Get("listener.security.protocol.map"));
+        return listeners.Select(l => l with { Protocol = map.For(l.Name) }).ToArray();
+    }
     public IReadOnlyList<string> LogDirs =>
         (Get("log.dirs") ?? Get("log.dir") ?? Path.Combine(Path.GetTempPath(), "fjord-logs"))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,9 +1,12 @@
 namespace Fjord.Broker.Configuration;
 
-/// <summary>One entry of Kafka's listeners / advertised.listeners: NAME://host:port.</summary>
+/// <summary>
+/// One entry of Kafka's listeners / advertised.listeners: NAME://host:port, with the security protocol
+/// listener.security.protocol.map gives the name (the name itself when it is a protocol name).
+/// </summary>
 public sealed record ListenerEndpoint(string Name, string Host, int Port)
 {
-    public string SecurityProtocol => Name;
+    public SecurityProtocol Protocol { get; init; } = SecurityProtocols.TryParse(Name, out var protocol) ? protocol : SecurityProtocol.Plaintext;
 
     public static IReadOnlyList<ListenerEndpoint> ParseList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToArray();

@@ -1,15 +1,27 @@
 using System.Net;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Security;
 using Fjord.Security.Principals;
 
 namespace Fjord.Broker.Network;
 
 /// <summary>What the broker knows about the peer of one connection.</summary>
-public sealed class ClientSession(long connectionId, ListenerEndpoint listener, IPAddress remoteAddress)
+public sealed class ClientSession(long connectionId, ListenerEndpoint listener, IPAddress remoteAddress, ListenerSecurity? security = null)
 {
     public long ConnectionId { get; } = connectionId;
     public ListenerEndpoint Listener { get; } = listener;
     public IPAddress RemoteAddress { get; } = remoteAddress;
+
+    /// <summary>The listener's security: what this connection must do before it is served.</summary>
+    public ListenerSecurity Security { get; } = security ?? ListenerSecurity.Plaintext;
+
+    public SaslSessionState Sasl { get; } = new();
+
+    /// <summary>False on a SASL listener until an exchange completes: only ApiVersions and the SASL requests are answered then.</summary>
+    public bool IsAuthenticated => !Security.Protocol.UsesSasl() || Sasl.Authenticated;
+
+    /// <summary>How the principal was established, so revocation closes only the sessions a removed credential opened.</summary>
+    public string? AuthenticatedMechanism => Sasl.Authenticated ? Sasl.Mechanism : null;
     /// <summary>
     /// Who the connection acts as: ANONYMOUS on PLAINTEXT, the mapped certificate subject under mutual TLS,
     /// the authenticated user once SASL completes. Authorization asks about this principal.

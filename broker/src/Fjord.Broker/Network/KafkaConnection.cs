@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Security;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,12 @@ public sealed partial class KafkaConnection : IAsyncDisposable
 
     public KafkaConnection(long id, IConnectionTransport transport, ListenerEndpoint listener, RequestDispatcher dispatcher, int maxRequestBytes,
         TimeProvider time, ILogger logger)
+        : this(id, transport, listener, ListenerSecurity.Plaintext, dispatcher, maxRequestBytes, time, logger)
+    {
+    }
+
+    public KafkaConnection(long id, IConnectionTransport transport, ListenerEndpoint listener, ListenerSecurity security, RequestDispatcher dispatcher,
+        int maxRequestBytes, TimeProvider time, ILogger logger)
     {
         Id = id;
         _transport = transport;
@@ -44,7 +51,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         _time = time;
         _logger = logger;
         _lastActivity = time.GetTimestamp();
-        Session = new ClientSession(id, listener, (transport.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None);
+        Session = new ClientSession(id, listener, (transport.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None, security);
     }
 
     public long Id { get; }
@@ -71,14 +78,16 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             {
                 if (!await _received.FillAsync(4, _transport, stopping)) return;
                 var size = BinaryPrimitives.ReadInt32BigEndian(_received.Memory.Span);
-                if (size <= 0 || size > _maxRequestBytes)
+                // Before authenticating, a SASL listener takes frames no larger than sasl.server.max.receive.size.
+                var limit = Session.IsAuthenticated ? _maxRequestBytes : Math.Min(_maxRequestBytes, Session.Security.SaslServerMaxReceiveSize);
+                if (size <= 0 || size > limit)
                 {
                     // A frame whose length cannot be trusted leaves no way to find the next one.
                     LogBadFrameSize(Id, size);
                     return;
                 }
                 if (!await _received.FillAsync(4 + size, _transport, stopping)) return;
-                if (await HandleAsync(size, stopping) == DispatchOutcome.CloseConnection) return;
+                if (await HandleAsync(size, stopping) != DispatchOutcome.Continue) return;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Network;
@@ -31,6 +32,7 @@ public sealed partial class KafkaServer : IAsyncDisposable
     private readonly Lock _rejectionLogLock = new();
     private long _nextConnectionId;
     private long _rejected;
+    private long _failedTlsHandshakes;
     private long _rejectedSinceLog;
     private long _lastRejectionLog = long.MinValue;
 
@@ -62,6 +64,9 @@ public sealed partial class KafkaServer : IAsyncDisposable
 
     /// <summary>Connections closed at accept for being past max.connections or max.connections.per.ip.</summary>
     internal long RejectedConnections => Interlocked.Read(ref _rejected);
+
+    /// <summary>Connections closed because their TLS handshake failed or did not finish in time.</summary>
+    internal long FailedTlsHandshakes => Interlocked.Read(ref _failedTlsHandshakes);
 
     /// <summary>Connections closed by connections.max.idle.ms.</summary>
     internal long IdleClosedConnections => _reaper?.ClosedCount ?? 0;
@@ -178,13 +183,19 @@ public sealed partial class KafkaServer : IAsyncDisposable
             LogRejectionRateLimited(address, exceededLimit!);
             return;
         }
+        var security = _options.ListenerSecurity.GetValueOrDefault(listener.Name) ?? ListenerSecurity.Plaintext;
+        if (security.TlsOptions is not null)
+        {
+            // The handshake runs off the accept loop and within its timeout: a stalled one holds nothing else up.
+            _ = Task.Run(() => AcceptTlsAsync(client, listener, security, address));
+            return;
+        }
         KafkaConnection connection;
         try
         {
             client.NoDelay = true;
-            var id = Interlocked.Increment(ref _nextConnectionId);
-            connection = new KafkaConnection(id, _options.TransportFactory(client), listener, _dispatcher, _options.MaxRequestBytes, _time,
-                _loggerFactory.CreateLogger<KafkaConnection>());
+            connection = new KafkaConnection(Interlocked.Increment(ref _nextConnectionId), _options.TransportFactory(client), listener, security,
+                _dispatcher, _options.MaxRequestBytes, _time, _loggerFactory.CreateLogger<KafkaConnection>());
         }
         catch (Exception e)
         {
@@ -198,6 +209,47 @@ public sealed partial class KafkaServer : IAsyncDisposable
         _connections[connection.Id] = connection;
         // Off the accept loop: a first request that is already buffered must not delay the next accept.
         _ = Task.Run(() => RunConnectionAsync(connection, address));
+    }
+
+    private async Task AcceptTlsAsync(Socket client, ListenerEndpoint listener, ListenerSecurity security, IPAddress address)
+    {
+        KafkaConnection connection;
+        try
+        {
+            client.NoDelay = true;
+            var (transport, certificate) = await TlsTransport.AcceptAsync(client, security.TlsOptions!(), security.TlsHandshakeTimeout, _stopping.Token);
+            connection = new KafkaConnection(Interlocked.Increment(ref _nextConnectionId), transport, listener, security,
+                _dispatcher, _options.MaxRequestBytes, _time, _loggerFactory.CreateLogger<KafkaConnection>());
+            // Mutual TLS: the verified certificate names the principal (a SASL exchange on SASL_SSL replaces it).
+            connection.Session.Principal = security.PrincipalFromCertificate(certificate);
+            certificate?.Dispose();
+        }
+        catch (Exception e)
+        {
+            client.Dispose();
+            _quotas.Release(address);
+            Interlocked.Increment(ref _failedTlsHandshakes);
+            if (!_stopping.IsCancellationRequested) LogTlsHandshakeFailed(listener.Name, address.ToString(), e.GetBaseException().Message);
+            return;
+        }
+        _connections[connection.Id] = connection;
+        await RunConnectionAsync(connection, address);
+    }
+
+    /// <summary>
+    /// Closes every open connection whose session matches: a deleted user's or a suspended principal's live
+    /// sessions end at once instead of when they next re-authenticate.
+    /// </summary>
+    public int CloseSessions(Func<ClientSession, bool> matches)
+    {
+        var closed = 0;
+        foreach (var connection in _connections.Values)
+        {
+            if (!matches(connection.Session)) continue;
+            connection.Abort();
+            closed++;
+        }
+        return closed;
     }
 
     private async Task RunConnectionAsync(KafkaConnection connection, IPAddress address)
@@ -264,6 +316,9 @@ public sealed partial class KafkaServer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Closed a new connection from {RemoteAddress}: past {Limit} ({Suppressed} more refused in the {IntervalSeconds} s before, not logged)")]
     private partial void LogConnectionRejected(string remoteAddress, string limit, long suppressed, long intervalSeconds);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Listener {Listener}: TLS handshake with {RemoteAddress} failed ({Reason}); closed")]
+    private partial void LogTlsHandshakeFailed(string listener, string remoteAddress, string reason);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Listener {Listener}: could not set up the transport of an accepted connection; closed it")]
     private partial void LogTransportFailed(Exception exception, string listener);

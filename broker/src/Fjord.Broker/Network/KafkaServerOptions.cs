@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Security;
 
 namespace Fjord.Broker.Network;
 
@@ -26,6 +27,9 @@ public sealed record KafkaServerOptions
     /// The connection owns what this returns.
     /// </summary>
     public Func<Socket, IConnectionTransport> TransportFactory { get; init; } = socket => new SocketTransport(socket);
+
+    /// <summary>Each listener's security by listener name; a listener not named here is PLAINTEXT.</summary>
+    public IReadOnlyDictionary<string, ListenerSecurity> ListenerSecurity { get; init; } = new Dictionary<string, ListenerSecurity>();
 
     public static KafkaServerOptions From(BrokerConfig config)
     {

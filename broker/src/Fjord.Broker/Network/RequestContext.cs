@@ -7,4 +7,10 @@ public sealed record RequestContext(ApiKey ApiKey, short ApiVersion, int Correla
 {
     /// <summary>Set by a handler that must drop the connection after this request (Kafka's way to signal an acks=0 failure).</summary>
     public bool CloseConnection { get; set; }
+
+    /// <summary>Set by a handler whose response ends the connection: it is sent (after <see cref="ResponseDelay"/>), then the connection closes.</summary>
+    public bool CloseAfterResponse { get; set; }
+
+    /// <summary>How long to hold the response back (a failed authentication's delay, so guessing is slow).</summary>
+    public TimeSpan ResponseDelay { get; set; }
 }

@@ -80,10 +80,11 @@ public sealed partial class ReplicaManager : ITieredReplicas, IAsyncDisposable
     public bool IsFenced => _fencing.IsFenced;
 
     /// <summary>Starts the replica fetchers and the ISR shrink check (every replica.lag.time.max.ms / 2, as Kafka).</summary>
-    public void Start(Func<MetadataSnapshot> metadata)
+    public void Start(Func<MetadataSnapshot> metadata, InterBrokerSecurity? security = null)
     {
         _metadata = metadata;
-        _fetchers = new ReplicaFetcherManager(ReplicaFetcherOptions.From(_config), metadata, _config.Get("inter.broker.listener.name"), _loggers);
+        var connector = new InterBrokerConnector(metadata, _config.InterBrokerListenerName, security ?? InterBrokerSecurity.None);
+        _fetchers = new ReplicaFetcherManager(ReplicaFetcherOptions.From(_config), connector, _loggers);
         _isrLoop = Task.Run(IsrLoopAsync);
     }
 

@@ -6,35 +6,42 @@ using Fjord.Protocol;
 namespace Fjord.Broker.Replication;
 
 /// <summary>
-/// One Kafka-protocol connection from this broker to another (replica fetch). Requests go one at a
-/// time; a response frame lives in a pooled buffer until the caller disposes the
-/// <see cref="BrokerResponse{T}"/>, so fetched records are appended straight from it.
+/// One Kafka-protocol connection from this broker to another (replica fetch, transaction markers). Requests
+/// go one at a time; a response frame lives in a pooled buffer until the caller disposes the
+/// <see cref="BrokerResponse{T}"/>, so fetched records are appended straight from it. Runs over a plain
+/// socket stream or a TLS stream; <see cref="InterBrokerConnector"/> sets up either and authenticates.
 /// </summary>
 public sealed class BrokerConnection : IAsyncDisposable
 {
-    private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly string _clientId;
     private int _correlationId;
 
-    private BrokerConnection(Socket socket, string clientId)
+    private BrokerConnection(Stream stream, string clientId)
     {
-        _socket = socket;
+        _stream = stream;
         _clientId = clientId;
     }
 
-    public static async Task<BrokerConnection> ConnectAsync(string host, int port, string clientId, TimeSpan timeout, CancellationToken ct)
+    /// <summary>A plain TCP connection; <paramref name="secure"/> may wrap its stream (TLS) before any request.</summary>
+    public static async Task<BrokerConnection> ConnectAsync(string host, int port, string clientId, TimeSpan timeout, CancellationToken ct,
+        Func<Stream, CancellationToken, Task<Stream>>? secure = null)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(timeout);
             await socket.ConnectAsync(host, port, cts.Token);
-            return new BrokerConnection(socket, clientId);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (secure is not null) stream = await secure(stream, cts.Token);
+            return new BrokerConnection(stream, clientId);
         }
         catch
         {
-            socket.Dispose();
+            if (stream is not null) await stream.DisposeAsync();
+            else socket.Dispose();
             throw;
         }
     }
@@ -77,26 +84,19 @@ public sealed class BrokerConnection : IAsyncDisposable
 
     private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
-        while (!bytes.IsEmpty)
-        {
-            var sent = await _socket.SendAsync(bytes, SocketFlags.None, ct);
-            bytes = bytes[sent..];
-        }
+        await _stream.WriteAsync(bytes, ct);
+        await _stream.FlushAsync(ct);
     }
 
     private async Task ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken ct)
     {
         while (!buffer.IsEmpty)
         {
-            var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+            var read = await _stream.ReadAsync(buffer, ct);
             if (read == 0) throw new IOException("the broker closed the connection");
             buffer = buffer[read..];
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _socket.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _stream.DisposeAsync();
 }

@@ -19,7 +19,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
 
     private readonly int _leaderId;
     private readonly ReplicaFetcherOptions _options;
-    private readonly Func<int, BrokerEndpoint?> _endpointOf;
+    private readonly InterBrokerConnector _connector;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<TopicPartitionKey, (Partition Partition, int LeaderEpoch)> _partitions = new();
     private readonly ConcurrentDictionary<TopicPartitionKey, long> _delayedUntilMs = new();
@@ -28,11 +28,11 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
     private readonly Task _loop;
     private BrokerConnection? _connection;
 
-    public ReplicaFetcher(int leaderId, ReplicaFetcherOptions options, Func<int, BrokerEndpoint?> endpointOf, ILogger logger)
+    public ReplicaFetcher(int leaderId, ReplicaFetcherOptions options, InterBrokerConnector connector, ILogger logger)
     {
         _leaderId = leaderId;
         _options = options;
-        _endpointOf = endpointOf;
+        _connector = connector;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -192,8 +192,7 @@ public sealed partial class ReplicaFetcher : IAsyncDisposable
     private async Task<BrokerConnection> ConnectAsync(CancellationToken ct)
     {
         if (_connection is not null) return _connection;
-        var endpoint = _endpointOf(_leaderId) ?? throw new IOException($"broker {_leaderId} has no registered endpoint");
-        _connection = await BrokerConnection.ConnectAsync(endpoint.Host, endpoint.Port, $"fjord-replica-fetcher-{_options.LocalId}",
+        _connection = await _connector.ConnectAsync(_leaderId, $"fjord-replica-fetcher-{_options.LocalId}",
             TimeSpan.FromMilliseconds(_options.SocketTimeoutMs), ct);
         return _connection;
     }

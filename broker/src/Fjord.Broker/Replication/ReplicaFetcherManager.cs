@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Fjord.Broker.Replication;
 
 /// <summary>One <see cref="ReplicaFetcher"/> per leader broker, created on demand and stopped when it has nothing left to fetch.</summary>
-public sealed class ReplicaFetcherManager(ReplicaFetcherOptions options, Func<MetadataSnapshot> metadata, string? interBrokerListener, ILoggerFactory loggers) : IAsyncDisposable
+public sealed class ReplicaFetcherManager(ReplicaFetcherOptions options, InterBrokerConnector connector, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, ReplicaFetcher> _fetchers = [];
@@ -21,7 +21,7 @@ public sealed class ReplicaFetcherManager(ReplicaFetcherOptions options, Func<Me
                 idle = RemoveLocked(partition.Key);
             if (!_fetchers.TryGetValue(leaderId, out var fetcher))
             {
-                fetcher = new ReplicaFetcher(leaderId, options, EndpointOf, loggers.CreateLogger<ReplicaFetcher>());
+                fetcher = new ReplicaFetcher(leaderId, options, connector, loggers.CreateLogger<ReplicaFetcher>());
                 _fetchers[leaderId] = fetcher;
             }
             fetcher.Add(partition, leaderEpoch);
@@ -45,12 +45,6 @@ public sealed class ReplicaFetcherManager(ReplicaFetcherOptions options, Func<Me
         if (!fetcher.IsEmpty) return null;
         _fetchers.Remove(leaderId);
         return fetcher;
-    }
-
-    private BrokerEndpoint? EndpointOf(int brokerId)
-    {
-        if (!metadata().BrokersById.TryGetValue(brokerId, out var broker) || broker.Endpoints.Count == 0) return null;
-        return broker.Endpoints.FirstOrDefault(e => e.ListenerName == interBrokerListener) ?? broker.Endpoints[0];
     }
 
     public async ValueTask DisposeAsync()

@@ -20,17 +20,17 @@ public sealed partial class TransactionMarkerWriter : ITransactionMarkerWriter, 
     private readonly MetadataCache _metadata;
     private readonly TransactionMarkerApplier _local;
     private readonly int _nodeId;
-    private readonly string? _interBrokerListener;
+    private readonly InterBrokerConnector _connector;
     private readonly ILogger<TransactionMarkerWriter> _logger;
     private readonly Dictionary<int, BrokerChannel> _channels = [];
     private readonly Lock _lock = new();
 
-    public TransactionMarkerWriter(MetadataCache metadata, TransactionMarkerApplier local, int nodeId, string? interBrokerListener, ILogger<TransactionMarkerWriter> logger)
+    public TransactionMarkerWriter(MetadataCache metadata, TransactionMarkerApplier local, int nodeId, InterBrokerConnector connector, ILogger<TransactionMarkerWriter> logger)
     {
         _metadata = metadata;
         _local = local;
         _nodeId = nodeId;
-        _interBrokerListener = interBrokerListener;
+        _connector = connector;
         _logger = logger;
     }
 
@@ -141,10 +141,7 @@ public sealed partial class TransactionMarkerWriter : ITransactionMarkerWriter, 
 
     private async Task<BrokerConnection> ConnectAsync(int brokerId, CancellationToken ct)
     {
-        if (!_metadata.Current.BrokersById.TryGetValue(brokerId, out var broker) || broker.Endpoints.Count == 0)
-            throw new IOException($"broker {brokerId} has no registered endpoint");
-        var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == _interBrokerListener) ?? broker.Endpoints[0];
-        return await BrokerConnection.ConnectAsync(endpoint.Host, endpoint.Port, $"fjord-txn-markers-{_nodeId}", TimeSpan.FromSeconds(10), ct);
+        return await _connector.ConnectAsync(brokerId, $"fjord-txn-markers-{_nodeId}", TimeSpan.FromSeconds(10), ct);
     }
 
     private BrokerChannel Channel(int brokerId)

@@ -1,0 +1,43 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Fjord.Broker.Configuration;
+using Fjord.Security.Authentication;
+using Fjord.Security.Principals;
+
+namespace Fjord.Broker.Security;
+
+/// <summary>
+/// How one listener secures its connections, from its (listener.name.&lt;name&gt;.-prefixed) settings: TLS
+/// options and how a client certificate becomes a principal, the SASL mechanisms it offers, and the limits
+/// of its authentication phase.
+/// </summary>
+public sealed class ListenerSecurity
+{
+    public static readonly ListenerSecurity Plaintext = new() { Protocol = SecurityProtocol.Plaintext };
+
+    public SecurityProtocol Protocol { get; init; }
+
+    /// <summary>Server options for each new TLS connection (a rotated certificate shows up here); null without TLS.</summary>
+    public Func<SslServerAuthenticationOptions>? TlsOptions { get; init; }
+
+    /// <summary>ssl.principal.mapping.rules applied to a verified client certificate (null: none was sent).</summary>
+    public Func<X509Certificate2?, KafkaPrincipal> PrincipalFromCertificate { get; init; } = _ => KafkaPrincipal.Anonymous;
+
+    /// <summary>A TLS handshake that has not finished by then is cut: a stalled or garbage handshake costs a bounded time.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>sasl.enabled.mechanisms, in the order SaslHandshake lists them.</summary>
+    public IReadOnlyList<string> SaslMechanisms { get; init; } = [];
+
+    /// <summary>A SASL server for one exchange of an enabled mechanism; null for one that is not.</summary>
+    public Func<string, ISaslServer?> CreateSaslServer { get; init; } = _ => null;
+
+    /// <summary>connections.max.reauth.ms (KIP-368): 0 lets a session live as long as its credential.</summary>
+    public long ConnectionsMaxReauthMs { get; init; }
+
+    /// <summary>sasl.server.max.receive.size: the largest frame accepted before a connection has authenticated.</summary>
+    public int SaslServerMaxReceiveSize { get; init; } = 524_288;
+
+    /// <summary>connection.failed.authentication.delay.ms: how long a failed authentication waits before its answer and close.</summary>
+    public TimeSpan FailedAuthenticationDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+}
