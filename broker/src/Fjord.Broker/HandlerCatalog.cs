@@ -3,6 +3,7 @@ using Fjord.Broker.Configuration;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Handlers.Groups;
+using Fjord.Broker.Handlers.Security;
 using Fjord.Broker.Handlers.Transactions;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
@@ -10,6 +11,7 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
@@ -26,7 +28,7 @@ public static class HandlerCatalog
 {
     public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
         FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
-        AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, TimeProvider time, ILoggerFactory loggers)
+        AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
@@ -71,6 +73,10 @@ public static class HandlerCatalog
         handlers.Add(new WriteTxnMarkersHandler(transactions.Markers));
         handlers.Add(new DescribeTransactionsHandler(transactions.Coordinator));
         handlers.Add(new ListTransactionsHandler(transactions.Coordinator));
+        handlers.Add(new SaslHandshakeHandler());
+        handlers.Add(new SaslAuthenticateHandler(time));
+        handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, security.Authorizer));
+        handlers.Add(new AlterUserScramCredentialsHandler(security.ScramStore, security.ScramCache, security.Authorizer));
         return handlers;
     }
 }

@@ -9,6 +9,7 @@ using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Replication;
+using Fjord.Broker.Security;
 using Fjord.Broker.Tiering;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
@@ -37,6 +38,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly RemoteLogManager _tiering;
     private readonly ProducerIdManager _producerIds;
     private readonly TransactionServices _transactions;
+    private readonly BrokerSecurity _security;
     private readonly KafkaServer _server;
     private readonly AdvertisedListeners _advertised;
     private readonly BrokerLifecycleManager _lifecycle;
@@ -53,7 +55,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private ClusterController? _controller;
 
     private KafkaBroker(BrokerConfig config, TableMetadataStore store, LogManager logs, ReplicaManager replicas, MetadataCache metadata,
-        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, KafkaServer server,
+        GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, KafkaServer server,
         AdvertisedListeners advertised, BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers)
     {
         _config = config;
@@ -67,6 +69,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _tiering = tiering;
         _producerIds = producerIds;
         _transactions = transactions;
+        _security = security;
         _server = server;
         _advertised = advertised;
         _lifecycle = lifecycle;
@@ -160,7 +163,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var fencing = new BrokerFencing();
         var replicas = new ReplicaManager(logs, config, store, fencing, time, loggers);
         var metadata = new MetadataCache(store, store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
-        var interBrokerSecurity = InterBrokerSecurity.None;
+        var security = await BrokerSecurity.StartAsync(config, tables, availability, time, loggers, ct);
+        var interBrokerSecurity = security.InterBroker;
         replicas.Start(() => metadata.Current, interBrokerSecurity);
         metadata.Changed += replicas.Reconcile;
         await availability.UntilAvailableAsync($"the metadata store ({store.Location})", token => metadata.StartAsync(clusterId, token), ct);
@@ -182,13 +186,14 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, interBrokerSecurity, availability, time, loggers, ct);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, producerIds, transactions, time, loggers);
-        var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>());
-        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
+            advertised, tiering.Manager, producerIds, transactions, security, time, loggers);
+        var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
+        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with { ListenerSecurity = security.Listeners }, loggers, time);
+        security.AttachTo(server);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
-        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, server, advertised,
+        var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, security, server, advertised,
             lifecycle, fencing, activeController, dirLock, time, loggers);
         try
         {
@@ -386,6 +391,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _controller = null;
         _controllerChanges.Release();
         await _server.DisposeAsync();
+        await _security.DisposeAsync();
         // Before the replicas: a coordinator still finishing markers writes through them.
         _transactions.Locator.Dispose();
         await _transactions.Coordinator.DisposeAsync();

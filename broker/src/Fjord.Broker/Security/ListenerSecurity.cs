@@ -11,7 +11,7 @@ namespace Fjord.Broker.Security;
 /// options and how a client certificate becomes a principal, the SASL mechanisms it offers, and the limits
 /// of its authentication phase.
 /// </summary>
-public sealed class ListenerSecurity
+public sealed record ListenerSecurity
 {
     public static readonly ListenerSecurity Plaintext = new() { Protocol = SecurityProtocol.Plaintext };
 
