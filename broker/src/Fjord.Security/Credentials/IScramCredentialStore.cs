@@ -16,4 +16,18 @@ public interface IScramCredentialStore
 
     /// <summary>Deletes the user's credential for the mechanism; false when there was none.</summary>
     Task<bool> DeleteAsync(string user, ScramMechanism mechanism, CancellationToken ct);
+
+    /// <summary>
+    /// Stores the credential only if the user has none for the mechanism; false when one exists. Bootstrap
+    /// users use it so that a restart never undoes a password an admin changed. Stores override this with an
+    /// atomic insert; the default only narrows the race.
+    /// </summary>
+    async Task<bool> CreateIfAbsentAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct)
+    {
+        var (existing, _) = await LoadAsync(ct).ConfigureAwait(false);
+        if (existing.Any(c => c.User == user && c.Mechanism == mechanism))
+            return false;
+        await UpsertAsync(user, mechanism, credential, ct).ConfigureAwait(false);
+        return true;
+    }
 }
