@@ -180,7 +180,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, availability, time, loggers, ct);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, producerIds, transactions, time, loggers);
+            advertised, tiering.Manager, producerIds, transactions, time, loggers, Security.AllowAllAuthorizer.Instance);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>());
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config), loggers, time);
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
