@@ -15,6 +15,7 @@ using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
+using Fjord.Security.Authorization;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,8 @@ namespace Fjord.Broker;
 
 /// <summary>
 /// Every API this broker serves, each handler built with exactly what it uses. ApiVersions
-/// advertises exactly this list.
+/// advertises exactly this list. Every handler but ApiVersions (which runs before authentication) asks
+/// <paramref name="authorizer"/> what security.html lists for its API.
 /// </summary>
 public static class HandlerCatalog
 {
@@ -32,51 +34,54 @@ public static class HandlerCatalog
     {
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(security);
+        var authorizer = security.Authorizer;
+        ArgumentNullException.ThrowIfNull(authorizer);
         var handlers = new List<ApiHandler>();
         var admin = new TopicAdmin(config, store, metadata, replicas, tiering, controller, time);
         var brokers = new ClusterBrokers(config.NodeId, config.Rack, advertised);
 
         handlers.Add(new ApiVersionsHandler(() => handlers));
-        handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable)));
-        handlers.Add(new ProduceHandler(metadata, replicas, transactions.Verifier));
-        handlers.Add(new InitProducerIdHandler(producerIds, transactions.Coordinator));
-        handlers.Add(new FetchHandler(fetchSessions, metadata, replicas));
-        handlers.Add(new ListOffsetsHandler(metadata, replicas));
-        handlers.Add(new CreateTopicsHandler(admin, config, time));
-        handlers.Add(new DeleteTopicsHandler(metadata, store, admin));
-        handlers.Add(new CreatePartitionsHandler(metadata, admin, time));
-        handlers.Add(new DescribeConfigsHandler(store, new ConfigHelper(config), config.NodeId));
-        handlers.Add(new AlterConfigsHandler(admin));
-        handlers.Add(new IncrementalAlterConfigsHandler(admin, config));
-        handlers.Add(new DeleteRecordsHandler(metadata, replicas));
-        handlers.Add(new OffsetForLeaderEpochHandler(metadata, replicas));
-        handlers.Add(new DescribeClusterHandler(metadata, brokers));
-        handlers.Add(new DescribeProducersHandler(metadata, replicas));
-        handlers.Add(new ElectLeadersHandler(controller));
-        handlers.Add(new AlterPartitionReassignmentsHandler(controller));
-        handlers.Add(new ListPartitionReassignmentsHandler(controller));
-        handlers.Add(new FindCoordinatorHandler(metadata, brokers, coordinators, transactions.Locator, controller));
-        handlers.Add(new JoinGroupHandler(groups));
-        handlers.Add(new SyncGroupHandler(groups));
-        handlers.Add(new HeartbeatHandler(groups));
-        handlers.Add(new LeaveGroupHandler(groups));
-        handlers.Add(new OffsetCommitHandler(metadata, groups));
-        handlers.Add(new OffsetFetchHandler(groups));
-        handlers.Add(new OffsetDeleteHandler(groups));
-        handlers.Add(new ListGroupsHandler(groups));
-        handlers.Add(new DescribeGroupsHandler(groups));
-        handlers.Add(new DeleteGroupsHandler(groups));
-        handlers.Add(new AddPartitionsToTxnHandler(metadata, transactions.Coordinator));
-        handlers.Add(new AddOffsetsToTxnHandler(transactions.Coordinator));
-        handlers.Add(new EndTxnHandler(transactions.Coordinator));
-        handlers.Add(new TxnOffsetCommitHandler(metadata, groups, coordinators, transactions.Verifier));
-        handlers.Add(new WriteTxnMarkersHandler(transactions.Markers));
-        handlers.Add(new DescribeTransactionsHandler(transactions.Coordinator));
-        handlers.Add(new ListTransactionsHandler(transactions.Coordinator));
+        handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable), authorizer));
+        handlers.Add(new ProduceHandler(metadata, replicas, transactions.Verifier, authorizer));
+        handlers.Add(new InitProducerIdHandler(producerIds, transactions.Coordinator, authorizer));
+        handlers.Add(new FetchHandler(fetchSessions, metadata, replicas, authorizer));
+        handlers.Add(new ListOffsetsHandler(metadata, replicas, authorizer));
+        handlers.Add(new CreateTopicsHandler(admin, config, time, authorizer));
+        handlers.Add(new DeleteTopicsHandler(metadata, store, admin, authorizer));
+        handlers.Add(new CreatePartitionsHandler(metadata, admin, time, authorizer));
+        handlers.Add(new DescribeConfigsHandler(store, new ConfigHelper(config), config.NodeId, authorizer));
+        handlers.Add(new AlterConfigsHandler(admin, authorizer));
+        handlers.Add(new IncrementalAlterConfigsHandler(admin, config, authorizer));
+        handlers.Add(new DeleteRecordsHandler(metadata, replicas, authorizer));
+        handlers.Add(new OffsetForLeaderEpochHandler(metadata, replicas, authorizer));
+        handlers.Add(new DescribeClusterHandler(metadata, brokers, authorizer));
+        handlers.Add(new DescribeProducersHandler(metadata, replicas, authorizer));
+        handlers.Add(new ElectLeadersHandler(controller, authorizer));
+        handlers.Add(new AlterPartitionReassignmentsHandler(controller, authorizer));
+        handlers.Add(new ListPartitionReassignmentsHandler(controller, authorizer));
+        handlers.Add(new FindCoordinatorHandler(metadata, brokers, coordinators, transactions.Locator, controller, authorizer));
+        handlers.Add(new JoinGroupHandler(groups, authorizer));
+        handlers.Add(new SyncGroupHandler(groups, authorizer));
+        handlers.Add(new HeartbeatHandler(groups, authorizer));
+        handlers.Add(new LeaveGroupHandler(groups, authorizer));
+        handlers.Add(new OffsetCommitHandler(metadata, groups, authorizer));
+        handlers.Add(new OffsetFetchHandler(groups, authorizer));
+        handlers.Add(new OffsetDeleteHandler(groups, authorizer));
+        handlers.Add(new ListGroupsHandler(groups, authorizer));
+        handlers.Add(new DescribeGroupsHandler(groups, authorizer));
+        handlers.Add(new DeleteGroupsHandler(groups, authorizer));
+        handlers.Add(new AddPartitionsToTxnHandler(metadata, transactions.Coordinator, authorizer));
+        handlers.Add(new AddOffsetsToTxnHandler(transactions.Coordinator, authorizer));
+        handlers.Add(new EndTxnHandler(transactions.Coordinator, authorizer));
+        handlers.Add(new TxnOffsetCommitHandler(metadata, groups, coordinators, transactions.Verifier, authorizer));
+        handlers.Add(new WriteTxnMarkersHandler(transactions.Markers, authorizer));
+        handlers.Add(new DescribeTransactionsHandler(transactions.Coordinator, authorizer));
+        handlers.Add(new ListTransactionsHandler(transactions.Coordinator, authorizer));
         handlers.Add(new SaslHandshakeHandler());
         handlers.Add(new SaslAuthenticateHandler(time));
-        handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, security.Authorizer));
-        handlers.Add(new AlterUserScramCredentialsHandler(security.ScramStore, security.ScramCache, security.Authorizer));
+        handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, authorizer));
+        handlers.Add(new AlterUserScramCredentialsHandler(security.ScramStore, security.ScramCache, authorizer));
         return handlers;
     }
 }

@@ -1,12 +1,17 @@
 using Fjord.Broker.Admin;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
-/// <summary>CreatePartitions 0–3: grows a topic (manual assignments over registered brokers); shrinking is refused as Kafka refuses it. Answers once the new partitions have leaders (or at the timeout).</summary>
-public sealed class CreatePartitionsHandler(MetadataCache metadata, TopicAdmin admin, TimeProvider time) : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
+/// <summary>
+/// CreatePartitions 0–3: grows a topic (manual assignments over registered brokers); shrinking is refused as Kafka refuses it.
+/// Answers once the new partitions have leaders (or at the timeout). Each topic needs Alter, decided before it is looked up.
+/// </summary>
+public sealed class CreatePartitionsHandler(MetadataCache metadata, TopicAdmin admin, TimeProvider time, IAuthorizer authorizer) : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
     public override short MinVersion => 0;
@@ -25,6 +30,12 @@ public sealed class CreatePartitionsHandler(MetadataCache metadata, TopicAdmin a
             {
                 result.ErrorCode = (short)ErrorCode.InvalidRequest;
                 result.ErrorMessage = "Duplicate topic in request.";
+                continue;
+            }
+            if (!authorizer.AuthorizeTopic(request, AclOperation.Alter, topic.Name))
+            {
+                result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                result.ErrorMessage = "The topic authorization is failed.";
                 continue;
             }
             var assignments = topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();

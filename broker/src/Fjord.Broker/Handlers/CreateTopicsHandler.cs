@@ -2,17 +2,22 @@ using Fjord.Broker.Admin;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// CreateTopics 0–7: validation, defaults (-1), manual assignments over registered brokers, validate-only,
 /// and the created topic's configs from v5. Answers once the new partitions have leaders (or at the timeout).
+/// Authorized as Kafka's createTopics: Create on the cluster, else Create on each topic (TOPIC_AUTHORIZATION_FAILED,
+/// never CLUSTER_AUTHORIZATION_FAILED); the configs are shown only with DescribeConfigs on the topic (KIP-525),
+/// else topic_config_error_code is TOPIC_AUTHORIZATION_FAILED.
 /// </summary>
-public sealed class CreateTopicsHandler(TopicAdmin admin, BrokerConfig config, TimeProvider time) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
+public sealed class CreateTopicsHandler(TopicAdmin admin, BrokerConfig config, TimeProvider time, IAuthorizer authorizer) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreateTopics;
     public override short MinVersion => 0;
@@ -23,6 +28,7 @@ public sealed class CreateTopicsHandler(TopicAdmin admin, BrokerConfig config, T
         var response = new CreateTopicsResponse();
         var awaiting = new List<TopicMetadata>();
         var duplicates = body.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var clusterCreate = authorizer.AuthorizeCluster(request, AclOperation.Create);
         foreach (var topic in body.Topics)
         {
             var result = new CreateTopicsResponse.CreatableTopicResult { Name = topic.Name };
@@ -30,6 +36,11 @@ public sealed class CreateTopicsHandler(TopicAdmin admin, BrokerConfig config, T
             if (duplicates.Contains(topic.Name))
             {
                 Fail(result, ErrorCode.InvalidRequest, $"Create topics request from client contains multiple requests for topic {topic.Name}");
+                continue;
+            }
+            if (!clusterCreate && !authorizer.AuthorizeTopic(request, AclOperation.Create, topic.Name))
+            {
+                Fail(result, ErrorCode.TopicAuthorizationFailed, "Authorization failed.");
                 continue;
             }
             var configs = new Dictionary<string, string>();
@@ -58,6 +69,11 @@ public sealed class CreateTopicsHandler(TopicAdmin admin, BrokerConfig config, T
             result.NumPartitions = created.PartitionCount;
             result.ReplicationFactor = created.ReplicationFactor;
             result.Configs = [];
+            if (!authorizer.AuthorizeTopic(request, AclOperation.DescribeConfigs, topic.Name))
+            {
+                result.TopicConfigErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                continue;
+            }
             foreach (var definition in TopicConfigCatalog.All)
             {
                 var isSet = created.Configs.TryGetValue(definition.Name, out var value);

@@ -1,13 +1,20 @@
 using System.Globalization;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
-/// <summary>DescribeConfigs 0–4 for topics and this broker (<see cref="ConfigHelper"/> builds each view).</summary>
-public sealed class DescribeConfigsHandler(IMetadataStore store, ConfigHelper configs, int nodeId) : ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse>
+/// <summary>
+/// DescribeConfigs 0–4 for topics and this broker (<see cref="ConfigHelper"/> builds each view, secrets
+/// redacted). Authorized as Kafka's handleDescribeConfigsRequest: DescribeConfigs on the topic (else
+/// TOPIC_AUTHORIZATION_FAILED, decided before the topic is looked up) or on the cluster for a broker
+/// (else CLUSTER_AUTHORIZATION_FAILED).
+/// </summary>
+public sealed class DescribeConfigsHandler(IMetadataStore store, ConfigHelper configs, int nodeId, IAuthorizer authorizer) : ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeConfigs;
     public override short MinVersion => 0;
@@ -23,6 +30,14 @@ public sealed class DescribeConfigsHandler(IMetadataStore store, ConfigHelper co
             var keys = resource.ConfigurationKeys is { } k ? new HashSet<string>(k, StringComparer.Ordinal) : null;
             switch ((ConfigResourceType)resource.ResourceType)
             {
+                case ConfigResourceType.Topic when !authorizer.AuthorizeTopic(request, AclOperation.DescribeConfigs, resource.ResourceName):
+                    result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                    result.ErrorMessage = null;
+                    break;
+                case ConfigResourceType.Broker or ConfigResourceType.BrokerLogger when !authorizer.AuthorizeCluster(request, AclOperation.DescribeConfigs):
+                    result.ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed;
+                    result.ErrorMessage = null;
+                    break;
                 case ConfigResourceType.Topic:
                     var topic = await store.GetTopicAsync(resource.ResourceName, ct);
                     if (topic is null)

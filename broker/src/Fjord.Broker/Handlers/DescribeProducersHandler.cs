@@ -1,15 +1,18 @@
 using Fjord.Broker.Network;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// DescribeProducers 0 (KIP-664): the producers a partition leader knows, with their epoch, last
-/// sequence and open transaction, as kafka-transactions.sh describe-producers shows them.
+/// sequence and open transaction, as kafka-transactions.sh describe-producers shows them. Each topic needs
+/// Read (Kafka's handleDescribeProducersRequest), decided before it is looked up.
 /// </summary>
-public sealed class DescribeProducersHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<DescribeProducersRequest, DescribeProducersResponse>
+public sealed class DescribeProducersHandler(MetadataCache metadata, ReplicaManager replicas, IAuthorizer authorizer) : ApiHandler<DescribeProducersRequest, DescribeProducersResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeProducers;
     public override short MinVersion => 0;
@@ -23,6 +26,12 @@ public sealed class DescribeProducersHandler(MetadataCache metadata, ReplicaMana
         {
             var topicResponse = new DescribeProducersResponse.TopicResponse { Name = topic.Name };
             response.Topics.Add(topicResponse);
+            if (!authorizer.AuthorizeTopic(request, AclOperation.Read, topic.Name))
+            {
+                foreach (var index in topic.PartitionIndexes)
+                    topicResponse.Partitions.Add(new DescribeProducersResponse.PartitionResponse { PartitionIndex = index, ErrorCode = (short)ErrorCode.TopicAuthorizationFailed });
+                continue;
+            }
             var topicMetadata = snapshot.TopicsByName.GetValueOrDefault(topic.Name);
             foreach (var index in topic.PartitionIndexes)
             {

@@ -1,8 +1,10 @@
 using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
@@ -10,8 +12,9 @@ namespace Fjord.Broker.Handlers;
 /// ElectLeaders 0–2, answered by the active controller only (Kafka's admin client sends it to the
 /// controller it found through Metadata); any other broker answers NOT_CONTROLLER for the whole request.
 /// v0 has no election type (preferred) and no top-level error code, so its errors travel per partition.
+/// Needs Alter on the cluster (Kafka's handleElectLeaders), checked before anything else.
 /// </summary>
-public sealed class ElectLeadersHandler(ActiveController activeController) : ApiHandler<ElectLeadersRequest, ElectLeadersResponse>
+public sealed class ElectLeadersHandler(ActiveController activeController, IAuthorizer authorizer) : ApiHandler<ElectLeadersRequest, ElectLeadersResponse>
 {
     public override ApiKey ApiKey => ApiKey.ElectLeaders;
     public override short MinVersion => 0;
@@ -22,6 +25,8 @@ public sealed class ElectLeadersHandler(ActiveController activeController) : Api
         var requested = body.TopicPartitions?
             .SelectMany(t => t.Partitions.Distinct().Select(p => new TopicPartitionKey(t.Topic, p)))
             .ToList();
+        if (!authorizer.AuthorizeCluster(request, AclOperation.Alter))
+            return Refuse(requested, ErrorCode.ClusterAuthorizationFailed, "Not authorized to elect leaders: Alter on the cluster is needed.");
         if (activeController.Current is not { IsActive: true } controller)
             return Refuse(requested, ErrorCode.NotController, "This broker is not the controller.");
         var kind = request.ApiVersion >= 1 ? body.ElectionType : (sbyte)ElectionKind.Preferred;

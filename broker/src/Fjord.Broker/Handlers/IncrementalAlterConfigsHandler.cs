@@ -2,15 +2,18 @@ using Fjord.Broker.Admin;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// IncrementalAlterConfigs 0–1: SET, DELETE, APPEND and SUBTRACT (the last two only for list
 /// configs) applied to a topic's overrides in one conditional write.
+/// Authorized as Kafka does it: AlterConfigs on the topic or, for broker configs, on the cluster.
 /// </summary>
-public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin, BrokerConfig config) : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
+public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin, BrokerConfig config, IAuthorizer authorizer) : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
 {
     private enum Operation : sbyte { Set = 0, Delete = 1, Append = 2, Subtract = 3 }
 
@@ -25,6 +28,11 @@ public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin, BrokerConfi
         {
             var result = new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse { ResourceType = resource.ResourceType, ResourceName = resource.ResourceName };
             response.Responses.Add(result);
+            if (Denied(request, resource.ResourceType, resource.ResourceName) is { } denied)
+            {
+                result.ErrorCode = (short)denied;
+                continue;
+            }
             if ((ConfigResourceType)resource.ResourceType != ConfigResourceType.Topic)
             {
                 result.ErrorCode = (short)ErrorCode.InvalidRequest;
@@ -43,6 +51,17 @@ public sealed class IncrementalAlterConfigsHandler(TopicAdmin admin, BrokerConfi
         }
         return response;
     }
+
+    /// <summary>
+    /// Kafka authorizes before it validates: AlterConfigs on the topic, or on the cluster for broker (and
+    /// broker logger) configs; a denied topic is never looked up, so the answer does not tell whether it exists.
+    /// </summary>
+    private ErrorCode? Denied(RequestContext request, sbyte resourceType, string resourceName) => (ConfigResourceType)resourceType switch
+    {
+        ConfigResourceType.Topic when !authorizer.AuthorizeTopic(request, AclOperation.AlterConfigs, resourceName) => ErrorCode.TopicAuthorizationFailed,
+        ConfigResourceType.Broker or ConfigResourceType.BrokerLogger when !authorizer.AuthorizeCluster(request, AclOperation.AlterConfigs) => ErrorCode.ClusterAuthorizationFailed,
+        _ => null,
+    };
 
     private static (ErrorCode Error, string Message)? Problem(IncrementalAlterConfigsRequest.AlterConfigsResource resource)
     {

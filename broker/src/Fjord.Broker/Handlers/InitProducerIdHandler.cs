@@ -1,6 +1,8 @@
 using Fjord.Broker.Network;
 using Fjord.Broker.Producers;
+using Fjord.Broker.Security;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 using Fjord.Transactions;
 
 namespace Fjord.Broker.Handlers;
@@ -18,8 +20,11 @@ namespace Fjord.Broker.Handlers;
 /// manager" (InitProducerIdResult(producerIdManager.generateProducerId(), producerEpoch = 0,
 /// Errors.NONE)). An idempotent producer bumps its epoch itself (KIP-360) and asks for a new id only
 /// when it must.
+/// Authorized as Kafka's handleInitProducerIdRequest: a transactional id needs Write on it
+/// (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent producer needs IdempotentWrite on the cluster or,
+/// since KIP-679, Write on any topic (CLUSTER_AUTHORIZATION_FAILED).
 /// </remarks>
-public sealed class InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator transactions)
+public sealed class InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator transactions, IAuthorizer authorizer)
     : ApiHandler<InitProducerIdRequest, InitProducerIdResponse>
 {
     private const long NoProducerId = -1;
@@ -33,6 +38,8 @@ public sealed class InitProducerIdHandler(ProducerIdManager producerIds, Transac
     {
         if (body.TransactionalId is { } transactionalId)
         {
+            if (!authorizer.AuthorizeTransactionalId(request, AclOperation.Write, transactionalId))
+                return Error(ErrorCode.TransactionalIdAuthorizationFailed);
             var expectedId = request.ApiVersion >= 3 ? body.ProducerId : NoProducerId;
             var expectedEpoch = request.ApiVersion >= 3 ? body.ProducerEpoch : NoProducerEpoch;
             var result = await transactions.InitProducerIdAsync(transactionalId, body.TransactionTimeoutMs, expectedId, expectedEpoch, ct);
@@ -42,6 +49,8 @@ public sealed class InitProducerIdHandler(ProducerIdManager producerIds, Transac
                 : Error(error);
         }
 
+        if (!authorizer.AuthorizeCluster(request, AclOperation.IdempotentWrite) && !authorizer.AuthorizeAny(request, AclOperation.Write, ResourceType.Topic))
+            return Error(ErrorCode.ClusterAuthorizationFailed);
         try
         {
             var producerId = await producerIds.GenerateProducerIdAsync(ct);

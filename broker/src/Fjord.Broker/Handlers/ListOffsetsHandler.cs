@@ -1,16 +1,19 @@
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// ListOffsets 1–10: latest (-1, the high watermark), earliest (-2), max timestamp (-3), earliest
-/// local (-4) and latest tiered (-5, KIP-1005), and the first offset at or after a timestamp.
+/// local (-4) and latest tiered (-5, KIP-1005), and the first offset at or after a timestamp. Each topic
+/// needs Describe (Kafka's handleListOffsetRequest), decided before it is looked up.
 /// </summary>
-public sealed class ListOffsetsHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
+public sealed class ListOffsetsHandler(MetadataCache metadata, ReplicaManager replicas, IAuthorizer authorizer) : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
 {
     public override ApiKey ApiKey => ApiKey.ListOffsets;
     public override short MinVersion => 1;
@@ -24,6 +27,20 @@ public sealed class ListOffsetsHandler(MetadataCache metadata, ReplicaManager re
         {
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
             response.Topics.Add(topicResponse);
+            if (!authorizer.AuthorizeTopic(request, AclOperation.Describe, topic.Name))
+            {
+                // Kafka's error answer: unknown offset and timestamp, no leader epoch.
+                foreach (var partition in topic.Partitions)
+                    topicResponse.Partitions.Add(new ListOffsetsResponse.ListOffsetsPartitionResponse
+                    {
+                        PartitionIndex = partition.PartitionIndex,
+                        ErrorCode = (short)ErrorCode.TopicAuthorizationFailed,
+                        Offset = -1,
+                        Timestamp = -1,
+                        LeaderEpoch = -1,
+                    });
+                continue;
+            }
             var metadata = snapshot.TopicsByName.GetValueOrDefault(topic.Name);
             foreach (var partition in topic.Partitions)
             {

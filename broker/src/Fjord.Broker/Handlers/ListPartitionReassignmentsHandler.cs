@@ -1,15 +1,17 @@
 using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// ListPartitionReassignments 0, answered by the active controller only; any other broker answers
-/// NOT_CONTROLLER. Null topics list every ongoing reassignment.
+/// NOT_CONTROLLER. Null topics list every ongoing reassignment. Needs Describe on the cluster, checked first.
 /// </summary>
-public sealed class ListPartitionReassignmentsHandler(ActiveController activeController) : ApiHandler<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>
+public sealed class ListPartitionReassignmentsHandler(ActiveController activeController, IAuthorizer authorizer) : ApiHandler<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>
 {
     public override ApiKey ApiKey => ApiKey.ListPartitionReassignments;
     public override short MinVersion => 0;
@@ -18,6 +20,12 @@ public sealed class ListPartitionReassignmentsHandler(ActiveController activeCon
     protected override ValueTask<ListPartitionReassignmentsResponse?> HandleAsync(
         RequestContext request, ListPartitionReassignmentsRequest body, CancellationToken ct)
     {
+        if (!authorizer.AuthorizeCluster(request, AclOperation.Describe))
+            return ValueTask.FromResult<ListPartitionReassignmentsResponse?>(new ListPartitionReassignmentsResponse
+            {
+                ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed,
+                ErrorMessage = "Not authorized to list partition reassignments: Describe on the cluster is needed.",
+            });
         if (activeController.Current is not { IsActive: true } controller)
             return ValueTask.FromResult<ListPartitionReassignmentsResponse?>(new ListPartitionReassignmentsResponse
             {

@@ -10,7 +10,7 @@ namespace Fjord.Broker.Handlers;
 /// </summary>
 public sealed class MetadataTopics(ClusterBrokers brokers)
 {
-    /// <summary>Metadata v8+ carries authorized operations; Fjord does not compute them yet (Kafka's "omitted" value).</summary>
+    /// <summary>Kafka's "omitted" value: the handler sets the real set when the request asks for it (KIP-430).</summary>
     private const int OmittedAuthorizedOperations = int.MinValue;
 
     public MetadataResponse.MetadataResponseTopic Describe(TopicMetadata topic, MetadataSnapshot snapshot, ListenerEndpoint listener)

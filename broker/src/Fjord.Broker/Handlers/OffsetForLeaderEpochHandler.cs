@@ -1,8 +1,10 @@
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
@@ -12,7 +14,7 @@ namespace Fjord.Broker.Handlers;
 /// change or a seek to a committed offset with an epoch) compares it with its position to detect
 /// log truncation, so the answer follows Kafka's LeaderEpochFileCache.endOffsetFor exactly.
 /// </summary>
-public sealed class OffsetForLeaderEpochHandler(MetadataCache metadata, ReplicaManager replicas) : ApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
+public sealed class OffsetForLeaderEpochHandler(MetadataCache metadata, ReplicaManager replicas, IAuthorizer authorizer) : ApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
 {
     /// <summary>Kafka's UNDEFINED_EPOCH: no epoch known, or "do not check" in CurrentLeaderEpoch.</summary>
     public const int UndefinedEpoch = -1;
@@ -32,14 +34,27 @@ public sealed class OffsetForLeaderEpochHandler(MetadataCache metadata, ReplicaM
 
     protected override ValueTask<OffsetForLeaderEpochResponse?> HandleAsync(RequestContext request, OffsetForLeaderEpochRequest body, CancellationToken ct)
     {
-        // ReplicaId only matters to Kafka for "serve from the leader only" (everyone but -2) and for
-        // authorising followers; this broker is the leader of everything and has no ACLs yet.
+        // Followers used this API first and need ClusterAction; since KIP-320 consumers ask too, so Kafka
+        // falls back to Describe on each topic (whatever the ReplicaId claims), decided before the lookup.
         var response = new OffsetForLeaderEpochResponse();
         var snapshot = metadata.Current;
+        var cluster = authorizer.AuthorizeCluster(request, AclOperation.ClusterAction);
         foreach (var topic in body.Topics)
         {
             var topicResult = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
             response.Topics.Add(topicResult);
+            if (!cluster && !authorizer.AuthorizeTopic(request, AclOperation.Describe, topic.Topic))
+            {
+                foreach (var partition in topic.Partitions)
+                    topicResult.Partitions.Add(new OffsetForLeaderEpochResponse.EpochEndOffset
+                    {
+                        Partition = partition.Partition,
+                        ErrorCode = (short)ErrorCode.TopicAuthorizationFailed,
+                        LeaderEpoch = UndefinedEpoch,
+                        EndOffset = UndefinedEpochOffset,
+                    });
+                continue;
+            }
             var metadata = snapshot.TopicsByName.GetValueOrDefault(topic.Topic);
             foreach (var partition in topic.Partitions)
             {

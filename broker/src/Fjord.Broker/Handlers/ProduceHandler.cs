@@ -3,9 +3,11 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers;
 
@@ -13,9 +15,13 @@ namespace Fjord.Broker.Handlers;
 /// Produce 3–11: the replica manager appends each partition's batches on its leader and answers
 /// acks=1 after the local append, acks=all once committed; acks=0 gets no response. A transactional
 /// producer's first batch at a partition is verified first (KIP-890 part 1): the partition must be in its
-/// open transaction, else TRANSACTION_ABORTABLE (INVALID_TXN_STATE before v11).
+/// open transaction, else TRANSACTION_ABORTABLE (INVALID_TXN_STATE before v11). Authorized as Kafka's
+/// handleProduceRequest: transactional records need Write on the transactional id (else the whole request
+/// fails TRANSACTIONAL_ID_AUTHORIZATION_FAILED), every topic needs Write (else TOPIC_AUTHORIZATION_FAILED,
+/// decided before the topic is looked up, so a denied name never says whether it exists).
 /// </summary>
-public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas, TransactionVerifier verifier) : ApiHandler<ProduceRequest, ProduceResponse>
+public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas, TransactionVerifier verifier, IAuthorizer authorizer)
+    : ApiHandler<ProduceRequest, ProduceResponse>
 {
     public override ApiKey ApiKey => ApiKey.Produce;
     public override short MinVersion => 3;
@@ -27,15 +33,28 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
         var partitions = new List<ProducePartitionRequest>();
         foreach (var topic in body.TopicData)
         {
-            snapshot.TopicsByName.TryGetValue(topic.Name, out var metadata);
+            // Once per topic, not per partition; a denied topic is never looked up.
+            var denied = !authorizer.AuthorizeTopic(request, AclOperation.Write, topic.Name);
+            TopicMetadata? metadata = null;
+            if (!denied) snapshot.TopicsByName.TryGetValue(topic.Name, out metadata);
             // The records are a slice of this connection's own receive buffer: the append stamps them in place.
             foreach (var partition in topic.PartitionData)
-                partitions.Add(new ProducePartitionRequest(metadata, topic.Name, partition.Index, MemoryMarshal.AsMemory(partition.Records ?? ReadOnlyMemory<byte>.Empty)));
+            {
+                var entry = new ProducePartitionRequest(metadata, topic.Name, partition.Index, MemoryMarshal.AsMemory(partition.Records ?? ReadOnlyMemory<byte>.Empty));
+                partitions.Add(denied ? entry with { Rejection = TopicDenied } : entry);
+            }
         }
         if (body.TransactionalId is { } transactionalId)
-            await VerifyTransactionsAsync(transactionalId, partitions, request.ApiVersion, ct);
+        {
+            if (AnyTransactional(partitions) && !authorizer.AuthorizeTransactionalId(request, AclOperation.Write, transactionalId))
+                RejectAll(partitions, ErrorCode.TransactionalIdAuthorizationFailed, $"Not authorized to write as transactional id {transactionalId}");
+            else
+                await VerifyTransactionsAsync(transactionalId, partitions, request.ApiVersion, ct);
+        }
         else if (AnyTransactional(partitions))
+        {
             RejectAll(partitions, ErrorCode.TransactionalIdAuthorizationFailed, "Transactional records need the producer's transactional id in the request");
+        }
         var results = await replicas.AppendRecordsAsync(body.Acks, body.TimeoutMs, partitions, ct);
         if (body.Acks == 0)
         {
@@ -46,6 +65,8 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
         }
         return BuildResponse(body, results);
     }
+
+    private static readonly ProduceRejection TopicDenied = new(ErrorCode.TopicAuthorizationFailed, null);
 
     /// <summary>
     /// Kafka (KafkaApis.handleProduceRequest) fails the whole request when it carries transactional records
@@ -73,6 +94,7 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
         for (var i = 0; i < partitions.Count; i++)
         {
             var partition = partitions[i];
+            if (partition.Rejection is not null) continue;
             if (ReplicaManager.TransactionalProducerOf(partition.Records.Span) is not { } producer
                 || replicas.HasOpenTransaction(partition.Topic, partition.Partition, producer.ProducerId, producer.ProducerEpoch) != false)
                 continue;

@@ -1,4 +1,5 @@
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Security;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Metadata;
@@ -6,7 +7,8 @@ namespace Fjord.Broker.Metadata;
 /// <summary>
 /// Kafka's ConfigHelper: the DescribeConfigs view of a topic's or this broker's configs — each
 /// config's effective value, its source, and (on request) its synonyms: the topic override, then the
-/// broker property behind it.
+/// broker property behind it. A secret (<see cref="SensitiveConfigs"/>) is shown as Kafka shows a PASSWORD
+/// config: is_sensitive with a null value, in the config and in every synonym.
 /// </summary>
 public sealed class ConfigHelper(BrokerConfig brokerConfig)
 {
@@ -37,7 +39,7 @@ public sealed class ConfigHelper(BrokerConfig brokerConfig)
             };
             if (includeSynonyms)
                 config.Synonyms.Add(new DescribeConfigsResponse.DescribeConfigsSynonym { Name = entry.Name, Value = value, Source = (sbyte)source });
-            yield return config;
+            yield return Redacted(config);
         }
     }
 
@@ -71,6 +73,18 @@ public sealed class ConfigHelper(BrokerConfig brokerConfig)
                     Source = (sbyte)(brokerSet ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig),
                 });
         }
-        return result;
+        return Redacted(result);
+    }
+
+    /// <summary>Kafka's ConfigHelper: a sensitive config's value never leaves the broker, not even through a synonym.</summary>
+    private static DescribeConfigsResponse.DescribeConfigsResourceResult Redacted(DescribeConfigsResponse.DescribeConfigsResourceResult config)
+    {
+        if (!SensitiveConfigs.IsSensitive(config.Name)) return config;
+        config.Value = null;
+        config.IsSensitive = true;
+        config.ConfigType = (sbyte)TopicConfigCatalog.ConfigType.Password;
+        foreach (var synonym in config.Synonyms)
+            synonym.Value = null;
+        return config;
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         ILoggerFactory loggers, CancellationToken ct)
     {
         var settings = new SecurityConfig(config);
-        IAuthorizer authorizer = new AllowAllAuthorizer();
+        IAuthorizer authorizer = AllowAllAuthorizer.Instance;
         TableAclStore? aclStore = null;
         AclCache? aclCache = null;
         if (settings.AclsEnabled)

@@ -1,11 +1,13 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Groups;
 
-/// <summary>DeleteGroups 0–2: only empty groups go, with every committed offset they had.</summary>
-public sealed class DeleteGroupsHandler(GroupCoordinator groups) : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
+/// <summary>DeleteGroups 0–2: only empty groups go, with every committed offset they had. Each group needs Delete.</summary>
+public sealed class DeleteGroupsHandler(GroupCoordinator groups, IAuthorizer authorizer) : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteGroups;
     public override short MinVersion => 0;
@@ -18,7 +20,8 @@ public sealed class DeleteGroupsHandler(GroupCoordinator groups) : ApiHandler<De
             response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult
             {
                 GroupId = groupId,
-                ErrorCode = (short)await groups.DeleteGroupAsync(groupId, ct),
+                ErrorCode = authorizer.AuthorizeGroup(request, AclOperation.Delete, groupId)
+                    ? (short)await groups.DeleteGroupAsync(groupId, ct) : (short)ErrorCode.GroupAuthorizationFailed,
             });
         return response;
     }

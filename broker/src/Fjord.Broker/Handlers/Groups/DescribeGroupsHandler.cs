@@ -1,11 +1,17 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Groups;
 
-/// <summary>DescribeGroups 0–5: state, protocol and members with their metadata and assignments.</summary>
-public sealed class DescribeGroupsHandler(GroupCoordinator groups) : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
+/// <summary>
+/// DescribeGroups 0–5: state, protocol and members with their metadata and assignments. Each group needs
+/// Describe (else GROUP_AUTHORIZATION_FAILED, decided before the group is looked up); v3+ may ask for the
+/// KIP-430 authorized operations.
+/// </summary>
+public sealed class DescribeGroupsHandler(GroupCoordinator groups, IAuthorizer authorizer) : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DescribeGroups;
     public override short MinVersion => 0;
@@ -16,6 +22,12 @@ public sealed class DescribeGroupsHandler(GroupCoordinator groups) : ApiHandler<
         var response = new DescribeGroupsResponse();
         foreach (var groupId in body.Groups)
         {
+            if (!authorizer.AuthorizeGroup(request, AclOperation.Describe, groupId))
+            {
+                // Kafka's DescribeGroupsResponse.groupError: empty state and protocol, operations omitted.
+                response.Groups.Add(new DescribeGroupsResponse.DescribedGroup { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed, GroupId = groupId });
+                continue;
+            }
             var group = await groups.DescribeGroupAsync(groupId, ct);
             var described = new DescribeGroupsResponse.DescribedGroup
             {
@@ -35,6 +47,8 @@ public sealed class DescribeGroupsHandler(GroupCoordinator groups) : ApiHandler<
                     MemberMetadata = member.Metadata,
                     MemberAssignment = member.Assignment,
                 });
+            if (request.ApiVersion >= 3 && body.IncludeAuthorizedOperations)
+                described.AuthorizedOperations = authorizer.AuthorizedOperations(request, ResourceType.Group, groupId);
             response.Groups.Add(described);
         }
         return response;

@@ -1,8 +1,10 @@
 using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 using Fjord.Transactions;
 
 namespace Fjord.Broker.Handlers.Groups;
@@ -11,10 +13,11 @@ namespace Fjord.Broker.Handlers.Groups;
 /// FindCoordinator 0–5 for consumer groups (key type 0) and transactional ids (key type 1), batched keys
 /// from v4. The coordinator is the leader of the key's partition of <c>__consumer_offsets</c> or
 /// <c>__transaction_state</c>; COORDINATOR_NOT_AVAILABLE while that partition has no leader (or none the
-/// client can reach on its listener), so the client retries.
+/// client can reach on its listener), so the client retries. A group key needs Describe on the group
+/// (GROUP_AUTHORIZATION_FAILED), a transactional id Describe on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
 /// </summary>
 public sealed class FindCoordinatorHandler(MetadataCache metadata, ClusterBrokers brokers, GroupCoordinatorLocator coordinators,
-    TransactionCoordinatorLocator transactionCoordinators, ActiveController activeController) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
+    TransactionCoordinatorLocator transactionCoordinators, ActiveController activeController, IAuthorizer authorizer) : ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse>
 {
     private const sbyte GroupKeyType = 0;
     private const sbyte TransactionKeyType = 1;
@@ -56,6 +59,10 @@ public sealed class FindCoordinatorHandler(MetadataCache metadata, ClusterBroker
     {
         if (keyType is not (GroupKeyType or TransactionKeyType))
             return (ErrorCode.InvalidRequest, $"Coordinator key type {keyType} is not supported; only consumer groups (0) and transactions (1) are", null);
+        if (keyType == GroupKeyType && !authorizer.AuthorizeGroup(request, AclOperation.Describe, key))
+            return (ErrorCode.GroupAuthorizationFailed, null, null);
+        if (keyType == TransactionKeyType && !authorizer.AuthorizeTransactionalId(request, AclOperation.Describe, key))
+            return (ErrorCode.TransactionalIdAuthorizationFailed, null, null);
         if (string.IsNullOrEmpty(key))
             return (ErrorCode.InvalidRequest, keyType == GroupKeyType ? "Group id must not be empty" : "Transactional id must not be empty", null);
         var snapshot = metadata.Current;

@@ -1,11 +1,13 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Groups;
 
-/// <summary>JoinGroup 0–9: a long-poll that completes when the group's join phase does.</summary>
-public sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<JoinGroupRequest, JoinGroupResponse>
+/// <summary>JoinGroup 0–9: a long-poll that completes when the group's join phase does. Needs Read on the group.</summary>
+public sealed class JoinGroupHandler(GroupCoordinator groups, IAuthorizer authorizer) : ApiHandler<JoinGroupRequest, JoinGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.JoinGroup;
     public override short MinVersion => 0;
@@ -13,6 +15,17 @@ public sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<JoinG
 
     protected override async ValueTask<JoinGroupResponse?> HandleAsync(RequestContext request, JoinGroupRequest body, CancellationToken ct)
     {
+        if (!authorizer.AuthorizeGroup(request, AclOperation.Read, body.GroupId))
+        {
+            // Kafka's JoinGroupResult(memberId, error): the caller's member id back, no generation or leader.
+            return new JoinGroupResponse
+            {
+                ErrorCode = (short)ErrorCode.GroupAuthorizationFailed,
+                GenerationId = -1,
+                ProtocolName = request.ApiVersion >= 7 ? null : "",
+                MemberId = body.MemberId,
+            };
+        }
         var command = new JoinGroupCommand(
             body.GroupId,
             body.MemberId,

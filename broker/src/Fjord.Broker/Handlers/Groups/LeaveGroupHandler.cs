@@ -1,11 +1,16 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Groups;
 
-/// <summary>LeaveGroup 0–5: one member before v3, a batch of members (static ones by instance id) from v3.</summary>
-public sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<LeaveGroupRequest, LeaveGroupResponse>
+/// <summary>
+/// LeaveGroup 0–5: one member before v3, a batch of members (static ones by instance id) from v3. Needs Read on
+/// the group; refused with the top-level error only, as Kafka's error response.
+/// </summary>
+public sealed class LeaveGroupHandler(GroupCoordinator groups, IAuthorizer authorizer) : ApiHandler<LeaveGroupRequest, LeaveGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.LeaveGroup;
     public override short MinVersion => 0;
@@ -13,6 +18,8 @@ public sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<Leav
 
     protected override ValueTask<LeaveGroupResponse?> HandleAsync(RequestContext request, LeaveGroupRequest body, CancellationToken ct)
     {
+        if (!authorizer.AuthorizeGroup(request, AclOperation.Read, body.GroupId))
+            return ValueTask.FromResult<LeaveGroupResponse?>(new LeaveGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed });
         var members = request.ApiVersion >= 3
             ? body.Members.Select(m => (m.MemberId, m.GroupInstanceId)).ToList()
             : [(body.MemberId, (string?)null)];

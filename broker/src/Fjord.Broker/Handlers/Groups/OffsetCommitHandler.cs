@@ -1,15 +1,19 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Groups;
 
 /// <summary>
 /// OffsetCommit 0–9. The response is sent only after the offsets are durable in Table
-/// storage. Partitions of unknown topics are refused per partition, as Kafka does.
+/// storage. Partitions of unknown topics are refused per partition, as Kafka does. Authorized as Kafka's
+/// handleOffsetCommitRequest: Read on the group first (else every partition GROUP_AUTHORIZATION_FAILED), then
+/// Read on each topic (TOPIC_AUTHORIZATION_FAILED, decided before the topic is looked up).
 /// </summary>
-public sealed class OffsetCommitHandler(MetadataCache metadata, GroupCoordinator groups) : ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
+public sealed class OffsetCommitHandler(MetadataCache metadata, GroupCoordinator groups, IAuthorizer authorizer) : ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
 {
     public override ApiKey ApiKey => ApiKey.OffsetCommit;
     public override short MinVersion => 0;
@@ -21,15 +25,24 @@ public sealed class OffsetCommitHandler(MetadataCache metadata, GroupCoordinator
         var response = new OffsetCommitResponse();
         var entries = new List<OffsetCommitEntry>();
         var results = new Dictionary<(string, int), OffsetCommitResponse.OffsetCommitResponsePartition>();
+        var groupAllowed = authorizer.AuthorizeGroup(request, AclOperation.Read, body.GroupId);
         foreach (var topic in body.Topics)
         {
             var topicResponse = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
             response.Topics.Add(topicResponse);
-            snapshot.TopicsByName.TryGetValue(topic.Name, out var metadata);
+            var denied = !groupAllowed ? ErrorCode.GroupAuthorizationFailed
+                : !authorizer.AuthorizeTopic(request, AclOperation.Read, topic.Name) ? ErrorCode.TopicAuthorizationFailed : ErrorCode.None;
+            TopicMetadata? metadata = null;
+            if (denied == ErrorCode.None) snapshot.TopicsByName.TryGetValue(topic.Name, out metadata);
             foreach (var partition in topic.Partitions)
             {
                 var result = new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = partition.PartitionIndex };
                 topicResponse.Partitions.Add(result);
+                if (denied != ErrorCode.None)
+                {
+                    result.ErrorCode = (short)denied;
+                    continue;
+                }
                 if (metadata is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= metadata.PartitionCount)
                 {
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;

@@ -1,11 +1,13 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Groups;
 
-/// <summary>SyncGroup 0–5: the leader hands in the assignment; everyone waits for their share.</summary>
-public sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<SyncGroupRequest, SyncGroupResponse>
+/// <summary>SyncGroup 0–5: the leader hands in the assignment; everyone waits for their share. Needs Read on the group.</summary>
+public sealed class SyncGroupHandler(GroupCoordinator groups, IAuthorizer authorizer) : ApiHandler<SyncGroupRequest, SyncGroupResponse>
 {
     public override ApiKey ApiKey => ApiKey.SyncGroup;
     public override short MinVersion => 0;
@@ -13,6 +15,8 @@ public sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<SyncG
 
     protected override async ValueTask<SyncGroupResponse?> HandleAsync(RequestContext request, SyncGroupRequest body, CancellationToken ct)
     {
+        if (!authorizer.AuthorizeGroup(request, AclOperation.Read, body.GroupId))
+            return new SyncGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
         var command = new SyncGroupCommand(
             body.GroupId,
             body.GenerationId,

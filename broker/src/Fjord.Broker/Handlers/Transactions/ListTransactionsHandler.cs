@@ -1,5 +1,7 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 using Fjord.Transactions;
 
 namespace Fjord.Broker.Handlers.Transactions;
@@ -7,8 +9,9 @@ namespace Fjord.Broker.Handlers.Transactions;
 /// <summary>
 /// ListTransactions 0–1: the transactions this broker coordinates (clients ask every broker), filtered by
 /// state, producer id and (v1) minimum running time; state filters naming no state come back as unknown.
+/// Lists only the transactional ids the principal may Describe (Kafka's handleListTransactionsRequest).
 /// </summary>
-public sealed class ListTransactionsHandler(TransactionCoordinator coordinator) : ApiHandler<ListTransactionsRequest, ListTransactionsResponse>
+public sealed class ListTransactionsHandler(TransactionCoordinator coordinator, IAuthorizer authorizer) : ApiHandler<ListTransactionsRequest, ListTransactionsResponse>
 {
     private static readonly HashSet<string> KnownStates = new(StringComparer.Ordinal)
     {
@@ -29,12 +32,15 @@ public sealed class ListTransactionsHandler(TransactionCoordinator coordinator) 
         var result = coordinator.List(known, body.ProducerIdFilters, request.ApiVersion >= 1 ? body.DurationFilter : -1);
         response.ErrorCode = (short)result.Error;
         foreach (var listing in result.Transactions)
+        {
+            if (!authorizer.AuthorizeTransactionalId(request, AclOperation.Describe, listing.TransactionalId)) continue;
             response.TransactionStates.Add(new ListTransactionsResponse.TransactionStateData
             {
                 TransactionalId = listing.TransactionalId,
                 ProducerId = listing.ProducerId,
                 TransactionState = listing.State,
             });
+        }
         return ValueTask.FromResult<ListTransactionsResponse?>(response);
     }
 }

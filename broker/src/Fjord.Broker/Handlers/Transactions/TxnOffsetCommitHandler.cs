@@ -1,8 +1,10 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Protocol;
+using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Transactions;
 
@@ -11,8 +13,12 @@ namespace Fjord.Broker.Handlers.Transactions;
 /// stored as pending and made visible by the transaction's COMMIT marker (KIP-98). The producer must have
 /// added the group's offsets partition to its open transaction (AddOffsetsToTxn); v3+ also carry the
 /// consumer's member id, instance id and generation, which are checked as for OffsetCommit (KIP-447).
+/// Authorized as Kafka's handleTxnOffsetCommitRequest: Write on the transactional id, then Read on the group
+/// (either failing every partition), then Read on each topic (TOPIC_AUTHORIZATION_FAILED, decided before the
+/// topic is looked up).
 /// </summary>
-public sealed class TxnOffsetCommitHandler(MetadataCache metadata, GroupCoordinator groups, GroupCoordinatorLocator locator, TransactionVerifier verifier)
+public sealed class TxnOffsetCommitHandler(MetadataCache metadata, GroupCoordinator groups, GroupCoordinatorLocator locator, TransactionVerifier verifier,
+    IAuthorizer authorizer)
     : ApiHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse>
 {
     public override ApiKey ApiKey => ApiKey.TxnOffsetCommit;
@@ -26,15 +32,25 @@ public sealed class TxnOffsetCommitHandler(MetadataCache metadata, GroupCoordina
         var response = new TxnOffsetCommitResponse();
         var entries = new List<OffsetCommitEntry>();
         var results = new Dictionary<(string, int), TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition>();
+        var refused = !authorizer.AuthorizeTransactionalId(request, AclOperation.Write, body.TransactionalId) ? ErrorCode.TransactionalIdAuthorizationFailed
+            : !authorizer.AuthorizeGroup(request, AclOperation.Read, body.GroupId) ? ErrorCode.GroupAuthorizationFailed : ErrorCode.None;
         foreach (var topic in body.Topics)
         {
             var topicResponse = new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic { Name = topic.Name };
             response.Topics.Add(topicResponse);
-            snapshot.TopicsByName.TryGetValue(topic.Name, out var known);
+            var denied = refused != ErrorCode.None ? refused
+                : !authorizer.AuthorizeTopic(request, AclOperation.Read, topic.Name) ? ErrorCode.TopicAuthorizationFailed : ErrorCode.None;
+            TopicMetadata? known = null;
+            if (denied == ErrorCode.None) snapshot.TopicsByName.TryGetValue(topic.Name, out known);
             foreach (var partition in topic.Partitions)
             {
                 var result = new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition { PartitionIndex = partition.PartitionIndex };
                 topicResponse.Partitions.Add(result);
+                if (denied != ErrorCode.None)
+                {
+                    result.ErrorCode = (short)denied;
+                    continue;
+                }
                 if (known is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= known.PartitionCount)
                 {
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
