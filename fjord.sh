@@ -5,7 +5,10 @@
 # Environment:
 #   FJORD_HOME              data and logs (default: .fjord/ in the repository)
 #   FJORD_BROKERS           how many brokers `start` runs (default 3)
-#   FJORD_BROKER_PORT_BASE  port of broker 0; broker N listens on base + N (default 9092)
+#   FJORD_BROKER_PORT_BASE  port of broker 0's PLAINTEXT listener; broker N listens on base + N (default 9092)
+#   FJORD_SASL_SSL_PORT_BASE  port of broker 0's SASL_SSL listener; broker N on base + N (default FJORD_BROKER_PORT_BASE + 100)
+#   FJORD_PLAINTEXT         open (default): a PLAINTEXT listener on loopback whose clients are super users;
+#                           off: no PLAINTEXT listener, only SASL_SSL
 #   FJORD_BLOB_PORT / FJORD_QUEUE_PORT / FJORD_TABLE_PORT   Azurite's ports (10000 / 10001 / 10002)
 #   FJORD_SKIP_BUILD=1      `start` runs the broker already built in broker/src/Fjord.Broker/bin/Release
 #                           instead of building it (tests use it: a rebuild would swap the DLLs
@@ -160,6 +163,9 @@ cmd_start() {
   local brokers="${FJORD_BROKERS:-3}"
   local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
   local base="${FJORD_BROKER_PORT_BASE:-9092}"
+  local sasl_base="${FJORD_SASL_SSL_PORT_BASE:-$((base + 100))}"
+  local plaintext="${FJORD_PLAINTEXT:-open}"
+  if [ "$plaintext" != open ] && [ "$plaintext" != off ]; then log "FJORD_PLAINTEXT must be open or off, not $plaintext"; exit 2; fi
   mkdir -p "$STATE/azurite" "$LOGS"
   log "data in $STATE (FJORD_HOME); logs in $LOGS (the previous run's as *.log.1)"
   build_broker
@@ -184,18 +190,30 @@ cmd_start() {
   fi
 
   local conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
-  local bootstrap=() i
+  local bootstrap=() secure_bootstrap=() i
+  for ((i = 0; i < brokers; i++)); do secure_bootstrap+=("127.0.0.1:$((sasl_base + i))"); done
+  local secure_joined; secure_joined=$(IFS=,; echo "${secure_bootstrap[*]}")
+  log "preparing TLS and SASL (local CA, broker certificate, users admin and fjord-broker; kept in $STATE/security)"
+  dotnet "$BROKER_DLL" security-init-local --dir "$STATE/security" --client-properties "$STATE/client.properties" \
+    --hosts 127.0.0.1,localhost --bootstrap "$secure_joined" --inter-broker-listener SASL_SSL >/dev/null
+  # Kafka's classic local set-up: PLAINTEXT clients are ANONYMOUS, made super users so tools without
+  # credentials keep working on loopback. FJORD_PLAINTEXT=off leaves only the authenticated listener.
+  local super_users="User:admin;User:fjord-broker"
+  [ "$plaintext" = open ] && super_users="$super_users;User:ANONYMOUS"
   # Topics created without a replication factor get three replicas (or one per broker when fewer).
   local rf=$((brokers < 3 ? brokers : 3))
   for ((i = 0; i < brokers; i++)); do
-    local port=$((base + i))
+    local port=$((base + i)) sasl_port=$((sasl_base + i))
+    local listeners="SASL_SSL://127.0.0.1:$sasl_port"
+    [ "$plaintext" = open ] && listeners="PLAINTEXT://127.0.0.1:$port,$listeners"
     mkdir -p "$STATE/broker-$i"
     rotate_log "$LOGS/broker-$i.log"
-    log "starting broker $i on 127.0.0.1:$port (log: $LOGS/broker-$i.log)"
+    log "starting broker $i on $listeners (log: $LOGS/broker-$i.log)"
     # A background job of a script ignores SIGINT, and .NET keeps it ignored: the brokers stop on
     # the SIGTERM that stop_all sends, not on the terminal's Ctrl-C.
-    dotnet "$BROKER_DLL" \
-      --override node.id="$i" --override listeners="PLAINTEXT://127.0.0.1:$port" \
+    dotnet "$BROKER_DLL" "$STATE/security/broker.properties" \
+      --override node.id="$i" --override listeners="$listeners" \
+      --override inter.broker.listener.name=SASL_SSL --override super.users="$super_users" \
       --override log.dirs="$STATE/broker-$i" --override fjord.metadata.connection.string="$conn" \
       --override default.replication.factor="$rf" \
       >"$LOGS/broker-$i.log" 2>&1 &
@@ -225,10 +243,11 @@ cmd_start() {
 
   local joined; joined=$(IFS=,; echo "${bootstrap[*]}")
   echo "Fjord is running ($(live_brokers) of $brokers brokers)"
-  echo "  bootstrap.servers = $joined"
+  echo "  SASL_SSL           = $secure_joined (SCRAM-SHA-512 user admin; client config: $STATE/client.properties)"
+  if [ "$plaintext" = open ]; then echo "  PLAINTEXT          = $joined (loopback, super user; FJORD_PLAINTEXT=off closes it)"; fi
   echo "  Table/Blob storage = Azurite on 127.0.0.1:$table / :$blob"
   echo "  data and logs      = $STATE (logs/broker-N.log, logs/azurite.log; previous run *.log.1)"
-  echo "  try: kcat -b $joined -L"
+  echo "  try: kcat -F $STATE/client.properties -L"
   echo "Ctrl-C stops everything (brokers first, with a controlled shutdown, then Azurite)."
 
   # Until Ctrl-C: one broker exiting is reported and the rest keep serving (so failover can be

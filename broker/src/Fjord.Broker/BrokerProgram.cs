@@ -12,6 +12,7 @@ public static class BrokerProgram
     /// <returns>The exit code: 0 stopped, 1 could not start, 2 bad configuration.</returns>
     public static async Task<int> RunAsync(string[] args, BrokerStartOptions options)
     {
+        if (args.Length > 0 && args[0] == Security.LocalSecurityCommand.Verb) return await Security.LocalSecurityCommand.RunAsync(args[1..]);
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
         BrokerConfig config;

@@ -2,6 +2,7 @@ using Fjord.Broker.Admin;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Handlers;
+using Fjord.Broker.Handlers.Acls;
 using Fjord.Broker.Handlers.Groups;
 using Fjord.Broker.Handlers.Security;
 using Fjord.Broker.Handlers.Transactions;
@@ -78,6 +79,12 @@ public static class HandlerCatalog
         handlers.Add(new WriteTxnMarkersHandler(transactions.Markers, authorizer));
         handlers.Add(new DescribeTransactionsHandler(transactions.Coordinator, authorizer));
         handlers.Add(new ListTransactionsHandler(transactions.Coordinator, authorizer));
+        if (security.AclStore is { } acls && security.AclCache is { } aclCache)
+        {
+            handlers.Add(new CreateAclsHandler(acls, aclCache, authorizer));
+            handlers.Add(new DescribeAclsHandler(acls, aclCache, authorizer));
+            handlers.Add(new DeleteAclsHandler(acls, aclCache, authorizer));
+        }
         handlers.Add(new SaslHandshakeHandler());
         handlers.Add(new SaslAuthenticateHandler(time));
         handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, authorizer));
