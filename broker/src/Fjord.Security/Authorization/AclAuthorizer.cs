@@ -64,6 +64,10 @@ public sealed class AclAuthorizer : IAuthorizer
         return allowed;
     }
 
+    /// <summary>The decision <see cref="Authorize"/> would cache, computed afresh: for benchmarks of the index.</summary>
+    internal bool AuthorizeUncached(KafkaPrincipal principal, IPAddress host, AclOperation operation, ResourceType resourceType, string resourceName) =>
+        Decide(Volatile.Read(ref _snapshot), new DecisionKey(principal.ToString(), host, operation, resourceType, resourceName));
+
     public bool AuthorizeAny(KafkaPrincipal principal, IPAddress host, AclOperation operation, ResourceType resourceType)
     {
         ArgumentNullException.ThrowIfNull(principal);
