@@ -27,7 +27,7 @@ internal sealed record OAuthBearerClientInitialResponse(string Token, string? Au
             return false;
 
         var rest = message[(headerEnd + 1)..];
-        if (rest.Length < 2 || rest[0] != Separator || !rest.EndsWith($"{Separator}{Separator}", StringComparison.Ordinal))
+        if (rest.Length < 3 || rest[0] != Separator || !rest.EndsWith($"{Separator}{Separator}", StringComparison.Ordinal))
             return false;
         var pairs = rest[1..^2].Split(Separator);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

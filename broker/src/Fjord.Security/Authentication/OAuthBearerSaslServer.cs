@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Fjord.Security.Principals;
 
 namespace Fjord.Security.Authentication;
@@ -39,7 +40,7 @@ public sealed class OAuthBearerSaslServer : ISaslServer
             throw SaslFailure.Exception(Mechanism);
         }
 
-        if (!SaslText.TryDecode(clientMessage.Span, out var text) || !OAuthBearerClientInitialResponse.TryParse(text, out var response))
+        if (!TryParse(clientMessage.Span, out var response))
         {
             _state = State.Done;
             throw SaslFailure.Exception(Mechanism);
@@ -56,5 +57,19 @@ public sealed class OAuthBearerSaslServer : ISaslServer
         if (response.AuthorizationId is not null && response.AuthorizationId != result.PrincipalName)
             throw SaslFailure.Exception(Mechanism);
         return SaslStep.Complete([], KafkaPrincipal.User(result.PrincipalName!), result.ExpiresAt);
+    }
+
+    private static bool TryParse(ReadOnlySpan<byte> message, [NotNullWhen(true)] out OAuthBearerClientInitialResponse? response)
+    {
+        response = null;
+        try
+        {
+            return SaslText.TryDecode(message, out var text) && OAuthBearerClientInitialResponse.TryParse(text, out response);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
+        {
+            // A message nobody foresaw must fail like any other bad message, never surface as something else.
+            return false;
+        }
     }
 }

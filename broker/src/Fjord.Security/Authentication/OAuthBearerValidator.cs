@@ -107,15 +107,9 @@ public sealed partial class OAuthBearerValidator : IDisposable
         return OAuthBearerValidationResult.Valid(subject, expiresAt, ReadScopes(jwt));
     }
 
-    /// <summary>A scope claim is a space-separated string (RFC 8693) or, from some providers, an array.</summary>
-    private IReadOnlyList<string> ReadScopes(JsonWebToken jwt)
-    {
-        if (jwt.TryGetPayloadValue<string>(_options.ScopeClaimName, out var scope) && scope is not null)
-            return scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (jwt.TryGetPayloadValue<List<string>>(_options.ScopeClaimName, out var scopes) && scopes is not null)
-            return scopes;
-        return [];
-    }
+    /// <summary>A scope claim is a space-separated string (RFC 8693) or, from some providers, an array (one claim per element).</summary>
+    private IReadOnlyList<string> ReadScopes(JsonWebToken jwt) =>
+        [.. jwt.Claims.Where(c => c.Type == _options.ScopeClaimName).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
 
     private static partial class Log
     {
