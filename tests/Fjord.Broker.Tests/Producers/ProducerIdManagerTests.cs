@@ -90,7 +90,7 @@ public sealed class ProducerIdManagerTests
         var store = new ScriptedStore { Fail = new InvalidOperationException("store down") };
         using var manager = Manager(store, blockSize: 10);
         await using var transactions = new Transactions.TransactionHarness();
-        var handler = new InitProducerIdHandler(manager, transactions.Coordinator);
+        var handler = new InitProducerIdHandler(manager, transactions.Coordinator, Fjord.Broker.Security.AllowAllAuthorizer.Instance);
 
         var refused = await InitProducerIdAsync(handler, version: 4);
         Assert.Equal((short)ErrorCode.CoordinatorLoadInProgress, refused.ErrorCode);

@@ -1,8 +1,16 @@
+using System.Reflection;
 using Fjord.Broker;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Fetch;
+using Fjord.Broker.Membership;
+using Fjord.Broker.Network;
+using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Controller;
+using Fjord.Groups;
+using Fjord.Security.Authorization;
 using Fjord.Tiering;
 
 namespace Fjord.Testing;
@@ -80,4 +88,25 @@ public sealed class InProcessBroker : TestBroker
     }
 
     private protected override Task ShutDownAsync() => StopAsync();
+
+    /// <summary>
+    /// A second set of this broker's request handlers, built by <see cref="HandlerCatalog"/> over the running
+    /// broker's own components (metadata, logs, groups, transactions, controller) but asking
+    /// <paramref name="authorizer"/>: authorization tests call them directly with a session of their chosen
+    /// principal. The broker's components are read from its private fields because KafkaBroker does not take
+    /// an authorizer from its start options yet; once it does, tests can start the broker with one instead.
+    /// </summary>
+    public IReadOnlyList<ApiHandler> CreateHandlers(IAuthorizer authorizer)
+    {
+        var broker = Running;
+        return HandlerCatalog.Create(Config, Field<IMetadataStore>(broker, "_store"), broker.Metadata, broker.Replicas,
+            new FetchSessionCache(1000, TimeProvider.System), Field<GroupCoordinator>(broker, "_groups"), Field<GroupCoordinatorLocator>(broker, "_coordinators"),
+            broker.ActiveController, Field<AdvertisedListeners>(broker, "_advertised"), broker.Tiering, Field<ProducerIdManager>(broker, "_producerIds"),
+            Field<TransactionServices>(broker, "_transactions"), Field<TimeProvider>(broker, "_time"), TestLoggers.Factory, authorizer);
+    }
+
+    private static T Field<T>(KafkaBroker broker, string name) =>
+        typeof(KafkaBroker).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(broker) is T value
+            ? value
+            : throw new InvalidOperationException($"KafkaBroker has no field {name} of type {typeof(T).Name}: update InProcessBroker.CreateHandlers");
 }

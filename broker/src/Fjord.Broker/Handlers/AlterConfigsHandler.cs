@@ -1,7 +1,6 @@
 using Fjord.Broker.Admin;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;

@@ -2,7 +2,6 @@ using Fjord.Broker.Fetch;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
-using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;

@@ -2,7 +2,6 @@ using Fjord.Broker.Admin;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 

@@ -1,6 +1,5 @@
 using Fjord.Broker.Network;
 using Fjord.Broker.Producers;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 using Fjord.Transactions;

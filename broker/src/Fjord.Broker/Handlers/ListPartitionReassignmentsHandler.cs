@@ -1,6 +1,5 @@
 using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;

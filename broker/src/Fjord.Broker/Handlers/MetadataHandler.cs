@@ -1,7 +1,6 @@
 using Fjord.Broker.Admin;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Cluster;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;

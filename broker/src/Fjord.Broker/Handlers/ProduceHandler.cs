@@ -3,7 +3,6 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
 using Fjord.Broker.Replicas;
-using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Protocol;

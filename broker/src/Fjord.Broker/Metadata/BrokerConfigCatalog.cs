@@ -51,5 +51,13 @@ public static class BrokerConfigCatalog
         new("compression.gzip.level", TopicConfigCatalog.ConfigType.Int, c => Num(c.CompressionGzipLevel)),
         new("compression.lz4.level", TopicConfigCatalog.ConfigType.Int, c => Num(c.CompressionLz4Level)),
         new("compression.zstd.level", TopicConfigCatalog.ConfigType.Int, c => Num(c.CompressionZstdLevel)),
+
+        // Kafka's PASSWORD-typed listener secrets: listed, so an operator sees they exist, but ConfigHelper
+        // answers them sensitive with a null value (SensitiveConfigs), whatever is configured.
+        new("ssl.keystore.password", TopicConfigCatalog.ConfigType.Password, c => c.Get("ssl.keystore.password") ?? ""),
+        new("ssl.key.password", TopicConfigCatalog.ConfigType.Password, c => c.Get("ssl.key.password") ?? ""),
+        new("ssl.truststore.password", TopicConfigCatalog.ConfigType.Password, c => c.Get("ssl.truststore.password") ?? ""),
+        new("ssl.keystore.key", TopicConfigCatalog.ConfigType.Password, c => c.Get("ssl.keystore.key") ?? ""),
+        new("sasl.jaas.config", TopicConfigCatalog.ConfigType.Password, c => c.Get("sasl.jaas.config") ?? ""),
     ];
 }

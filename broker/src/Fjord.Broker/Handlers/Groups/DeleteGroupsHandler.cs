@@ -1,5 +1,4 @@
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Groups;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;

@@ -1,5 +1,4 @@
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;

@@ -1,7 +1,7 @@
 using Fjord.Broker.Network;
 using Fjord.Security.Authorization;
 
-namespace Fjord.Broker.Security;
+namespace Fjord.Broker.Handlers;
 
 /// <summary>
 /// The questions handlers ask the authorizer, phrased as Kafka's AuthHelper does: always about the request's
