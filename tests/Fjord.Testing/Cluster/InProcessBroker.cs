@@ -6,6 +6,7 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Security;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Controller;
@@ -102,7 +103,8 @@ public sealed class InProcessBroker : TestBroker
         return HandlerCatalog.Create(Config, Field<IMetadataStore>(broker, "_store"), broker.Metadata, broker.Replicas,
             new FetchSessionCache(1000, TimeProvider.System), Field<GroupCoordinator>(broker, "_groups"), Field<GroupCoordinatorLocator>(broker, "_coordinators"),
             broker.ActiveController, Field<AdvertisedListeners>(broker, "_advertised"), broker.Tiering, Field<ProducerIdManager>(broker, "_producerIds"),
-            Field<TransactionServices>(broker, "_transactions"), Field<TimeProvider>(broker, "_time"), TestLoggers.Factory, authorizer);
+            Field<TransactionServices>(broker, "_transactions"), Field<BrokerSecurity>(broker, "_security"), Field<TimeProvider>(broker, "_time"), TestLoggers.Factory,
+            authorizer);
     }
 
     private static T Field<T>(KafkaBroker broker, string name) =>

@@ -1,7 +1,7 @@
 namespace Fjord.Security.Tls;
 
 /// <summary>Writes files that hold private keys: owner-only (0600) on Unix, and replaced atomically.</summary>
-internal static class PrivateFile
+public static class PrivateFile
 {
     public static void Write(string path, string contents)
     {
