@@ -53,6 +53,19 @@ public sealed class AclAuthorizerTests
     }
 
     [Fact]
+    public void AWildcardPrincipalDenyOnTheSamePatternBeatsAPersonalAllow()
+    {
+        var authorizer = Authorizer(
+            AllowTopic("User:alice", AclOperation.Write, "orders"),
+            AllowTopic("User:bob", AclOperation.Write, "orders"),
+            DenyTopic("User:*", AclOperation.Write, "orders", host: "10.0.0.2"));
+
+        Assert.True(Can(authorizer, Alice, AclOperation.Write, "orders", ClientHost));
+        Assert.False(Can(authorizer, Alice, AclOperation.Write, "orders", OtherHost));
+        Assert.False(Can(authorizer, Bob, AclOperation.Write, "orders", OtherHost));
+    }
+
+    [Fact]
     public void AHostScopedAclMatchesOnlyThatAddress()
     {
         var authorizer = Authorizer(AllowTopic("User:alice", AclOperation.Read, "orders", host: "10.0.0.1"));
@@ -331,13 +344,21 @@ public sealed class AclAuthorizerTests
     public void ACachedDecisionAllocatesNothing()
     {
         var authorizer = Authorizer(AllowTopic("User:alice", AclOperation.Read, "orders"), AllowTopic("User:*", AclOperation.Read, "o", PatternType.Prefixed));
-        Can(authorizer, Alice, AclOperation.Read, "orders");
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        for (var i = 0; i < 10_000; i++)
             Can(authorizer, Alice, AclOperation.Read, "orders");
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // The runtime itself may allocate on this thread now and then (tiered compilation installing call
+        // counters); a per-decision allocation would show in every round, at a thousand times its size.
+        var fewest = long.MaxValue;
+        for (var round = 0; round < 5 && fewest > 0; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+                Can(authorizer, Alice, AclOperation.Read, "orders");
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
