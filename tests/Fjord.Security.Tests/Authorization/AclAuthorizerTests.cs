@@ -53,6 +53,19 @@ public sealed class AclAuthorizerTests
     }
 
     [Fact]
+    public void AWildcardPrincipalDenyOnTheSamePatternBeatsAPersonalAllow()
+    {
+        var authorizer = Authorizer(
+            AllowTopic("User:alice", AclOperation.Write, "orders"),
+            AllowTopic("User:bob", AclOperation.Write, "orders"),
+            DenyTopic("User:*", AclOperation.Write, "orders", host: "10.0.0.2"));
+
+        Assert.True(Can(authorizer, Alice, AclOperation.Write, "orders", ClientHost));
+        Assert.False(Can(authorizer, Alice, AclOperation.Write, "orders", OtherHost));
+        Assert.False(Can(authorizer, Bob, AclOperation.Write, "orders", OtherHost));
+    }
+
+    [Fact]
     public void AHostScopedAclMatchesOnlyThatAddress()
     {
         var authorizer = Authorizer(AllowTopic("User:alice", AclOperation.Read, "orders", host: "10.0.0.1"));
@@ -331,13 +344,52 @@ public sealed class AclAuthorizerTests
     public void ACachedDecisionAllocatesNothing()
     {
         var authorizer = Authorizer(AllowTopic("User:alice", AclOperation.Read, "orders"), AllowTopic("User:*", AclOperation.Read, "o", PatternType.Prefixed));
-        Can(authorizer, Alice, AclOperation.Read, "orders");
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        for (var i = 0; i < 10_000; i++)
             Can(authorizer, Alice, AclOperation.Read, "orders");
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // The runtime itself may allocate on this thread now and then (tiered compilation installing call
+        // counters); a per-decision allocation would show in every round, at a thousand times its size.
+        var fewest = long.MaxValue;
+        for (var round = 0; round < 5 && fewest > 0; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+                Can(authorizer, Alice, AclOperation.Read, "orders");
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, fewest);
+    }
+
+    [Fact]
+    public async Task ADecisionRacingAnUpdateNeverLeavesAStaleAnswerForTheNewAcls()
+    {
+        // Version n allows exactly when n is even. Readers keep deciding (and caching) against whatever snapshot
+        // they read; if one could cache an old snapshot's answer where the new snapshot is read, the check
+        // right after an update would see it.
+        var allow = AllowTopic("User:alice", AclOperation.Read, "orders");
+        var deny = DenyTopic("User:alice", AclOperation.Read, "orders");
+        var authorizer = Authorizer(allow);
+        using var done = new CancellationTokenSource();
+        using var started = new CountdownEvent(2);
+
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            Can(authorizer, Alice, AclOperation.Read, "orders");
+            started.Signal();
+            while (!done.IsCancellationRequested)
+                Can(authorizer, Alice, AclOperation.Read, "orders");
+        })).ToArray();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the readers did not start");
+        for (var version = 2; version < 2_000; version++)
+        {
+            authorizer.Update([version % 2 == 0 ? allow : deny], version);
+            Assert.Equal(version % 2 == 0, Can(authorizer, Alice, AclOperation.Read, "orders"));
+        }
+        await done.CancelAsync();
+
+        // A reader that threw (a torn snapshot) fails here.
+        await Task.WhenAll(readers);
     }
 
     [Fact]

@@ -134,8 +134,14 @@ public sealed class AclCacheTests : IAsyncLifetime
         private int _versionReads;
         private int _loads;
         private int _failedCalls;
+        private volatile bool _failing;
 
-        public bool Failing { get; set; }
+        /// <summary>Set by the test, read by the cache's poll loop on another thread.</summary>
+        public bool Failing
+        {
+            get => _failing;
+            set => _failing = value;
+        }
         public int VersionReads => Volatile.Read(ref _versionReads);
         public int Loads => Volatile.Read(ref _loads);
         public int FailedCalls => Volatile.Read(ref _failedCalls);

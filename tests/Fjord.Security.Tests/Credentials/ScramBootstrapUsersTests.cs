@@ -94,4 +94,28 @@ public sealed class ScramBootstrapUsersTests
         Assert.Equal(changedByAdmin.StoredKey, stored.Single(c => c.Mechanism == ScramMechanism.ScramSha512).Credential.StoredKey);
         Assert.Equal(Admin256.StoredKey, stored.Single(c => c.Mechanism == ScramMechanism.ScramSha256).Credential.StoredKey);
     }
+
+    [Fact]
+    public async Task ApplyWorksOnAStoreWithoutItsOwnCreateIfAbsent()
+    {
+        var store = new MinimalStore(new InMemoryScramCredentialStore());
+        UserScramCredential[] entries = [new("admin", ScramMechanism.ScramSha512, Admin512)];
+
+        Assert.Equal(1, await ScramBootstrapUsers.ApplyAsync(store, entries, default));
+        Assert.Equal(0, await ScramBootstrapUsers.ApplyAsync(store, entries, default));
+    }
+
+    /// <summary>Implements only the original members, so the interface's default CreateIfAbsentAsync runs.</summary>
+    private sealed class MinimalStore(IScramCredentialStore inner) : IScramCredentialStore
+    {
+        public Task InitializeAsync(CancellationToken ct) => inner.InitializeAsync(ct);
+
+        public Task<long> ReadVersionAsync(CancellationToken ct) => inner.ReadVersionAsync(ct);
+
+        public Task<(IReadOnlyList<UserScramCredential> Credentials, long Version)> LoadAsync(CancellationToken ct) => inner.LoadAsync(ct);
+
+        public Task UpsertAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct) => inner.UpsertAsync(user, mechanism, credential, ct);
+
+        public Task<bool> DeleteAsync(string user, ScramMechanism mechanism, CancellationToken ct) => inner.DeleteAsync(user, mechanism, ct);
+    }
 }

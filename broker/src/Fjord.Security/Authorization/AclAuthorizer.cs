@@ -120,11 +120,14 @@ public sealed class AclAuthorizer : IAuthorizer
         public bool Allowed { get; private set; }
         public bool Denied { get; private set; }
 
-        public bool Visit(AclRule[] rules)
+        public bool Visit(PatternRules rules) => Visit(rules.For(principal)) && Visit(rules.ForAnyPrincipal);
+
+        /// <param name="rules">Rules whose principal already matches.</param>
+        private bool Visit(AclRule[] rules)
         {
             foreach (var rule in rules)
             {
-                if (!rule.MatchesOperation(operation) || !rule.MatchesPrincipal(principal) || !rule.MatchesHost(host)) continue;
+                if (!rule.MatchesOperation(operation) || !rule.MatchesHost(host)) continue;
                 if (rule.PermissionType == AclPermissionType.Deny)
                 {
                     Denied = true;

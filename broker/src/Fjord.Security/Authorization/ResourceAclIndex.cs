@@ -7,10 +7,10 @@ namespace Fjord.Security.Authorization;
 /// </summary>
 internal sealed class ResourceAclIndex
 {
-    private readonly Dictionary<string, AclRule[]> _literal;
-    private readonly Dictionary<string, AclRule[]>.AlternateLookup<ReadOnlySpan<char>> _prefixed;
+    private readonly Dictionary<string, PatternRules> _literal;
+    private readonly Dictionary<string, PatternRules>.AlternateLookup<ReadOnlySpan<char>> _prefixed;
     private readonly int[] _prefixLengths;
-    private readonly AclRule[]? _wildcard;
+    private readonly PatternRules? _wildcard;
 
     public ResourceAclIndex(IEnumerable<(ResourcePattern Pattern, AclRule Rule)> acls)
     {
@@ -25,8 +25,8 @@ internal sealed class ResourceAclIndex
             rules.Add(rule);
             all.Add((pattern, rule));
         }
-        _literal = literal.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
-        _prefixed = prefixed.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        _literal = literal.ToDictionary(p => p.Key, p => new PatternRules(p.Value), StringComparer.Ordinal);
+        _prefixed = prefixed.ToDictionary(p => p.Key, p => new PatternRules(p.Value), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         _prefixLengths = [.. prefixed.Keys.Select(k => k.Length).Distinct().Order()];
         _wildcard = _literal.GetValueOrDefault(ResourcePattern.WildcardResource);
         All = all;
@@ -71,5 +71,5 @@ internal sealed class ResourceAclIndex
 internal interface IAclRuleVisitor
 {
     /// <returns>False to stop visiting (a Deny settles the decision).</returns>
-    bool Visit(AclRule[] rules);
+    bool Visit(PatternRules rules);
 }

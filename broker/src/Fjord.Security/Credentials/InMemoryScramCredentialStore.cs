@@ -26,7 +26,7 @@ public sealed class InMemoryScramCredentialStore : IScramCredentialStore
 
     public Task UpsertAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct)
     {
-        Validate(user, mechanism, credential);
+        ScramCredentialArguments.Validate(user, mechanism, credential);
         lock (_lock)
         {
             _credentials[new(user, mechanism)] = Copy(credential);
@@ -38,7 +38,7 @@ public sealed class InMemoryScramCredentialStore : IScramCredentialStore
 
     public Task<bool> CreateIfAbsentAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct)
     {
-        Validate(user, mechanism, credential);
+        ScramCredentialArguments.Validate(user, mechanism, credential);
         lock (_lock)
         {
             if (!_credentials.TryAdd(new(user, mechanism), Copy(credential)))
@@ -58,14 +58,6 @@ public sealed class InMemoryScramCredentialStore : IScramCredentialStore
             _version++;
             return Task.FromResult(true);
         }
-    }
-
-    internal static void Validate(string user, ScramMechanism mechanism, ScramCredential credential)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(user);
-        ArgumentNullException.ThrowIfNull(credential);
-        if (!ScramMechanisms.IsDefined(mechanism))
-            throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "not a SCRAM mechanism");
     }
 
     // Callers get their own arrays: a test mutating a returned salt must not change what is stored.

@@ -40,6 +40,9 @@ public static class ScramBootstrapUsers
         var text = new StringBuilder();
         foreach (var e in entries)
         {
+            // Saslname escaping covers ',' and '='; a line break would split the entry, so such a name cannot be written.
+            if (e.User.AsSpan().IndexOfAny('\r', '\n') >= 0)
+                throw new ArgumentException($"user name '{e.User}' contains a line break and cannot be written to a bootstrap users file", nameof(entries));
             text.Append(e.Mechanism.MechanismName())
                 .Append("=[name=").Append(ScramSaslName.Encode(e.User))
                 .Append(",iterations=").Append(e.Credential.Iterations.ToString(CultureInfo.InvariantCulture))
@@ -83,10 +86,10 @@ public static class ScramBootstrapUsers
             var eq = field.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
                 throw Bad(lineNumber, $"'{field}' is not key=value");
-            var key = field[..eq].Trim();
+            var key = field[..eq];
             if (!Fields.Contains(key))
                 throw Bad(lineNumber, $"unknown key '{key}' (a password never belongs in this file)");
-            if (!values.TryAdd(key, field[(eq + 1)..].Trim()))
+            if (!values.TryAdd(key, field[(eq + 1)..]))
                 throw Bad(lineNumber, $"'{key}' given twice");
         }
 

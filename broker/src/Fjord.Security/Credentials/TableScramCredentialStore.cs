@@ -60,7 +60,7 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
 
     public async Task UpsertAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct)
     {
-        InMemoryScramCredentialStore.Validate(user, mechanism, credential);
+        ScramCredentialArguments.Validate(user, mechanism, credential);
         var row = ToRow(user, mechanism, credential);
         for (var attempt = 1; ; attempt++)
         {
@@ -74,7 +74,7 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
 
     public async Task<bool> CreateIfAbsentAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct)
     {
-        InMemoryScramCredentialStore.Validate(user, mechanism, credential);
+        ScramCredentialArguments.Validate(user, mechanism, credential);
         var row = ToRow(user, mechanism, credential);
         for (var attempt = 1; ; attempt++)
         {
