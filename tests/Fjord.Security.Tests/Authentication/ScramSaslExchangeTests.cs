@@ -55,6 +55,39 @@ public sealed class ScramSaslExchangeTests
         Assert.True(client.IsComplete);
     }
 
+    [Fact]
+    public async Task LibrdkafkaBefore261RepeatingItsClientNonceInTheClientFinalIsAcceptedAsKafkaDoes()
+    {
+        // librdkafka < 2.6.1 sends r=<client nonce><combined nonce>; Kafka 3.8.1 accepts it, and its proof covers what it sent.
+        const string clientNonce = "dyO?.HWDNI;CEzx6s<UQvHkcp-GO-A1L";
+        var credential = ScramCredentials.Create(ScramMechanism.ScramSha256, "pencil", 4096);
+        var server = new ScramSaslServer(ScramMechanism.ScramSha256, new TestCredentials().Add("user", ScramMechanism.ScramSha256, credential), () => "server-nonce");
+        var clientFirstBare = $"n=user,r={clientNonce}";
+        var serverFirst = Text((await server.EvaluateAsync(Encoding.UTF8.GetBytes("n,," + clientFirstBare), default)).Challenge);
+
+        var withoutProof = $"c=biws,r={clientNonce}{clientNonce}server-nonce";
+        var salted = ScramFormatter.SaltedPassword(ScramMechanism.ScramSha256, "pencil", credential.Salt, 4096);
+        var proof = ScramFormatter.ClientProof(ScramMechanism.ScramSha256, salted, Encoding.UTF8.GetBytes($"{clientFirstBare},{serverFirst},{withoutProof}"));
+        var final = await server.EvaluateAsync(Encoding.UTF8.GetBytes($"{withoutProof},p={Convert.ToBase64String(proof)}"), default);
+
+        Assert.True(final.IsComplete);
+        Assert.Equal(KafkaPrincipal.User("user"), final.Principal);
+    }
+
+    [Fact]
+    public async Task ANonceThatOnlyEndsWithTheCombinedOneIsRefused()
+    {
+        var credential = ScramCredentials.Create(ScramMechanism.ScramSha256, "pencil", 4096);
+        var server = new ScramSaslServer(ScramMechanism.ScramSha256, new TestCredentials().Add("user", ScramMechanism.ScramSha256, credential), () => "server-nonce");
+        var serverFirst = Text((await server.EvaluateAsync("n,,n=user,r=abc"u8.ToArray(), default)).Challenge);
+        var withoutProof = "c=biws,r=XYZabcserver-nonce";
+        var salted = ScramFormatter.SaltedPassword(ScramMechanism.ScramSha256, "pencil", credential.Salt, 4096);
+        var proof = ScramFormatter.ClientProof(ScramMechanism.ScramSha256, salted, Encoding.UTF8.GetBytes($"n=user,r=abc,{serverFirst},{withoutProof}"));
+
+        await Assert.ThrowsAsync<SaslAuthenticationException>(async () =>
+            await server.EvaluateAsync(Encoding.UTF8.GetBytes($"{withoutProof},p={Convert.ToBase64String(proof)}"), default));
+    }
+
     [Theory]
     [MemberData(nameof(Mechanisms))]
     public async Task AWrongPasswordFailsWithTheGenericMessage(ScramMechanism mechanism)

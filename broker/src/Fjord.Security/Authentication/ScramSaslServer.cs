@@ -103,7 +103,9 @@ public sealed class ScramSaslServer : ISaslServer
         // Kafka has no channel binding, so c= must carry back exactly the gs2 header the client sent ("biws" for "n,,").
         if (clientFinal.ChannelBinding != Convert.ToBase64String(Encoding.UTF8.GetBytes(clientFirst.Gs2Header)))
             return null;
-        if (clientFinal.Nonce != _combinedNonce)
+        // librdkafka before 2.6.1 sends its client nonce again in front of the combined one; Kafka 3.8.1
+        // accepts that (it checks endsWith), and so must Fjord, or every older librdkafka client fails SCRAM.
+        if (clientFinal.Nonce != _combinedNonce && clientFinal.Nonce != clientFirst.Nonce + _combinedNonce)
             return null;
 
         var authMessage = Encoding.UTF8.GetBytes($"{clientFirst.Bare},{_serverFirst},{clientFinal.WithoutProof}");
