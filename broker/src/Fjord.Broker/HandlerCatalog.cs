@@ -81,12 +81,10 @@ public static class HandlerCatalog
         handlers.Add(new WriteTxnMarkersHandler(transactions.Markers, authorizer));
         handlers.Add(new DescribeTransactionsHandler(transactions.Coordinator, authorizer));
         handlers.Add(new ListTransactionsHandler(transactions.Coordinator, authorizer));
-        if (security.AclStore is { } acls && security.AclCache is { } aclCache)
-        {
-            handlers.Add(new CreateAclsHandler(acls, aclCache, authorizer));
-            handlers.Add(new DescribeAclsHandler(acls, aclCache, authorizer));
-            handlers.Add(new DeleteAclsHandler(acls, aclCache, authorizer));
-        }
+        // Advertised always, as in Kafka; without an authorizer they answer SECURITY_DISABLED.
+        handlers.Add(new CreateAclsHandler(security.AclStore, security.AclCache, authorizer));
+        handlers.Add(new DescribeAclsHandler(security.AclStore, authorizer));
+        handlers.Add(new DeleteAclsHandler(security.AclStore, security.AclCache, authorizer));
         handlers.Add(new SaslHandshakeHandler());
         handlers.Add(new SaslAuthenticateHandler(time));
         handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, authorizer));

@@ -25,7 +25,7 @@ internal sealed class AclHandlerScenario : IAsyncDisposable
         Authorizer = authorizer;
         Cache = cache;
         Create = new CreateAclsHandler(store, cache, authorizer);
-        Describe = new DescribeAclsHandler(store, cache, authorizer);
+        Describe = new DescribeAclsHandler(store, authorizer);
         Delete = new DeleteAclsHandler(store, cache, authorizer);
     }
 

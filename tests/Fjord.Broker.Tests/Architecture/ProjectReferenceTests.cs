@@ -17,6 +17,7 @@ public sealed class ProjectReferenceTests
     private const string Controller = "Fjord.Controller";
     private const string Groups = "Fjord.Groups";
     private const string Transactions = "Fjord.Transactions";
+    private const string Security = "Fjord.Security";
     private const string Broker = "Fjord.Broker";
 
     /// <summary>What each project may reference directly. Fjord.Broker is the composition root and may reference all.</summary>
@@ -29,7 +30,9 @@ public sealed class ProjectReferenceTests
         [Controller] = [Protocol, Cluster],
         [Groups] = [Protocol, Cluster],
         [Transactions] = [Protocol, Cluster],
-        [Broker] = [Protocol, Log, Cluster, Tiering, Controller, Groups, Transactions],
+        // Principals, authentication, ACLs and TLS: pure logic plus its own Table storage, used by the broker only.
+        [Security] = [],
+        [Broker] = [Protocol, Log, Cluster, Tiering, Controller, Groups, Transactions, Security],
     };
 
     [Fact]

@@ -58,6 +58,13 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         [ApiKey.WriteTxnMarkers] = (0, 1),
         [ApiKey.DescribeTransactions] = (0, 0),
         [ApiKey.ListTransactions] = (0, 1),
+        [ApiKey.SaslHandshake] = (0, 1),
+        [ApiKey.SaslAuthenticate] = (0, 2),
+        [ApiKey.CreateAcls] = (0, 3),
+        [ApiKey.DescribeAcls] = (0, 3),
+        [ApiKey.DeleteAcls] = (0, 3),
+        [ApiKey.DescribeUserScramCredentials] = (0, 0),
+        [ApiKey.AlterUserScramCredentials] = (0, 0),
     };
 
     public static TheoryData<short> Versions(int min, int max)

@@ -1,6 +1,5 @@
 using System.Net;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Security;
 using Fjord.Security.Principals;
 
 namespace Fjord.Broker.Network;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 

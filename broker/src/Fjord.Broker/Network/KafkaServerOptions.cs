@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Security;
 
 namespace Fjord.Broker.Network;
 

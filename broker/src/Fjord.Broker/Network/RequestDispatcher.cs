@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Frozen;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -12,6 +12,9 @@ internal static class AclWire
 {
     public const string ClusterAuthorizationFailedMessage = "Cluster authorization failed.";
 
+    /// <summary>Kafka's answer when the broker has no authorizer (authorizer.class.name is empty).</summary>
+    public const string SecurityDisabledMessage = "No authorizer is configured on the broker (authorizer.class.name is empty), so there are no ACLs";
+
     /// <summary>Kafka guards CreateAcls and DeleteAcls with Alter on the cluster, DescribeAcls with Describe.</summary>
     public static bool AuthorizeCluster(IAuthorizer authorizer, RequestContext request, AclOperation operation) =>
         authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, ResourceType.Cluster, ResourcePattern.ClusterResourceName);

@@ -9,7 +9,7 @@ namespace Fjord.Broker.Handlers.Acls;
 /// Needs Alter on the cluster. A creation that is invalid gets INVALID_REQUEST and is not stored; the valid
 /// ones of the same request still are, as in Kafka. The change is enforced on this broker before the response.
 /// </summary>
-public sealed class CreateAclsHandler(IAclStore store, AclCache cache, IAuthorizer authorizer) : ApiHandler<CreateAclsRequest, CreateAclsResponse>
+public sealed class CreateAclsHandler(IAclStore? store, AclCache? cache, IAuthorizer authorizer) : ApiHandler<CreateAclsRequest, CreateAclsResponse>
 {
     public override ApiKey ApiKey => ApiKey.CreateAcls;
     public override short MinVersion => 0;
@@ -18,6 +18,12 @@ public sealed class CreateAclsHandler(IAclStore store, AclCache cache, IAuthoriz
     protected override async ValueTask<CreateAclsResponse?> HandleAsync(RequestContext request, CreateAclsRequest body, CancellationToken ct)
     {
         var response = new CreateAclsResponse();
+        if (store is null || cache is null)
+        {
+            foreach (var _ in body.Creations)
+                response.Results.Add(Result(ErrorCode.SecurityDisabled, AclWire.SecurityDisabledMessage));
+            return response;
+        }
         if (!AclWire.AuthorizeCluster(authorizer, request, AclOperation.Alter))
         {
             foreach (var _ in body.Creations)

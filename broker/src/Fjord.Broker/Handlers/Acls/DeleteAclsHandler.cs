@@ -9,7 +9,7 @@ namespace Fjord.Broker.Handlers.Acls;
 /// order, so an ACL two filters match is listed under the first. Needs Alter on the cluster. An invalid filter
 /// gets INVALID_REQUEST and deletes nothing. The change is enforced on this broker before the response.
 /// </summary>
-public sealed class DeleteAclsHandler(IAclStore store, AclCache cache, IAuthorizer authorizer) : ApiHandler<DeleteAclsRequest, DeleteAclsResponse>
+public sealed class DeleteAclsHandler(IAclStore? store, AclCache? cache, IAuthorizer authorizer) : ApiHandler<DeleteAclsRequest, DeleteAclsResponse>
 {
     public override ApiKey ApiKey => ApiKey.DeleteAcls;
     public override short MinVersion => 0;
@@ -18,6 +18,12 @@ public sealed class DeleteAclsHandler(IAclStore store, AclCache cache, IAuthoriz
     protected override async ValueTask<DeleteAclsResponse?> HandleAsync(RequestContext request, DeleteAclsRequest body, CancellationToken ct)
     {
         var response = new DeleteAclsResponse();
+        if (store is null || cache is null)
+        {
+            foreach (var _ in body.Filters)
+                response.FilterResults.Add(Result(ErrorCode.SecurityDisabled, AclWire.SecurityDisabledMessage));
+            return response;
+        }
         if (!AclWire.AuthorizeCluster(authorizer, request, AclOperation.Alter))
         {
             foreach (var _ in body.Filters)

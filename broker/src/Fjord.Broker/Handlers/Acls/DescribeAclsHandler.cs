@@ -8,17 +8,15 @@ namespace Fjord.Broker.Handlers.Acls;
 /// DescribeAcls 0–3: the stored ACLs matching one filter, grouped by resource pattern. Needs Describe on the
 /// cluster. Reads the store rather than this broker's snapshot, so a change made through any broker shows at once.
 /// </summary>
-public sealed class DescribeAclsHandler(IAclStore store, AclCache cache, IAuthorizer authorizer) : ApiHandler<DescribeAclsRequest, DescribeAclsResponse>
+public sealed class DescribeAclsHandler(IAclStore? store, IAuthorizer authorizer) : ApiHandler<DescribeAclsRequest, DescribeAclsResponse>
 {
-    // Part of the handler family's constructor shape; describing never needs a refresh.
-    private readonly AclCache _cache = cache;
-
     public override ApiKey ApiKey => ApiKey.DescribeAcls;
     public override short MinVersion => 0;
     public override short MaxVersion => 3;
 
     protected override async ValueTask<DescribeAclsResponse?> HandleAsync(RequestContext request, DescribeAclsRequest body, CancellationToken ct)
     {
+        if (store is null) return Error(ErrorCode.SecurityDisabled, AclWire.SecurityDisabledMessage);
         if (!AclWire.AuthorizeCluster(authorizer, request, AclOperation.Describe))
             return Error(ErrorCode.ClusterAuthorizationFailed, AclWire.ClusterAuthorizationFailedMessage);
 

@@ -1,5 +1,4 @@
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Security;

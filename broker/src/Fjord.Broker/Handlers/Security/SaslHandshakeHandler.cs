@@ -1,6 +1,5 @@
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Network;
-using Fjord.Broker.Security;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Handlers.Security;

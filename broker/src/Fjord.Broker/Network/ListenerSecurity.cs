@@ -4,7 +4,7 @@ using Fjord.Broker.Configuration;
 using Fjord.Security.Authentication;
 using Fjord.Security.Principals;
 
-namespace Fjord.Broker.Security;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// How one listener secures its connections, from its (listener.name.&lt;name&gt;.-prefixed) settings: TLS

@@ -1,4 +1,4 @@
-namespace Fjord.Broker.Security;
+namespace Fjord.Broker.Network;
 
 /// <summary>Where a connection is in Kafka's SASL exchange (SaslServerAuthenticator's states).</summary>
 public enum SaslStage

@@ -1,7 +1,6 @@
-using Fjord.Broker.Network;
 using Fjord.Security.Authentication;
 
-namespace Fjord.Broker.Security;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// One step of a connection's SASL exchange, shared by SaslAuthenticate and the bare tokens of SaslHandshake

@@ -1,6 +1,6 @@
 using Fjord.Security.Authentication;
 
-namespace Fjord.Broker.Security;
+namespace Fjord.Broker.Network;
 
 /// <summary>One connection's SASL state: the exchange in progress, whether it ever completed, and until when the session holds.</summary>
 public sealed class SaslSessionState
