@@ -1,4 +1,7 @@
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.LocalRun;
@@ -61,6 +64,68 @@ public sealed partial class NewcomerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartWritesAClientConfigForItsSaslSslListenerAndPlaintextOffLeavesNoPlaintextPort()
+    {
+        var environment = Ports(1);
+        environment["FJORD_PLAINTEXT"] = "off";
+        _script = await FjordScript.StartAsync(_home.Path, "start", environment);
+        await _script.WaitForOutputAsync("Fjord is running", TimeSpan.FromSeconds(120));
+
+        var path = _home.Combine("client.properties");
+        Assert.Contains(path, _script.Output, StringComparison.Ordinal);
+        var properties = File.ReadAllLines(path).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
+            .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
+        Assert.Equal("SASL_SSL", properties["security.protocol"]);
+        Assert.Equal("SCRAM-SHA-512", properties["sasl.mechanism"]);
+        Assert.False(await AcceptsConnectionsAsync(int.Parse(environment["FJORD_BROKER_PORT_BASE"], System.Globalization.CultureInfo.InvariantCulture)),
+            "FJORD_PLAINTEXT=off left a PLAINTEXT listener");
+
+        var config = new ClientConfig
+        {
+            BootstrapServers = properties["bootstrap.servers"],
+            SecurityProtocol = SecurityProtocol.SaslSsl,
+            SaslMechanism = SaslMechanism.ScramSha512,
+            SaslUsername = properties["sasl.username"],
+            SaslPassword = properties["sasl.password"],
+            SslCaLocation = properties["ssl.ca.location"],
+        };
+        using (var producer = KafkaClients.Producer(new ProducerConfig(config) { Acks = Acks.All, MessageTimeoutMs = 60_000 }))
+        {
+            for (var i = 0; i < 10; i++)
+                await producer.ProduceAsync("secure-local", new Message<byte[], byte[]> { Value = BitConverter.GetBytes(i) });
+        }
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig(config)
+        {
+            GroupId = "secure-local", AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).SetLogHandler((_, _) => { }).Build();
+        consumer.Subscribe("secure-local");
+        var received = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (received < 10 && DateTime.UtcNow < deadline)
+            if (consumer.Consume(TimeSpan.FromMilliseconds(500)) is { } record && !record.IsPartitionEOF) received++;
+        Assert.Equal(10, received);
+        consumer.Close();
+
+        _script.Signal(FjordScript.SigTerm);
+        await _script.AssertNothingLeftAsync(TimeSpan.FromSeconds(90));
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(int port)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.ConnectAsync("127.0.0.1", port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task StartInstallsKcatWhenItIsMissing()
     {
         // A PATH with every command of this machine except kcat, apt-get and dotnet; the stand-in
@@ -113,7 +178,7 @@ public sealed partial class NewcomerTests : IAsyncLifetime
             Assert.True(File.Exists(Path.Combine(root, target)) || Directory.Exists(Path.Combine(root, target)),
                 $"README.md links to {target}, which is not in the repository");
         }
-        foreach (var fact in new[] { "FJORD_HOME", "broker-0.log.1", "FJORD_SKIP_BUILD", "docs/architecture.md" })
+        foreach (var fact in new[] { "FJORD_HOME", "broker-0.log.1", "FJORD_SKIP_BUILD", "docs/architecture.md", "client.properties", "FJORD_PLAINTEXT" })
             Assert.Contains(fact, readme, StringComparison.Ordinal);
     }
 
