@@ -30,6 +30,8 @@ public sealed class AlterUserScramCredentialsHandler(IScramCredentialStore store
             return response;
         }
 
+        // Another broker may have written a credential a moment ago: check deletions against the store, not a poll-old cache.
+        if (body.Deletions.Count > 0) await cache.RefreshAsync(ct);
         var changed = false;
         foreach (var user in users)
         {
