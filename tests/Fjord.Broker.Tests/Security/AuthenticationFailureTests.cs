@@ -66,12 +66,19 @@ public sealed class AuthenticationFailureTests(SecureListenersFixture fixture) :
         Assert.Empty(failures);
     }
 
+    /// <summary>As Kafka, the broker says no more than that the credentials were invalid; librdkafka names the mechanism.</summary>
+    private static void AssertRefusedToken(Error error)
+    {
+        Assert.Contains("Authentication failed", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("OAUTHBEARER", error.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnExpiredTokenIsRefused()
     {
         var token = fixture.Tokens.Issue(SecureListenersFixture.User, expires: DateTimeOffset.UtcNow.AddHours(-1));
         var error = await SecureRoundTrip.AuthenticationErrorAsync(fixture.OAuthBearer(() => token), "oauth-refused", Deadline);
-        Assert.Contains("OAUTHBEARER", error.Reason, StringComparison.Ordinal);
+        AssertRefusedToken(error);
     }
 
     [Fact]
@@ -79,7 +86,7 @@ public sealed class AuthenticationFailureTests(SecureListenersFixture fixture) :
     {
         var token = fixture.Tokens.Issue(SecureListenersFixture.User, audience: "someone-else");
         var error = await SecureRoundTrip.AuthenticationErrorAsync(fixture.OAuthBearer(() => token), "oauth-refused", Deadline);
-        Assert.Contains("OAUTHBEARER", error.Reason, StringComparison.Ordinal);
+        AssertRefusedToken(error);
     }
 
     [Fact]
@@ -90,6 +97,6 @@ public sealed class AuthenticationFailureTests(SecureListenersFixture fixture) :
         using var rsa = stranger.Rsa;
         var token = fixture.Tokens.Issue(SecureListenersFixture.User, key: stranger);
         var error = await SecureRoundTrip.AuthenticationErrorAsync(fixture.OAuthBearer(() => token), "oauth-refused", Deadline);
-        Assert.Contains("OAUTHBEARER", error.Reason, StringComparison.Ordinal);
+        AssertRefusedToken(error);
     }
 }

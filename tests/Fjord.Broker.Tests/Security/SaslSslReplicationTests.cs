@@ -23,6 +23,8 @@ public sealed class SaslSslReplicationTests(AzuriteFixture azurite) : IAsyncLife
         // A follower that cannot fetch leaves the ISR within seconds, so a full ISR after the produce means it fetched.
         settings["replica.lag.time.max.ms"] = "3000";
         settings["group.initial.rebalance.delay.ms"] = "0";
+        // A few internal partitions, not Kafka's 50 × 3 replicas, on two shared cores.
+        settings["offsets.topic.num.partitions"] = "3";
         _cluster = await FjordTestCluster.StartAsync(new FjordTestClusterOptions
         {
             Azurite = azurite.Host,

@@ -15,7 +15,8 @@ public sealed record SecureClient(string Name, ClientConfig Config, Func<string>
 
     public override string ToString() => Name;
 
-    public IProducer<string, string> Producer(ConcurrentQueue<Error>? errors = null, int messageTimeoutMs = 30_000)
+    /// <summary>A producer; <paramref name="errors"/> and <paramref name="logs"/> collect what librdkafka reports.</summary>
+    public IProducer<string, string> Producer(ConcurrentQueue<Error>? errors = null, int messageTimeoutMs = 30_000, ConcurrentQueue<string>? logs = null)
     {
         var config = new ProducerConfig(Copy())
         {
@@ -25,7 +26,7 @@ public sealed record SecureClient(string Name, ClientConfig Config, Func<string>
             EnableIdempotence = false,
         };
         var builder = new ProducerBuilder<string, string>(config)
-            .SetLogHandler((_, _) => { })
+            .SetLogHandler((_, m) => logs?.Enqueue(m.Message))
             .SetErrorHandler((_, e) => errors?.Enqueue(e));
         if (Token is not null)
             builder.SetOAuthBearerTokenRefreshHandler((client, _) => SetToken(client));

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Security;
 
@@ -56,5 +58,22 @@ public sealed class SecureClientTests(SecureListenersFixture fixture) : IClassFi
         var refused = await Assert.ThrowsAsync<ProduceException<string, string>>(
             () => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "v" }));
         Assert.Equal(ErrorCode.TopicAuthorizationFailed, refused.Error.Code);
+    }
+
+    [Fact]
+    public async Task TheMutualTlsListenerRefusesAClientWithoutACertificate()
+    {
+        var errors = new ConcurrentQueue<Error>();
+        var logs = new ConcurrentQueue<string>();
+        var anonymous = fixture.Ssl() with { Name = "MTLS without a certificate" };
+        anonymous.Config.BootstrapServers = fixture.Endpoint("MTLS");
+        using var producer = anonymous.Producer(errors, messageTimeoutMs: 30_000, logs: logs);
+        producer.Produce("mtls-refused", new Message<string, string> { Key = "k", Value = "v" });
+
+        // TLS 1.3: the client finishes its side of the handshake before the broker checks for a certificate, so
+        // librdkafka sees the broker close the connection before its first request (ApiVersions) is answered.
+        await Poll.UntilAsync(() => errors.Any(e => e.Code == ErrorCode.Local_AllBrokersDown)
+                && logs.Any(l => l.Contains("SSL connection closed by peer", StringComparison.Ordinal) && l.Contains("APIVERSION_QUERY", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the client to find the listener closing on it before ApiVersions");
     }
 }
