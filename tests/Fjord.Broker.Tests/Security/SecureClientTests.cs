@@ -65,9 +65,7 @@ public sealed class SecureClientTests(SecureListenersFixture fixture) : IClassFi
     {
         var errors = new ConcurrentQueue<Error>();
         var logs = new ConcurrentQueue<string>();
-        var anonymous = fixture.Ssl() with { Name = "MTLS without a certificate" };
-        anonymous.Config.BootstrapServers = fixture.Endpoint("MTLS");
-        using var producer = anonymous.Producer(errors, messageTimeoutMs: 30_000, logs: logs);
+        using var producer = fixture.MutualTlsWithoutCertificate().Producer(errors, messageTimeoutMs: 30_000, logs: logs);
         producer.Produce("mtls-refused", new Message<string, string> { Key = "k", Value = "v" });
 
         // TLS 1.3: the client finishes its side of the handshake before the broker checks for a certificate, so

@@ -67,6 +67,14 @@ public sealed class SecureListenersFixture(AzuriteFixture azurite) : FjordTestCl
         });
     }
 
+    /// <summary>A client of the MTLS listener that trusts the broker but has no certificate of its own to show.</summary>
+    public SecureClient MutualTlsWithoutCertificate() => new("MTLS without a certificate", new ClientConfig
+    {
+        BootstrapServers = Endpoint("MTLS"),
+        SecurityProtocol = SecurityProtocol.Ssl,
+        SslCaLocation = Security.CaPath,
+    });
+
     public SecureClient SaslSsl(SaslMechanism mechanism, string user = User, string password = Password) => new($"SASL_SSL {mechanism}", new ClientConfig
     {
         BootstrapServers = Endpoint("SASL_SSL"),
