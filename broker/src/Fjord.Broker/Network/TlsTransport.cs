@@ -28,8 +28,7 @@ public static class TlsTransport
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
         var remoteEndPoint = socket.RemoteEndPoint;
-        var socketStream = new TlsSocketStream(socket);
-        var ssl = new SslStream(socketStream, leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(handshakeTimeout);
         try
@@ -49,8 +48,6 @@ public static class TlsTransport
             throw;
         }
 
-        // From here on StreamTransport flushes after every response: gather SslStream's per-record writes.
-        socketStream.CoalesceWrites = true;
         var clientCertificate = ssl.RemoteCertificate switch
         {
             null => null,
