@@ -38,6 +38,9 @@ internal static class Program
                              [--rounds 5] [--group G] [--create-topic] [--replication-factor 1]
                              [--timeout-sec 60] [--json]
         """ + "\n" + FailoverCommand.Usage + "\n" + """
+        Every command takes --command-config FILE (or --producer.config / --consumer.config): client
+        properties in librdkafka names (security.protocol, sasl.mechanism, sasl.username, sasl.password,
+        ssl.ca.location, ...) given to every client, e.g. to connect over SASL_SSL.
         Progress goes to stderr, results to stdout. --mock starts librdkafka's in-process mock cluster,
         which lives for one command: a separate `consume --mock` sees an empty cluster (use suite).
         FJORD_PERF_DEBUG=<librdkafka debug contexts> turns on librdkafka's debug log (stderr).

@@ -7,20 +7,29 @@ namespace Fjord.Broker.Tests.Infrastructure;
 /// <summary>
 /// A bare Kafka protocol client over one socket: encodes requests with the generated codecs at
 /// an exact version, or sends hand-made (hostile) bytes, and reads response frames back.
+/// Plaintext over the socket's stream, or TLS over an SslStream (<see cref="ConnectTlsAsync"/>).
 /// </summary>
-public sealed class RawKafkaClient : IAsyncDisposable
+public sealed partial class RawKafkaClient : IAsyncDisposable
 {
-    private readonly Socket _socket;
+    private readonly Stream _stream;
     private int _correlationId;
 
-    private RawKafkaClient(Socket socket) => _socket = socket;
+    private RawKafkaClient(Stream stream) => _stream = stream;
 
     public static async Task<RawKafkaClient> ConnectAsync(string bootstrap)
     {
         var colon = bootstrap.LastIndexOf(':');
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(bootstrap[..colon], int.Parse(bootstrap[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        return new RawKafkaClient(socket);
+        try
+        {
+            await socket.ConnectAsync(bootstrap[..colon], int.Parse(bootstrap[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new RawKafkaClient(new NetworkStream(socket, ownsSocket: true));
     }
 
     /// <summary>Encodes a request (header and body) as a complete size-prefixed frame.</summary>
@@ -57,11 +66,8 @@ public sealed class RawKafkaClient : IAsyncDisposable
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
-        while (!bytes.IsEmpty)
-        {
-            var sent = await _socket.SendAsync(bytes, SocketFlags.None);
-            bytes = bytes[sent..];
-        }
+        await _stream.WriteAsync(bytes);
+        await _stream.FlushAsync();
     }
 
     /// <summary>The next response frame without its size prefix, or null when the broker closed the connection.</summary>
@@ -93,23 +99,30 @@ public sealed class RawKafkaClient : IAsyncDisposable
         {
             while (!buffer.IsEmpty)
             {
-                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+                var read = await _stream.ReadAsync(buffer, ct);
                 if (read == 0) return false;
                 buffer = buffer[read..];
             }
             return true;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
+            // A reset or an aborted TLS session is the broker closing too.
             return false;
         }
     }
 
     public int NextCorrelationId() => Interlocked.Increment(ref _correlationId);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _socket.Dispose();
-        return ValueTask.CompletedTask;
+        try
+        {
+            await _stream.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // An SslStream's close_notify to a broker that already hung up.
+        }
     }
 }

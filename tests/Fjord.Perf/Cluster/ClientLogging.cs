@@ -16,7 +16,8 @@ internal static class ClientLogging
     {
         if (!string.IsNullOrEmpty(DebugContexts))
             config.Debug = DebugContexts;
-        return config;
+        // Every client passes through here, so the --command-config security settings reach them all.
+        return ClientProperties.Current.ApplyTo(config);
     }
 
     public static void Write(IClient client, LogMessage message)

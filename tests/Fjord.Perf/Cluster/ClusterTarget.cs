@@ -16,6 +16,7 @@ internal sealed record ClusterTarget(string? BootstrapServers, bool UseMockClust
     {
         var bootstrap = args.OptionalString("bootstrap");
         var mock = args.Flag("mock");
+        ClientProperties.Current = ClientProperties.Read(args);
         if (mock == (bootstrap is not null))
             throw new UsageException("give exactly one of --bootstrap <host:port> or --mock");
         return new ClusterTarget(bootstrap, mock);
