@@ -96,7 +96,8 @@ public sealed partial class NewcomerTests : IAsyncLifetime
         }
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig(config)
         {
-            GroupId = "secure-local", AutoOffsetReset = AutoOffsetReset.Earliest,
+            GroupId = "secure-local",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
         }).SetLogHandler((_, _) => { }).Build();
         consumer.Subscribe("secure-local");
         var received = 0;

@@ -18,11 +18,19 @@ public sealed partial class EveryAdvertisedVersionTests
         var alter = new AlterUserScramCredentialsRequest();
         alter.Upsertions.Add(new AlterUserScramCredentialsRequest.ScramCredentialUpsertion
         {
-            Name = user, Mechanism = 2, Iterations = 8192, Salt = RandomNumberGenerator.GetBytes(16), SaltedPassword = RandomNumberGenerator.GetBytes(64),
+            Name = user,
+            Mechanism = 2,
+            Iterations = 8192,
+            Salt = RandomNumberGenerator.GetBytes(16),
+            SaltedPassword = RandomNumberGenerator.GetBytes(64),
         });
         alter.Upsertions.Add(new AlterUserScramCredentialsRequest.ScramCredentialUpsertion
         {
-            Name = "bad-iterations", Mechanism = 1, Iterations = 10, Salt = RandomNumberGenerator.GetBytes(16), SaltedPassword = RandomNumberGenerator.GetBytes(32),
+            Name = "bad-iterations",
+            Mechanism = 1,
+            Iterations = 10,
+            Salt = RandomNumberGenerator.GetBytes(16),
+            SaltedPassword = RandomNumberGenerator.GetBytes(32),
         });
         var altered = await _client.SendAsync<AlterUserScramCredentialsResponse>(alter, 0);
         Assert.Equal(0, altered.Results.Single(r => r.User == user).ErrorCode);
@@ -50,20 +58,38 @@ public sealed partial class EveryAdvertisedVersionTests
         var create = new CreateAclsRequest();
         create.Creations.Add(new CreateAclsRequest.AclCreation
         {
-            ResourceType = 2, ResourceName = "orders", ResourcePatternType = 3, Principal = "User:alice", Host = "*", Operation = 3, PermissionType = 3,
+            ResourceType = 2,
+            ResourceName = "orders",
+            ResourcePatternType = 3,
+            Principal = "User:alice",
+            Host = "*",
+            Operation = 3,
+            PermissionType = 3,
         });
         Assert.Equal((short)ErrorCode.SecurityDisabled, Assert.Single((await _client.SendAsync<CreateAclsResponse>(create, version)).Results).ErrorCode);
 
         var describe = new DescribeAclsRequest
         {
-            ResourceTypeFilter = 1, ResourceNameFilter = null, PatternTypeFilter = AnyPatternFrom(version), PrincipalFilter = null, HostFilter = null, Operation = 1, PermissionType = 1,
+            ResourceTypeFilter = 1,
+            ResourceNameFilter = null,
+            PatternTypeFilter = AnyPatternFrom(version),
+            PrincipalFilter = null,
+            HostFilter = null,
+            Operation = 1,
+            PermissionType = 1,
         };
         Assert.Equal((short)ErrorCode.SecurityDisabled, (await _client.SendAsync<DescribeAclsResponse>(describe, version)).ErrorCode);
 
         var delete = new DeleteAclsRequest();
         delete.Filters.Add(new DeleteAclsRequest.DeleteAclsFilter
         {
-            ResourceTypeFilter = 1, ResourceNameFilter = null, PatternTypeFilter = AnyPatternFrom(version), PrincipalFilter = null, HostFilter = null, Operation = 1, PermissionType = 1,
+            ResourceTypeFilter = 1,
+            ResourceNameFilter = null,
+            PatternTypeFilter = AnyPatternFrom(version),
+            PrincipalFilter = null,
+            HostFilter = null,
+            Operation = 1,
+            PermissionType = 1,
         });
         Assert.Equal((short)ErrorCode.SecurityDisabled, Assert.Single((await _client.SendAsync<DeleteAclsResponse>(delete, version)).FilterResults).ErrorCode);
     }
