@@ -57,6 +57,9 @@ public sealed class InProcessBroker : TestBroker
 
     public int ConnectionCount => Running.Server.ConnectionCount;
 
+    /// <summary>Who each open connection acts as, and how it authenticated.</summary>
+    public IReadOnlyList<ClientSession> Sessions => Running.Server.Sessions;
+
     public long RejectedConnections => Running.Server.RejectedConnections;
 
     public long IdleClosedConnections => Running.Server.IdleClosedConnections;

@@ -58,6 +58,9 @@ public sealed partial class KafkaServer : IAsyncDisposable
 
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>The sessions of the open connections, for tests that look at who is still connected (e.g. after a revocation).</summary>
+    internal IReadOnlyList<ClientSession> Sessions => [.. _connections.Values.Select(c => c.Session)];
+
     /// <summary>Bytes of receive buffer held by all connections: what idle and half-sent requests cost.</summary>
     internal long ReceiveBufferBytes => _connections.Values.Sum(c => (long)c.ReceiveBufferBytes);
 

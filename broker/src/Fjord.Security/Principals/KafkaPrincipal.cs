@@ -39,4 +39,12 @@ public sealed record KafkaPrincipal(string PrincipalType, string Name)
 
     /// <summary>Computed once: the authorizer's cache keys on it for every request.</summary>
     public override string ToString() => _text ??= $"{PrincipalType}:{Name}";
+
+    // A record's generated equality compares every field, the _text cache included: a session's principal
+    // (printed by the authorizer on its first request) then differed from a fresh User(name), so revoking a
+    // SCRAM credential closed none of the user's live sessions. Identity is the type and the name only.
+    public bool Equals(KafkaPrincipal? other) =>
+        other is not null && string.Equals(PrincipalType, other.PrincipalType, StringComparison.Ordinal) && string.Equals(Name, other.Name, StringComparison.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(PrincipalType, Name);
 }
