@@ -22,4 +22,15 @@ public sealed class KafkaPrincipalTests
         Assert.Throws<FormatException>(() => KafkaPrincipal.Parse(value));
         Assert.False(KafkaPrincipal.TryParse(value, out _));
     }
+
+    [Fact]
+    public void APrincipalThatHasBeenPrintedStillEqualsAFreshOne()
+    {
+        var printed = KafkaPrincipal.User("bob");
+        _ = printed.ToString();
+
+        Assert.Equal(KafkaPrincipal.User("bob"), printed);
+        Assert.Equal(KafkaPrincipal.User("bob").GetHashCode(), printed.GetHashCode());
+        Assert.NotEqual(KafkaPrincipal.User("carol"), printed);
+    }
 }
