@@ -215,19 +215,23 @@ public sealed partial class KafkaServer : IAsyncDisposable
 
     private async Task AcceptTlsAsync(Socket client, ListenerEndpoint listener, ListenerSecurity security, IPAddress address)
     {
+        IConnectionTransport? transport = null;
         KafkaConnection connection;
         try
         {
             client.NoDelay = true;
-            var (transport, certificate) = await TlsTransport.AcceptAsync(client, security.TlsOptions!(), security.TlsHandshakeTimeout, _stopping.Token);
+            (transport, var certificate) = await TlsTransport.AcceptAsync(client, security.TlsOptions!(), security.TlsHandshakeTimeout, _stopping.Token);
+            // Mutual TLS: the verified certificate names the principal (a SASL exchange on SASL_SSL replaces it). A
+            // certificate no mapping rule covers fails here, before the connection exists. The SslStream owns the
+            // certificate object and disposes it with itself.
+            var principal = security.PrincipalFromCertificate(certificate);
             connection = new KafkaConnection(Interlocked.Increment(ref _nextConnectionId), transport, listener, security,
                 _dispatcher, _options.MaxRequestBytes, _time, _loggerFactory.CreateLogger<KafkaConnection>());
-            // Mutual TLS: the verified certificate names the principal (a SASL exchange on SASL_SSL replaces it).
-            connection.Session.Principal = security.PrincipalFromCertificate(certificate);
-            certificate?.Dispose();
+            connection.Session.Principal = principal;
         }
         catch (Exception e)
         {
+            if (transport is not null) await transport.DisposeAsync();
             client.Dispose();
             _quotas.Release(address);
             Interlocked.Increment(ref _failedTlsHandshakes);
