@@ -1,3 +1,4 @@
+using Fjord.Security.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Security.Authorization;
@@ -14,26 +15,18 @@ public sealed partial class AclCache : IAsyncDisposable
 
     private readonly IAclStore _store;
     private readonly AclAuthorizer _authorizer;
-    private readonly TimeSpan _pollInterval;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _reloadLock = new(1, 1);
-    private Task? _loop;
-    private int _failures;
+    private readonly VersionedSnapshotPoller _poller;
 
     public AclCache(IAclStore store, AclAuthorizer authorizer, TimeSpan pollInterval, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(authorizer);
-        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(pollInterval, TimeSpan.Zero);
         _store = store;
         _authorizer = authorizer;
-        _pollInterval = pollInterval;
-        _time = time;
         _logger = logger;
+        _poller = new VersionedSnapshotPoller("ACL", store.ReadVersionAsync, () => authorizer.Version, LoadAsync, pollInterval, time, logger);
     }
 
     /// <summary>Raised after a new snapshot reached the authorizer (on the thread that loaded it).</summary>
@@ -45,85 +38,23 @@ public sealed partial class AclCache : IAsyncDisposable
     /// <summary>Loads the ACLs (a broker must not serve before it can authorize) and starts polling.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        if (_loop is not null) throw new InvalidOperationException("The ACL cache is already started.");
         await _store.InitializeAsync(ct).ConfigureAwait(false);
-        await ReloadAsync(ct).ConfigureAwait(false);
-        _loop = Task.Run(() => PollAsync(_stopping.Token), CancellationToken.None);
+        await _poller.StartAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Reloads now: after a write on this broker, so the writer sees its change at once.</summary>
-    public Task RefreshAsync(CancellationToken ct) => ReloadAsync(ct);
+    public Task RefreshAsync(CancellationToken ct) => _poller.ReloadAsync(ct);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_stopping.IsCancellationRequested) return;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _stopping.Dispose();
-        _reloadLock.Dispose();
-    }
+    public ValueTask DisposeAsync() => _poller.DisposeAsync();
 
-    private async Task PollAsync(CancellationToken ct)
+    private async Task<Action?> LoadAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(_pollInterval, _time, ct).ConfigureAwait(false);
-            try
-            {
-                var version = await _store.ReadVersionAsync(ct).ConfigureAwait(false);
-                if (version != _authorizer.Version)
-                    await ReloadAsync(ct).ConfigureAwait(false);
-                if (_failures > 0)
-                {
-                    LogStoreReachable(_failures);
-                    _failures = 0;
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                _failures++;
-                LogStoreUnreachable(e, _failures, _authorizer.Version);
-            }
-        }
-    }
-
-    /// <summary>One reload at a time, so a refresh and a poll do not load twice for one change.</summary>
-    private async Task ReloadAsync(CancellationToken ct)
-    {
-        await _reloadLock.WaitAsync(ct).ConfigureAwait(false);
-        bool updated;
-        try
-        {
-            var (acls, version) = await _store.LoadAsync(ct).ConfigureAwait(false);
-            updated = version != _authorizer.Version && _authorizer.Update(acls, version);
-            if (updated) LogReloaded(acls.Count, version);
-        }
-        finally
-        {
-            _reloadLock.Release();
-        }
-        if (updated) Changed?.Invoke();
+        var (acls, version) = await _store.LoadAsync(ct).ConfigureAwait(false);
+        if (version == _authorizer.Version || !_authorizer.Update(acls, version)) return null;
+        LogReloaded(acls.Count, version);
+        return Changed;
     }
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Loaded {Count} ACLs at version {Version}")]
     private partial void LogReloaded(int count, long version);
-
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "ACL store unreachable ({Failures} failed polls); serving the ACLs of version {Version}")]
-    private partial void LogStoreUnreachable(Exception exception, int failures, long version);
-
-    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "ACL store reachable again after {Failures} failed polls")]
-    private partial void LogStoreReachable(int failures);
 }
