@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Fjord.Security.Credentials;
 
 namespace Fjord.Security.Authentication;
 
@@ -16,17 +15,10 @@ internal sealed record OAuthBearerClientInitialResponse(string Token, string? Au
     public static bool TryParse(string message, [NotNullWhen(true)] out OAuthBearerClientInitialResponse? parsed)
     {
         parsed = null;
-        if (!message.StartsWith("n,", StringComparison.Ordinal))
-            return false;
-        var headerEnd = message.IndexOf(',', 2);
-        if (headerEnd < 0)
-            return false;
-        string? authzid = null;
-        var authzPart = message[2..headerEnd];
-        if (authzPart.Length > 0 && (!authzPart.StartsWith("a=", StringComparison.Ordinal) || !ScramSaslName.TryDecode(authzPart[2..], out authzid) || authzid.Length == 0))
+        if (!Gs2HeaderParser.TryParse(message, out var authzid, out var headerLength))
             return false;
 
-        var rest = message[(headerEnd + 1)..];
+        var rest = message[headerLength..];
         if (rest.Length < 3 || rest[0] != Separator || !rest.EndsWith($"{Separator}{Separator}", StringComparison.Ordinal))
             return false;
         var pairs = rest[1..^2].Split(Separator);

@@ -15,21 +15,10 @@ internal sealed record ScramClientFirstMessage(string Gs2Header, string? Authori
     public static bool TryParse(string message, [NotNullWhen(true)] out ScramClientFirstMessage? parsed)
     {
         parsed = null;
-        if (!message.StartsWith("n,", StringComparison.Ordinal))
-            return false;
-        var headerEnd = message.IndexOf(',', 2);
-        if (headerEnd < 0)
+        if (!Gs2HeaderParser.TryParse(message, out var authzid, out var headerLength))
             return false;
 
-        string? authzid = null;
-        var authzPart = message[2..headerEnd];
-        if (authzPart.Length > 0)
-        {
-            if (!authzPart.StartsWith("a=", StringComparison.Ordinal) || !ScramSaslName.TryDecode(authzPart[2..], out authzid) || authzid.Length == 0)
-                return false;
-        }
-
-        var bare = message[(headerEnd + 1)..];
+        var bare = message[headerLength..];
         var attributes = bare.Split(',');
         // "m=" is reserved for mandatory extensions nobody defines: a server must refuse it (RFC 5802 §5.1).
         if (attributes.Length < 2 || !attributes[0].StartsWith("n=", StringComparison.Ordinal) || !attributes[1].StartsWith("r=", StringComparison.Ordinal))
@@ -46,7 +35,7 @@ internal sealed record ScramClientFirstMessage(string Gs2Header, string? Authori
         if (authzid is not null && authzid != user)
             return false;
 
-        parsed = new ScramClientFirstMessage(message[..(headerEnd + 1)], authzid, user, nonce, bare);
+        parsed = new ScramClientFirstMessage(message[..headerLength], authzid, user, nonce, bare);
         return true;
     }
 }
