@@ -72,8 +72,9 @@ public sealed class AlterUserScramCredentialsHandler(IScramCredentialStore store
     {
         if (string.IsNullOrEmpty(user)) return Result(user, ErrorCode.UnacceptableCredential, "the user name is empty");
         var mechanisms = deletions.Concat(upsertions.Select(u => u.Mechanism)).ToList();
-        foreach (var unknown in mechanisms.Where(m => !ScramMechanisms.IsDefined((ScramMechanism)m)))
-            return Result(user, ErrorCode.UnsupportedSaslMechanism, $"SCRAM mechanism code {unknown} is not SCRAM-SHA-256 (1) or SCRAM-SHA-512 (2)");
+        var unknown = mechanisms.FindIndex(m => !ScramMechanisms.IsDefined((ScramMechanism)m));
+        if (unknown >= 0)
+            return Result(user, ErrorCode.UnsupportedSaslMechanism, $"SCRAM mechanism code {mechanisms[unknown]} is not SCRAM-SHA-256 (1) or SCRAM-SHA-512 (2)");
         if (mechanisms.Count != mechanisms.Distinct().Count())
             return Result(user, ErrorCode.DuplicateResource, $"user {user} is altered more than once for one mechanism in the request");
         foreach (var upsertion in upsertions)
