@@ -333,6 +333,33 @@ run_fuzz() { # crash-dir
   return $failed
 }
 
+# Counts every suite's results and, last in the output (where a CI log's tail shows it), names each
+# failed test with the start of its message, so a failure on another machine can be read from the tail.
+summarize_results() { # results-dir
+  python3 - "$1" <<'PY' || true
+import sys, glob, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+failures = []
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    root = ET.parse(f).getroot()
+    c = root.find(".//{*}Counters")
+    if c is not None:
+        passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+        skipped += int(c.get("notExecuted", 0))
+    for r in root.iter():
+        if r.tag.endswith("UnitTestResult") and r.get("outcome") not in ("Passed", "NotExecuted"):
+            message = r.find(".//{*}Message")
+            trace = r.find(".//{*}StackTrace")
+            failures.append((r.get("testName"), r.get("duration"), (message.text if message is not None else "") or "",
+                             (trace.text if trace is not None else "") or ""))
+for name, duration, message, trace in failures:
+    print(f"FAILED TEST {name} (after {duration})")
+    for line in message.strip().splitlines()[:15]: print("    " + line)
+    for line in trace.strip().splitlines()[:8]: print("    " + line)
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
 cmd_test() {
   ensure_dotnet; ensure_azurite; ensure_kcat
   local results="$ROOT/TestResults"
@@ -346,17 +373,8 @@ cmd_test() {
   dotnet test "$ROOT/Service.sln" -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
     --blame-hang-timeout 10m "$@" || status=$?
-  python3 - "$results" <<'PY' || true
-import sys, glob, xml.etree.ElementTree as ET
-passed = failed = skipped = 0
-for f in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(f).getroot().find(".//{*}Counters")
-    if c is None: continue
-    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
-    skipped += int(c.get("notExecuted", 0))
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
-PY
   run_fuzz "$results/fuzz-crashes" || failed+=("fuzzing")
+  summarize_results "$results"
   if ((${#failed[@]} > 0)); then
     log "FAILED checks: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g') (see the FAILED lines above)"
     ((status != 0)) || status=1
