@@ -13,6 +13,7 @@ using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Security;
+using Fjord.Broker.Tenancy;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
@@ -89,6 +90,7 @@ public static class HandlerCatalog
         handlers.Add(new SaslAuthenticateHandler(time));
         handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, authorizer));
         handlers.Add(new AlterUserScramCredentialsHandler(security.ScramStore, security.ScramCache, authorizer));
+        TenantRewrites.Attach(handlers, new TenantRewriteServices(metadata));
         return handlers;
     }
 }

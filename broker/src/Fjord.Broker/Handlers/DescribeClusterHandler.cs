@@ -35,7 +35,7 @@ public sealed class DescribeClusterHandler(MetadataCache metadata, ClusterBroker
         }
         if (body.IncludeClusterAuthorizedOperations)
             response.ClusterAuthorizedOperations = authorizer.AuthorizeCluster(request, AclOperation.Describe)
-                ? authorizer.AuthorizedOperations(request, ResourceType.Cluster, ResourcePattern.ClusterResourceName) : 0;
+                ? authorizer.AuthorizedOperations(request, ResourceType.Cluster, RequestAuthorization.ClusterResource(request.Session)) : 0;
         foreach (var broker in brokers.Reachable(snapshot, request.Session.Listener))
             response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
             {

@@ -34,7 +34,7 @@ public sealed class MetadataHandler(MetadataCache metadata, ClusterBrokers broke
         // Cluster operations are carried by v8–v10 only (DescribeCluster took them over in v11).
         if (request.ApiVersion is >= 8 and <= 10 && body.IncludeClusterAuthorizedOperations)
             response.ClusterAuthorizedOperations = authorizer.AuthorizeCluster(request, AclOperation.Describe)
-                ? authorizer.AuthorizedOperations(request, ResourceType.Cluster, ResourcePattern.ClusterResourceName) : 0;
+                ? authorizer.AuthorizedOperations(request, ResourceType.Cluster, RequestAuthorization.ClusterResource(request.Session)) : 0;
         var withOperations = request.ApiVersion >= 8 && body.IncludeTopicAuthorizedOperations;
 
         // v0 asks for every topic with an empty list; v1+ with a null one.

@@ -31,7 +31,10 @@ internal static class RequestAuthorization
         authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, resourceType, resourceName);
 
     public static bool AuthorizeCluster(this IAuthorizer authorizer, RequestContext request, AclOperation operation) =>
-        authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, ResourceType.Cluster, ResourcePattern.ClusterResourceName);
+        authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, ResourceType.Cluster, ClusterResource(request.Session));
+
+    /// <summary>The Cluster resource a session's Cluster ACLs are on: "kafka-cluster", or its tenant's own.</summary>
+    public static string ClusterResource(ClientSession session) => session.Tenant?.ClusterResourceName ?? ResourcePattern.ClusterResourceName;
 
     public static bool AuthorizeTopic(this IAuthorizer authorizer, RequestContext request, AclOperation operation, string topic) =>
         authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, ResourceType.Topic, topic);

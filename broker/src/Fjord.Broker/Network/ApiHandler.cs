@@ -1,3 +1,4 @@
+using Fjord.Broker.Tenancy;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Network;
@@ -17,6 +18,9 @@ public abstract class ApiHandler
     /// false to have the connection closed (Kafka's answer for every API but ApiVersions, see KIP-511).
     /// </summary>
     internal virtual bool TryWriteUnsupportedVersionResponse(ResponseBuffer output) => false;
+
+    /// <summary>Whether tenants may call this API: it has a rewrite that moves its names into their namespace.</summary>
+    internal abstract bool ServesTenants { get; }
 }
 
 /// <summary>A handler over generated request/response messages.</summary>
@@ -24,10 +28,32 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
     where TRequest : IKafkaMessage, new()
     where TResponse : class, IKafkaMessage
 {
+    /// <summary>
+    /// How a tenant's requests to this API are moved into its namespace and back (set once, when the broker's
+    /// handlers are assembled). Without one, a tenant's request to this API closes its connection.
+    /// </summary>
+    internal TenantRewrite<TRequest, TResponse>? TenantRewrite { get; set; }
+
+    internal sealed override bool ServesTenants => TenantRewrite is not null;
+
     internal sealed override async ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, ResponseBuffer output, CancellationToken ct)
     {
         var request = Parse(body, context.ApiVersion);
-        var response = await HandleAsync(context, request, ct);
+        TResponse? response;
+        if (context.Session.Tenant is not { } tenant)
+        {
+            response = await HandleAsync(context, request, ct);
+        }
+        else
+        {
+            if (TenantRewrite is not { } rewrite)
+            {
+                context.CloseConnection = true;
+                return false;
+            }
+            response = rewrite.ToStored(tenant, context, request) ?? await HandleAsync(context, request, ct);
+            if (response is not null) rewrite.ToClient(tenant, context, request, response);
+        }
         if (response is null) return false;
         try
         {

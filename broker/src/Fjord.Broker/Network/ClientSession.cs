@@ -1,6 +1,7 @@
 using System.Net;
 using Fjord.Broker.Configuration;
 using Fjord.Security.Principals;
+using Fjord.Security.Tenancy;
 
 namespace Fjord.Broker.Network;
 
@@ -26,6 +27,12 @@ public sealed class ClientSession(long connectionId, ListenerEndpoint listener, 
     /// the authenticated user once SASL completes. Authorization asks about this principal.
     /// </summary>
     public KafkaPrincipal Principal { get; set; } = KafkaPrincipal.Anonymous;
+
+    /// <summary>
+    /// The tenant the principal belongs to, set at authentication; null for the operator's principals. Every name
+    /// this connection sends or receives is translated through it (see Tenancy/TenantRewrite).
+    /// </summary>
+    public TenantScope? Tenant { get; set; }
 
     public string? ClientSoftwareName { get; set; }
     public string? ClientSoftwareVersion { get; set; }

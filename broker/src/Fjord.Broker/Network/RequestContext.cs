@@ -13,4 +13,7 @@ public sealed record RequestContext(ApiKey ApiKey, short ApiVersion, int Correla
 
     /// <summary>How long to hold the response back (a failed authentication's delay, so guessing is slow).</summary>
     public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>What a tenant rewrite keeps between a request and its response (the topic ids it hid, say).</summary>
+    public object? TenantRewriteState { get; set; }
 }

@@ -59,14 +59,21 @@ public sealed class AclAuthorizer : IAuthorizer
         var snapshot = Volatile.Read(ref _snapshot);
         var key = new DecisionKey(principal.ToString(), host, operation, resourceType, resourceName);
         if (snapshot.Decisions.TryGet(key, out var allowed)) return allowed;
-        allowed = Decide(snapshot, key);
+        allowed = Decide(snapshot, key, TenantWildcard(principal));
         snapshot.Decisions.Add(key, allowed);
         return allowed;
     }
 
+    /// <summary>
+    /// A tenant's principal matches its tenant's <c>User:id.*</c> instead of the global <c>User:*</c>: an operator's
+    /// wildcard ACL must not reach into tenants, and a tenant's wildcard must not reach out of its own.
+    /// </summary>
+    private static string? TenantWildcard(KafkaPrincipal principal) =>
+        principal.TenantId is { } tenant ? $"{principal.PrincipalType}:{tenant}{Tenancy.TenantNamespace.Separator}*" : null;
+
     /// <summary>The decision <see cref="Authorize"/> would cache, computed afresh: for benchmarks of the index.</summary>
     internal bool AuthorizeUncached(KafkaPrincipal principal, IPAddress host, AclOperation operation, ResourceType resourceType, string resourceName) =>
-        Decide(Volatile.Read(ref _snapshot), new DecisionKey(principal.ToString(), host, operation, resourceType, resourceName));
+        Decide(Volatile.Read(ref _snapshot), new DecisionKey(principal.ToString(), host, operation, resourceType, resourceName), TenantWildcard(principal));
 
     public bool AuthorizeAny(KafkaPrincipal principal, IPAddress host, AclOperation operation, ResourceType resourceType)
     {
@@ -77,7 +84,7 @@ public sealed class AclAuthorizer : IAuthorizer
         var key = new DecisionKey(principal.ToString(), host, operation, resourceType, resourceName: null);
         if (snapshot.Decisions.TryGet(key, out var allowed)) return allowed;
         allowed = Authorize(principal, host, operation, resourceType, ByResourceTypeProbeName)
-            || ResourceTypeAuthorization.AnyAllowed(snapshot.For(resourceType), key.Principal, ClientAddress.Normalize(host), operation);
+            || ResourceTypeAuthorization.AnyAllowed(snapshot.For(resourceType), key.Principal, TenantWildcard(principal), ClientAddress.Normalize(host), operation);
         snapshot.Decisions.Add(key, allowed);
         return allowed;
     }
@@ -93,12 +100,12 @@ public sealed class AclAuthorizer : IAuthorizer
         return bits;
     }
 
-    private bool Decide(AclSnapshot snapshot, in DecisionKey key)
+    private bool Decide(AclSnapshot snapshot, in DecisionKey key, string? tenantWildcard)
     {
         if (_options.SuperUsers.Contains(key.Principal)) return true;
         var index = snapshot.For(key.ResourceType);
         if (index is null) return _options.AllowEveryoneIfNoAclFound;
-        var matcher = new RuleMatcher(key.Principal, ClientAddress.Normalize(key.Host), key.Operation);
+        var matcher = new RuleMatcher(key.Principal, tenantWildcard, ClientAddress.Normalize(key.Host), key.Operation);
         var found = index.Visit(key.ResourceName!, ref matcher);
         if (matcher.Denied) return false;
         if (matcher.Allowed) return true;
@@ -115,12 +122,13 @@ public sealed class AclAuthorizer : IAuthorizer
     }
 
     /// <summary>Collects the verdict of the rules covering one resource; the first matching Deny ends the visit.</summary>
-    private struct RuleMatcher(string principal, IPAddress host, AclOperation operation) : IAclRuleVisitor
+    private struct RuleMatcher(string principal, string? tenantWildcard, IPAddress host, AclOperation operation) : IAclRuleVisitor
     {
         public bool Allowed { get; private set; }
         public bool Denied { get; private set; }
 
-        public bool Visit(PatternRules rules) => Visit(rules.For(principal)) && Visit(rules.ForAnyPrincipal);
+        public bool Visit(PatternRules rules) =>
+            Visit(rules.For(principal)) && Visit(tenantWildcard is null ? rules.ForAnyPrincipal : rules.For(tenantWildcard));
 
         /// <param name="rules">Rules whose principal already matches.</param>
         private bool Visit(AclRule[] rules)

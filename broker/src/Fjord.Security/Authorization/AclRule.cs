@@ -31,8 +31,10 @@ internal sealed class AclRule
     public AclPermissionType PermissionType { get; }
 
     /// <summary>Kafka's rule: the exact principal, or <c>User:*</c> for every principal.</summary>
-    public bool MatchesPrincipal(string principal) =>
-        string.Equals(Principal, principal, StringComparison.Ordinal) || string.Equals(Principal, WildcardPrincipal, StringComparison.Ordinal);
+    /// <param name="tenantWildcard">For a tenant's principal, its tenant's <c>User:id.*</c>: matched instead of <c>User:*</c>.</param>
+    public bool MatchesPrincipal(string principal, string? tenantWildcard = null) =>
+        string.Equals(Principal, principal, StringComparison.Ordinal)
+        || string.Equals(Principal, tenantWildcard ?? WildcardPrincipal, StringComparison.Ordinal);
 
     /// <param name="host">Already normalized (<see cref="ClientAddress.Normalize"/>).</param>
     public bool MatchesHost(IPAddress host) => _anyHost || (_host is not null && _host.Equals(host));

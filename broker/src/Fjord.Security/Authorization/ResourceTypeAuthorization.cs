@@ -11,7 +11,8 @@ namespace Fjord.Security.Authorization;
 /// </summary>
 internal static class ResourceTypeAuthorization
 {
-    public static bool AnyAllowed(ResourceAclIndex? index, string principal, IPAddress host, AclOperation operation)
+    /// <param name="tenantWildcard">A tenant principal's <c>User:id.*</c>, which replaces <c>User:*</c> for it.</param>
+    public static bool AnyAllowed(ResourceAclIndex? index, string principal, string? tenantWildcard, IPAddress host, AclOperation operation)
     {
         if (index is null) return false;
         var deniedLiterals = new HashSet<string>(StringComparer.Ordinal);
@@ -21,7 +22,7 @@ internal static class ResourceTypeAuthorization
         foreach (var (pattern, rule) in index.All)
         {
             if (rule.Operation != operation && rule.Operation != AclOperation.All) continue;
-            if (!rule.MatchesPrincipal(principal) || !rule.MatchesHost(host)) continue;
+            if (!rule.MatchesPrincipal(principal, tenantWildcard) || !rule.MatchesHost(host)) continue;
             var isWildcard = pattern.PatternType == PatternType.Literal && string.Equals(pattern.Name, ResourcePattern.WildcardResource, StringComparison.Ordinal);
             if (rule.PermissionType == AclPermissionType.Deny)
             {

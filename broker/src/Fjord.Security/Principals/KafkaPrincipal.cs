@@ -35,6 +35,13 @@ public sealed record KafkaPrincipal(string PrincipalType, string Name)
         return true;
     }
 
+    /// <summary>
+    /// The tenant this principal belongs to, set when the broker resolved it at authentication; null for the
+    /// operator's principals (super users, brokers) and wherever tenancy is not in play. Not part of identity: the
+    /// name already carries the tenant's prefix.
+    /// </summary>
+    public string? TenantId { get; init; }
+
     private string? _text;
 
     /// <summary>Computed once: the authorizer's cache keys on it for every request.</summary>

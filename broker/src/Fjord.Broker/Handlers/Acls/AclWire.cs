@@ -17,7 +17,7 @@ internal static class AclWire
 
     /// <summary>Kafka guards CreateAcls and DeleteAcls with Alter on the cluster, DescribeAcls with Describe.</summary>
     public static bool AuthorizeCluster(IAuthorizer authorizer, RequestContext request, AclOperation operation) =>
-        authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, ResourceType.Cluster, ResourcePattern.ClusterResourceName);
+        authorizer.Authorize(request.Session.Principal, request.Session.RemoteAddress, operation, ResourceType.Cluster, RequestAuthorization.ClusterResource(request.Session));
 
     public static AclBinding ToBinding(sbyte resourceType, string resourceName, sbyte patternType, string principal, string host, sbyte operation, sbyte permissionType) =>
         new(new ResourcePattern((ResourceType)resourceType, resourceName, (PatternType)patternType),

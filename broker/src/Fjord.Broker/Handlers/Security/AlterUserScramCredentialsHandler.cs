@@ -23,7 +23,7 @@ public sealed class AlterUserScramCredentialsHandler(IScramCredentialStore store
         var session = request.Session;
         var users = body.Deletions.Select(d => d.Name).Concat(body.Upsertions.Select(u => u.Name)).Distinct(StringComparer.Ordinal).ToList();
         var response = new AlterUserScramCredentialsResponse();
-        if (!authorizer.Authorize(session.Principal, session.RemoteAddress, AclOperation.Alter, ResourceType.Cluster, ResourcePattern.ClusterResourceName))
+        if (!authorizer.Authorize(session.Principal, session.RemoteAddress, AclOperation.Alter, ResourceType.Cluster, RequestAuthorization.ClusterResource(session)))
         {
             foreach (var user in users)
                 response.Results.Add(Result(user, ErrorCode.ClusterAuthorizationFailed, "Alter on the cluster is needed to change SCRAM credentials"));

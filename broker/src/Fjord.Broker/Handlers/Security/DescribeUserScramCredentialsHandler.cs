@@ -19,7 +19,7 @@ public sealed class DescribeUserScramCredentialsHandler(IScramCredentialStore st
     protected override async ValueTask<DescribeUserScramCredentialsResponse?> HandleAsync(RequestContext request, DescribeUserScramCredentialsRequest body, CancellationToken ct)
     {
         var session = request.Session;
-        if (!authorizer.Authorize(session.Principal, session.RemoteAddress, AclOperation.Describe, ResourceType.Cluster, ResourcePattern.ClusterResourceName))
+        if (!authorizer.Authorize(session.Principal, session.RemoteAddress, AclOperation.Describe, ResourceType.Cluster, RequestAuthorization.ClusterResource(session)))
             return new DescribeUserScramCredentialsResponse
             {
                 ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed,
