@@ -23,7 +23,7 @@ public static partial class TenantRewrites
                 case SaslHandshakeHandler h: h.TenantRewrite = NoNamesRewrite<SaslHandshakeRequest, SaslHandshakeResponse>.Instance; break;
                 case SaslAuthenticateHandler h: h.TenantRewrite = NoNamesRewrite<SaslAuthenticateRequest, SaslAuthenticateResponse>.Instance; break;
                 default:
-                    if (!AttachTopicApi(handler, services)) AttachGroupAndSecurityApi(handler, services);
+                    _ = AttachTopicApi(handler, services) || AttachGroupAndSecurityApi(handler, services) || AttachQuotaApi(handler, services);
                     break;
             }
         }
