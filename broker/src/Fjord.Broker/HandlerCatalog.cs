@@ -42,7 +42,7 @@ public static class HandlerCatalog
         authorizer ??= security.Authorizer;
         ArgumentNullException.ThrowIfNull(authorizer);
         var handlers = new List<ApiHandler>();
-        var admin = new TopicAdmin(config, store, metadata, replicas, tiering, controller, time);
+        var admin = new TopicAdmin(config, store, metadata, replicas, tiering, controller, time, new TenantTopicLimits(security.Tenants, metadata));
         var brokers = new ClusterBrokers(config.NodeId, config.Rack, advertised);
 
         handlers.Add(new ApiVersionsHandler(() => handlers));

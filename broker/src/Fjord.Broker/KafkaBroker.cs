@@ -189,7 +189,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             advertised, tiering.Manager, producerIds, transactions, security, time, loggers);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with { ListenerSecurity = security.Listeners }, loggers, time);
-        security.AttachTo(server);
+        security.AttachTo(server, () => Math.Max(1, metadata.Current.Brokers.Count));
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());

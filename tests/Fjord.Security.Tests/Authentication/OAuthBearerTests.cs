@@ -60,6 +60,22 @@ public sealed class OAuthBearerTests : IDisposable
     }
 
     [Fact]
+    public async Task WithATenantClaimTheTokenAuthenticatesInsideItsTenantAndATokenWithoutOneIsRefused()
+    {
+        using var validator = Validator(o => new OAuthBearerOptions { JwksEndpointUrl = o.JwksEndpointUrl, TenantClaimName = "tid" });
+
+        var withTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"), ("tid", "acme")))), default);
+        var withoutTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"))), default);
+        var badTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"), ("tid", "Acme.Other")))), default);
+
+        Assert.True(withTenant.IsValid, withTenant.FailureReason);
+        Assert.Equal("acme.svc-orders", withTenant.PrincipalName);
+        Assert.False(withoutTenant.IsValid);
+        Assert.Contains("'tid'", withoutTenant.FailureReason, StringComparison.Ordinal);
+        Assert.False(badTenant.IsValid);
+    }
+
+    [Fact]
     public async Task AnExpiredTokenIsRefusedOnceBeyondTheClockSkew()
     {
         using var validator = Validator();

@@ -50,6 +50,7 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
     public string TransactionsTable => MetadataTable + "transactions";
     public string AclTable => MetadataTable + "acls";
     public string ScramTable => MetadataTable + "scram";
+    public string TenantTable => MetadataTable + "tenants";
 
     /// <summary>The cluster's metadata table, read directly: what it shows does not depend on the brokers under test being healthy.</summary>
     public TableMetadataStore Store { get; }
@@ -214,6 +215,7 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             ["fjord.transactions.table"] = TransactionsTable,
             ["fjord.acl.table"] = AclTable,
             ["fjord.scram.table"] = ScramTable,
+            ["fjord.tenant.table"] = TenantTable,
             ["fjord.metadata.poll.interval.ms"] = "200",
             // As Kafka's own integration tests do: a few transaction-state partitions, not 50 per test
             // cluster, so that many clusters sharing one Azurite on two cores do not load it needlessly.
@@ -256,7 +258,7 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             return;
         var service = new TableServiceClient(_azurite.ConnectionString);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        foreach (var table in new[] { MetadataTable, OffsetsTable, TransactionsTable, AclTable, ScramTable })
+        foreach (var table in new[] { MetadataTable, OffsetsTable, TransactionsTable, AclTable, ScramTable, TenantTable })
         {
             try
             {

@@ -3,6 +3,7 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Tenancy;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;
@@ -16,8 +17,9 @@ namespace Fjord.Broker.Admin;
 /// brokers racing to create one name yield one topic. The controller places the new partitions'
 /// replicas and leaders; callers wait for them with <see cref="AwaitLeadersAsync"/>.
 /// </summary>
+/// <param name="tenantLimits">A tenant's topic and partition limits; null where there are no tenants.</param>
 public sealed class TopicAdmin(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
-    RemoteLogManager tiering, ActiveController activeController, TimeProvider time)
+    RemoteLogManager tiering, ActiveController activeController, TimeProvider time, TenantTopicLimits? tenantLimits = null)
 {
     public readonly record struct Outcome(ErrorCode Error, string? Message, TopicMetadata? Topic)
     {
@@ -77,6 +79,7 @@ public sealed class TopicAdmin(BrokerConfig config, IMetadataStore store, Metada
             return Outcome.Fail(ErrorCode.InvalidReplicationFactor,
                 $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only {registered.Count} broker(s) are registered.");
         if (TopicConfigCatalog.Validate(configs) is { } configProblem) return Outcome.Fail(ErrorCode.InvalidConfig, configProblem);
+        if (tenantLimits?.CheckCreate(name, numPartitions) is { } limitProblem) return Outcome.Fail(ErrorCode.PolicyViolation, limitProblem);
 
         // The controller places a manual assignment as asked when it first writes the partitions' states.
         var topic = new TopicMetadata(name, Guid.NewGuid(), numPartitions, replicationFactor, new Dictionary<string, string>(configs), placement);
@@ -159,6 +162,7 @@ public sealed class TopicAdmin(BrokerConfig config, IMetadataStore store, Metada
             current.PartitionCount, count, assignments, RegisteredBrokers(), current.ReplicationFactor);
         if (!checkedAssignment.Succeeded) return Outcome.Fail(checkedAssignment.Error, checkedAssignment.ErrorMessage!);
         var added = assignments is null ? null : checkedAssignment.Assignment;
+        if (tenantLimits?.CheckAddPartitions(name, count - current.PartitionCount) is { } limitProblem) return Outcome.Fail(ErrorCode.PolicyViolation, limitProblem);
         if (validateOnly) return new Outcome(ErrorCode.None, null, current with { PartitionCount = count });
         var result = await store.UpdateTopicAsync(name, t => t.TopicId != current.TopicId || t.PartitionCount >= count || (added is not null && t.PartitionCount != current.PartitionCount) ? null
             : t with { PartitionCount = count, Assignment = added is null ? t.Assignment : WithAdded(t, added) }, ct);

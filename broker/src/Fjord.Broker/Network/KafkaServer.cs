@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Tenancy;
+using Fjord.Security.Tenancy;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Network;
@@ -225,9 +227,18 @@ public sealed partial class KafkaServer : IAsyncDisposable
             // certificate no mapping rule covers fails here, before the connection exists. The SslStream owns the
             // certificate object and disposes it with itself.
             var principal = security.PrincipalFromCertificate(certificate);
+            TenantScope? tenant = null;
+            // On SASL_SSL the SASL exchange names the principal and meets the tenant gate then.
+            if (security.Tenants is { } tenants && security.Protocol == SecurityProtocol.Ssl)
+            {
+                var admission = tenants.Admit(new ClientSession(0, listener, address, security), principal);
+                if (!admission.Admitted) throw new AuthenticationRefusedException(admission.Refusal!);
+                (principal, tenant) = (admission.Principal, admission.Tenant);
+            }
             connection = new KafkaConnection(Interlocked.Increment(ref _nextConnectionId), transport, listener, security,
                 _dispatcher, _options.MaxRequestBytes, _time, _loggerFactory.CreateLogger<KafkaConnection>());
             connection.Session.Principal = principal;
+            connection.Session.Tenant = tenant;
         }
         catch (Exception e)
         {
@@ -246,6 +257,15 @@ public sealed partial class KafkaServer : IAsyncDisposable
     /// Closes every open connection whose session matches: a deleted user's or a suspended principal's live
     /// sessions end at once instead of when they next re-authenticate.
     /// </summary>
+    /// <summary>How many live connections' sessions match (a tenant's, say), without copying the connection list.</summary>
+    internal int CountSessions(Func<ClientSession, bool> matches)
+    {
+        var count = 0;
+        foreach (var connection in _connections.Values)
+            if (matches(connection.Session)) count++;
+        return count;
+    }
+
     public int CloseSessions(Func<ClientSession, bool> matches)
     {
         var closed = 0;

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Tenancy;
 using Fjord.Security.Authentication;
 using Fjord.Security.Principals;
 
@@ -40,4 +41,7 @@ public sealed record ListenerSecurity
 
     /// <summary>connection.failed.authentication.delay.ms: how long a failed authentication waits before its answer and close.</summary>
     public TimeSpan FailedAuthenticationDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Where an authenticated principal finds its tenant (and a suspended tenant is turned away); null: no tenancy.</summary>
+    public TenantGate? Tenants { get; init; }
 }

@@ -38,6 +38,13 @@ public static class SaslExchange
         if (step.CredentialExpiresAt is { } credentialExpiry && (expiresAt is null || credentialExpiry < expiresAt)) expiresAt = credentialExpiry;
         if (expiresAt <= now) return new Outcome([], "Authentication failed: the credential has expired", 0);
 
+        if (session.Security.Tenants is { } tenants)
+        {
+            var admission = tenants.Admit(session, principal);
+            if (!admission.Admitted) return new Outcome([], admission.Refusal, 0);
+            principal = admission.Principal;
+            session.Tenant = admission.Tenant;
+        }
         session.Principal = principal;
         sasl.Mechanism = server.Mechanism;
         sasl.Authenticated = true;

@@ -3,10 +3,12 @@ using Fjord.Broker.Configuration;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Network;
 using Fjord.Broker.Replication;
+using Fjord.Broker.Tenancy;
 using Fjord.Security.Authentication;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Principals;
+using Fjord.Security.Tenancy;
 using Fjord.Security.Tls;
 using Microsoft.Extensions.Logging;
 
@@ -24,9 +26,14 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
     private readonly List<IDisposable> _disposables = [];
     private KafkaServer? _server;
 
+    private Func<int> _liveBrokers = () => 1;
+
     private BrokerSecurity(IAuthorizer authorizer, IAclStore? aclStore, AclCache? aclCache, IScramCredentialStore scramStore, ScramCredentialCache scramCache,
-        ILogger logger)
+        ITenantStore tenantStore, TenantCache tenants, ILogger logger)
     {
+        TenantStore = tenantStore;
+        Tenants = tenants;
+        TenantGate = new TenantGate(tenants, id => _server?.CountSessions(s => s.Tenant?.Id == id) ?? 0, () => _liveBrokers());
         Authorizer = authorizer;
         AclStore = aclStore;
         AclCache = aclCache;
@@ -42,6 +49,13 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
     public AclCache? AclCache { get; }
     public IScramCredentialStore ScramStore { get; }
     public ScramCredentialCache ScramCache { get; }
+
+    /// <summary>The tenant registry, and every tenant in memory: who a principal's tenant is, and its limits.</summary>
+    public ITenantStore TenantStore { get; }
+    public TenantCache Tenants { get; }
+
+    /// <summary>Where every authenticated connection meets its tenant.</summary>
+    public TenantGate TenantGate { get; }
 
     public IReadOnlyDictionary<string, ListenerSecurity> Listeners { get; private set; } = new Dictionary<string, ListenerSecurity>();
 
@@ -78,7 +92,12 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         var scramCache = new ScramCredentialCache(scramStore, settings.PollInterval, time, loggers.CreateLogger<ScramCredentialCache>());
         await availability.UntilAvailableAsync("the SCRAM credentials", scramCache.StartAsync, ct);
 
-        var security = new BrokerSecurity(authorizer, aclStore, aclCache, scramStore, scramCache, loggers.CreateLogger<BrokerSecurity>());
+        var tenantStore = new TableTenantStore(tables, settings.TenantTable);
+        await availability.UntilAvailableAsync($"the tenant table {settings.TenantTable}", tenantStore.InitializeAsync, ct);
+        var tenants = new TenantCache(tenantStore, settings.PollInterval, time, loggers.CreateLogger<TenantCache>());
+        await availability.UntilAvailableAsync("the tenants", tenants.StartAsync, ct);
+
+        var security = new BrokerSecurity(authorizer, aclStore, aclCache, scramStore, scramCache, tenantStore, tenants, loggers.CreateLogger<BrokerSecurity>());
         try
         {
             security.ConfigureListeners(config, settings, time, loggers);
@@ -144,6 +163,7 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
             SaslServerMaxReceiveSize = settings.SaslServerMaxReceiveSize(name),
             FailedAuthenticationDelay = settings.FailedAuthenticationDelay(name),
             TlsHandshakeTimeout = settings.TlsHandshakeTimeout(name),
+            Tenants = listener.Protocol == SecurityProtocol.Plaintext ? null : TenantGate,
         };
         if (listener.Protocol.UsesTls())
         {
@@ -193,7 +213,7 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         [
             OAuthBearerOptions.ExpectedIssuerConfig, OAuthBearerOptions.ExpectedAudienceConfig, OAuthBearerOptions.JwksEndpointUrlConfig,
             OAuthBearerOptions.JwksEndpointRefreshMsConfig, OAuthBearerOptions.SubClaimNameConfig, OAuthBearerOptions.ScopeClaimNameConfig,
-            OAuthBearerOptions.ClockSkewSecondsConfig,
+            OAuthBearerOptions.ClockSkewSecondsConfig, OAuthBearerOptions.TenantClaimNameConfig,
         ];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in names)
@@ -223,11 +243,23 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         throw new ConfigException($"sasl.mechanism.inter.broker.protocol={mechanism}: the broker authenticates to other brokers with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512");
     }
 
-    /// <summary>From now on, a removed SCRAM credential closes the live sessions its user opened with a password.</summary>
-    public void AttachTo(KafkaServer server)
+    /// <summary>
+    /// From now on, a removed SCRAM credential closes the live sessions its user opened with a password, and a
+    /// tenant that stops being active has every live session closed.
+    /// </summary>
+    /// <param name="liveBrokers">How many brokers share a tenant's cluster-wide connection limit.</param>
+    public void AttachTo(KafkaServer server, Func<int> liveBrokers)
     {
         _server = server;
+        _liveBrokers = liveBrokers;
         ScramCache.CredentialRemoved += OnCredentialRemoved;
+        Tenants.TenantDeactivated += OnTenantDeactivated;
+    }
+
+    private void OnTenantDeactivated(string tenant)
+    {
+        var closed = _server?.CloseSessions(s => s.Tenant?.Id == tenant) ?? 0;
+        LogTenantSessionsClosed(closed, tenant);
     }
 
     private void OnCredentialRemoved(string user)
@@ -240,6 +272,8 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ScramCache.CredentialRemoved -= OnCredentialRemoved;
+        Tenants.TenantDeactivated -= OnTenantDeactivated;
+        await Tenants.DisposeAsync();
         if (AclCache is not null) await AclCache.DisposeAsync();
         await ScramCache.DisposeAsync();
         foreach (var disposable in _disposables) disposable.Dispose();
@@ -247,4 +281,7 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Closed {Count} live session(s) of {User}: its SCRAM credential was removed")]
     private partial void LogSessionsClosed(int count, string user);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Closed {Count} live session(s) of tenant {Tenant}: it is no longer active")]
+    private partial void LogTenantSessionsClosed(int count, string tenant);
 }

@@ -25,6 +25,7 @@ public sealed class SecurityConfig(BrokerConfig config)
     public bool AllowEveryoneIfNoAclFound => config.GetBool("allow.everyone.if.no.acl.found", false);
     public string AclTable => config.Get("fjord.acl.table") ?? "fjordacls";
     public string ScramTable => config.Get("fjord.scram.table") ?? "fjordscram";
+    public string TenantTable => config.Get("fjord.tenant.table") ?? "fjordtenants";
 
     /// <summary>How often every broker checks Table storage for changed ACLs and credentials: the bound on how late a revocation lands.</summary>
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(Math.Max(50, config.GetInt("fjord.security.poll.interval.ms", 500)));

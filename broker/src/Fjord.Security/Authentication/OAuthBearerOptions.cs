@@ -14,6 +14,9 @@ public sealed class OAuthBearerOptions
     public const string JwksEndpointRefreshMsConfig = "sasl.oauthbearer.jwks.endpoint.refresh.ms";
     public const string SubClaimNameConfig = "sasl.oauthbearer.sub.claim.name";
     public const string ScopeClaimNameConfig = "sasl.oauthbearer.scope.claim.name";
+
+    /// <summary>Fjord's: the claim naming the token's tenant; the principal is then <c>tenant.subject</c>.</summary>
+    public const string TenantClaimNameConfig = "fjord.sasl.oauthbearer.tenant.claim.name";
     public const string ClockSkewSecondsConfig = "sasl.oauthbearer.clock.skew.seconds";
 
     /// <summary>The token's iss must equal this; null accepts any issuer.</summary>
@@ -38,6 +41,12 @@ public sealed class OAuthBearerOptions
 
     public string ScopeClaimName { get; init; } = "scope";
 
+    /// <summary>
+    /// When set, every token must carry this claim with a tenant id, and authenticates as <c>User:tenant.subject</c>:
+    /// the identity provider, not the subject's spelling, says whose tenant a token is.
+    /// </summary>
+    public string? TenantClaimName { get; init; }
+
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Reads the options from broker config under Kafka's names; the JWKS url is required.</summary>
@@ -59,6 +68,7 @@ public sealed class OAuthBearerOptions
                 : defaults.JwksEndpointRefresh,
             SubClaimName = config.TryGetValue(SubClaimNameConfig, out var sub) && sub.Length > 0 ? sub : defaults.SubClaimName,
             ScopeClaimName = config.TryGetValue(ScopeClaimNameConfig, out var scope) && scope.Length > 0 ? scope : defaults.ScopeClaimName,
+            TenantClaimName = config.TryGetValue(TenantClaimNameConfig, out var tenant) && tenant.Length > 0 ? tenant : null,
             ClockSkew = config.TryGetValue(ClockSkewSecondsConfig, out var skew)
                 ? TimeSpan.FromSeconds(ParsePositive(ClockSkewSecondsConfig, skew, allowZero: true))
                 : defaults.ClockSkew,

@@ -104,6 +104,13 @@ public sealed partial class OAuthBearerValidator : IDisposable
         if (!jwt.TryGetPayloadValue<string>(_options.SubClaimName, out var subject) || string.IsNullOrWhiteSpace(subject))
             return OAuthBearerValidationResult.Invalid($"the token has no '{_options.SubClaimName}' claim");
 
+        if (_options.TenantClaimName is { } tenantClaim)
+        {
+            if (!jwt.TryGetPayloadValue<string>(tenantClaim, out var tenant) || Tenancy.TenantNamespace.IdProblem(tenant) is not null)
+                return OAuthBearerValidationResult.Invalid($"the token has no valid '{tenantClaim}' claim naming its tenant");
+            subject = tenant + Tenancy.TenantNamespace.Separator + subject;
+        }
+
         return OAuthBearerValidationResult.Valid(subject, expiresAt, ReadScopes(jwt));
     }
 

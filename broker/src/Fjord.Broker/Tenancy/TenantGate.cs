@@ -1,0 +1,39 @@
+using Fjord.Broker.Network;
+using Fjord.Security.Principals;
+using Fjord.Security.Tenancy;
+
+namespace Fjord.Broker.Tenancy;
+
+/// <summary>
+/// The border every authenticated connection crosses: finds the tenant of its principal, refuses a tenant that is
+/// not active or that has used up its connection limit. A tenant's connection limit is cluster-wide; each broker
+/// admits its share, the limit divided by the live brokers (rounded up), as clients spread over every broker.
+/// </summary>
+public sealed class TenantGate(TenantCache tenants, Func<string, int> connectionsOf, Func<int> liveBrokers)
+{
+    public TenantCache Tenants { get; } = tenants;
+
+    /// <param name="session">The connection authenticating (or re-authenticating: its own connection is already counted then).</param>
+    public TenantAdmission Admit(ClientSession session, KafkaPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(principal);
+        if (Tenants.Resolve(principal) is not { } tenant) return new TenantAdmission(principal, null, null);
+        var admitted = principal with { TenantId = tenant.Id };
+        if (!tenant.IsActive)
+        {
+            var state = tenant.Tenant.State == TenantState.Suspended ? "suspended" : "being deleted";
+            return new TenantAdmission(admitted, tenant, $"Authentication failed: tenant {tenant.Id} is {state}");
+        }
+        var reauthenticating = session.Tenant is not null;
+        if (!reauthenticating && tenant.Limits.MaxConnections is { } max)
+        {
+            var brokers = Math.Max(1, liveBrokers());
+            var share = (max + brokers - 1) / brokers;
+            if (connectionsOf(tenant.Id) >= share)
+                return new TenantAdmission(admitted, tenant,
+                    $"Authentication failed: tenant {tenant.Id} has reached its connection limit ({max} connections, {share} per broker on {brokers} brokers)");
+        }
+        return new TenantAdmission(admitted, tenant, null);
+    }
+}
