@@ -19,7 +19,7 @@ public sealed partial class RawKafkaClient
             var response = await SendAsync<SaslAuthenticateResponse>(new SaslAuthenticateRequest { AuthBytes = token }, 2, limit);
             if (response.ErrorCode != 0)
                 throw new SaslAuthenticationException($"SaslAuthenticate failed with error {response.ErrorCode}: {response.ErrorMessage}");
-            token = sasl.EvaluateChallenge(response.AuthBytes);
+            token = sasl.EvaluateChallenge(response.AuthBytes.Span);
             if (token is null && !sasl.IsComplete) throw new InvalidOperationException("The SCRAM exchange ended before the server proved itself");
         }
     }

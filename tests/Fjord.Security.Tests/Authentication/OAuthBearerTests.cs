@@ -64,9 +64,9 @@ public sealed class OAuthBearerTests : IDisposable
     {
         using var validator = Validator(o => new OAuthBearerOptions { JwksEndpointUrl = o.JwksEndpointUrl, TenantClaimName = "tid" });
 
-        var withTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"), ("tid", "acme")))), default);
+        var withTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"), ("tid", "acme"))), default);
         var withoutTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"))), default);
-        var badTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"), ("tid", "Acme.Other")))), default);
+        var badTenant = await validator.ValidateAsync(_idp.Issue(Start, Claims(("sub", "svc-orders"), ("tid", "Acme.Other"))), default);
 
         Assert.True(withTenant.IsValid, withTenant.FailureReason);
         Assert.Equal("acme.svc-orders", withTenant.PrincipalName);
