@@ -1,5 +1,5 @@
-using Fjord.Cluster;
 using Fjord.Broker.Tenancy.Topics;
+using Fjord.Cluster;
 using Fjord.Protocol;
 using static Fjord.Broker.Tests.Tenancy.Topics.TenantTopicsHarness;
 

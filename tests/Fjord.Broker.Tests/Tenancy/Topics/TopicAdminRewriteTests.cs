@@ -1,5 +1,5 @@
-using Fjord.Cluster;
 using Fjord.Broker.Tenancy.Topics;
+using Fjord.Cluster;
 using Fjord.Protocol;
 using static Fjord.Broker.Tests.Tenancy.Topics.TenantTopicsHarness;
 
@@ -89,6 +89,28 @@ public sealed class TopicAdminRewriteTests : IAsyncLifetime
 
         Assert.Equal((short)ErrorCode.TopicAuthorizationFailed, response.Topics[0].ErrorCode);
         Assert.Equal(".", response.Topics[0].Name);
+    }
+
+    [Fact]
+    public void CreateTopicsQuotesTheNameTheTenantSentWhenAnInvalidNameIsDuplicated()
+    {
+        var rewrite = new CreateTopicsRewrite();
+        var context = Context(ApiKey.CreateTopics, 7, Acme);
+        var request = new CreateTopicsRequest();
+        request.Topics.Add(new CreateTopicsRequest.CreatableTopic { Name = ".." });
+        rewrite.ToStored(Acme, context, request);
+        var response = new CreateTopicsResponse();
+        response.Topics.Add(new CreateTopicsResponse.CreatableTopicResult
+        {
+            Name = request.Topics[0].Name,
+            ErrorCode = (short)ErrorCode.InvalidRequest,
+            ErrorMessage = $"Create topics request from client contains multiple requests for topic {request.Topics[0].Name}",
+        });
+
+        rewrite.ToClient(Acme, context, request, response);
+
+        Assert.Equal((short)ErrorCode.InvalidRequest, response.Topics[0].ErrorCode);
+        Assert.Equal("Create topics request from client contains multiple requests for topic ..", response.Topics[0].ErrorMessage);
     }
 
     [Theory]

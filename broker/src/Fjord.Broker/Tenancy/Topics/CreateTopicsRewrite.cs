@@ -23,8 +23,11 @@ public sealed class CreateTopicsRewrite : TenantRewrite<CreateTopicsRequest, Cre
     {
         foreach (var result in response.Topics)
         {
-            var invalid = TenantTopicNames.IsMarkedInvalid(result.Name);
-            result.Name = TenantTopicNames.ToClient(tenant, result.Name);
+            var stored = result.Name;
+            var invalid = TenantTopicNames.IsMarkedInvalid(stored);
+            result.Name = TenantTopicNames.ToClient(tenant, stored);
+            // A duplicate's message quotes the marked name: it should quote the one the tenant sent.
+            if (invalid) result.ErrorMessage = result.ErrorMessage?.Replace(stored, result.Name, StringComparison.Ordinal);
             if (invalid && (ErrorCode)result.ErrorCode is not (ErrorCode.TopicAuthorizationFailed or ErrorCode.InvalidRequest))
             {
                 result.ErrorCode = (short)ErrorCode.InvalidTopicException;
