@@ -1,0 +1,37 @@
+using Fjord.Broker.Network;
+using Fjord.Protocol;
+using Fjord.Security.Tenancy;
+
+namespace Fjord.Broker.Tenancy.Topics;
+
+/// <summary>
+/// DescribeConfigs: a topic resource's name each way; a broker's (or any other non-topic) resource is the
+/// operator's and answers CLUSTER_AUTHORIZATION_FAILED in its place (see <see cref="OperatorConfigResources"/>).
+/// </summary>
+public sealed class DescribeConfigsRewrite : TenantRewrite<DescribeConfigsRequest, DescribeConfigsResponse>
+{
+    public override DescribeConfigsResponse? ToStored(TenantScope tenant, RequestContext context, DescribeConfigsRequest request)
+    {
+        context.TenantRewriteState = OperatorConfigResources.Remove(request.Resources, static r => r.ResourceType);
+        foreach (var resource in request.Resources)
+            resource.ResourceName = tenant.ToStored(resource.ResourceName);
+        return null;
+    }
+
+    public override void ToClient(TenantScope tenant, RequestContext context, DescribeConfigsRequest request, DescribeConfigsResponse response)
+    {
+        foreach (var result in response.Results)
+        {
+            result.ResourceName = TenantTopicNames.ToClient(tenant, result.ResourceName);
+            result.ErrorMessage = tenant.ToClientMessage(result.ErrorMessage);
+        }
+        if (context.TenantRewriteState is List<DescribeConfigsRequest.DescribeConfigsResource> all)
+            response.Results = OperatorConfigResources.Splice(all, static r => r.ResourceType, response.Results, static r => new DescribeConfigsResponse.DescribeConfigsResult
+            {
+                ResourceType = r.ResourceType,
+                ResourceName = r.ResourceName,
+                ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed,
+                ErrorMessage = null,
+            });
+    }
+}
