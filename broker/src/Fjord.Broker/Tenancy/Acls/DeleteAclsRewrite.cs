@@ -50,8 +50,9 @@ public sealed class DeleteAclsRewrite : TenantRewrite<DeleteAclsRequest, DeleteA
         {
             result.ErrorMessage = tenant.ToClientMessage(result.ErrorMessage);
             var kept = 0;
-            foreach (var acl in result.MatchingAcls)
+            for (var i = 0; i < result.MatchingAcls.Count; i++)
             {
+                var acl = result.MatchingAcls[i];
                 var pattern = TenantAcls.ToClient(tenant, new ResourcePattern((ResourceType)acl.ResourceType, acl.ResourceName, (PatternType)acl.PatternType));
                 var principal = TenantAcls.ToClientPrincipal(tenant, acl.Principal);
                 if (pattern is null || principal is null) continue;

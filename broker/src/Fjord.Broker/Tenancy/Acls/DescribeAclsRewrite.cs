@@ -32,8 +32,9 @@ public sealed class DescribeAclsRewrite : TenantRewrite<DescribeAclsRequest, Des
     {
         response.ErrorMessage = tenant.ToClientMessage(response.ErrorMessage);
         var kept = 0;
-        foreach (var resource in response.Resources)
+        for (var i = 0; i < response.Resources.Count; i++)
         {
+            var resource = response.Resources[i];
             if (TenantAcls.ToClient(tenant, new ResourcePattern((ResourceType)resource.ResourceType, resource.ResourceName, (PatternType)resource.PatternType))
                 is not { } pattern)
                 continue;

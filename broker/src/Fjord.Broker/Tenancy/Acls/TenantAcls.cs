@@ -62,8 +62,9 @@ internal static class TenantAcls
     public static void KeepOwnPrincipals<T>(TenantScope tenant, List<T> items, Func<T, string> principal, Action<T, string> rename)
     {
         var kept = 0;
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
+            var item = items[i];
             if (ToClientPrincipal(tenant, principal(item)) is not { } client) continue;
             rename(item, client);
             items[kept++] = item;

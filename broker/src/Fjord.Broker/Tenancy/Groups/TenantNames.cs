@@ -48,8 +48,10 @@ internal static class TenantNames
     public static void KeepOwn<T>(TenantScope tenant, List<T> items, Func<T, string> name, Action<T, string> rename, bool echoed = true)
     {
         var kept = 0;
-        foreach (var item in items)
+        // By index: writing an item back through the list's indexer would end a foreach.
+        for (var i = 0; i < items.Count; i++)
         {
+            var item = items[i];
             var stored = name(item);
             if (!echoed && stored.Length == 0) continue;
             if (!TryToClient(tenant, stored, out var client)) continue;
