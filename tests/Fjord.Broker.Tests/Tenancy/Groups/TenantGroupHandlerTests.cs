@@ -95,6 +95,106 @@ public sealed class TenantGroupHandlerTests : IClassFixture<AuthorizationBrokerF
         Assert.Equal(1, await GroupApiScenario.CommittedOffsetAsync(_operator, "billing", acme.ToStored("orders"), 0));
     }
 
+    [Fact]
+    public async Task ATenantsConsumerGroupRunsUnderItsStoredIdWithItsMetadataUntouched()
+    {
+        var acme = NewTenant("acme");
+        var globex = NewTenant("globex");
+        // Opaque to the broker: the consumer protocol's subscription, naming the tenant's own topic as the client knows it.
+        byte[] subscription = [0, 1, 0, 0, 0, 1, 0, 6, (byte)'o', (byte)'r', (byte)'d', (byte)'e', (byte)'r', (byte)'s', 0, 0, 0, 0];
+        byte[] assignment = [0, 1, 0, 0, 0, 1, 0, 6, (byte)'o', (byte)'r', (byte)'d', (byte)'e', (byte)'r', (byte)'s', 0, 0, 0, 1, 0, 0, 0, 0];
+        var join = new JoinGroupRequest
+        {
+            GroupId = "billing",
+            MemberId = "",
+            ProtocolType = "consumer",
+            SessionTimeoutMs = 30_000,
+            RebalanceTimeoutMs = 30_000,
+            Protocols = [new() { Name = "range", Metadata = subscription }],
+        };
+
+        var first = await CallAsync<JoinGroupResponse>(acme, join, 9);
+        Assert.Equal((short)ErrorCode.MemberIdRequired, first.ErrorCode);
+        join.MemberId = first.MemberId;
+        var joined = await CallAsync<JoinGroupResponse>(acme, join, 9);
+        Assert.Equal((short)ErrorCode.None, joined.ErrorCode);
+        Assert.Equal(joined.MemberId, joined.Leader);
+        Assert.Equal(subscription, Assert.Single(joined.Members).Metadata.ToArray());
+
+        var synced = await CallAsync<SyncGroupResponse>(acme, new SyncGroupRequest
+        {
+            GroupId = "billing",
+            GenerationId = joined.GenerationId,
+            MemberId = joined.MemberId,
+            ProtocolType = "consumer",
+            ProtocolName = "range",
+            Assignments = [new() { MemberId = joined.MemberId, Assignment = assignment }],
+        }, 5);
+        Assert.Equal((short)ErrorCode.None, synced.ErrorCode);
+        Assert.Equal(assignment, synced.Assignment.ToArray());
+        var heartbeat = await CallAsync<HeartbeatResponse>(acme, new HeartbeatRequest { GroupId = "billing", GenerationId = joined.GenerationId, MemberId = joined.MemberId }, 4);
+        Assert.Equal((short)ErrorCode.None, heartbeat.ErrorCode);
+
+        var described = Assert.Single((await CallAsync<DescribeGroupsResponse>(acme, new DescribeGroupsRequest { Groups = ["billing"] }, 5)).Groups);
+        Assert.Equal(("billing", "Stable"), (described.GroupId, described.GroupState));
+        var member = Assert.Single(described.Members);
+        Assert.Equal(subscription, member.MemberMetadata.ToArray());
+        Assert.Equal(assignment, member.MemberAssignment.ToArray());
+        Assert.Single((await GroupApiScenario.DescribeAsync(_operator, acme.ToStored("billing"))).Members);
+        Assert.Empty(Assert.Single((await CallAsync<DescribeGroupsResponse>(globex, new DescribeGroupsRequest { Groups = ["billing"] }, 5)).Groups).Members);
+
+        var left = await CallAsync<LeaveGroupResponse>(acme, new LeaveGroupRequest { GroupId = "billing", Members = [new() { MemberId = joined.MemberId }] }, 5);
+        Assert.Equal((short)ErrorCode.None, left.ErrorCode);
+        Assert.Equal((short)ErrorCode.None, Assert.Single(left.Members).ErrorCode);
+        Assert.Empty((await GroupApiScenario.DescribeAsync(_operator, acme.ToStored("billing"))).Members);
+    }
+
+    [Fact]
+    public async Task ATenantsTransactionCommitsOffsetsOfItsOwnGroup()
+    {
+        var acme = NewTenant("acme");
+        await RawScenario.CreateTopicAsync(_operator, acme.ToStored("orders"));
+        var producerId = await InitTransactionalAsync(acme, "tx");
+
+        var added = await CallAsync<AddPartitionsToTxnResponse>(acme, new AddPartitionsToTxnRequest
+        {
+            V3AndBelowTransactionalId = "tx",
+            V3AndBelowProducerId = producerId,
+            V3AndBelowProducerEpoch = 0,
+            V3AndBelowTopics = [new() { Name = "orders", Partitions = [0] }],
+        }, 3);
+        var addedTopic = Assert.Single(added.ResultsByTopicV3AndBelow);
+        Assert.Equal(("orders", (short)ErrorCode.None), (addedTopic.Name, Assert.Single(addedTopic.ResultsByPartition).PartitionErrorCode));
+        var offsets = await CallAsync<AddOffsetsToTxnResponse>(acme, new AddOffsetsToTxnRequest { TransactionalId = "tx", ProducerId = producerId, ProducerEpoch = 0, GroupId = "billing" }, 3);
+        Assert.Equal((short)ErrorCode.None, offsets.ErrorCode);
+
+        var ongoing = Assert.Single((await CallAsync<DescribeTransactionsResponse>(acme, new DescribeTransactionsRequest { TransactionalIds = ["tx"] }, 0)).TransactionStates);
+        Assert.Equal(("tx", "Ongoing"), (ongoing.TransactionalId, ongoing.TransactionState));
+        // The group's __consumer_offsets partition is in the transaction too, but no name of the tenant's.
+        Assert.Equal("orders", Assert.Single(ongoing.Topics).Topic);
+
+        var committed = await CallAsync<TxnOffsetCommitResponse>(acme, new TxnOffsetCommitRequest
+        {
+            TransactionalId = "tx",
+            GroupId = "billing",
+            ProducerId = producerId,
+            ProducerEpoch = 0,
+            Topics = [new() { Name = "orders", Partitions = [new() { PartitionIndex = 0, CommittedOffset = 9 }] }],
+        }, 3);
+        var committedTopic = Assert.Single(committed.Topics);
+        Assert.Equal(("orders", (short)ErrorCode.None), (committedTopic.Name, Assert.Single(committedTopic.Partitions).ErrorCode));
+        var ended = await CallAsync<EndTxnResponse>(acme, new EndTxnRequest { TransactionalId = "tx", ProducerId = producerId, ProducerEpoch = 0, Committed = true }, 3);
+        Assert.Equal((short)ErrorCode.None, ended.ErrorCode);
+
+        // The offset shows once the COMMIT marker reaches the group's offsets partition.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await GroupApiScenario.CommittedOffsetAsync(_operator, acme.ToStored("billing"), acme.ToStored("orders"), 0) != 9)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the transaction's offset never became visible");
+            await Task.Delay(50, Ct);
+        }
+    }
+
     /// <summary>InitProducerId for a transactional id, retried while its coordinator loads.</summary>
     private async Task<long> InitTransactionalAsync(TenantScope tenant, string transactionalId)
     {
