@@ -1,4 +1,5 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Tenancy.Acls;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 
@@ -36,7 +37,7 @@ public sealed class CreateAclsHandler(IAclStore? store, AclCache? cache, IAuthor
         {
             var binding = AclWire.ToBinding(creation.ResourceType, creation.ResourceName, creation.ResourcePatternType,
                 creation.Principal, creation.Host, creation.Operation, creation.PermissionType);
-            var invalid = AclValidation.ValidateBinding(binding);
+            var invalid = AclValidation.ValidateBinding(TenantAcls.ForValidation(request.Session.Tenant, binding));
             response.Results.Add(invalid is null ? Result(ErrorCode.None, null) : Result(ErrorCode.InvalidRequest, invalid));
             if (invalid is null) valid.Add(binding);
         }

@@ -1,6 +1,8 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Tenancy.Acls;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
+using Fjord.Security.Tenancy;
 
 namespace Fjord.Broker.Handlers.Acls;
 
@@ -44,7 +46,7 @@ public sealed class DeleteAclsHandler(IAclStore? store, AclCache? cache, IAuthor
             IReadOnlyList<AclBinding> deleted;
             try
             {
-                deleted = await store.DeleteAsync(filter, ct);
+                deleted = request.Session.Tenant is { } tenant ? await DeleteOwnAsync(store, tenant, filter, ct) : await store.DeleteAsync(filter, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -59,6 +61,19 @@ public sealed class DeleteAclsHandler(IAclStore? store, AclCache? cache, IAuthor
         }
         if (deletedAny) await AclRefresh.AfterWriteAsync(cache, ct);
         return response;
+    }
+
+    /// <summary>
+    /// A tenant's filter deletes its own matching ACLs only (<see cref="TenantAcls.Matcher"/>): the store's filter cannot
+    /// say "the tenant's", so each one found is deleted by the filter that matches it alone.
+    /// </summary>
+    private static async Task<IReadOnlyList<AclBinding>> DeleteOwnAsync(IAclStore store, TenantScope tenant, AclBindingFilter filter, CancellationToken ct)
+    {
+        var (acls, _) = await store.LoadAsync(ct);
+        var deleted = new List<AclBinding>();
+        foreach (var acl in acls.Where(TenantAcls.Matcher(tenant, filter)))
+            deleted.AddRange(await store.DeleteAsync(AclBindingFilter.For(acl), ct));
+        return deleted;
     }
 
     private static DeleteAclsResponse.DeleteAclsFilterResult Result(ErrorCode code, string? message) =>

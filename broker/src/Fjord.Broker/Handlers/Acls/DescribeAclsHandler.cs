@@ -1,4 +1,5 @@
 using Fjord.Broker.Network;
+using Fjord.Broker.Tenancy.Acls;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 
@@ -7,6 +8,7 @@ namespace Fjord.Broker.Handlers.Acls;
 /// <summary>
 /// DescribeAcls 0–3: the stored ACLs matching one filter, grouped by resource pattern. Needs Describe on the
 /// cluster. Reads the store rather than this broker's snapshot, so a change made through any broker shows at once.
+/// A tenant's filter reaches its own ACLs only (<see cref="TenantAcls.Matcher"/>).
 /// </summary>
 public sealed class DescribeAclsHandler(IAclStore? store, IAuthorizer authorizer) : ApiHandler<DescribeAclsRequest, DescribeAclsResponse>
 {
@@ -38,7 +40,7 @@ public sealed class DescribeAclsHandler(IAclStore? store, IAuthorizer authorizer
         var response = new DescribeAclsResponse { ErrorMessage = null };
         DescribeAclsResponse.DescribeAclsResource? current = null;
         ResourcePattern? currentPattern = null;
-        foreach (var acl in AclWire.InStableOrder(acls.Where(filter.Matches)))
+        foreach (var acl in AclWire.InStableOrder(acls.Where(TenantAcls.Matcher(request.Session.Tenant, filter))))
         {
             if (current is null || acl.Pattern != currentPattern)
             {
