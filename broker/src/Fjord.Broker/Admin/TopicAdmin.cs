@@ -3,7 +3,6 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
-using Fjord.Broker.Tenancy;
 using Fjord.Cluster;
 using Fjord.Controller;
 using Fjord.Protocol;

@@ -1,4 +1,3 @@
-using Fjord.Broker.Tenancy;
 using Fjord.Protocol;
 
 namespace Fjord.Broker.Network;

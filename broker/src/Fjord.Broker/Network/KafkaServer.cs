@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Tenancy;
 using Fjord.Security.Tenancy;
 using Microsoft.Extensions.Logging;
 

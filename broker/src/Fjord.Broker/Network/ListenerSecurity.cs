@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Fjord.Broker.Configuration;
-using Fjord.Broker.Tenancy;
 using Fjord.Security.Authentication;
 using Fjord.Security.Principals;
 

@@ -1,3 +1,4 @@
+using Fjord.Security.Tenancy;
 using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Acls;

@@ -1,4 +1,5 @@
 using Fjord.Broker.Network;
+using Fjord.Security.Tenancy;
 using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Acls;

@@ -1,5 +1,4 @@
 using Fjord.Broker.Network;
-using Fjord.Broker.Tenancy.Acls;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 using Fjord.Security.Tenancy;

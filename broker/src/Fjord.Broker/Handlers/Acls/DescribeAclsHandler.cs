@@ -1,6 +1,6 @@
 using Fjord.Broker.Network;
-using Fjord.Broker.Tenancy.Acls;
 using Fjord.Protocol;
+using Fjord.Security.Tenancy;
 using Fjord.Security.Authorization;
 
 namespace Fjord.Broker.Handlers.Acls;

@@ -1,8 +1,7 @@
-using Fjord.Broker.Network;
 using Fjord.Protocol;
 using Fjord.Security.Tenancy;
 
-namespace Fjord.Broker.Tenancy;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// How one API's names cross the border of a tenant's namespace. A tenant's request has every name it carries

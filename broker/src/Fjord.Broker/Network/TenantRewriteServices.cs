@@ -1,6 +1,6 @@
 using Fjord.Cluster;
 
-namespace Fjord.Broker.Tenancy;
+namespace Fjord.Broker.Network;
 
 /// <summary>What the rewrites consult: the metadata cache, to tell whose a topic id is.</summary>
 public sealed record TenantRewriteServices(MetadataCache Metadata);

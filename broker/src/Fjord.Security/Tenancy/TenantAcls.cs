@@ -1,8 +1,7 @@
 using Fjord.Security.Authorization;
 using Fjord.Security.Principals;
-using Fjord.Security.Tenancy;
 
-namespace Fjord.Broker.Tenancy.Acls;
+namespace Fjord.Security.Tenancy;
 
 /// <summary>
 /// A tenant's ACLs as it writes and reads them, against their stored form. Resource names and principals get the
@@ -13,7 +12,7 @@ namespace Fjord.Broker.Tenancy.Acls;
 /// filter rule (MATCH taking in <c>*</c> and prefixes, null meaning any) holds inside the namespace and nothing
 /// outside it, the operator's global <c>LITERAL *</c> included, ever matches.
 /// </summary>
-internal static class TenantAcls
+public static class TenantAcls
 {
     /// <summary>The resource types whose ACLs belong to the operator alone: users (impersonation, delegation) and tokens.</summary>
     public static bool IsOperatorOnly(ResourceType type) => type is ResourceType.User or ResourceType.DelegationToken;

@@ -1,7 +1,7 @@
 using Fjord.Security.Principals;
 using Fjord.Security.Tenancy;
 
-namespace Fjord.Broker.Tenancy;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// What authentication decided about a principal's tenant: the principal as the session will carry it (with its

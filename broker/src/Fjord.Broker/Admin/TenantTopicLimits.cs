@@ -1,7 +1,7 @@
 using Fjord.Cluster;
 using Fjord.Security.Tenancy;
 
-namespace Fjord.Broker.Tenancy;
+namespace Fjord.Broker.Admin;
 
 /// <summary>
 /// A tenant's topic and partition limits, checked where topics are made (CreateTopics, auto-creation,

@@ -1,8 +1,7 @@
-using Fjord.Broker.Network;
 using Fjord.Security.Principals;
 using Fjord.Security.Tenancy;
 
-namespace Fjord.Broker.Tenancy;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// The border every authenticated connection crosses: finds the tenant of its principal, refuses a tenant that is
