@@ -71,10 +71,16 @@ public sealed class TenantIsolationTests(TenantClusterFixture fixture) : IClassF
         await Task.WhenAll(RunWorkloadAsync(alpha), RunWorkloadAsync(beta));
         var betaTopic = beta.Tenant.Id + "." + Topic;
         Guid betaTopicId;
-        using (var operatorAdmin = fixture.Admin())
+        await using (var operatorClient = await RawKafkaClient.ConnectTlsAsync(fixture.SaslBootstrap, fixture.Security.CaPath))
         {
-            var description = await operatorAdmin.DescribeTopicsAsync(TopicCollection.OfTopicNames([betaTopic]));
-            betaTopicId = Guid.Parse(description.TopicDescriptions.Single().TopicId.ToString());
+            await operatorClient.AuthenticateScramAsync(TestSecurity.AdminUser, TestSecurity.AdminPassword);
+            var operatorView = await operatorClient.SendAsync<MetadataResponse>(new MetadataRequest
+            {
+                Topics = [new MetadataRequest.MetadataRequestTopic { Name = betaTopic }],
+                AllowAutoTopicCreation = false,
+            }, 12);
+            betaTopicId = Assert.Single(operatorView.Topics).TopicId;
+            Assert.NotEqual(Guid.Empty, betaTopicId);
         }
 
         await using var client = await RawKafkaClient.ConnectTlsAsync(fixture.SaslBootstrap, fixture.Security.CaPath);
