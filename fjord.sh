@@ -343,7 +343,7 @@ cmd_tenant() {
         log "giving $name.admin of tenant $name a new password"
       fi
       dotnet "$CLI_DLL" tenant "$sub" "$name" --bootstrap-servers "$secure_joined" --properties-out "$props" --ca-location "$ca" "$@"
-      log "client config of $name.admin: $props"
+      log "client config of $name.admin: $props (the brokers learn of the new password within seconds)"
       echo "  try: kcat -F $props -L"
       ;;
     delete)

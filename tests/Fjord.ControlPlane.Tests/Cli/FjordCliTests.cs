@@ -141,6 +141,16 @@ public sealed class FjordCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task HelpNamesEveryTenantCommandAndExitsZero()
+    {
+        var run = await FjordAsync("tenant", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var command in new[] { "create", "delete", "suspend", "resume", "list", "reset-admin-password" })
+            Assert.Contains(command, run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutAConnectionStringItSaysWhichOptionIsMissing()
     {
         if (Environment.GetEnvironmentVariable("FJORD_TABLE_CONNECTION_STRING") is not null) return;
