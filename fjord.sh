@@ -2,6 +2,12 @@
 # Fjord developer entry point.
 #   ./fjord.sh start   start Azurite + brokers locally (installs what is missing); Ctrl-C stops all
 #   ./fjord.sh test    build, check formatting and generated code, run every test suite, fuzz (what CI runs)
+#   ./fjord.sh tenant create NAME [--display-name X] [--max-topics N] [--max-partitions N] [--max-retained-bytes N] [--max-connections N]
+#                      create a tenant on the running local cluster, with its admin user NAME.admin; the admin's
+#                      client config is written to $FJORD_HOME/tenants/NAME.properties (try: kcat -F that-file -L)
+#   ./fjord.sh tenant delete NAME   delete a tenant: the running brokers remove its topics, groups, ACLs and users;
+#                      waits for them (FJORD_TENANT_DELETE_WAIT seconds, default 120), then removes NAME.properties
+#   ./fjord.sh tenant list | suspend NAME | resume NAME | reset-admin-password NAME   the other `fjord tenant` commands
 # Environment:
 #   FJORD_HOME              data and logs (default: .fjord/ in the repository)
 #   FJORD_BROKERS           how many brokers `start` runs (default 3)
@@ -12,8 +18,10 @@
 #   FJORD_BLOB_PORT / FJORD_QUEUE_PORT / FJORD_TABLE_PORT   Azurite's ports (10000 / 10001 / 10002)
 #   FJORD_SKIP_BUILD=1      `start` runs the broker already built in broker/src/Fjord.Broker/bin/Release
 #                           instead of building it (tests use it: a rebuild would swap the DLLs
-#                           under other running tests)
+#                           under other running tests); `tenant` likewise runs the fjord CLI already
+#                           built in functions/Fjord.Cli/bin/Release
 #   FJORD_STOP_TIMEOUT      seconds the brokers get for a controlled shutdown before SIGKILL (default 60)
+#   FJORD_TENANT_DELETE_WAIT  seconds `tenant delete` waits for the brokers to remove the tenant (default 120)
 #   FJORD_PROTOCOL_SPECS    Kafka's message specs for `test`'s generated-code check (default: ../shared/kafka-protocol/messages)
 #   FJORD_FUZZ_SECONDS      `test` fuzzes twice this long, fixed seed then a fresh one (default 60)
 set -euo pipefail
@@ -23,6 +31,7 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 LOGS="$STATE/logs"
 BROKER_DLL="$ROOT/broker/src/Fjord.Broker/bin/Release/net10.0/Fjord.Broker.dll"
+CLI_DLL="$ROOT/functions/Fjord.Cli/bin/Release/net10.0/fjord.dll"
 
 log() { printf '[fjord] %s\n' "$*" >&2; }
 
@@ -276,6 +285,88 @@ cmd_start() {
   exit 1
 }
 
+build_cli() {
+  if [ "${FJORD_SKIP_BUILD:-}" = 1 ]; then
+    [ -f "$CLI_DLL" ] || { log "FJORD_SKIP_BUILD=1 but $CLI_DLL is missing; build it first (dotnet build functions/Fjord.Cli/Fjord.Cli.csproj -c Release)"; exit 1; }
+    log "using the fjord CLI already built (FJORD_SKIP_BUILD=1)"
+    return 0
+  fi
+  log "building the fjord CLI (dotnet build -c Release)"
+  if ! dotnet build "$ROOT/functions/Fjord.Cli/Fjord.Cli.csproj" -c Release -v quiet -nologo >"$LOGS/build-cli.log" 2>&1; then
+    log "the build failed; see $LOGS/build-cli.log"; tail -20 "$LOGS/build-cli.log" >&2; exit 1
+  fi
+}
+
+# The tenant commands talk to the cluster `start` runs: its Azurite (same ports and account), its SASL_SSL
+# listeners (same FJORD_BROKERS and port base) and its CA. Tenants live in Table storage, so creating one needs
+# only Azurite; deleting one needs the brokers too, since the active controller removes what the tenant owns.
+cmd_tenant() {
+  local sub="${1:-}"
+  if [ -z "$sub" ]; then sed -n '/^#   \.\/fjord\.sh tenant/,/other `fjord tenant` commands/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; fi
+  shift
+  ensure_dotnet
+  local brokers="${FJORD_BROKERS:-3}"
+  local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
+  local base="${FJORD_BROKER_PORT_BASE:-9092}"
+  local sasl_base="${FJORD_SASL_SSL_PORT_BASE:-$((base + 100))}"
+  local tenants="$STATE/tenants" name="" i
+  case "$sub" in
+    create | delete | reset-admin-password)
+      name="${1:-}"
+      # The name becomes a file name below: only a legal tenant id may get that far.
+      if ! [[ "$name" =~ ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ ]]; then
+        log "usage: ./fjord.sh tenant $sub NAME (NAME: 2 to 32 of a-z, 0-9 and '-', starting with a letter, not ending with '-')"; exit 2
+      fi
+      shift ;;
+  esac
+  mkdir -p "$LOGS"
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null; then
+    log "no Azurite on 127.0.0.1:$table: start the local cluster first (./fjord.sh start, in another terminal)"; exit 1
+  fi
+  build_cli
+  local secure_bootstrap=()
+  for ((i = 0; i < brokers; i++)); do secure_bootstrap+=("127.0.0.1:$((sasl_base + i))"); done
+  local secure_joined; secure_joined=$(IFS=,; echo "${secure_bootstrap[*]}")
+  # Through the environment rather than argv, where every user's ps would show it.
+  export FJORD_TABLE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
+  case "$sub" in
+    create | reset-admin-password)
+      local ca; ca=$(sed -n 's/^ssl\.ca\.location=//p' "$STATE/client.properties" 2>/dev/null | tail -1) || true
+      if [ -z "$ca" ] || [ ! -f "$ca" ]; then
+        log "no CA in $STATE/client.properties: start the local cluster first (./fjord.sh start makes the CA)"; exit 1
+      fi
+      mkdir -p "$tenants"
+      local props="$tenants/$name.properties"
+      if [ "$sub" = create ]; then
+        log "creating tenant $name (its admin user $name.admin, SCRAM-SHA-512/256, with every right on the names $name.*)"
+      else
+        log "giving $name.admin of tenant $name a new password"
+      fi
+      dotnet "$CLI_DLL" tenant "$sub" "$name" --bootstrap-servers "$secure_joined" --properties-out "$props" --ca-location "$ca" "$@"
+      log "client config of $name.admin: $props (the brokers learn of the new password within seconds)"
+      echo "  try: kcat -F $props -L"
+      ;;
+    delete)
+      local wait="${FJORD_TENANT_DELETE_WAIT:-120}" live=0
+      for ((i = 0; i < brokers; i++)); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$((sasl_base + i))") 2>/dev/null; then live=$((live + 1)); fi
+      done
+      if ((live == 0)); then
+        log "warning: no broker listens on $secure_joined; only a running controller removes a tenant, so the wait below will run out"
+      fi
+      log "deleting tenant $name (the active controller removes its topics, groups, transactional ids, ACLs and users; waiting up to ${wait} s)"
+      dotnet "$CLI_DLL" tenant delete "$name" --wait-seconds "$wait" "$@"
+      if [ -f "$tenants/$name.properties" ]; then
+        rm -f "$tenants/$name.properties"
+        log "removed $tenants/$name.properties"
+      fi
+      ;;
+    *)
+      dotnet "$CLI_DLL" tenant "$sub" "$@"
+      ;;
+  esac
+}
+
 # `dotnet format` over every project: whitespace and code style (naming, usings, braces …). Its third
 # part, the analyzers, is left out: the build above already fails on their warnings
 # (TreatWarningsAsErrors, EnforceCodeStyleInBuild), and running them again doubles the time
@@ -385,5 +476,6 @@ cmd_test() {
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   test) shift; cmd_test "$@" ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  tenant) shift; cmd_tenant "$@" ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Fjord.Cli;
+
+/// <summary>The <c>fjord</c> command line: parses, reports usage errors with exit code 2, and runs the command.</summary>
+internal static class FjordCli
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var root = new RootCommand("Fjord operator tool: manages tenants in the cluster's Table storage.")
+        {
+            TenantCommands.Build(output, error),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors)
+                await error.WriteLineAsync($"fjord: {problem.Message}").ConfigureAwait(false);
+            var path = string.Join(' ', CommandPath(parsed).Prepend("fjord"));
+            await error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct).ConfigureAwait(false);
+    }
+
+    private static List<string> CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+            names.Insert(0, result.Command.Name);
+        return names;
+    }
+}

@@ -1,0 +1,3 @@
+using Fjord.Cli;
+
+return await FjordCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
