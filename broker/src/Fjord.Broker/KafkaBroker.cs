@@ -1,3 +1,7 @@
+using Fjord.Broker.Admin;
+using Fjord.Security.Authorization;
+using Fjord.Security.Tenancy;
+using Fjord.Broker.Tenancy;
 using Azure.Data.Tables;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Fetch;
@@ -49,6 +53,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly LogDirLock _dirLock;
+    private readonly TenantReaperLoop _reaping;
 
     // Serialises controller hand-overs (fenced: stop it; rejoined: a new one for the new incarnation) with the stop.
     private readonly SemaphoreSlim _controllerChanges = new(1, 1);
@@ -56,8 +61,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private KafkaBroker(BrokerConfig config, TableMetadataStore store, LogManager logs, ReplicaManager replicas, MetadataCache metadata,
         GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, KafkaServer server,
-        AdvertisedListeners advertised, BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers)
+        AdvertisedListeners advertised, BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers,
+        TenantReaperLoop reaping)
     {
+        _reaping = reaping;
         _config = config;
         _store = store;
         _controllerStore = store;
@@ -190,11 +197,19 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with { ListenerSecurity = security.Listeners }, loggers, time);
         security.AttachTo(server, () => Math.Max(1, metadata.Current.Brokers.Count));
+        // A tenant that stops being active has its groups dropped from memory: a deleted one's must not be written back.
+        security.Tenants.TenantDeactivated += tenant => groups.UnloadGroups(group => group.StartsWith(tenant + TenantNamespace.Separator, StringComparison.Ordinal));
+        var reaper = new TenantReaper(security.TenantStore, store,
+            new TopicAdmin(config, store, metadata, replicas, tiering.Manager, activeController, time, new TenantTopicLimits(security.Tenants, metadata)),
+            offsets, new TableTransactionStateStore(tables, config.TransactionsTableName), TransactionConfig.From(config).TransactionStateLogNumPartitions,
+            security.ScramStore, security.AclStore ?? new TableAclStore(tables, new SecurityConfig(config).AclTable), loggers.CreateLogger<TenantReaper>());
+        var reaping = new TenantReaperLoop(reaper, () => metadata.Current.Controller?.ControllerId == config.NodeId,
+            TimeSpan.FromMilliseconds(config.GetInt("fjord.tenant.reaper.interval.ms", 2000)), time, loggers.CreateLogger<TenantReaperLoop>());
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
         var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, security, server, advertised,
-            lifecycle, fencing, activeController, dirLock, time, loggers);
+            lifecycle, fencing, activeController, dirLock, time, loggers, reaping);
         try
         {
             server.Start(config.Listeners);
@@ -386,6 +401,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         await ControlledShutdownAsync();
         await _lifecycle.DisposeAsync();
+        await _reaping.DisposeAsync();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;

@@ -25,6 +25,15 @@ public sealed class TenantClusterFixture(AzuriteFixture azurite) : SecureCluster
 
     public TenantAdministration Tenants { get; private set; } = null!;
 
+    public string StorageConnectionString => _storage;
+
+    // Tiering and reaping every half second, so a deletion test sees blobs made and removed within its bounds.
+    protected override FjordTestClusterOptions Options => base.Options.WithSettings(new Dictionary<string, string>
+    {
+        ["remote.log.manager.task.interval.ms"] = "500",
+        ["fjord.tenant.reaper.interval.ms"] = "500",
+    });
+
     public ITenantStore TenantStore { get; private set; } = null!;
 
     protected override async Task AfterStartAsync(FjordTestCluster cluster)
