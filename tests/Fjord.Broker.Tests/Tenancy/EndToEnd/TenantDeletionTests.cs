@@ -95,12 +95,16 @@ public sealed class TenantDeletionTests(TenantClusterFixture fixture) : IClassFi
                 },
             }]);
         }
-        using (var producer = fixture.TenantProducer(tenant))
+        // Batches well under a segment: a batch larger than segment.bytes is refused, as in Kafka.
+        using (var producer = fixture.TenantProducer(tenant, c => c.BatchSize = SegmentBytes / 4))
         {
             var payload = new string('x', 200);
+            var failed = 0;
             for (var i = 0; i < 400; i++)
-                producer.Produce("orders", new Message<string, string> { Key = i.ToString(CultureInfo.InvariantCulture), Value = payload });
+                producer.Produce("orders", new Message<string, string> { Key = i.ToString(CultureInfo.InvariantCulture), Value = payload },
+                    report => { if (report.Error.IsError) Interlocked.Increment(ref failed); });
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+            Assert.Equal(0, failed);
         }
         using (var consumer = fixture.TenantConsumer(tenant, "billing"))
         {
