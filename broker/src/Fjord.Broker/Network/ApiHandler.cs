@@ -1,3 +1,4 @@
+using Fjord.Broker.Quotas;
 using Fjord.Broker.Tenancy;
 using Fjord.Protocol;
 
@@ -21,6 +22,9 @@ public abstract class ApiHandler
 
     /// <summary>Whether tenants may call this API: it has a rewrite that moves its names into their namespace.</summary>
     internal abstract bool ServesTenants { get; }
+
+    /// <summary>The client quotas every request of this API is recorded against (set once, when the broker's handlers are assembled).</summary>
+    internal IRequestQuotas? Quotas { get; set; }
 }
 
 /// <summary>A handler over generated request/response messages.</summary>
@@ -39,10 +43,13 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
     internal sealed override async ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, ResponseBuffer output, CancellationToken ct)
     {
         var request = Parse(body, context.ApiVersion);
+        var quotas = Quotas;
+        var started = quotas?.Timestamp() ?? 0;
         TResponse? response;
+        long waited = 0;
         if (context.Session.Tenant is not { } tenant)
         {
-            response = await HandleAsync(context, request, ct);
+            (response, waited) = await HandleMeasuredAsync(context, request, quotas, ct);
         }
         else
         {
@@ -51,8 +58,14 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
                 context.CloseConnection = true;
                 return false;
             }
-            response = rewrite.ToStored(tenant, context, request) ?? await HandleAsync(context, request, ct);
+            response = rewrite.ToStored(tenant, context, request);
+            if (response is null) (response, waited) = await HandleMeasuredAsync(context, request, quotas, ct);
             if (response is not null) rewrite.ToClient(tenant, context, request, response);
+        }
+        if (quotas is not null)
+        {
+            var throttleTimeMs = quotas.Record(context, request, response, body.Length, started, waited);
+            if (throttleTimeMs > 0 && response is not null) ThrottleTimeField<TResponse>.Set(response, throttleTimeMs);
         }
         if (response is null) return false;
         try
@@ -64,6 +77,19 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
             AfterWrite(response);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Handles the request; with quotas on, also says how long the handler waited rather than worked (from its
+    /// first suspension: a long-polling fetch, an acks=all produce), which request_percentage does not count.
+    /// </summary>
+    private async ValueTask<(TResponse? Response, long Waited)> HandleMeasuredAsync(RequestContext context, TRequest request, IRequestQuotas? quotas, CancellationToken ct)
+    {
+        var pending = HandleAsync(context, request, ct);
+        if (quotas is null || pending.IsCompleted) return (await pending, 0);
+        var suspended = quotas.Timestamp();
+        var response = await pending;
+        return (response, quotas.Timestamp() - suspended);
     }
 
     private static TRequest Parse(ReadOnlyMemory<byte> body, short version)
