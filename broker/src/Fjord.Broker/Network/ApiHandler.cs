@@ -85,6 +85,7 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
     /// </summary>
     private async ValueTask<(TResponse? Response, long Waited)> HandleMeasuredAsync(RequestContext context, TRequest request, IRequestQuotas? quotas, CancellationToken ct)
     {
+        if (quotas?.Refuse(context, request) is TResponse refused) return (refused, 0);
         var pending = HandleAsync(context, request, ct);
         if (quotas is null || pending.IsCompleted) return (await pending, 0);
         var suspended = quotas.Timestamp();

@@ -84,6 +84,11 @@ public sealed class BrokerQuotas : IRequestQuotas, IAsyncDisposable
 
     long IRequestQuotas.Timestamp() => _time.GetTimestamp();
 
+    IKafkaMessage? IRequestQuotas.Refuse(RequestContext context, IKafkaMessage request) =>
+        context.ApiKey is ApiKey.CreateTopics or ApiKey.CreatePartitions or ApiKey.DeleteTopics
+            ? ControllerMutationQuota.Refuse(ControllerMutation, context, request, context.Session.Tenant?.Id, context.Session.Principal.Name, context.ClientId ?? "")
+            : null;
+
     int IRequestQuotas.Record(RequestContext context, IKafkaMessage request, IKafkaMessage? response, int requestBytes, long started, long waited)
     {
         if (context.ApiKey is ApiKey.ApiVersions or ApiKey.SaslHandshake or ApiKey.SaslAuthenticate) return 0;

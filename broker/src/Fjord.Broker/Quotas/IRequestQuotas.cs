@@ -9,6 +9,9 @@ internal interface IRequestQuotas
     /// <summary>A <see cref="TimeProvider"/> timestamp, to measure a request's handling with.</summary>
     long Timestamp();
 
+    /// <summary>The answer to a request a quota refuses outright (KIP-599's THROTTLING_QUOTA_EXCEEDED), or null to handle it.</summary>
+    IKafkaMessage? Refuse(RequestContext context, IKafkaMessage request);
+
     /// <summary>
     /// Records the request against the client's quotas and returns its throttle time (0 when within them). A throttled
     /// client's connection is muted for that long once its response is sent (KIP-219).
