@@ -1,4 +1,3 @@
-using Fjord.Broker.Quotas;
 using Fjord.Broker.Tenancy;
 using Fjord.Protocol;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Fjord.Broker.Quotas;
+namespace Fjord.Broker.Network;
 
 /// <summary>
 /// Sets a response's throttle_time_ms. Kafka puts the field in nearly every response; the setter is found once per

@@ -1,7 +1,6 @@
-using Fjord.Broker.Network;
 using Fjord.Protocol;
 
-namespace Fjord.Broker.Quotas;
+namespace Fjord.Broker.Network;
 
 /// <summary>What a handler reports to the client quotas about each request it answered.</summary>
 internal interface IRequestQuotas
