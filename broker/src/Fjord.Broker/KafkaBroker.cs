@@ -7,9 +7,9 @@ using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
+using Fjord.Broker.Quotas;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Replication;
-using Fjord.Broker.Quotas;
 using Fjord.Broker.Security;
 using Fjord.Broker.Tiering;
 using Fjord.Broker.Transactions;
@@ -204,7 +204,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
         var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, security, server, advertised,
-            lifecycle, fencing, activeController, dirLock, time, loggers) { Quotas = quotas };
+            lifecycle, fencing, activeController, dirLock, time, loggers)
+        {
+            Quotas = quotas,
+        };
         try
         {
             server.Start(config.Listeners);
