@@ -44,23 +44,35 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
         var request = Parse(body, context.ApiVersion);
         var quotas = Quotas;
         var started = quotas?.Timestamp() ?? 0;
-        TResponse? response;
-        long waited = 0;
-        if (context.Session.Tenant is not { } tenant)
+        TResponse? response = null;
+        var tenant = context.Session.Tenant;
+        var rewrite = TenantRewrite;
+        if (tenant is not null)
         {
-            (response, waited) = await HandleMeasuredAsync(context, request, quotas, ct);
-        }
-        else
-        {
-            if (TenantRewrite is not { } rewrite)
+            if (rewrite is null)
             {
                 context.CloseConnection = true;
                 return false;
             }
             response = rewrite.ToStored(tenant, context, request);
-            if (response is null) (response, waited) = await HandleMeasuredAsync(context, request, quotas, ct);
-            if (response is not null) rewrite.ToClient(tenant, context, request, response);
         }
+        long waited = 0;
+        if (response is null)
+        {
+            var pending = quotas?.Refuse(context, request) is TResponse refused ? new ValueTask<TResponse?>(refused) : HandleAsync(context, request, ct);
+            if (quotas is not null && !pending.IsCompleted)
+            {
+                // request_percentage counts the handler's work, not its waiting (a long-polling fetch, an acks=all produce).
+                var suspended = quotas.Timestamp();
+                response = await pending;
+                waited = quotas.Timestamp() - suspended;
+            }
+            else
+            {
+                response = await pending;
+            }
+        }
+        if (tenant is not null && response is not null) rewrite!.ToClient(tenant, context, request, response);
         if (quotas is not null)
         {
             var throttleTimeMs = quotas.Record(context, request, response, body.Length, started, waited);
@@ -76,20 +88,6 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
             AfterWrite(response);
         }
         return true;
-    }
-
-    /// <summary>
-    /// Handles the request; with quotas on, also says how long the handler waited rather than worked (from its
-    /// first suspension: a long-polling fetch, an acks=all produce), which request_percentage does not count.
-    /// </summary>
-    private async ValueTask<(TResponse? Response, long Waited)> HandleMeasuredAsync(RequestContext context, TRequest request, IRequestQuotas? quotas, CancellationToken ct)
-    {
-        if (quotas?.Refuse(context, request) is TResponse refused) return (refused, 0);
-        var pending = HandleAsync(context, request, ct);
-        if (quotas is null || pending.IsCompleted) return (await pending, 0);
-        var suspended = quotas.Timestamp();
-        var response = await pending;
-        return (response, quotas.Timestamp() - suspended);
     }
 
     private static TRequest Parse(ReadOnlyMemory<byte> body, short version)

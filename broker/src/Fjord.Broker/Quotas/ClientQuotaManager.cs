@@ -61,6 +61,8 @@ public sealed partial class ClientQuotaManager
     /// <summary>Records <paramref name="value"/> for the client and returns how long it must now be throttled (0 when within its quotas).</summary>
     public int RecordAndGetThrottleTimeMs(string? tenant, string user, string clientId, double value)
     {
+        // The usual case, no client quota anywhere, costs no lookup.
+        if (_quotas().Quotas.Count == 0) return 0;
         var state = Resolve(tenant, user, clientId);
         var resolved = state.Resolved;
         if (!resolved.Limited) return 0;
