@@ -40,8 +40,17 @@ public sealed class AlterClientQuotasHandler(IClientQuotaStore store, ClientQuot
                 continue;
             }
             if (body.ValidateOnly) continue;
-            await store.AlterAsync(entity!, alterations!, ct);
-            wrote = true;
+            try
+            {
+                await store.AlterAsync(entity!, alterations!, ct);
+                wrote = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Entries stand alone, as in Kafka: a store that stays contended or unreachable fails this one.
+                result.ErrorCode = (short)ErrorCode.UnknownServerError;
+                result.ErrorMessage = $"Storing the quotas of {entity} failed: {e.Message}";
+            }
         }
         if (wrote && cache is not null) await cache.RefreshAsync(ct);
         return response;
