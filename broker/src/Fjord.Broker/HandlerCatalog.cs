@@ -4,6 +4,7 @@ using Fjord.Broker.Fetch;
 using Fjord.Broker.Handlers;
 using Fjord.Broker.Handlers.Acls;
 using Fjord.Broker.Handlers.Groups;
+using Fjord.Broker.Handlers.Quotas;
 using Fjord.Broker.Handlers.Security;
 using Fjord.Broker.Handlers.Transactions;
 using Fjord.Broker.Membership;
@@ -11,6 +12,7 @@ using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
+using Fjord.Broker.Quotas;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Security;
 using Fjord.Broker.Tenancy;
@@ -18,6 +20,7 @@ using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
 using Fjord.Security.Authorization;
+using Fjord.Security.Quotas;
 using Fjord.Tiering;
 using Microsoft.Extensions.Logging;
 
@@ -33,7 +36,7 @@ public static class HandlerCatalog
     public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
         FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
         AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, TimeProvider time, ILoggerFactory loggers,
-        IAuthorizer? authorizer = null)
+        IAuthorizer? authorizer = null, BrokerQuotas? quotas = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
@@ -90,6 +93,11 @@ public static class HandlerCatalog
         handlers.Add(new SaslAuthenticateHandler(time));
         handlers.Add(new DescribeUserScramCredentialsHandler(security.ScramStore, authorizer));
         handlers.Add(new AlterUserScramCredentialsHandler(security.ScramStore, security.ScramCache, authorizer));
+        // Without the broker's quotas (handler tests), the quota APIs keep theirs in memory and nothing is enforced.
+        quotas ??= new BrokerQuotas(new InMemoryClientQuotaStore(), null, new QuotaConfig(), () => 1, time, loggers);
+        handlers.Add(new DescribeClientQuotasHandler(quotas.Store, authorizer));
+        handlers.Add(new AlterClientQuotasHandler(quotas.Store, quotas.Cache, authorizer));
+        quotas.Attach(handlers);
         TenantRewrites.Attach(handlers, new TenantRewriteServices(metadata));
         return handlers;
     }

@@ -11,6 +11,7 @@ using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
+using Fjord.Broker.Quotas;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Replication;
 using Fjord.Broker.Security;
@@ -103,6 +104,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// <summary>This broker's view of the cluster metadata.</summary>
     public MetadataCache Metadata => _metadata;
 
+    /// <summary>The client quotas this broker enforces, and what they measure (<see cref="BrokerQuotas.Usage"/>).</summary>
+    public BrokerQuotas? Quotas { get; private init; }
+
     /// <summary>The controller loop this broker runs now (active only while it holds the lease); null while fenced.</summary>
     public IControllerService? Controller => _activeController.Current;
 
@@ -191,10 +195,13 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         // Claims its first block of producer ids from the store on the first InitProducerId, not at start.
         var producerIds = new ProducerIdManager(store, config.NodeId, time, loggers.CreateLogger<ProducerIdManager>());
         var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, interBrokerSecurity, availability, time, loggers, ct);
+        // A tenant's quotas are cluster-wide; each broker enforces its share of them among the registered brokers.
+        var quotas = await BrokerQuotas.StartAsync(config, tables, availability, () => metadata.Current.Brokers.Count, time, loggers, ct);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, producerIds, transactions, security, time, loggers);
+            advertised, tiering.Manager, producerIds, transactions, security, time, loggers, quotas: quotas);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
+<<<<<<< HEAD
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with { ListenerSecurity = security.Listeners }, loggers, time);
         security.AttachTo(server, () => Math.Max(1, metadata.Current.Brokers.Count));
         // A tenant that stops being active has its groups dropped from memory: a deleted one's must not be written back.
@@ -205,11 +212,26 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             security.ScramStore, security.AclStore ?? new TableAclStore(tables, new SecurityConfig(config).AclTable), loggers.CreateLogger<TenantReaper>());
         var reaping = new TenantReaperLoop(reaper, () => metadata.Current.Controller?.ControllerId == config.NodeId,
             TimeSpan.FromMilliseconds(config.GetInt("fjord.tenant.reaper.interval.ms", 2000)), time, loggers.CreateLogger<TenantReaperLoop>());
+=======
+        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with
+        {
+            ListenerSecurity = security.Listeners,
+            ConnectionCreationThrottle = quotas.Connections.RecordAndGetThrottleTime,
+        }, loggers, time);
+        security.AttachTo(server);
+>>>>>>> wt-quotas
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
         var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, security, server, advertised,
+<<<<<<< HEAD
             lifecycle, fencing, activeController, dirLock, time, loggers, reaping);
+=======
+            lifecycle, fencing, activeController, dirLock, time, loggers)
+        {
+            Quotas = quotas,
+        };
+>>>>>>> wt-quotas
         try
         {
             server.Start(config.Listeners);
@@ -408,6 +430,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _controllerChanges.Release();
         await _server.DisposeAsync();
         await _security.DisposeAsync();
+        if (Quotas is not null) await Quotas.DisposeAsync();
         // Before the replicas: a coordinator still finishing markers writes through them.
         _transactions.Locator.Dispose();
         await _transactions.Coordinator.DisposeAsync();

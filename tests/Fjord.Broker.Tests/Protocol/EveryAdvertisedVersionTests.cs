@@ -65,6 +65,8 @@ public sealed partial class EveryAdvertisedVersionTests(ProtocolBrokerFixture fi
         [ApiKey.DeleteAcls] = (0, 3),
         [ApiKey.DescribeUserScramCredentials] = (0, 0),
         [ApiKey.AlterUserScramCredentials] = (0, 0),
+        [ApiKey.DescribeClientQuotas] = (0, 1),
+        [ApiKey.AlterClientQuotas] = (0, 1),
     };
 
     public static TheoryData<short> Versions(int min, int max)

@@ -57,6 +57,9 @@ public sealed class InProcessBroker : TestBroker
 
     public int ConnectionCount => Running.Server.ConnectionCount;
 
+    /// <summary>The client quotas the broker enforces, and what they measure.</summary>
+    public Fjord.Broker.Quotas.BrokerQuotas? Quotas => Running.Quotas;
+
     /// <summary>Who each open connection acts as, and how it authenticated.</summary>
     public IReadOnlyList<ClientSession> Sessions => Running.Server.Sessions;
 

@@ -20,6 +20,9 @@ public abstract class ApiHandler
 
     /// <summary>Whether tenants may call this API: it has a rewrite that moves its names into their namespace.</summary>
     internal abstract bool ServesTenants { get; }
+
+    /// <summary>The client quotas every request of this API is recorded against (set once, when the broker's handlers are assembled).</summary>
+    internal IRequestQuotas? Quotas { get; set; }
 }
 
 /// <summary>A handler over generated request/response messages.</summary>
@@ -38,20 +41,41 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
     internal sealed override async ValueTask<bool> HandleAsync(RequestContext context, ReadOnlyMemory<byte> body, ResponseBuffer output, CancellationToken ct)
     {
         var request = Parse(body, context.ApiVersion);
-        TResponse? response;
-        if (context.Session.Tenant is not { } tenant)
+        var quotas = Quotas;
+        var started = quotas?.Timestamp() ?? 0;
+        TResponse? response = null;
+        var tenant = context.Session.Tenant;
+        var rewrite = TenantRewrite;
+        if (tenant is not null)
         {
-            response = await HandleAsync(context, request, ct);
-        }
-        else
-        {
-            if (TenantRewrite is not { } rewrite)
+            if (rewrite is null)
             {
                 context.CloseConnection = true;
                 return false;
             }
-            response = rewrite.ToStored(tenant, context, request) ?? await HandleAsync(context, request, ct);
-            if (response is not null) rewrite.ToClient(tenant, context, request, response);
+            response = rewrite.ToStored(tenant, context, request);
+        }
+        long waited = 0;
+        if (response is null)
+        {
+            var pending = quotas?.Refuse(context, request) is TResponse refused ? new ValueTask<TResponse?>(refused) : HandleAsync(context, request, ct);
+            if (quotas is not null && !pending.IsCompleted)
+            {
+                // request_percentage counts the handler's work, not its waiting (a long-polling fetch, an acks=all produce).
+                var suspended = quotas.Timestamp();
+                response = await pending;
+                waited = quotas.Timestamp() - suspended;
+            }
+            else
+            {
+                response = await pending;
+            }
+        }
+        if (tenant is not null && response is not null) rewrite!.ToClient(tenant, context, request, response);
+        if (quotas is not null)
+        {
+            var throttleTimeMs = quotas.Record(context, request, response, body.Length, started, waited);
+            if (throttleTimeMs > 0 && response is not null) ThrottleTimeField<TResponse>.Set(response, throttleTimeMs);
         }
         if (response is null) return false;
         try

@@ -34,6 +34,12 @@ public sealed class ClientSession(long connectionId, ListenerEndpoint listener, 
     /// </summary>
     public TenantScope? Tenant { get; set; }
 
+    /// <summary>
+    /// A <see cref="TimeProvider"/> timestamp before which the connection reads no further request: a client over its
+    /// quota is answered at once and then muted for its throttle time (KIP-219). Zero when not muted.
+    /// </summary>
+    internal long MutedUntil { get; set; }
+
     public string? ClientSoftwareName { get; set; }
     public string? ClientSoftwareVersion { get; set; }
 }

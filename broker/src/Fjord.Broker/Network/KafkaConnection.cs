@@ -75,6 +75,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         {
             while (!stopping.IsCancellationRequested)
             {
+                if (Session.MutedUntil != 0) await WaitOutThrottleAsync(stopping);
                 if (!await _received.FillAsync(4, _transport, stopping)) return;
                 var size = BinaryPrimitives.ReadInt32BigEndian(_received.Memory.Span);
                 // Before authenticating, a SASL listener takes frames no larger than sasl.server.max.receive.size.
@@ -130,6 +131,14 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             response.Dispose();
         }
         return outcome;
+    }
+
+    /// <summary>KIP-219: a throttled client's next request is not read until its throttle time has passed.</summary>
+    private async Task WaitOutThrottleAsync(CancellationToken ct)
+    {
+        var remaining = _time.GetElapsedTime(_time.GetTimestamp(), Session.MutedUntil);
+        Session.MutedUntil = 0;
+        if (remaining > TimeSpan.Zero) await Task.Delay(remaining, _time, ct);
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());

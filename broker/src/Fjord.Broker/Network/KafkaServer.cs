@@ -186,6 +186,13 @@ public sealed partial class KafkaServer : IAsyncDisposable
             LogRejectionRateLimited(address, exceededLimit!);
             return;
         }
+        if (_options.ConnectionCreationThrottle?.Invoke(address) is { } throttle && throttle > TimeSpan.Zero)
+        {
+            _quotas.Release(address);
+            Interlocked.Increment(ref _rejected);
+            _ = CloseAfterAsync(client, throttle);
+            return;
+        }
         var security = _options.ListenerSecurity.GetValueOrDefault(listener.Name) ?? ListenerSecurity.Plaintext;
         if (security.TlsOptions is not null)
         {
@@ -212,6 +219,22 @@ public sealed partial class KafkaServer : IAsyncDisposable
         _connections[connection.Id] = connection;
         // Off the accept loop: a first request that is already buffered must not delay the next accept.
         _ = Task.Run(() => RunConnectionAsync(connection, address));
+    }
+
+    /// <summary>KIP-612: a connection over its address's creation rate is held unserved for the throttle time, then closed.</summary>
+    private async Task CloseAfterAsync(Socket client, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            client.Dispose();
+        }
     }
 
     private async Task AcceptTlsAsync(Socket client, ListenerEndpoint listener, ListenerSecurity security, IPAddress address)

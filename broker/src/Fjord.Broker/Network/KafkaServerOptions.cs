@@ -30,6 +30,12 @@ public sealed record KafkaServerOptions
     /// <summary>Each listener's security by listener name; a listener not named here is PLAINTEXT.</summary>
     public IReadOnlyDictionary<string, ListenerSecurity> ListenerSecurity { get; init; } = new Dictionary<string, ListenerSecurity>();
 
+    /// <summary>
+    /// Per-IP connection_creation_rate (KIP-612): how long to hold a new connection from an address before closing it
+    /// unserved, or zero to serve it. Null: no such quota.
+    /// </summary>
+    public Func<System.Net.IPAddress, TimeSpan>? ConnectionCreationThrottle { get; init; }
+
     public static KafkaServerOptions From(BrokerConfig config)
     {
         var options = new KafkaServerOptions
