@@ -201,37 +201,28 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
             advertised, tiering.Manager, producerIds, transactions, security, time, loggers, quotas: quotas);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
-<<<<<<< HEAD
-        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with { ListenerSecurity = security.Listeners }, loggers, time);
+        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with
+        {
+            ListenerSecurity = security.Listeners,
+            ConnectionCreationThrottle = quotas.Connections.RecordAndGetThrottleTime,
+        }, loggers, time);
         security.AttachTo(server, () => Math.Max(1, metadata.Current.Brokers.Count));
         // A tenant that stops being active has its groups dropped from memory: a deleted one's must not be written back.
         security.Tenants.TenantDeactivated += tenant => groups.UnloadGroups(group => group.StartsWith(tenant + TenantNamespace.Separator, StringComparison.Ordinal));
         var reaper = new TenantReaper(security.TenantStore, store,
             new TopicAdmin(config, store, metadata, replicas, tiering.Manager, activeController, time, new TenantTopicLimits(security.Tenants, metadata)),
             offsets, new TableTransactionStateStore(tables, config.TransactionsTableName), TransactionConfig.From(config).TransactionStateLogNumPartitions,
-            security.ScramStore, security.AclStore ?? new TableAclStore(tables, new SecurityConfig(config).AclTable), loggers.CreateLogger<TenantReaper>());
+            security.ScramStore, security.AclStore ?? new TableAclStore(tables, new SecurityConfig(config).AclTable), loggers.CreateLogger<TenantReaper>(), quotas.Store);
         var reaping = new TenantReaperLoop(reaper, () => metadata.Current.Controller?.ControllerId == config.NodeId,
             TimeSpan.FromMilliseconds(config.GetInt("fjord.tenant.reaper.interval.ms", 2000)), time, loggers.CreateLogger<TenantReaperLoop>());
-=======
-        var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with
-        {
-            ListenerSecurity = security.Listeners,
-            ConnectionCreationThrottle = quotas.Connections.RecordAndGetThrottleTime,
-        }, loggers, time);
-        security.AttachTo(server);
->>>>>>> wt-quotas
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
         var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, security, server, advertised,
-<<<<<<< HEAD
-            lifecycle, fencing, activeController, dirLock, time, loggers, reaping);
-=======
-            lifecycle, fencing, activeController, dirLock, time, loggers)
+            lifecycle, fencing, activeController, dirLock, time, loggers, reaping)
         {
             Quotas = quotas,
         };
->>>>>>> wt-quotas
         try
         {
             server.Start(config.Listeners);

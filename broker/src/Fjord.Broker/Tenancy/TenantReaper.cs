@@ -1,3 +1,4 @@
+using Fjord.Security.Quotas;
 using Fjord.Broker.Admin;
 using Fjord.Cluster;
 using Fjord.Protocol;
@@ -30,19 +31,22 @@ public sealed partial class TenantReaper
     private readonly IScramCredentialStore _credentials;
     private readonly IAclStore _acls;
     private readonly ILogger _logger;
+    private readonly IClientQuotaStore? _quotas;
 
     /// <param name="transactionStatePartitions">transaction.state.log.num.partitions: the partitions of the transaction store to look through.</param>
     public TenantReaper(ITenantStore tenants, IMetadataStore metadata, TopicAdmin topics, IOffsetStore offsets, ITransactionStateStore transactions,
-        int transactionStatePartitions, IScramCredentialStore credentials, IAclStore acls, ILogger<TenantReaper> logger)
-        : this(tenants, metadata, (topic, ct) => DeleteTopicAsync(topics, topic, ct), offsets, transactions, transactionStatePartitions, credentials, acls, logger)
+        int transactionStatePartitions, IScramCredentialStore credentials, IAclStore acls, ILogger<TenantReaper> logger, IClientQuotaStore? quotas = null)
+        : this(tenants, metadata, (topic, ct) => DeleteTopicAsync(topics, topic, ct), offsets, transactions, transactionStatePartitions, credentials, acls, logger, quotas)
     {
         ArgumentNullException.ThrowIfNull(topics);
     }
 
     /// <param name="deleteTopic">Deletes one topic everywhere it lives; a topic already gone is no failure. Throws when it cannot.</param>
     internal TenantReaper(ITenantStore tenants, IMetadataStore metadata, Func<TopicMetadata, CancellationToken, Task> deleteTopic, IOffsetStore offsets,
-        ITransactionStateStore transactions, int transactionStatePartitions, IScramCredentialStore credentials, IAclStore acls, ILogger logger)
+        ITransactionStateStore transactions, int transactionStatePartitions, IScramCredentialStore credentials, IAclStore acls, ILogger logger,
+        IClientQuotaStore? quotas = null)
     {
+        _quotas = quotas;
         ArgumentNullException.ThrowIfNull(tenants);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(deleteTopic);
@@ -91,6 +95,7 @@ public sealed partial class TenantReaper
         LogReaping(tenant.Id);
         var users = await DeleteUsersAsync(scope, ct).ConfigureAwait(false);
         var acls = await DeleteAclsAsync(scope, ct).ConfigureAwait(false);
+        await DeleteQuotasAsync(scope, ct).ConfigureAwait(false);
         var transactionalIds = await DeleteTransactionalIdsAsync(scope, ct).ConfigureAwait(false);
         var groups = await DeleteGroupsAsync(scope, ct).ConfigureAwait(false);
         var topics = await DeleteTopicsAsync(scope, ct).ConfigureAwait(false);
@@ -108,6 +113,18 @@ public sealed partial class TenantReaper
         await _tenants.DeleteAsync(tenant.Id, ct).ConfigureAwait(false);
         LogReaped(tenant.Id, topics, groups, transactionalIds, acls, users);
         return true;
+    }
+
+    /// <summary>Every quota entity carrying <c>tenant=id</c>: the tenant's own user and client-id quotas, and the operator's cap on it.</summary>
+    private async Task DeleteQuotasAsync(TenantScope scope, CancellationToken ct)
+    {
+        if (_quotas is null) return;
+        var (quotas, _) = await _quotas.LoadAsync(ct).ConfigureAwait(false);
+        foreach (var quota in quotas)
+        {
+            if (!quota.Entity.TryGetName(ClientQuotaEntity.Tenant, out var tenant) || tenant != scope.Id) continue;
+            await _quotas.AlterAsync(quota.Entity, [.. quota.Values.Keys.Select(key => new ClientQuotaAlteration(key, null))], ct).ConfigureAwait(false);
+        }
     }
 
     private async Task<int> DeleteUsersAsync(TenantScope scope, CancellationToken ct)
