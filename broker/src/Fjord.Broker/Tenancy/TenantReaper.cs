@@ -1,10 +1,10 @@
-using Fjord.Security.Quotas;
 using Fjord.Broker.Admin;
 using Fjord.Cluster;
 using Fjord.Protocol;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Principals;
+using Fjord.Security.Quotas;
 using Fjord.Security.Tenancy;
 using Microsoft.Extensions.Logging;
 

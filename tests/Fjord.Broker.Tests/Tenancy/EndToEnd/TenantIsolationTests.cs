@@ -3,9 +3,9 @@ using Confluent.Kafka.Admin;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.ControlPlane.Tenants;
 using Fjord.Protocol;
+using Fjord.Testing;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 using WireError = Fjord.Protocol.ErrorCode;
-using Fjord.Testing;
 
 namespace Fjord.Broker.Tests.Tenancy.EndToEnd;
 

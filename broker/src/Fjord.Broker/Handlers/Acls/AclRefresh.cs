@@ -1,5 +1,5 @@
-using Fjord.Security.Tenancy;
 using Fjord.Security.Authorization;
+using Fjord.Security.Tenancy;
 
 namespace Fjord.Broker.Handlers.Acls;
 

@@ -1,6 +1,6 @@
 using Fjord.Broker.Network;
-using Fjord.Security.Tenancy;
 using Fjord.Security.Authorization;
+using Fjord.Security.Tenancy;
 
 namespace Fjord.Broker.Handlers.Acls;
 

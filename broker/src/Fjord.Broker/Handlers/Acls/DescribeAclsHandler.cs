@@ -1,7 +1,7 @@
 using Fjord.Broker.Network;
 using Fjord.Protocol;
-using Fjord.Security.Tenancy;
 using Fjord.Security.Authorization;
+using Fjord.Security.Tenancy;
 
 namespace Fjord.Broker.Handlers.Acls;
 
