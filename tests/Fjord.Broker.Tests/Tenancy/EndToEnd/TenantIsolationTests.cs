@@ -64,6 +64,15 @@ public sealed class TenantIsolationTests(TenantClusterFixture fixture) : IClassF
     }
 
     [Fact]
+    public void EveryAdvertisedApiMovesATenantsNamesIntoItsNamespace()
+    {
+        var handlers = fixture.Cluster.InProcess(0).CreateHandlers(Fjord.Broker.Security.AllowAllAuthorizer.Instance);
+
+        Assert.Equal(Protocol.EveryAdvertisedVersionTests.AdvertisedRanges.Keys.Order(), handlers.Select(h => h.ApiKey).Order());
+        Assert.All(handlers, h => Assert.True(h.ServesTenants, $"{h.ApiKey} has no tenant rewrite: a tenant calling it would be cut off"));
+    }
+
+    [Fact]
     public async Task AnotherTenantsStoredNamesAndTopicIdAreAnsweredAsIfNothingWereThere()
     {
         var alpha = await fixture.TenantAsync("alpha");
