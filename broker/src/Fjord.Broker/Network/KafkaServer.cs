@@ -253,7 +253,7 @@ public sealed partial class KafkaServer : IAsyncDisposable
             // On SASL_SSL the SASL exchange names the principal and meets the tenant gate then.
             if (security.Tenants is { } tenants && security.Protocol == SecurityProtocol.Ssl)
             {
-                var admission = tenants.Admit(new ClientSession(0, listener, address, security), principal);
+                var admission = tenants.Admit(principal);
                 if (!admission.Admitted) throw new AuthenticationRefusedException(admission.Refusal!);
                 (principal, tenant) = (admission.Principal, admission.Tenant);
             }

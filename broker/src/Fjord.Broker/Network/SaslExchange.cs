@@ -40,7 +40,7 @@ public static class SaslExchange
 
         if (session.Security.Tenants is { } tenants)
         {
-            var admission = tenants.Admit(session, principal);
+            var admission = tenants.Admit(principal, reauthenticating: sasl.Authenticated);
             if (!admission.Admitted) return new Outcome([], admission.Refusal, 0);
             principal = admission.Principal;
             session.Tenant = admission.Tenant;

@@ -12,10 +12,9 @@ public sealed class TenantGate(TenantCache tenants, Func<string, int> connection
 {
     public TenantCache Tenants { get; } = tenants;
 
-    /// <param name="session">The connection authenticating (or re-authenticating: its own connection is already counted then).</param>
-    public TenantAdmission Admit(ClientSession session, KafkaPrincipal principal)
+    /// <param name="reauthenticating">A KIP-368 re-authentication: the connection is counted already.</param>
+    public TenantAdmission Admit(KafkaPrincipal principal, bool reauthenticating = false)
     {
-        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(principal);
         if (Tenants.Resolve(principal) is not { } tenant) return new TenantAdmission(principal, null, null);
         var admitted = principal with { TenantId = tenant.Id };
@@ -24,7 +23,6 @@ public sealed class TenantGate(TenantCache tenants, Func<string, int> connection
             var state = tenant.Tenant.State == TenantState.Suspended ? "suspended" : "being deleted";
             return new TenantAdmission(admitted, tenant, $"Authentication failed: tenant {tenant.Id} is {state}");
         }
-        var reauthenticating = session.Tenant is not null;
         if (!reauthenticating && tenant.Limits.MaxConnections is { } max)
         {
             var brokers = Math.Max(1, liveBrokers());

@@ -187,28 +187,24 @@ public sealed class TenantGroupHandlerTests : IClassFixture<AuthorizationBrokerF
         Assert.Equal((short)ErrorCode.None, ended.ErrorCode);
 
         // The offset shows once the COMMIT marker reaches the group's offsets partition.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await GroupApiScenario.CommittedOffsetAsync(_operator, acme.ToStored("billing"), acme.ToStored("orders"), 0) != 9)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the transaction's offset never became visible");
-            await Task.Delay(50, Ct);
-        }
+        await Poll.UntilAsync(async () => await GroupApiScenario.CommittedOffsetAsync(_operator, acme.ToStored("billing"), acme.ToStored("orders"), 0) == 9,
+            TimeSpan.FromSeconds(60), "the transaction's offset to become visible");
     }
 
     /// <summary>InitProducerId for a transactional id, retried while its coordinator loads.</summary>
     private async Task<long> InitTransactionalAsync(TenantScope tenant, string transactionalId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        InitProducerIdResponse response = null!;
+        await Poll.UntilAsync(async () =>
         {
-            var response = await CallAsync<InitProducerIdResponse>(tenant,
+            response = await CallAsync<InitProducerIdResponse>(tenant,
                 new InitProducerIdRequest { TransactionalId = transactionalId, TransactionTimeoutMs = 60_000, ProducerId = -1, ProducerEpoch = -1 }, 5);
-            if (response.ErrorCode == (short)ErrorCode.None) return response.ProducerId;
+            if (response.ErrorCode == (short)ErrorCode.None) return true;
             Assert.True(response.ErrorCode is (short)ErrorCode.CoordinatorLoadInProgress or (short)ErrorCode.CoordinatorNotAvailable or (short)ErrorCode.NotCoordinator,
                 $"InitProducerId: {(ErrorCode)response.ErrorCode}");
-            Assert.True(DateTime.UtcNow < deadline, "the transaction coordinator did not become ready");
-            await Task.Delay(50, Ct);
-        }
+            return false;
+        }, TimeSpan.FromSeconds(60), "the transaction coordinator to become ready");
+        return response.ProducerId;
     }
 
     [Fact]
