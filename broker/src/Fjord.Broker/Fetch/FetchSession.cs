@@ -1,13 +1,17 @@
+using Fjord.Security.Principals;
+
 namespace Fjord.Broker.Fetch;
 
 /// <summary>A KIP-227 fetch session: the partitions a client fetches, kept between requests.</summary>
-public sealed class FetchSession(int id, long createdTicks)
+/// <param name="owner">The principal that opened it, the only one that may use it.</param>
+public sealed class FetchSession(int id, KafkaPrincipal owner, long createdTicks)
 {
     private readonly Dictionary<FetchPartitionKey, CachedFetchPartition> _partitions = [];
     // Kafka keeps session partitions in insertion order and answers in that order.
     private readonly List<CachedFetchPartition> _ordered = [];
 
     public int Id { get; } = id;
+    public KafkaPrincipal Owner { get; } = owner;
     /// <summary>The epoch the next incremental request must carry.</summary>
     public int NextEpoch { get; set; } = 1;
     public long LastUsedTicks { get; set; } = createdTicks;

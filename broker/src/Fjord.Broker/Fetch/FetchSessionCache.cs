@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fjord.Security.Principals;
 
 namespace Fjord.Broker.Fetch;
 
@@ -6,24 +7,25 @@ namespace Fjord.Broker.Fetch;
 /// The broker's incremental fetch sessions (KIP-227), bounded by
 /// max.incremental.fetch.session.cache.slots; the least recently used session is evicted
 /// when a new one needs a slot, and the evicted client falls back to a full fetch after
-/// FETCH_SESSION_ID_NOT_FOUND.
+/// FETCH_SESSION_ID_NOT_FOUND. A session belongs to the principal that opened it: to anyone else its id is
+/// not found, so on a shared broker no tenant can read from, advance or close another's session.
 /// </summary>
 public sealed class FetchSessionCache(int maxSessions, TimeProvider time)
 {
     private readonly ConcurrentDictionary<int, FetchSession> _sessions = new();
-    private int _nextId = Random.Shared.Next(1, int.MaxValue / 2);
 
     public int Count => _sessions.Count;
 
-    public FetchSession? Get(int id)
+    /// <returns>The session, or null when there is none with that id that <paramref name="owner"/> opened.</returns>
+    public FetchSession? Get(int id, KafkaPrincipal owner)
     {
-        if (!_sessions.TryGetValue(id, out var session)) return null;
+        if (!_sessions.TryGetValue(id, out var session) || session.Owner != owner) return null;
         session.LastUsedTicks = time.GetTimestamp();
         return session;
     }
 
     /// <returns>A new session, or null when sessions are disabled (a zero-slot cache).</returns>
-    public FetchSession? Create()
+    public FetchSession? Create(KafkaPrincipal owner)
     {
         if (maxSessions <= 0) return null;
         while (_sessions.Count >= maxSessions)
@@ -32,12 +34,18 @@ public sealed class FetchSessionCache(int maxSessions, TimeProvider time)
             if (oldest is null) break;
             _sessions.TryRemove(oldest.Id, out _);
         }
-        int id;
-        do { id = Interlocked.Increment(ref _nextId) & int.MaxValue; } while (id == 0 || _sessions.ContainsKey(id));
-        var session = new FetchSession(id, time.GetTimestamp());
-        _sessions[id] = session;
-        return session;
+        // Random rather than sequential: an id tells nothing about the sessions opened before or after it.
+        while (true)
+        {
+            var session = new FetchSession(Random.Shared.Next(1, int.MaxValue), owner, time.GetTimestamp());
+            if (_sessions.TryAdd(session.Id, session)) return session;
+        }
     }
 
-    public void Remove(int id) => _sessions.TryRemove(id, out _);
+    /// <summary>Closes the session if <paramref name="owner"/> opened it.</summary>
+    public void Remove(int id, KafkaPrincipal owner)
+    {
+        if (_sessions.TryGetValue(id, out var session) && session.Owner == owner)
+            _sessions.TryRemove(new KeyValuePair<int, FetchSession>(id, session));
+    }
 }

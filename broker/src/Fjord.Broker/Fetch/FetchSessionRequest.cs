@@ -1,5 +1,6 @@
 using Fjord.Cluster;
 using Fjord.Protocol;
+using Fjord.Security.Principals;
 
 namespace Fjord.Broker.Fetch;
 
@@ -10,7 +11,8 @@ namespace Fjord.Broker.Fetch;
 /// </summary>
 public static class FetchSessionRequest
 {
-    public static FetchSession? Open(FetchSessionCache cache, FetchRequest body, short version, out ErrorCode error, out bool incremental)
+    /// <param name="owner">Who sends the fetch: sessions are per principal.</param>
+    public static FetchSession? Open(FetchSessionCache cache, FetchRequest body, short version, KafkaPrincipal owner, out ErrorCode error, out bool incremental)
     {
         error = ErrorCode.None;
         incremental = false;
@@ -18,13 +20,13 @@ public static class FetchSessionRequest
         switch (body.SessionEpoch)
         {
             case -1: // FINAL_EPOCH: close any session, then a sessionless full fetch.
-                if (body.SessionId != 0) cache.Remove(body.SessionId);
+                if (body.SessionId != 0) cache.Remove(body.SessionId, owner);
                 return null;
             case 0: // INITIAL_EPOCH: a new full session.
-                if (body.SessionId != 0) cache.Remove(body.SessionId);
-                return cache.Create();
+                if (body.SessionId != 0) cache.Remove(body.SessionId, owner);
+                return cache.Create(owner);
         }
-        var session = cache.Get(body.SessionId);
+        var session = cache.Get(body.SessionId, owner);
         if (session is null)
         {
             error = ErrorCode.FetchSessionIdNotFound;

@@ -25,7 +25,7 @@ public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache 
     protected override async ValueTask<FetchResponse?> HandleAsync(RequestContext request, FetchRequest body, CancellationToken ct)
     {
         var version = request.ApiVersion;
-        var session = FetchSessionRequest.Open(fetchSessions, body, version, out var sessionError, out var incremental);
+        var session = FetchSessionRequest.Open(fetchSessions, body, version, request.Session.Principal, out var sessionError, out var incremental);
         if (sessionError != ErrorCode.None)
             return new FetchResponse { ErrorCode = (short)sessionError, SessionId = 0 };
 
