@@ -40,9 +40,11 @@ public sealed class MetadataHandler(MetadataCache metadata, ClusterBrokers broke
         // v0 asks for every topic with an empty list; v1+ with a null one.
         if (body.Topics is null || (request.ApiVersion == 0 && body.Topics.Count == 0))
         {
-            // Kafka leaves out what the principal may not Describe, so an all-topics listing never names it.
+            // Kafka leaves out what the principal may not Describe, so an all-topics listing never names it. A
+            // tenant's listing skips other tenants' topics before any ACL lookup: its cost then tells nothing about them.
+            var tenant = request.Session.Tenant;
             foreach (var topic in snapshot.TopicsByName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                if (authorizer.AuthorizeTopic(request, AclOperation.Describe, topic.Name))
+                if ((tenant is null || tenant.Owns(topic.Name)) && authorizer.AuthorizeTopic(request, AclOperation.Describe, topic.Name))
                     response.Topics.Add(WithOperations(request, topics.Describe(topic, snapshot, listener), withOperations));
             return response;
         }
