@@ -212,6 +212,24 @@ public sealed class TenantAclHandlerTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task ATenantUserNamedStarIsRefusedBecauseItWouldBeTheTenantsWildcardAndTheRestGoesAhead()
+    {
+        var response = await CallAsync<AlterUserScramCredentialsResponse>(Acme, new AlterUserScramCredentialsRequest
+        {
+            Upsertions = [Upsertion("*"), Upsertion("dave")],
+            Deletions = [new() { Name = "*", Mechanism = (sbyte)ScramMechanism.ScramSha256 }],
+        }, 0);
+
+        var star = Assert.Single(response.Results, r => r.User == "*");
+        Assert.Equal((short)ErrorCode.UnacceptableCredential, star.ErrorCode);
+        Assert.Contains("reserved", star.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal((short)ErrorCode.None, Assert.Single(response.Results, r => r.User == "dave").ErrorCode);
+        var stored = (await _users.LoadAsync(Ct)).Credentials.Select(c => c.User).ToList();
+        Assert.Contains("acme.dave", stored);
+        Assert.DoesNotContain("acme.*", stored);
+    }
+
+    [Fact]
     public async Task ATenantSeesAndChangesItsOwnScramUsersOnly()
     {
         var operatorSet = await CallAsync<AlterUserScramCredentialsResponse>(null, new AlterUserScramCredentialsRequest { Upsertions = [Upsertion("bob")] }, 0);
