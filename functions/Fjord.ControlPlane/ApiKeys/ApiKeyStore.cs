@@ -94,7 +94,7 @@ public sealed class ApiKeyStore
         var cutoff = _time.GetUtcNow() - olderThan;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ExpiresAt lt {cutoff}");
         var removed = 0;
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: [ExpiresAtColumn], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", ExpiresAtColumn], cancellationToken: ct).ConfigureAwait(false))
         {
             try
             {

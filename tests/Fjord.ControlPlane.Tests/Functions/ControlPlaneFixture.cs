@@ -38,6 +38,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public string ApiKeyTable => "apikeys" + _suffix;
 
+    public string ConnectionString => _azurite.ConnectionString;
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
