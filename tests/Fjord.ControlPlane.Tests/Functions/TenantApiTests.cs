@@ -119,6 +119,29 @@ public sealed class TenantApiTests(ControlPlaneFixture plane)
     }
 
     [Fact]
+    public async Task OfConcurrentWritesWithTheSameIfMatchExactlyOneWins()
+    {
+        using var client = plane.Client(plane.OperatorKey);
+        var id = NewId();
+        var created = await ApiCall.SendAsync(client, HttpMethod.Put, $"/api/v1/tenants/{id}", "{}");
+        created.AssertStatus(HttpStatusCode.Created);
+        var before = await plane.Tenants.GetVersionAsync(CancellationToken.None);
+
+        var writes = Enumerable.Range(1, 8).Select(n => ApiCall.SendAsync(client, HttpMethod.Put, $"/api/v1/tenants/{id}/limits",
+            $$"""{"maxTopics": {{n}}, "maxPartitions": null, "maxRetainedBytes": null, "maxConnections": null}""",
+            h => h.IfMatch.ParseAdd(created.ETag!)));
+        var answers = await Task.WhenAll(writes);
+
+        var winners = answers.Where(a => a.Status == HttpStatusCode.OK).ToList();
+        var winner = Assert.Single(winners);
+        foreach (var loser in answers.Where(a => a.Status != HttpStatusCode.OK))
+            loser.AssertProblem(HttpStatusCode.PreconditionFailed);
+        var stored = await plane.Tenants.GetAsync(id, CancellationToken.None);
+        Assert.Equal(winner.Json.GetProperty("limits").GetProperty("maxTopics").GetInt32(), stored!.Limits.MaxTopics);
+        Assert.Equal(before + 1, await plane.Tenants.GetVersionAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TheListPagesThroughEveryTenantInIdOrderOnce()
     {
         using var client = plane.Client(plane.OperatorKey);
