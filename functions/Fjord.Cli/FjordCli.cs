@@ -10,6 +10,7 @@ internal static class FjordCli
         var root = new RootCommand("Fjord operator tool: manages tenants in the cluster's Table storage.")
         {
             TenantCommands.Build(output, error),
+            ApiKeyCommands.Build(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

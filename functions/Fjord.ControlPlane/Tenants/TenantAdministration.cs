@@ -111,9 +111,15 @@ public sealed class TenantAdministration
         return await ProvisionAdminAsync(id, ct).ConfigureAwait(false);
     }
 
-    public Task<Tenant> SuspendAsync(string id, CancellationToken ct) => MoveAsync(id, TenantState.Suspended, ct);
+    public Task<Tenant> SuspendAsync(string id, CancellationToken ct) => MoveAsync(id, TenantState.Suspended, null, ct);
 
-    public Task<Tenant> ResumeAsync(string id, CancellationToken ct) => MoveAsync(id, TenantState.Active, ct);
+    /// <param name="ifMatch">An If-Match value (see <see cref="TenantETag.Matches"/>), or null for an unconditional change.</param>
+    public Task<Tenant> SuspendAsync(string id, string? ifMatch, CancellationToken ct) => MoveAsync(id, TenantState.Suspended, ifMatch, ct);
+
+    public Task<Tenant> ResumeAsync(string id, CancellationToken ct) => MoveAsync(id, TenantState.Active, null, ct);
+
+    /// <param name="ifMatch">An If-Match value (see <see cref="TenantETag.Matches"/>), or null for an unconditional change.</param>
+    public Task<Tenant> ResumeAsync(string id, string? ifMatch, CancellationToken ct) => MoveAsync(id, TenantState.Active, ifMatch, ct);
 
     public Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken ct) => _tenants.ListAsync(ct);
 
@@ -124,28 +130,42 @@ public sealed class TenantAdministration
         return TenantNamespace.IdProblem(id) is null ? _tenants.GetAsync(id, ct) : Task.FromResult<Tenant?>(null);
     }
 
-    public async Task<Tenant> SetLimitsAsync(string id, TenantLimits limits, CancellationToken ct)
+    public Task<Tenant> SetLimitsAsync(string id, TenantLimits limits, CancellationToken ct) => SetLimitsAsync(id, limits, null, ct);
+
+    /// <param name="ifMatch">An If-Match value (see <see cref="TenantETag.Matches"/>), or null for an unconditional change.</param>
+    public async Task<Tenant> SetLimitsAsync(string id, TenantLimits limits, string? ifMatch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ValidateId(id);
         ValidateLimits(id, limits);
-        TenantState? refusedIn = null;
+        TenantAdministrationException? refusal = null;
         var updated = await _tenants.UpdateAsync(id, t =>
         {
-            refusedIn = t.State == TenantState.Deleting ? t.State : null;
-            return refusedIn is null ? t with { Limits = limits } : null;
+            refusal = t.State == TenantState.Deleting
+                ? new TenantAdministrationException(TenantErrorKind.Conflict, $"Tenant {id} is being deleted")
+                : PreconditionProblem(id, ifMatch, t);
+            return refusal is null ? t with { Limits = limits } : null;
         }, ct).ConfigureAwait(false);
-        return updated ?? throw (refusedIn is null ? NotFound(id) : new TenantAdministrationException(TenantErrorKind.Conflict, $"Tenant {id} is being deleted"));
+        return updated ?? throw (refusal ?? NotFound(id));
     }
 
     /// <summary>
     /// Marks the tenant for deletion: its clients are disconnected and refused at once, and the active controller
     /// removes everything it owns, then its row. Deleting a tenant already being deleted changes nothing.
     /// </summary>
-    public async Task<Tenant> DeleteAsync(string id, CancellationToken ct)
+    public Task<Tenant> DeleteAsync(string id, CancellationToken ct) => DeleteAsync(id, null, ct);
+
+    /// <param name="ifMatch">An If-Match value (see <see cref="TenantETag.Matches"/>), or null for an unconditional change.</param>
+    public async Task<Tenant> DeleteAsync(string id, string? ifMatch, CancellationToken ct)
     {
         ValidateId(id);
-        return await _tenants.UpdateAsync(id, t => t with { State = TenantState.Deleting }, ct).ConfigureAwait(false) ?? throw NotFound(id);
+        TenantAdministrationException? refusal = null;
+        var updated = await _tenants.UpdateAsync(id, t =>
+        {
+            refusal = PreconditionProblem(id, ifMatch, t);
+            return refusal is null ? t with { State = TenantState.Deleting } : null;
+        }, ct).ConfigureAwait(false);
+        return updated ?? throw (refusal ?? NotFound(id));
     }
 
     /// <summary>Waits for the controller to finish a deletion.</summary>
@@ -163,20 +183,26 @@ public sealed class TenantAdministration
         }
     }
 
-    private async Task<Tenant> MoveAsync(string id, TenantState to, CancellationToken ct)
+    private async Task<Tenant> MoveAsync(string id, TenantState to, string? ifMatch, CancellationToken ct)
     {
         ValidateId(id);
-        var deleting = false;
+        TenantAdministrationException? refusal = null;
         var updated = await _tenants.UpdateAsync(id, t =>
         {
-            deleting = t.State == TenantState.Deleting;
-            return deleting ? null : t with { State = to };
+            refusal = t.State == TenantState.Deleting
+                ? new TenantAdministrationException(TenantErrorKind.Conflict, $"Tenant {id} is being deleted; it cannot be {(to == TenantState.Active ? "resumed" : "suspended")}")
+                : PreconditionProblem(id, ifMatch, t);
+            return refusal is null ? t with { State = to } : null;
         }, ct).ConfigureAwait(false);
-        if (updated is not null) return updated;
-        throw deleting
-            ? new TenantAdministrationException(TenantErrorKind.Conflict, $"Tenant {id} is being deleted; it cannot be {(to == TenantState.Active ? "resumed" : "suspended")}")
-            : NotFound(id);
+        return updated ?? throw (refusal ?? NotFound(id));
     }
+
+    /// <summary>Checked inside the store's update loop, so against the version the write would replace.</summary>
+    private static TenantAdministrationException? PreconditionProblem(string id, string? ifMatch, Tenant current) =>
+        TenantETag.Matches(ifMatch, current)
+            ? null
+            : new TenantAdministrationException(TenantErrorKind.PreconditionFailed,
+                $"Tenant {id} has changed: its ETag is now {TenantETag.Of(current)}, not {ifMatch}; read it again and retry with the new ETag");
 
     /// <summary>ACLs before credentials: the admin can do nothing before it can log in, and can log in only once it may act.</summary>
     private async Task<TenantAdminCredentials> ProvisionAdminAsync(string id, CancellationToken ct)

@@ -14,4 +14,7 @@ public enum TenantErrorKind
 
     /// <summary>The tenant's state does not allow it, e.g. resuming a tenant being deleted (409).</summary>
     Conflict,
+
+    /// <summary>The caller's If-Match names a version of the tenant that is no longer (or never was) the stored one (412).</summary>
+    PreconditionFailed,
 }

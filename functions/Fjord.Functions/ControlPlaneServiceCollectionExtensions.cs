@@ -1,0 +1,46 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Fjord.ControlPlane.ApiKeys;
+using Fjord.ControlPlane.Tenants;
+using Fjord.Security.Authorization;
+using Fjord.Security.Credentials;
+using Fjord.Security.Tenancy;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fjord.Functions;
+
+/// <summary>The services the functions take, registered alike by the Functions worker and by the local host.</summary>
+public static class ControlPlaneServiceCollectionExtensions
+{
+    public static IServiceCollection AddFjordControlPlane(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(TimeProvider.System);
+        // Read lazily: a host that starts without the settings still answers, and says what is missing on first use.
+        services.AddSingleton(_ => ControlPlaneSettings.From(configuration));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<ControlPlaneSettings>();
+            return settings.TableConnection is { } connection
+                ? new TableServiceClient(connection)
+                : new TableServiceClient(settings.TableEndpoint, new DefaultAzureCredential());
+        });
+        services.AddSingleton<ITenantStore>(sp => new TableTenantStore(
+            sp.GetRequiredService<TableServiceClient>(),
+            sp.GetRequiredService<ControlPlaneSettings>().TenantTable,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TableTenantStore>()));
+        services.AddSingleton<IScramCredentialStore>(sp => new TableScramCredentialStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<ControlPlaneSettings>().ScramTable));
+        services.AddSingleton<IAclStore>(sp => new TableAclStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<ControlPlaneSettings>().AclTable));
+        services.AddSingleton(sp => new ApiKeyStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ControlPlaneSettings>().ApiKeyTable));
+        services.AddSingleton<TenantAdministration>();
+        services.AddSingleton<ControlPlaneTables>();
+        services.AddSingleton<Http.ApiRequests>();
+        return services;
+    }
+}

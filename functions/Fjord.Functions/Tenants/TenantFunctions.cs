@@ -1,0 +1,178 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Fjord.ControlPlane.ApiKeys;
+using Fjord.ControlPlane.Tenants;
+using Fjord.Functions.Http;
+using Fjord.Security.Tenancy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Fjord.Functions.Tenants;
+
+/// <summary>
+/// <c>/api/v1/tenants</c>: list, get, create (idempotent PUT), suspend, resume, limits and delete. Operator keys may
+/// do all of it; a tenant-scoped key may only read its own tenant (limits and state are the operator's to set).
+/// Every answer that carries a tenant carries its <c>ETag</c>; every write honours <c>If-Match</c> (412 when stale).
+/// </summary>
+/// <remarks>
+/// DELETE answers 202 with <c>Location</c> = the tenant's URL while the brokers' reaper removes what the tenant owns
+/// (GET shows <c>"state": "deleting"</c>); DELETE again meanwhile is another 202. Once the row is gone GET and
+/// DELETE answer 404: a client retrying a DELETE treats 404 as done.
+/// </remarks>
+public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
+{
+    public const string CollectionRoute = "v1/tenants";
+    public const string ItemRoute = CollectionRoute + "/{tenant}";
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>The path the Functions host and the local host both serve the API under (host.json's routePrefix).</summary>
+    private const string PathPrefix = "/api/";
+
+    [Function("ListTenants")]
+    public Task<IActionResult> ListTenants([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            var limit = PageSize(request.Query["limit"]);
+            var after = Continuation(request.Query["continuation"]);
+            IEnumerable<Tenant> visible = await admin.ListAsync(ct).ConfigureAwait(false);
+            if (!caller.IsOperator) visible = visible.Where(t => t.Id == caller.TenantId);
+            // The store lists in id order, so "after the last id shown" resumes exactly, even across creates and deletes.
+            var rest = after is null ? visible : visible.Where(t => string.CompareOrdinal(t.Id, after) > 0);
+            var page = rest.Take(limit + 1).ToList();
+            var next = page.Count > limit ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page[limit - 1].Id)) : null;
+            return ApiResult.Ok(new TenantPage([.. page.Take(limit).Select(t => TenantResource.From(t))], next));
+        });
+
+    [Function("GetTenant")]
+    public Task<IActionResult> GetTenant([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ItemRoute)] HttpRequest request, string tenant) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            ValidateId(tenant);
+            ApiRequests.RequireAccess(caller, tenant);
+            var found = await admin.GetAsync(tenant, ct).ConfigureAwait(false) ?? throw NotFound(tenant);
+            return ApiResult.Ok(TenantResource.From(found), TenantETag.Of(found));
+        });
+
+    /// <summary>
+    /// Creates the tenant: 201 with the admin's password (shown this once). The same body again is 200 with the tenant
+    /// as it is (no password: reset it with the CLI if lost); a different display name or limits is 409.
+    /// </summary>
+    [Function("PutTenant")]
+    public Task<IActionResult> PutTenant([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute)] HttpRequest request, string tenant) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            ValidateId(tenant);
+            ApiRequests.RequireAccess(caller, tenant);
+            ApiRequests.RequireOperator(caller, "create tenants");
+            var body = await ApiRequests.ReadBodyAsync<CreateTenantBody>(request, ct).ConfigureAwait(false);
+            var limits = body.Limits?.ToLimits() ?? TenantLimits.None;
+            var ifMatch = ApiRequests.IfMatch(request);
+            var existing = await admin.GetAsync(tenant, ct).ConfigureAwait(false);
+            if (existing is null && ifMatch is not null)
+                throw new TenantAdministrationException(TenantErrorKind.PreconditionFailed, $"Tenant {tenant} does not exist, so no If-Match can match it; send the PUT without If-Match to create it");
+            if (existing is not null && !TenantETag.Matches(ifMatch, existing))
+                throw new TenantAdministrationException(TenantErrorKind.PreconditionFailed, $"Tenant {tenant} has changed: its ETag is now {TenantETag.Of(existing)}, not {ifMatch}");
+            if (existing is not null && IsNoneMatchAny(request))
+                throw new TenantAdministrationException(TenantErrorKind.PreconditionFailed, $"Tenant {tenant} exists already, and If-None-Match: * asked to create it only if it did not");
+            try
+            {
+                var created = await admin.CreateTenantAsync(tenant, body.DisplayName, limits, ct).ConfigureAwait(false);
+                var resource = TenantResource.From(created.Tenant, new AdminCredentialsResource(created.Admin.Username, created.Admin.Password));
+                return ApiResult.Created(resource, TenantETag.Of(created.Tenant), Location(tenant));
+            }
+            catch (TenantAdministrationException e) when (e.Kind == TenantErrorKind.AlreadyExists)
+            {
+                var current = await admin.GetAsync(tenant, ct).ConfigureAwait(false)
+                    ?? throw new TenantAdministrationException(TenantErrorKind.Conflict, $"Tenant {tenant} was deleted meanwhile; try again");
+                var displayName = string.IsNullOrWhiteSpace(body.DisplayName) ? tenant : body.DisplayName.Trim();
+                if (current.DisplayName != displayName || current.Limits != limits)
+                {
+                    throw new TenantAdministrationException(TenantErrorKind.AlreadyExists,
+                        $"Tenant {tenant} exists already with a different display name or limits; change limits with PUT {PathPrefix}{CollectionRoute}/{tenant}/limits");
+                }
+                return ApiResult.Ok(TenantResource.From(current), TenantETag.Of(current));
+            }
+        });
+
+    [Function("SuspendTenant")]
+    public Task<IActionResult> SuspendTenant([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ItemRoute + "/suspend")] HttpRequest request, string tenant) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            ValidateId(tenant);
+            ApiRequests.RequireAccess(caller, tenant);
+            ApiRequests.RequireOperator(caller, "suspend a tenant");
+            var updated = await admin.SuspendAsync(tenant, ApiRequests.IfMatch(request), ct).ConfigureAwait(false);
+            return ApiResult.Ok(TenantResource.From(updated), TenantETag.Of(updated));
+        });
+
+    [Function("ResumeTenant")]
+    public Task<IActionResult> ResumeTenant([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ItemRoute + "/resume")] HttpRequest request, string tenant) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            ValidateId(tenant);
+            ApiRequests.RequireAccess(caller, tenant);
+            ApiRequests.RequireOperator(caller, "resume a tenant");
+            var updated = await admin.ResumeAsync(tenant, ApiRequests.IfMatch(request), ct).ConfigureAwait(false);
+            return ApiResult.Ok(TenantResource.From(updated), TenantETag.Of(updated));
+        });
+
+    [Function("PutTenantLimits")]
+    public Task<IActionResult> PutTenantLimits([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute + "/limits")] HttpRequest request, string tenant) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            ValidateId(tenant);
+            ApiRequests.RequireAccess(caller, tenant);
+            ApiRequests.RequireOperator(caller, "change a tenant's limits");
+            var body = await ApiRequests.ReadBodyAsync<TenantLimitsBody>(request, ct).ConfigureAwait(false);
+            var updated = await admin.SetLimitsAsync(tenant, body.ToLimits(), ApiRequests.IfMatch(request), ct).ConfigureAwait(false);
+            return ApiResult.Ok(TenantResource.From(updated), TenantETag.Of(updated));
+        });
+
+    [Function("DeleteTenant")]
+    public Task<IActionResult> DeleteTenant([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ItemRoute)] HttpRequest request, string tenant) =>
+        api.RunAsync(request, async (caller, ct) =>
+        {
+            ValidateId(tenant);
+            ApiRequests.RequireAccess(caller, tenant);
+            ApiRequests.RequireOperator(caller, "delete a tenant");
+            var deleting = await admin.DeleteAsync(tenant, ApiRequests.IfMatch(request), ct).ConfigureAwait(false);
+            return ApiResult.Accepted(TenantResource.From(deleting), TenantETag.Of(deleting), Location(tenant));
+        });
+
+    private static string Location(string tenant) => PathPrefix + CollectionRoute + "/" + tenant;
+
+    private static void ValidateId(string tenant)
+    {
+        if (TenantNamespace.IdProblem(tenant) is { } problem) throw ApiProblemException.BadRequest(problem);
+    }
+
+    private static ApiProblemException NotFound(string tenant) => ApiProblemException.NotFound($"Tenant {tenant} does not exist");
+
+    private static bool IsNoneMatchAny(HttpRequest request) => request.Headers.IfNoneMatch.Any(v => v?.Trim() == "*");
+
+    private static int PageSize(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return DefaultPageSize;
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > MaxPageSize)
+            throw ApiProblemException.BadRequest($"limit '{value}' must be a whole number from 1 to {MaxPageSize}");
+        return limit;
+    }
+
+    /// <returns>The id the previous page ended with, or null for the first page.</returns>
+    private static string? Continuation(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            var id = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            if (TenantNamespace.IdProblem(id) is null) return id;
+        }
+        catch (FormatException)
+        {
+        }
+        throw ApiProblemException.BadRequest($"continuation '{token}' is not one this API handed out; pass the 'next' of the previous page as it was");
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using Azure.Data.Tables;
+using Fjord.ControlPlane.ApiKeys;
+using Fjord.Functions;
+using Fjord.Functions.LocalHost;
+using Fjord.Security.Authorization;
+using Fjord.Security.Credentials;
+using Fjord.Security.Tenancy;
+using Fjord.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Fjord.ControlPlane.Tests.Functions;
+
+/// <summary>
+/// Azurite, and the local control plane over it on a port the OS chose, reached over a real socket; plus the stores
+/// the tests read back from and an operator key to call with.
+/// </summary>
+public sealed class ControlPlaneFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..12];
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public TableServiceClient Service { get; private set; } = null!;
+
+    public TableTenantStore Tenants { get; private set; } = null!;
+
+    public TableScramCredentialStore Credentials { get; private set; } = null!;
+
+    public TableAclStore Acls { get; private set; } = null!;
+
+    public ApiKeyStore ApiKeys { get; private set; } = null!;
+
+    public string OperatorKey { get; private set; } = "";
+
+    public string ApiKeyTable => "apikeys" + _suffix;
+
+    public string ConnectionString => _azurite.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Service = new TableServiceClient(_azurite.ConnectionString);
+        Tenants = new TableTenantStore(Service, "tenants" + _suffix);
+        Credentials = new TableScramCredentialStore(Service, "scram" + _suffix);
+        Acls = new TableAclStore(Service, "acls" + _suffix);
+        ApiKeys = new ApiKeyStore(Service, TimeProvider.System, ApiKeyTable);
+        _app = LocalControlPlane.Build(
+        [
+            "--urls", LocalControlPlane.DefaultUrls,
+            $"--{ControlPlaneSettings.TableConnectionSetting}={_azurite.ConnectionString}",
+            $"--{ControlPlaneSettings.TenantTableSetting}=tenants{_suffix}",
+            $"--{ControlPlaneSettings.ScramTableSetting}=scram{_suffix}",
+            $"--{ControlPlaneSettings.AclTableSetting}=acls{_suffix}",
+            $"--{ControlPlaneSettings.ApiKeyTableSetting}={ApiKeyTable}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        BaseAddress = LocalControlPlane.BoundAddresses(_app).Single();
+        await ApiKeys.InitializeAsync(CancellationToken.None);
+        OperatorKey = (await ApiKeys.CreateOperatorKeyAsync(TimeSpan.FromHours(1), "tests", CancellationToken.None)).Secret;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    /// <summary>A client that sends <paramref name="key"/> as its bearer token (none when null).</summary>
+    public HttpClient Client(string? key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>A key whose expiry passed an hour ago, written as a control plane whose clock ran two hours behind would write it.</summary>
+    public async Task<string> ExpiredKeyAsync(string? tenant)
+    {
+        var past = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromHours(2));
+        var store = new ApiKeyStore(Service, past, ApiKeyTable);
+        var created = tenant is null
+            ? await store.CreateOperatorKeyAsync(TimeSpan.FromHours(1), "expired", CancellationToken.None)
+            : await store.CreateTenantKeyAsync(tenant, TimeSpan.FromHours(1), "expired", CancellationToken.None);
+        return created.Secret;
+    }
+
+    /// <summary>The versions of all three tables the control plane writes: any write at all moves one of them.</summary>
+    public async Task<(long Tenants, long Credentials, long Acls)> VersionsAsync() =>
+        (await Tenants.GetVersionAsync(CancellationToken.None), await Credentials.ReadVersionAsync(CancellationToken.None), await Acls.ReadVersionAsync(CancellationToken.None));
+}
