@@ -6,13 +6,14 @@ using Fjord.Perf.Failover;
 using Fjord.Perf.Fetch;
 using Fjord.Perf.Groups;
 using Fjord.Perf.Latency;
+using Fjord.Perf.NoisyNeighbour;
 using Fjord.Perf.Produce;
 using Fjord.Perf.Reporting;
 using Fjord.Perf.Suite;
 
 namespace Fjord.Perf;
 
-/// <summary>Entry point: <c>produce</c>, <c>consume</c>, <c>fetch-many</c>, <c>e2e-latency</c>, <c>suite</c>, <c>commit</c>, <c>rebalance</c>, <c>failover</c> or <c>tier-ops</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
+/// <summary>Entry point: <c>produce</c>, <c>consume</c>, <c>fetch-many</c>, <c>e2e-latency</c>, <c>suite</c>, <c>commit</c>, <c>rebalance</c>, <c>failover</c>, <c>noisy-neighbour</c> or <c>tier-ops</c>; exit 0 ok, 1 run failed, 2 bad command line.</summary>
 internal static class Program
 {
     private const string Usage = """
@@ -37,7 +38,7 @@ internal static class Program
           fjord-perf rebalance (--bootstrap HOST:PORT | --mock) --topic T [--partitions 6] [--members 3]
                              [--rounds 5] [--group G] [--create-topic] [--replication-factor 1]
                              [--timeout-sec 60] [--json]
-        """ + "\n" + FailoverCommand.Usage + "\n" + """
+        """ + "\n" + FailoverCommand.Usage + "\n" + NoisyNeighbourCommand.Usage + "\n" + """
         Every command takes --command-config FILE (or --producer.config / --consumer.config): client
         properties in librdkafka names (security.protocol, sasl.mechanism, sasl.username, sasl.password,
         ssl.ca.location, ...) given to every client, e.g. to connect over SASL_SSL.
@@ -74,6 +75,7 @@ internal static class Program
                 "commit" => RunCommit(reader, cancellation.Token),
                 "rebalance" => RunRebalance(reader, cancellation.Token),
                 "failover" => FailoverCommand.Run(reader, cancellation.Token),
+                "noisy-neighbour" => NoisyNeighbourCommand.Run(reader, cancellation.Token),
                 "tier-ops" => Fjord.Perf.Tiering.TierOpsCommand.Run(reader, cancellation.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };

@@ -38,7 +38,14 @@ internal sealed class LatencyRecorder
         if (first < 0)
             return LatencySummary.Empty;
 
-        var delivered = _slots.AsSpan(first);
+        return FromSorted(_slots.AsSpan(first));
+    }
+
+    /// <summary>Average, percentiles and max of latencies (Stopwatch ticks) already sorted ascending.</summary>
+    public static LatencySummary FromSorted(ReadOnlySpan<long> delivered)
+    {
+        if (delivered.IsEmpty)
+            return LatencySummary.Empty;
         double sum = 0;
         foreach (var ticks in delivered)
             sum += ticks;
