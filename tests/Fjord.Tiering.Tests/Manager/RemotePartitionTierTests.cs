@@ -288,6 +288,29 @@ public sealed class RemotePartitionTierTests
     }
 
     [Fact]
+    public async Task RemoteBytesBelowTheLocalLogStartCountOnlySegmentsNoLongerLocal()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _log.Roll();
+        }
+
+        var tier = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 2000 });
+        await tier.CopyEligibleSegmentsAsync(default);
+        tier.ApplyLocalRetention();
+        // Known from the manifest only once remote retention has listed it.
+        Assert.Equal(0, tier.RemoteBytesBelow(_log.LocalLogStartOffset));
+
+        await tier.ApplyRemoteRetentionAsync(default);
+        var localStart = _log.LocalLogStartOffset;
+        Assert.True(localStart > 0);
+        // Segments of 100 offsets and 1000 bytes: those below the local start are held only remotely; the uploaded
+        // ones still local are not counted again.
+        Assert.Equal(localStart / 100 * 1000, tier.RemoteBytesBelow(localStart));
+        Assert.Equal(0, tier.RemoteBytesBelow(0));
+    }
+
+    [Fact]
     public async Task RemoteRetentionByTimeDeletesSegmentsWhoseNewestRecordIsTooOld()
     {
         _log.Roll(maxTimestamp: NowMs - 50_000);
