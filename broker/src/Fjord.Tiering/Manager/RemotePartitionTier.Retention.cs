@@ -178,4 +178,15 @@ public sealed partial class RemotePartitionTier
         for (var i = deleted; i < remote.Count; i++) kept[i - deleted] = (remote[i].EndOffset, remote[i].SizeInBytes);
         Volatile.Write(ref _remoteSegments, kept);
     }
+
+    /// <summary>
+    /// A segment is counted as remote from the moment its copy finishes, not from the next retention pass: local
+    /// retention may delete its local copy in between, and it must not vanish from both figures meanwhile.
+    /// </summary>
+    private void NoteRemoteSegmentCopied(RemoteSegmentMetadata entry)
+    {
+        var known = Volatile.Read(ref _remoteSegments);
+        if (known.Length > 0 && known[^1].EndOffset >= entry.EndOffset) return;
+        Volatile.Write(ref _remoteSegments, [.. known, (entry.EndOffset, entry.SizeInBytes)]);
+    }
 }

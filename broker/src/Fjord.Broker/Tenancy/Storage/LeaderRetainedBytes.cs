@@ -17,6 +17,8 @@ public sealed class LeaderRetainedBytes(ReplicaManager replicas, RemoteLogManage
         {
             if (!partition.IsLeader) continue;
             var log = partition.Log;
+            // The size before the local start: a segment deleted locally in between is then counted in both (a
+            // moment's overcount), never in neither.
             var retained = log.Size;
             if (tiering is not null && log.Config.RemoteStorageEnable)
                 retained += tiering.RemoteOnlyBytes(log.Topic, log.Partition, log.LocalLogStartOffset);
