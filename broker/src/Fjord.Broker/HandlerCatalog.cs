@@ -16,6 +16,7 @@ using Fjord.Broker.Quotas;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Security;
 using Fjord.Broker.Tenancy;
+using Fjord.Broker.Tenancy.Storage;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Groups;
@@ -36,7 +37,7 @@ public static class HandlerCatalog
     public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
         FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
         AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, TimeProvider time, ILoggerFactory loggers,
-        IAuthorizer? authorizer = null, BrokerQuotas? quotas = null)
+        IAuthorizer? authorizer = null, BrokerQuotas? quotas = null, TenantStorageUsage? tenantStorage = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
@@ -50,7 +51,7 @@ public static class HandlerCatalog
 
         handlers.Add(new ApiVersionsHandler(() => handlers));
         handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable), authorizer));
-        handlers.Add(new ProduceHandler(metadata, replicas, transactions.Verifier, authorizer));
+        handlers.Add(new ProduceHandler(metadata, replicas, transactions.Verifier, authorizer, tenantStorage));
         handlers.Add(new InitProducerIdHandler(producerIds, transactions.Coordinator, authorizer));
         handlers.Add(new FetchHandler(fetchSessions, metadata, replicas, authorizer));
         handlers.Add(new ListOffsetsHandler(metadata, replicas, authorizer));

@@ -13,6 +13,7 @@ using Fjord.Broker.Replicas;
 using Fjord.Broker.Replication;
 using Fjord.Broker.Security;
 using Fjord.Broker.Tenancy;
+using Fjord.Broker.Tenancy.Storage;
 using Fjord.Broker.Tiering;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
@@ -107,6 +108,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// <summary>The client quotas this broker enforces, and what they measure (<see cref="BrokerQuotas.Usage"/>).</summary>
     public BrokerQuotas? Quotas { get; private init; }
 
+    /// <summary>Each tenant's retained bytes (this broker's leaders, and cluster-wide) and the produce refusal at its storage limit.</summary>
+    public TenantStorageUsage? TenantStorage { get; private init; }
+
     /// <summary>The controller loop this broker runs now (active only while it holds the lease); null while fenced.</summary>
     public IControllerService? Controller => _activeController.Current;
 
@@ -197,9 +201,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var transactions = await CreateTransactionsAsync(config, tables, metadata, replicas, groups, coordinators, fencing, producerIds, interBrokerSecurity, availability, time, loggers, ct);
         // A tenant's quotas are cluster-wide; each broker enforces its share of them among the registered brokers.
         var quotas = await BrokerQuotas.StartAsync(config, tables, availability, () => metadata.Current.Brokers.Count, time, loggers, ct);
+        var tenantStorage = TenantStorageUsage.Create(config, tables, replicas, tiering.Manager, security.Tenants, metadata, time, loggers);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, producerIds, transactions, security, time, loggers, quotas: quotas);
+            advertised, tiering.Manager, producerIds, transactions, security, time, loggers, quotas: quotas, tenantStorage: tenantStorage);
         var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with
         {
@@ -222,6 +227,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             lifecycle, fencing, activeController, dirLock, time, loggers, reaping)
         {
             Quotas = quotas,
+            TenantStorage = tenantStorage,
         };
         try
         {
@@ -239,6 +245,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             throw;
         }
         lifecycle.Start();
+        tenantStorage.Start();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
@@ -415,6 +422,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await ControlledShutdownAsync();
         await _lifecycle.DisposeAsync();
         await _reaping.DisposeAsync();
+        if (TenantStorage is not null) await TenantStorage.DisposeAsync();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;

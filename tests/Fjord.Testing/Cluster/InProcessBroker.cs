@@ -60,6 +60,9 @@ public sealed class InProcessBroker : TestBroker
     /// <summary>The client quotas the broker enforces, and what they measure.</summary>
     public Fjord.Broker.Quotas.BrokerQuotas? Quotas => Running.Quotas;
 
+    /// <summary>Each tenant's retained bytes as the broker measures and sums them for the storage limit.</summary>
+    public Fjord.Broker.Tenancy.Storage.TenantStorageUsage? TenantStorage => Running.TenantStorage;
+
     /// <summary>Who each open connection acts as, and how it authenticated.</summary>
     public IReadOnlyList<ClientSession> Sessions => Running.Server.Sessions;
 

@@ -288,6 +288,34 @@ public sealed class RemotePartitionTierTests
     }
 
     [Fact]
+    public async Task RemoteBytesBelowTheLocalLogStartCountOnlySegmentsNoLongerLocal()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _log.Roll();
+        }
+
+        var tier = NewTier(TierRetentionConfig.Default with { LocalRetentionBytes = 2000 });
+        await tier.CopyEligibleSegmentsAsync(default);
+        tier.ApplyLocalRetention();
+        var localStart = _log.LocalLogStartOffset;
+        Assert.True(localStart > 0);
+        // Segments of 100 offsets and 1000 bytes: those below the local start are held only remotely, counted from
+        // the copy on (local retention deletes them before any remote retention lists them); the uploaded ones still
+        // local are not counted again.
+        Assert.Equal(localStart / 100 * 1000, tier.RemoteBytesBelow(localStart));
+
+        await tier.ApplyRemoteRetentionAsync(default);
+        Assert.Equal(localStart / 100 * 1000, tier.RemoteBytesBelow(localStart));
+
+        // A new leader's tier knows them from its resume.
+        var next = NewTier(leaderEpoch: 2);
+        await next.ResumeAsync(default);
+        Assert.Equal(localStart / 100 * 1000, next.RemoteBytesBelow(localStart));
+        Assert.Equal(0, tier.RemoteBytesBelow(0));
+    }
+
+    [Fact]
     public async Task RemoteRetentionByTimeDeletesSegmentsWhoseNewestRecordIsTooOld()
     {
         _log.Roll(maxTimestamp: NowMs - 50_000);

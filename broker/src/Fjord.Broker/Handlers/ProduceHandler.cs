@@ -3,6 +3,7 @@ using Fjord.Broker.Network;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Produce;
 using Fjord.Broker.Replicas;
+using Fjord.Broker.Tenancy.Storage;
 using Fjord.Broker.Transactions;
 using Fjord.Cluster;
 using Fjord.Protocol;
@@ -18,8 +19,10 @@ namespace Fjord.Broker.Handlers;
 /// handleProduceRequest: transactional records need Write on the transactional id (else the whole request
 /// fails TRANSACTIONAL_ID_AUTHORIZATION_FAILED), every topic needs Write (else TOPIC_AUTHORIZATION_FAILED,
 /// decided before the topic is looked up, so a denied name never says whether it exists).
+/// A tenant at its retained-bytes limit has its topics' partitions refused POLICY_VIOLATION (<see cref="TenantStorageUsage"/>).
 /// </summary>
-public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas, TransactionVerifier verifier, IAuthorizer authorizer)
+public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replicas, TransactionVerifier verifier, IAuthorizer authorizer,
+    TenantStorageUsage? storage = null)
     : ApiHandler<ProduceRequest, ProduceResponse>
 {
     public override ApiKey ApiKey => ApiKey.Produce;
@@ -36,11 +39,12 @@ public sealed class ProduceHandler(MetadataCache metadata, ReplicaManager replic
             var denied = !authorizer.AuthorizeTopic(request, AclOperation.Write, topic.Name);
             TopicMetadata? metadata = null;
             if (!denied) snapshot.TopicsByName.TryGetValue(topic.Name, out metadata);
+            var refusal = denied ? TopicDenied : storage?.RefusalFor(topic.Name);
             // The records are a slice of this connection's own receive buffer: the append stamps them in place.
             foreach (var partition in topic.PartitionData)
             {
                 var entry = new ProducePartitionRequest(metadata, topic.Name, partition.Index, MemoryMarshal.AsMemory(partition.Records ?? ReadOnlyMemory<byte>.Empty));
-                partitions.Add(denied ? entry with { Rejection = TopicDenied } : entry);
+                partitions.Add(refusal is null ? entry : entry with { Rejection = refusal });
             }
         }
         if (body.TransactionalId is { } transactionalId)

@@ -164,6 +164,13 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
     public (int Segments, long Bytes) UploadLag(string topic, int partition) =>
         _tiers.TryGetValue((topic, partition), out var entry) ? (entry.Tier.UploadLagSegments, entry.Tier.UploadLagBytes) : (0, 0);
 
+    /// <summary>
+    /// Bytes of a partition this broker leads that are held only in Blob storage: uploaded segments below
+    /// <paramref name="localLogStartOffset"/>, as of the last round; 0 when it is not tiered or not led here.
+    /// </summary>
+    public long RemoteOnlyBytes(string topic, int partition, long localLogStartOffset) =>
+        _tiers.TryGetValue((topic, partition), out var entry) && entry.Leader ? entry.Tier.RemoteBytesBelow(localLogStartOffset) : 0;
+
     private static TierRetentionConfig RetentionOf(LogConfig config) => new()
     {
         RetentionMs = config.RetentionMs,

@@ -131,6 +131,7 @@ public sealed partial class RemotePartitionTier
         _pendingCopy = null;
         _pendingAdded = false;
         NoteCopied(entry.EndOffset);
+        NoteRemoteSegmentCopied(entry);
         RemotePartitionTierLog.Copied(_logger, Topic, Partition, entry.BaseOffset, entry.EndOffset, entry.SegmentId, entry.SizeInBytes);
         return true;
     }
@@ -142,6 +143,7 @@ public sealed partial class RemotePartitionTier
         if (await _manifest.TransitionAsync(entry.TopicId, entry.Partition, entry.SegmentId, RemoteSegmentState.CopyFinished, RemoteSegmentState.CopyFinished, ct))
         {
             NoteCopied(entry.EndOffset);
+            NoteRemoteSegmentCopied(entry);
             return true;
         }
 

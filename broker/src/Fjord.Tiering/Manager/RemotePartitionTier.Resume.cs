@@ -47,6 +47,8 @@ public sealed partial class RemotePartitionTier
             }
         }
 
+        NoteRemoteSegments([.. entries.Where(e => e.State == RemoteSegmentState.CopyFinished).OrderBy(e => e.BaseOffset)], deleted: 0);
+
         NoteRetentionDeletions(entries);
         foreach (var entry in entries.Where(e => e.State != RemoteSegmentState.CopyFinished))
         {

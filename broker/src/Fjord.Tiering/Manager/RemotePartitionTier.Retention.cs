@@ -123,6 +123,7 @@ public sealed partial class RemotePartitionTier
         var localOnlyBytes = _log.Segments.Where(s => s.EndOffset > HighestCopiedOffset).Sum(s => s.SizeInBytes);
         var excess = config.RetentionBytes >= 0 ? remote.Sum(e => e.SizeInBytes) + localOnlyBytes - config.RetentionBytes : long.MinValue;
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var deleted = 0;
         foreach (var entry in remote)
         {
             string? why = null;
@@ -149,9 +150,43 @@ public sealed partial class RemotePartitionTier
             logStartOffset = Math.Max(logStartOffset, entry.EndOffset + 1);
             excess -= entry.SizeInBytes;
             await DeleteRemoteSegmentAsync(entry, why, ct);
+            deleted++;
         }
 
+        NoteRemoteSegments(remote, deleted);
         UpdateLag();
         return logStartOffset;
+    }
+
+    /// <summary>
+    /// Bytes in Blob storage (CopyFinished, as of the last remote retention) of segments ending below
+    /// <paramref name="offset"/>: with the local log start offset, the part of the log held only remotely, which
+    /// a segment both local and uploaded is not (remote segments keep the local segments' boundaries).
+    /// </summary>
+    public long RemoteBytesBelow(long offset)
+    {
+        var bytes = 0L;
+        foreach (var (endOffset, size) in Volatile.Read(ref _remoteSegments))
+            if (endOffset < offset) bytes += size;
+        return bytes;
+    }
+
+    private void NoteRemoteSegments(List<RemoteSegmentMetadata> remote, int deleted)
+    {
+        // Retention deletes the oldest first, so what remains is everything after the deleted prefix.
+        var kept = new (long EndOffset, long Size)[remote.Count - deleted];
+        for (var i = deleted; i < remote.Count; i++) kept[i - deleted] = (remote[i].EndOffset, remote[i].SizeInBytes);
+        Volatile.Write(ref _remoteSegments, kept);
+    }
+
+    /// <summary>
+    /// A segment is counted as remote from the moment its copy finishes, not from the next retention pass: local
+    /// retention may delete its local copy in between, and it must not vanish from both figures meanwhile.
+    /// </summary>
+    private void NoteRemoteSegmentCopied(RemoteSegmentMetadata entry)
+    {
+        var known = Volatile.Read(ref _remoteSegments);
+        if (known.Length > 0 && known[^1].EndOffset >= entry.EndOffset) return;
+        Volatile.Write(ref _remoteSegments, [.. known, (entry.EndOffset, entry.SizeInBytes)]);
     }
 }

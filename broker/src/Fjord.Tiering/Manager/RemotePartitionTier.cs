@@ -35,6 +35,9 @@ public sealed partial class RemotePartitionTier
 
     private int _loggedLagSegments;
 
+    /// <summary>End offset and size of each CopyFinished segment as of the last remote retention, oldest first (read by the storage usage).</summary>
+    private (long EndOffset, long Size)[] _remoteSegments = [];
+
     private DateTimeOffset _nextCopyAttempt = DateTimeOffset.MinValue;
 
     public RemotePartitionTier(ITieredLog log, IRemoteLogMetadataStore manifest, IRemoteStorage storage, TierRetentionConfig config, RemoteTierOptions options, TimeProvider time, ILogger logger)

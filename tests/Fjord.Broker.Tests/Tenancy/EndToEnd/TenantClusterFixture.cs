@@ -27,11 +27,13 @@ public sealed class TenantClusterFixture(AzuriteFixture azurite) : SecureCluster
 
     public string StorageConnectionString => _storage;
 
-    // Tiering and reaping every half second, so a deletion test sees blobs made and removed within its bounds.
+    // Tiering and reaping every half second, so a deletion test sees blobs made and removed within its bounds;
+    // storage usage every 200 ms, so a tenant past its retained-bytes limit is refused soon after.
     protected override FjordTestClusterOptions Options => base.Options.WithSettings(new Dictionary<string, string>
     {
         ["remote.log.manager.task.interval.ms"] = "500",
         ["fjord.tenant.reaper.interval.ms"] = "500",
+        ["fjord.tenant.usage.interval.ms"] = "200",
     });
 
     public ITenantStore TenantStore { get; private set; } = null!;
