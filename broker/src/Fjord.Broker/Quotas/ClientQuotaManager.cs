@@ -70,15 +70,9 @@ public sealed partial class ClientQuotaManager
         state.LastUsedMs = now;
         double own = 0, cap = 0;
         if (resolved.Sensor is { } sensor)
-        {
-            sensor.Record(value, now);
-            own = ThrottleMs(sensor, resolved.Quota, now);
-        }
+            own = sensor.RecordAndGetThrottleMs(value, now, resolved.Quota);
         if (resolved.TenantSensor is { } tenantSensor)
-        {
-            tenantSensor.Record(value, now);
-            cap = ThrottleMs(tenantSensor, TenantShare(resolved.TenantQuota), now);
-        }
+            cap = tenantSensor.RecordAndGetThrottleMs(value, now, TenantShare(resolved.TenantQuota));
         var throttle = (int)Math.Min(Math.Ceiling(Math.Max(own, cap)), MaxThrottleTimeMs);
         if (throttle > 0)
         {
@@ -136,12 +130,6 @@ public sealed partial class ClientQuotaManager
     }
 
     private double TenantShare(double quota) => quota / Math.Max(1, _liveBrokers());
-
-    private static double ThrottleMs(QuotaSensor sensor, double quota, double now)
-    {
-        var rate = sensor.Rate(now, out var windowMs);
-        return rate <= quota ? 0 : (rate - quota) / quota * windowMs;
-    }
 
     private double NowMs() => _time.GetElapsedTime(_origin).TotalMilliseconds;
 
