@@ -17,6 +17,7 @@ namespace Fjord.Broker.Quotas;
 public sealed partial class ClientQuotaManager
 {
     private static readonly TimeSpan InactiveSensorExpiry = TimeSpan.FromHours(1);
+    private const double StrictCheckSlackMs = 5;
 
     private readonly Func<ClientQuotaSnapshot> _quotas;
     private readonly Func<int> _liveBrokers;
@@ -97,7 +98,10 @@ public sealed partial class ClientQuotaManager
     {
         var resolved = Resolve(tenant, user, clientId).Resolved;
         if (!resolved.Limited) return false;
-        var now = NowMs();
+        // Judged a few milliseconds on: the throttle time is exactly when the rate is back at the quota, and the mute
+        // that holds the client that long ends on a timer counting a coarse clock (4 ms ticks on Linux), which can let
+        // its next request in a tick early, to be refused for a rate a hair over the quota.
+        var now = NowMs() + StrictCheckSlackMs;
         return (resolved.Sensor is { } sensor && sensor.Rate(now, out _) > resolved.Quota)
             || (resolved.TenantSensor is { } tenantSensor && tenantSensor.Rate(now, out _) > TenantShare(resolved.TenantQuota));
     }
