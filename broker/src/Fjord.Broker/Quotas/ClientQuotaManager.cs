@@ -17,6 +17,7 @@ namespace Fjord.Broker.Quotas;
 public sealed partial class ClientQuotaManager
 {
     private static readonly TimeSpan InactiveSensorExpiry = TimeSpan.FromHours(1);
+    private const double StrictCheckSlackMs = 5;
 
     private readonly Func<ClientQuotaSnapshot> _quotas;
     private readonly Func<int> _liveBrokers;
@@ -70,15 +71,9 @@ public sealed partial class ClientQuotaManager
         state.LastUsedMs = now;
         double own = 0, cap = 0;
         if (resolved.Sensor is { } sensor)
-        {
-            sensor.Record(value, now);
-            own = ThrottleMs(sensor, resolved.Quota, now);
-        }
+            own = sensor.RecordAndGetThrottleMs(value, now, resolved.Quota);
         if (resolved.TenantSensor is { } tenantSensor)
-        {
-            tenantSensor.Record(value, now);
-            cap = ThrottleMs(tenantSensor, TenantShare(resolved.TenantQuota), now);
-        }
+            cap = tenantSensor.RecordAndGetThrottleMs(value, now, TenantShare(resolved.TenantQuota));
         var throttle = (int)Math.Min(Math.Ceiling(Math.Max(own, cap)), MaxThrottleTimeMs);
         if (throttle > 0)
         {
@@ -103,7 +98,10 @@ public sealed partial class ClientQuotaManager
     {
         var resolved = Resolve(tenant, user, clientId).Resolved;
         if (!resolved.Limited) return false;
-        var now = NowMs();
+        // Judged a few milliseconds on: the throttle time is exactly when the rate is back at the quota, and the mute
+        // that holds the client that long ends on a timer counting a coarse clock (4 ms ticks on Linux), which can let
+        // its next request in a tick early, to be refused for a rate a hair over the quota.
+        var now = NowMs() + StrictCheckSlackMs;
         return (resolved.Sensor is { } sensor && sensor.Rate(now, out _) > resolved.Quota)
             || (resolved.TenantSensor is { } tenantSensor && tenantSensor.Rate(now, out _) > TenantShare(resolved.TenantQuota));
     }
@@ -136,12 +134,6 @@ public sealed partial class ClientQuotaManager
     }
 
     private double TenantShare(double quota) => quota / Math.Max(1, _liveBrokers());
-
-    private static double ThrottleMs(QuotaSensor sensor, double quota, double now)
-    {
-        var rate = sensor.Rate(now, out var windowMs);
-        return rate <= quota ? 0 : (rate - quota) / quota * windowMs;
-    }
 
     private double NowMs() => _time.GetElapsedTime(_origin).TotalMilliseconds;
 

@@ -6,6 +6,15 @@ namespace Fjord.Broker.Quotas;
 /// run its length, and a sample older than the whole window no longer counts. The rate divides what the live samples
 /// hold by the time since the oldest began, but never by less than (samples − 1) windows, so a client's first burst
 /// is measured against nearly the whole window rather than the few milliseconds it took.
+/// <para>
+/// Throttling uses a token bucket over the same figures (KIP-599's TokenBucket): it holds (samples − 1) windows of the
+/// quota, starts full, refills at the quota once the first (samples − 1) windows have passed, and a client owes the
+/// time its deficit takes to refill. The sampled rate alone does not hold a client that always wants more to its
+/// quota: a burst the window allowed is paid for with silence, and when the burst's sample ages out the whole window
+/// is free again, so the burst comes back every window and the rate over any span that is not a whole number of
+/// windows swings between about 70% and 110% of the quota. The bucket lets the first burst through just the same and
+/// then holds such a client at the quota itself.
+/// </para>
 /// </summary>
 internal sealed class QuotaSensor
 {
@@ -14,6 +23,8 @@ internal sealed class QuotaSensor
     private readonly double[] _values;
     private readonly double _windowMs;
     private int _current;
+    private double _tokens = double.NaN;
+    private double _refilledMs;
 
     public QuotaSensor(int samples, double windowMs)
     {
@@ -33,15 +44,34 @@ internal sealed class QuotaSensor
     {
         lock (_lock)
         {
-            if (nowMs - _starts[_current] >= _windowMs)
-            {
-                _current = (_current + 1) % _starts.Length;
-                _starts[_current] = nowMs;
-                _values[_current] = 0;
-            }
-            _values[_current] += value;
-            LastRecordMs = nowMs;
+            RecordLocked(value, nowMs);
             return RateLocked(nowMs, out _);
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="value"/> and returns how long (ms) the client must stay silent for the token bucket to be
+    /// out of debt at <paramref name="quota"/> per second: 0 while it is not.
+    /// </summary>
+    public double RecordAndGetThrottleMs(double value, double nowMs, double quota)
+    {
+        lock (_lock)
+        {
+            RecordLocked(value, nowMs);
+            var capacity = quota * (_starts.Length - 1) * _windowMs / 1000;
+            if (double.IsNaN(_tokens))
+            {
+                // What the sampled rate allows a new client: (samples − 1) windows' worth in all until they have passed.
+                _tokens = capacity;
+                _refilledMs = nowMs + (_starts.Length - 1) * _windowMs;
+            }
+            else if (nowMs > _refilledMs)
+            {
+                _tokens += quota * (nowMs - _refilledMs) / 1000;
+                _refilledMs = nowMs;
+            }
+            _tokens = Math.Min(_tokens, capacity) - value;
+            return _tokens >= 0 ? 0 : -_tokens / quota * 1000;
         }
     }
 
@@ -49,7 +79,10 @@ internal sealed class QuotaSensor
     public void Unrecord(double value)
     {
         lock (_lock)
+        {
             _values[_current] = Math.Max(0, _values[_current] - value);
+            if (!double.IsNaN(_tokens)) _tokens += value;
+        }
     }
 
     /// <summary>The rate per second now, and the window it is measured over (ms).</summary>
@@ -57,6 +90,18 @@ internal sealed class QuotaSensor
     {
         lock (_lock)
             return RateLocked(nowMs, out windowMs);
+    }
+
+    private void RecordLocked(double value, double nowMs)
+    {
+        if (nowMs - _starts[_current] >= _windowMs)
+        {
+            _current = (_current + 1) % _starts.Length;
+            _starts[_current] = nowMs;
+            _values[_current] = 0;
+        }
+        _values[_current] += value;
+        LastRecordMs = nowMs;
     }
 
     private double RateLocked(double nowMs, out double windowMs)

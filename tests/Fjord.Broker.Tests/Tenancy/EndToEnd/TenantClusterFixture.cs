@@ -12,9 +12,9 @@ namespace Fjord.Broker.Tests.Tenancy.EndToEnd;
 /// <summary>
 /// One broker with SASL_SSL and ACLs, and the control-plane library over the very tables the broker reads, so
 /// tests make tenants exactly as an operator does. Tenants log in with their admin user
-/// (<c>id.admin</c>) and the password the library handed out.
+/// (<c>id.admin</c>) and the password the library handed out. Derived fixtures may run more brokers.
 /// </summary>
-public sealed class TenantClusterFixture(AzuriteFixture azurite) : SecureClusterFixture(azurite)
+public class TenantClusterFixture(AzuriteFixture azurite) : SecureClusterFixture(azurite)
 {
     private readonly string _storage = azurite.ConnectionString;
     private readonly Dictionary<string, CreatedTenant> _tenants = new(StringComparer.Ordinal);
