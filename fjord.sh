@@ -13,6 +13,8 @@
 #   FJORD_BROKERS           how many brokers `start` runs (default 3)
 #   FJORD_BROKER_PORT_BASE  port of broker 0's PLAINTEXT listener; broker N listens on base + N (default 9092)
 #   FJORD_SASL_SSL_PORT_BASE  port of broker 0's SASL_SSL listener; broker N on base + N (default FJORD_BROKER_PORT_BASE + 100)
+#   FJORD_ADMIN_PORT_BASE   port of broker 0's operator HTTP endpoint (fjord.admin.listener); broker N on base + N
+#                           (default FJORD_BROKER_PORT_BASE + 200)
 #   FJORD_PLAINTEXT         open (default): a PLAINTEXT listener on loopback whose clients are super users;
 #                           off: no PLAINTEXT listener, only SASL_SSL
 #   FJORD_BLOB_PORT / FJORD_QUEUE_PORT / FJORD_TABLE_PORT   Azurite's ports (10000 / 10001 / 10002)
@@ -173,6 +175,7 @@ cmd_start() {
   local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
   local base="${FJORD_BROKER_PORT_BASE:-9092}"
   local sasl_base="${FJORD_SASL_SSL_PORT_BASE:-$((base + 100))}"
+  local admin_base="${FJORD_ADMIN_PORT_BASE:-$((base + 200))}"
   local plaintext="${FJORD_PLAINTEXT:-open}"
   if [ "$plaintext" != open ] && [ "$plaintext" != off ]; then log "FJORD_PLAINTEXT must be open or off, not $plaintext"; exit 2; fi
   mkdir -p "$STATE/azurite" "$LOGS"
@@ -224,7 +227,7 @@ cmd_start() {
       --override node.id="$i" --override listeners="$listeners" \
       --override inter.broker.listener.name=SASL_SSL --override super.users="$super_users" \
       --override log.dirs="$STATE/broker-$i" --override fjord.metadata.connection.string="$conn" \
-      --override default.replication.factor="$rf" \
+      --override default.replication.factor="$rf" --override fjord.admin.listener="http://127.0.0.1:$((admin_base + i))" \
       >"$LOGS/broker-$i.log" 2>&1 &
     BROKER_PIDS[i]=$!
     bootstrap+=("127.0.0.1:$port")
@@ -254,6 +257,7 @@ cmd_start() {
   echo "Fjord is running ($(live_brokers) of $brokers brokers)"
   echo "  SASL_SSL           = $secure_joined (SCRAM-SHA-512 user admin; client config: $STATE/client.properties)"
   if [ "$plaintext" = open ]; then echo "  PLAINTEXT          = $joined (loopback, super user; FJORD_PLAINTEXT=off closes it)"; fi
+  echo "  operator endpoint  = http://127.0.0.1:$admin_base/v1/tenants/NAME/usage (broker N on port $admin_base + N)"
   echo "  Table/Blob storage = Azurite on 127.0.0.1:$table / :$blob"
   echo "  data and logs      = $STATE (logs/broker-N.log, logs/azurite.log; previous run *.log.1)"
   echo "  try: kcat -F $STATE/client.properties -L"

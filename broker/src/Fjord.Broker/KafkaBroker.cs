@@ -6,6 +6,7 @@ using Fjord.Broker.Handlers;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Operations;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Quotas;
@@ -110,6 +111,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     /// <summary>Each tenant's retained bytes (this broker's leaders, and cluster-wide) and the produce refusal at its storage limit.</summary>
     public TenantStorageUsage? TenantStorage { get; private init; }
+
+    /// <summary>The operator's HTTP endpoint (<c>fjord.admin.listener</c>), or null when none is configured.</summary>
+    public OperatorEndpoint? OperatorEndpoint { get; private set; }
 
     /// <summary>The controller loop this broker runs now (active only while it holds the lease); null while fenced.</summary>
     public IControllerService? Controller => _activeController.Current;
@@ -233,6 +237,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             server.Start(config.Listeners);
             advertised.Resolve(config.AdvertisedListeners, server.BoundListeners);
+            await broker.StartOperatorEndpointAsync(ct);
             await availability.UntilAvailableAsync("the broker registration", token => lifecycle.RegisterAsync(shuttingDown: false, token), ct);
             // Every broker runs the controller loop; the lease in Table storage makes exactly one active.
             await broker.StartControllerAsync(lifecycle.IncarnationId, ct);
@@ -248,6 +253,14 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         tenantStorage.Start();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
+    }
+
+    private async Task StartOperatorEndpointAsync(CancellationToken ct)
+    {
+        if (_config.Get(OperatorEndpoint.ListenerConfig) is not { Length: > 0 } listener) return;
+        var usage = new TenantUsageReporter(_config.NodeId, _security.Tenants, new TenantTopicLimits(_security.Tenants, _metadata), _security.TenantGate, Quotas,
+            tenant => TenantStorage is { } storage ? (storage.ClusterRetainedBytes(tenant), storage.LocalRetainedBytes(tenant)) : (0L, 0L));
+        OperatorEndpoint = await Operations.OperatorEndpoint.StartAsync(listener, routes => OperatorRoutes.Map(routes, usage, Quotas), _loggers, ct);
     }
 
     private async Task StartControllerAsync(Guid incarnationId, CancellationToken ct)
@@ -427,6 +440,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;
         _controllerChanges.Release();
+        if (OperatorEndpoint is not null) await OperatorEndpoint.DisposeAsync();
         await _server.DisposeAsync();
         await _security.DisposeAsync();
         if (Quotas is not null) await Quotas.DisposeAsync();

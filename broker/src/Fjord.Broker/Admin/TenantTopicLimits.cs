@@ -35,7 +35,8 @@ public sealed class TenantTopicLimits(TenantCache tenants, MetadataCache metadat
             : null;
     }
 
-    private (int Topics, long Partitions) Usage(TenantScope tenant)
+    /// <returns>The tenant's topics and partitions in the cluster's metadata as this broker last saw it.</returns>
+    public (int Topics, long Partitions) Usage(TenantScope tenant)
     {
         var topics = 0;
         var partitions = 0L;

@@ -25,12 +25,21 @@ public sealed class TenantGate(TenantCache tenants, Func<string, int> connection
         }
         if (!reauthenticating && tenant.Limits.MaxConnections is { } max)
         {
-            var brokers = Math.Max(1, liveBrokers());
-            var share = (max + brokers - 1) / brokers;
+            var brokers = LiveBrokers();
+            var share = ConnectionShare(max, brokers);
             if (connectionsOf(tenant.Id) >= share)
                 return new TenantAdmission(admitted, tenant,
                     $"Authentication failed: tenant {tenant.Id} has reached its connection limit ({max} connections, {share} per broker on {brokers} brokers)");
         }
         return new TenantAdmission(admitted, tenant, null);
     }
+
+    /// <summary>The tenant's authenticated connections on this broker.</summary>
+    public int ConnectionsOf(string tenantId) => connectionsOf(tenantId);
+
+    /// <summary>How many brokers share a tenant's connection limit.</summary>
+    public int LiveBrokers() => Math.Max(1, liveBrokers());
+
+    /// <summary>The part of a cluster-wide connection limit one of <paramref name="brokers"/> brokers admits.</summary>
+    public static int ConnectionShare(int max, int brokers) => (max + brokers - 1) / brokers;
 }

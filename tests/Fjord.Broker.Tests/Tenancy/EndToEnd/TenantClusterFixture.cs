@@ -34,7 +34,12 @@ public class TenantClusterFixture(AzuriteFixture azurite) : SecureClusterFixture
         ["remote.log.manager.task.interval.ms"] = "500",
         ["fjord.tenant.reaper.interval.ms"] = "500",
         ["fjord.tenant.usage.interval.ms"] = "200",
+        ["fjord.admin.listener"] = "http://127.0.0.1:0",
+        ["fjord.quota.table"] = FjordTestCluster.NewTableName(),
     });
+
+    /// <summary>The broker's operator endpoint.</summary>
+    public Uri OperatorEndpoint => Cluster.InProcess().OperatorEndpoint ?? throw new InvalidOperationException("fjord.admin.listener is not set");
 
     public ITenantStore TenantStore { get; private set; } = null!;
 
