@@ -7,7 +7,8 @@ namespace Fjord.Broker.Handlers.Security;
 
 /// <summary>
 /// DescribeUserScramCredentials 0: which SCRAM mechanisms (and iteration counts) each user has, never a
-/// key or salt. Needs Describe on the cluster; all users when the list is null.
+/// key or salt. Needs Describe on the cluster; all users when the list is null or empty, as in Kafka (an empty
+/// answer would also stop Confluent.Kafka's admin client, which then never completes the call).
 /// </summary>
 public sealed class DescribeUserScramCredentialsHandler(IScramCredentialStore store, IAuthorizer authorizer)
     : ApiHandler<DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse>
@@ -29,7 +30,7 @@ public sealed class DescribeUserScramCredentialsHandler(IScramCredentialStore st
         var (credentials, _) = await store.LoadAsync(ct);
         var byUser = credentials.GroupBy(c => c.User, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var response = new DescribeUserScramCredentialsResponse { ErrorMessage = null };
-        if (body.Users is null)
+        if (body.Users is null || body.Users.Count == 0)
         {
             foreach (var (user, entries) in byUser.OrderBy(u => u.Key, StringComparer.Ordinal))
                 response.Results.Add(Described(user, entries));
