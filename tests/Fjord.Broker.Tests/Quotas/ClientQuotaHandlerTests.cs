@@ -146,6 +146,34 @@ public sealed class ClientQuotaHandlerTests : IAsyncLifetime
         Assert.Equal(7, Assert.Single(defaults.Entries!).Values.Single().Value);
     }
 
+    [Fact]
+    public async Task ATenantNamingAnotherTenantsUserOrSendingInvalidValuesReachesNothingOfTheOther()
+    {
+        await _scenario.AlterAsync(Globex, 1, Ct, entries: Set(ProducerByteRate, 5, ("user", "bob")));
+
+        // globex.bob from acme is acme's own user "globex.bob", stored acme.globex.bob: globex's bob keeps its quota.
+        var named = await _scenario.AlterAsync(Acme, 1, Ct, entries:
+        [
+            Set(ProducerByteRate, 1, ("user", "globex.bob")),
+            Set(ProducerByteRate, double.NaN, ("user", "bob")),
+            Set(ProducerByteRate, double.PositiveInfinity, ("user", "bob")),
+            Set(ProducerByteRate, -5, ("client-id", "app")),
+            Set(ClientQuotaKeys.RequestPercentage, 0, ("user", "bob")),
+        ]);
+        Assert.Equal(0, named.Entries[0].ErrorCode);
+        Assert.Equal("globex.bob", named.Entries[0].Entity.Single().EntityName);
+        Assert.All(named.Entries.Skip(1).Take(3), e => Assert.NotEqual(0, e.ErrorCode));
+
+        var stored = (await _scenario.Store.LoadAsync(Ct)).Quotas.ToDictionary(q => q.Entity, q => q.Values);
+        Assert.Equal(5, stored[ClientQuotaEntity.Of(("tenant", "globex"), ("user", "globex.bob"))][ProducerByteRate]);
+        Assert.Equal(1, stored[ClientQuotaEntity.Of(("tenant", "acme"), ("user", "acme.globex.bob"))][ProducerByteRate]);
+        Assert.DoesNotContain(ClientQuotaEntity.Of(("tenant", "acme"), ("client-id", "app")), stored.Keys);
+        Assert.False(stored.TryGetValue(ClientQuotaEntity.Of(("tenant", "acme"), ("user", "acme.bob")), out var bob) && bob.ContainsKey(ProducerByteRate));
+
+        var globexView = await _scenario.DescribeAsync(Globex, Filter(false), 1, Ct);
+        Assert.Equal(("bob", 5d), (globexView.Entries!.Single().Entity.Single().EntityName, globexView.Entries!.Single().Values.Single().Value));
+    }
+
     [Theory]
     [InlineData("tenant")]
     [InlineData("ip")]
