@@ -4,6 +4,7 @@ using System.Text;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
 using Fjord.Functions.Http;
+using Fjord.Functions.OpenApi;
 using Fjord.Security.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -32,6 +33,9 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
     private const string PathPrefix = "/api/";
 
     [Function("ListTenants")]
+    [ApiQuery("limit", typeof(int), "Page size, 1 to 1000 (default 100)")]
+    [ApiQuery("continuation", typeof(string), "The next of the previous page")]
+    [ApiResponse(200, typeof(TenantPage), "A page of tenants in id order; a tenant key sees only its own")]
     public Task<IActionResult> ListTenants([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -47,6 +51,7 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
         });
 
     [Function("GetTenant")]
+    [ApiResponse(200, typeof(TenantResource), "The tenant, with its ETag")]
     public Task<IActionResult> GetTenant([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ItemRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -61,6 +66,9 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
     /// as it is (no password: reset it with the CLI if lost); a different display name or limits is 409.
     /// </summary>
     [Function("PutTenant")]
+    [ApiRequestBody(typeof(CreateTenantBody))]
+    [ApiResponse(201, typeof(TenantResource), "Created; the body holds the admin user's password, shown this once")]
+    [ApiResponse(200, typeof(TenantResource), "The same tenant existed already")]
     public Task<IActionResult> PutTenant([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -98,6 +106,7 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
         });
 
     [Function("SuspendTenant")]
+    [ApiResponse(200, typeof(TenantResource), "Suspended: its connections are closed within seconds")]
     public Task<IActionResult> SuspendTenant([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ItemRoute + "/suspend")] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -109,6 +118,7 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
         });
 
     [Function("ResumeTenant")]
+    [ApiResponse(200, typeof(TenantResource), "Active again")]
     public Task<IActionResult> ResumeTenant([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ItemRoute + "/resume")] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -120,6 +130,8 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
         });
 
     [Function("PutTenantLimits")]
+    [ApiRequestBody(typeof(TenantLimitsBody))]
+    [ApiResponse(200, typeof(TenantResource), "The new limits apply within seconds")]
     public Task<IActionResult> PutTenantLimits([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute + "/limits")] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -132,6 +144,7 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
         });
 
     [Function("DeleteTenant")]
+    [ApiResponse(202, typeof(TenantResource), "Deleting: the brokers remove its data; GET the Location until 404")]
     public Task<IActionResult> DeleteTenant([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ItemRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
