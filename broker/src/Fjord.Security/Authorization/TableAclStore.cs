@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Fjord.Security.Storage;
 
 namespace Fjord.Security.Authorization;
 
@@ -17,9 +18,8 @@ public sealed class TableAclStore : IAclStore
     /// <summary>A transaction holds at most 100 entities; one is the version row.</summary>
     private const int BindingsPerTransaction = 99;
 
-    private const int MaxAttempts = 100;
-
     private readonly TableClient _table;
+    private readonly VersionedTable _versioned;
 
     public TableAclStore(TableServiceClient service, string tableName = DefaultTableName)
     {
@@ -28,32 +28,17 @@ public sealed class TableAclStore : IAclStore
         if (!IsValidTableName(tableName))
             throw new ArgumentException($"'{tableName}' is not a Table storage table name: 3 to 63 letters and digits, starting with a letter.", nameof(tableName));
         _table = service.GetTableClient(tableName);
+        _versioned = new VersionedTable(_table, AclTableKeys.Partition, AclTableKeys.VersionRow, "the ACL table");
     }
 
     public string TableName => _table.Name;
 
     public async Task InitializeAsync(CancellationToken ct) => await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
 
-    public async Task<long> ReadVersionAsync(CancellationToken ct) => (await ReadVersionRowAsync(ct).ConfigureAwait(false)).Version;
+    public async Task<long> ReadVersionAsync(CancellationToken ct) => (await _versioned.ReadVersionAsync(ct).ConfigureAwait(false)).Version;
 
-    public async Task<(IReadOnlyList<AclBinding> Acls, long Version)> LoadAsync(CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var before = await ReadVersionAsync(ct).ConfigureAwait(false);
-            var acls = new List<AclBinding>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AclTableKeys.Partition}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
-            {
-                if (!string.Equals(row.RowKey, AclTableKeys.VersionRow, StringComparison.Ordinal))
-                    acls.Add(FromEntity(row));
-            }
-            var after = await ReadVersionAsync(ct).ConfigureAwait(false);
-            if (before == after) return (acls, after);
-            // A change committed while the pages were read: they may mix two versions.
-            await BackOffAsync(attempt, ct).ConfigureAwait(false);
-        }
-    }
+    public async Task<(IReadOnlyList<AclBinding> Acls, long Version)> LoadAsync(CancellationToken ct) =>
+        await _versioned.LoadAsync(FromEntity, ct).ConfigureAwait(false);
 
     public async Task CreateAsync(IReadOnlyList<AclBinding> bindings, CancellationToken ct)
     {
@@ -82,7 +67,7 @@ public sealed class TableAclStore : IAclStore
             if (await TryCommitWithVersionBumpAsync(actions, ct).ConfigureAwait(false))
                 deleted.AddRange(chunk);
             else
-                await BackOffAsync(attempt, ct).ConfigureAwait(false);
+                await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -91,45 +76,13 @@ public sealed class TableAclStore : IAclStore
         for (var attempt = 1; ; attempt++)
         {
             if (await TryCommitWithVersionBumpAsync(actions, ct).ConfigureAwait(false)) return;
-            await BackOffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
     /// <returns>False when another writer moved the version (or removed a row) first.</returns>
-    private async Task<bool> TryCommitWithVersionBumpAsync(TableTransactionAction[] actions, CancellationToken ct)
-    {
-        var (version, etag) = await ReadVersionRowAsync(ct).ConfigureAwait(false);
-        var versionRow = new TableEntity(AclTableKeys.Partition, AclTableKeys.VersionRow) { [AclTableColumns.Version] = version + 1 };
-        var bump = etag is { } current
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, versionRow, current)
-            : new TableTransactionAction(TableTransactionActionType.Add, versionRow);
-        try
-        {
-            await _table.SubmitTransactionAsync([.. actions, bump], ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            return false;
-        }
-    }
-
-    private async Task<(long Version, ETag? ETag)> ReadVersionRowAsync(CancellationToken ct)
-    {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(AclTableKeys.Partition, AclTableKeys.VersionRow, cancellationToken: ct).ConfigureAwait(false);
-        if (!response.HasValue) return (0, null);
-        var row = response.Value!;
-        return (row.GetInt64(AclTableColumns.Version) ?? throw new FormatException("The ACL version row has no Version."), row.ETag);
-    }
-
-    private static async Task BackOffAsync(int attempt, CancellationToken ct)
-    {
-        if (attempt >= MaxAttempts)
-            throw new InvalidOperationException($"The ACL table kept changing under {MaxAttempts} attempts to read or write it.");
-        // Jittered so racing brokers spread out; capped so a contended retry stays well inside a request timeout.
-        var ceilingMs = Math.Min(100, 1 << Math.Min(attempt, 7));
-        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, ceilingMs + 1)), ct).ConfigureAwait(false);
-    }
+    private async Task<bool> TryCommitWithVersionBumpAsync(TableTransactionAction[] actions, CancellationToken ct) =>
+        await _versioned.TryCommitAsync(actions, await _versioned.ReadVersionAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
     private static bool IsValidTableName(string name) =>
         name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);

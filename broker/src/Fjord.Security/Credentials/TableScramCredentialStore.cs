@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Fjord.Security.Storage;
 
 namespace Fjord.Security.Credentials;
 
@@ -13,10 +14,9 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
 {
     public const string DefaultTableName = "fjordscram";
 
-    private const int MaxAttempts = 100;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(500);
 
     private readonly TableClient _table;
+    private readonly VersionedTable _versioned;
 
     public TableScramCredentialStore(TableServiceClient service, string tableName = DefaultTableName)
     {
@@ -24,39 +24,17 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
         ArgumentException.ThrowIfNullOrEmpty(tableName);
         TableName = tableName;
         _table = service.GetTableClient(tableName);
+        _versioned = new VersionedTable(_table, ScramTableKeys.Partition, ScramTableKeys.VersionRow, "the SCRAM credential table");
     }
 
     public string TableName { get; }
 
     public async Task InitializeAsync(CancellationToken ct) => await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
 
-    public async Task<long> ReadVersionAsync(CancellationToken ct)
-    {
-        var row = await ReadVersionRowAsync(ct).ConfigureAwait(false);
-        return row is null ? 0 : VersionOf(row);
-    }
+    public async Task<long> ReadVersionAsync(CancellationToken ct) => (await _versioned.ReadVersionAsync(ct).ConfigureAwait(false)).Version;
 
-    public async Task<(IReadOnlyList<UserScramCredential> Credentials, long Version)> LoadAsync(CancellationToken ct)
-    {
-        // A query spanning pages is no snapshot; every change bumps the version, so equal versions before and
-        // after the query prove that nothing changed while it ran.
-        for (var attempt = 1; ; attempt++)
-        {
-            var before = await ReadVersionAsync(ct).ConfigureAwait(false);
-            var credentials = new List<UserScramCredential>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ScramTableKeys.Partition}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
-            {
-                if (row.RowKey != ScramTableKeys.VersionRow && TryRead(row, out var credential))
-                    credentials.Add(credential);
-            }
-
-            var after = await ReadVersionAsync(ct).ConfigureAwait(false);
-            if (before == after)
-                return (credentials, after);
-            await BackoffAsync(attempt, ct).ConfigureAwait(false);
-        }
-    }
+    public async Task<(IReadOnlyList<UserScramCredential> Credentials, long Version)> LoadAsync(CancellationToken ct) =>
+        await _versioned.LoadAsync<UserScramCredential>(row => TryRead(row, out var item) ? item : null, ct).ConfigureAwait(false);
 
     public async Task UpsertAsync(string user, ScramMechanism mechanism, ScramCredential credential, CancellationToken ct)
     {
@@ -64,11 +42,10 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
         var row = ToRow(user, mechanism, credential);
         for (var attempt = 1; ; attempt++)
         {
-            var version = await ReadVersionRowAsync(ct).ConfigureAwait(false);
-            var outcome = await SubmitAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)], version, ct).ConfigureAwait(false);
-            if (outcome == WriteOutcome.Written)
+            var version = await _versioned.ReadVersionAsync(ct).ConfigureAwait(false);
+            if (await _versioned.TryCommitAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)], version, ct).ConfigureAwait(false))
                 return;
-            await BackoffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -78,14 +55,13 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
         var row = ToRow(user, mechanism, credential);
         for (var attempt = 1; ; attempt++)
         {
-            var version = await ReadVersionRowAsync(ct).ConfigureAwait(false);
-            var outcome = await SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, row)], version, ct).ConfigureAwait(false);
-            if (outcome == WriteOutcome.Written)
+            var version = await _versioned.ReadVersionAsync(ct).ConfigureAwait(false);
+            if (await _versioned.TryCommitAsync([new TableTransactionAction(TableTransactionActionType.Add, row)], version, ct).ConfigureAwait(false))
                 return true;
             // A conflict is either the version moving or the row already existing; only the first is worth a retry.
             if (await ReadCredentialRowAsync(user, mechanism, ct).ConfigureAwait(false) is not null)
                 return false;
-            await BackoffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -96,49 +72,15 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
             return false;
         for (var attempt = 1; ; attempt++)
         {
-            var version = await ReadVersionRowAsync(ct).ConfigureAwait(false);
+            var version = await _versioned.ReadVersionAsync(ct).ConfigureAwait(false);
             var existing = await ReadCredentialRowAsync(user, mechanism, ct).ConfigureAwait(false);
             if (existing is null)
                 return false;
             var delete = new TableTransactionAction(TableTransactionActionType.Delete, existing, existing.ETag);
-            var outcome = await SubmitAsync([delete], version, ct).ConfigureAwait(false);
-            if (outcome == WriteOutcome.Written)
+            if (await _versioned.TryCommitAsync([delete], version, ct).ConfigureAwait(false))
                 return true;
-            await BackoffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
-    }
-
-    private enum WriteOutcome
-    {
-        Written,
-        Conflict,
-    }
-
-    /// <summary>Commits the actions with the version bump; the version row's ETag (or its absence) guards the lot.</summary>
-    private async Task<WriteOutcome> SubmitAsync(List<TableTransactionAction> actions, TableEntity? version, CancellationToken ct)
-    {
-        var next = new TableEntity(ScramTableKeys.Partition, ScramTableKeys.VersionRow)
-        {
-            ["Version"] = (version is null ? 0 : VersionOf(version)) + 1,
-        };
-        actions.Add(version is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, next)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, version.ETag));
-        try
-        {
-            await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            return WriteOutcome.Written;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            return WriteOutcome.Conflict;
-        }
-    }
-
-    private async Task<TableEntity?> ReadVersionRowAsync(CancellationToken ct)
-    {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(ScramTableKeys.Partition, ScramTableKeys.VersionRow, cancellationToken: ct).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
     }
 
     private async Task<TableEntity?> ReadCredentialRowAsync(string user, ScramMechanism mechanism, CancellationToken ct)
@@ -148,7 +90,6 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
         return response.HasValue && response.Value!.GetString("User") == user ? response.Value : null;
     }
 
-    private static long VersionOf(TableEntity row) => row.GetInt64("Version") ?? 0;
 
     private static TableEntity ToRow(string user, ScramMechanism mechanism, ScramCredential credential) =>
         new(ScramTableKeys.Partition, ScramTableKeys.Row(user, mechanism))
@@ -175,13 +116,5 @@ public sealed class TableScramCredentialStore : IScramCredentialStore
             return false;
         credential = new UserScramCredential(user, mechanism, new ScramCredential(salt, storedKey, serverKey, iterations.Value));
         return true;
-    }
-
-    private static Task BackoffAsync(int attempt, CancellationToken ct)
-    {
-        if (attempt >= MaxAttempts)
-            throw new InvalidOperationException($"SCRAM credential table {nameof(TableScramCredentialStore)} stayed contended for {MaxAttempts} attempts");
-        var cap = Math.Min(MaxBackoff.TotalMilliseconds, 5 * Math.Pow(2, Math.Min(attempt, 10)));
-        return Task.Delay(TimeSpan.FromMilliseconds(cap * (0.5 + Random.Shared.NextDouble() / 2)), ct);
     }
 }

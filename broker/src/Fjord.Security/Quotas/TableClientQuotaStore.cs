@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Fjord.Security.Storage;
 
 namespace Fjord.Security.Quotas;
 
@@ -13,11 +14,10 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
 {
     public const string DefaultTableName = "fjordquotas";
 
-    private const int MaxAttempts = 100;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly string[] EntityTypes = [ClientQuotaEntity.ClientId, ClientQuotaEntity.Ip, ClientQuotaEntity.Tenant, ClientQuotaEntity.User];
 
     private readonly TableClient _table;
+    private readonly VersionedTable _versioned;
 
     public TableClientQuotaStore(TableServiceClient service, string tableName = DefaultTableName)
     {
@@ -25,38 +25,17 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
         ArgumentException.ThrowIfNullOrEmpty(tableName);
         TableName = tableName;
         _table = service.GetTableClient(tableName);
+        _versioned = new VersionedTable(_table, ClientQuotaTableKeys.Partition, ClientQuotaTableKeys.VersionRow, "the client quota table");
     }
 
     public string TableName { get; }
 
     public async Task InitializeAsync(CancellationToken ct) => await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
 
-    public async Task<long> ReadVersionAsync(CancellationToken ct)
-    {
-        var row = await ReadRowAsync(ClientQuotaTableKeys.VersionRow, ct).ConfigureAwait(false);
-        return row is null ? 0 : VersionOf(row);
-    }
+    public async Task<long> ReadVersionAsync(CancellationToken ct) => (await _versioned.ReadVersionAsync(ct).ConfigureAwait(false)).Version;
 
-    public async Task<(IReadOnlyList<ClientQuotaRecord> Quotas, long Version)> LoadAsync(CancellationToken ct)
-    {
-        // A query spanning pages is no snapshot; every change bumps the version, so equal versions before and
-        // after the query prove that nothing changed while it ran.
-        for (var attempt = 1; ; attempt++)
-        {
-            var before = await ReadVersionAsync(ct).ConfigureAwait(false);
-            var quotas = new List<ClientQuotaRecord>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClientQuotaTableKeys.Partition}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
-            {
-                if (row.RowKey != ClientQuotaTableKeys.VersionRow && TryRead(row, out var record))
-                    quotas.Add(record);
-            }
-            var after = await ReadVersionAsync(ct).ConfigureAwait(false);
-            if (before == after)
-                return (quotas, after);
-            await BackoffAsync(attempt, ct).ConfigureAwait(false);
-        }
-    }
+    public async Task<(IReadOnlyList<ClientQuotaRecord> Quotas, long Version)> LoadAsync(CancellationToken ct) =>
+        await _versioned.LoadAsync<ClientQuotaRecord>(row => TryRead(row, out var item) ? item : null, ct).ConfigureAwait(false);
 
     public async Task AlterAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations, CancellationToken ct)
     {
@@ -65,7 +44,7 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
         var rowKey = ClientQuotaTableKeys.Row(entity);
         for (var attempt = 1; ; attempt++)
         {
-            var version = await ReadRowAsync(ClientQuotaTableKeys.VersionRow, ct).ConfigureAwait(false);
+            var version = await _versioned.ReadVersionAsync(ct).ConfigureAwait(false);
             var existing = await ReadRowAsync(rowKey, ct).ConfigureAwait(false);
             var values = existing is not null && TryRead(existing, out var current) && current.Entity.Equals(entity)
                 ? new Dictionary<string, double>(current.Values, StringComparer.Ordinal)
@@ -89,30 +68,9 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
                     ? new TableTransactionAction(TableTransactionActionType.Add, row)
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, existing.ETag);
             }
-            if (await SubmitAsync([action], version, ct).ConfigureAwait(false))
+            if (await _versioned.TryCommitAsync([action], version, ct).ConfigureAwait(false))
                 return;
-            await BackoffAsync(attempt, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Commits the actions with the version bump; the version row's ETag (or its absence) guards the lot. False on a conflict.</summary>
-    private async Task<bool> SubmitAsync(List<TableTransactionAction> actions, TableEntity? version, CancellationToken ct)
-    {
-        var next = new TableEntity(ClientQuotaTableKeys.Partition, ClientQuotaTableKeys.VersionRow)
-        {
-            ["Version"] = (version is null ? 0 : VersionOf(version)) + 1,
-        };
-        actions.Add(version is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, next)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, version.ETag));
-        try
-        {
-            await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            return false;
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -122,7 +80,6 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
         return response.HasValue ? response.Value : null;
     }
 
-    private static long VersionOf(TableEntity row) => row.GetInt64("Version") ?? 0;
 
     private static TableEntity ToRow(string rowKey, ClientQuotaEntity entity, Dictionary<string, double> values)
     {
@@ -156,13 +113,5 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
         if (values.Count == 0) return false;
         record = new ClientQuotaRecord(entity, values);
         return true;
-    }
-
-    private static Task BackoffAsync(int attempt, CancellationToken ct)
-    {
-        if (attempt >= MaxAttempts)
-            throw new InvalidOperationException($"Client quota table stayed contended for {MaxAttempts} attempts");
-        var cap = Math.Min(MaxBackoff.TotalMilliseconds, 5 * Math.Pow(2, Math.Min(attempt, 10)));
-        return Task.Delay(TimeSpan.FromMilliseconds(cap * (0.5 + Random.Shared.NextDouble() / 2)), ct);
     }
 }

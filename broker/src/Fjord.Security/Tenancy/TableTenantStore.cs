@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Fjord.Security.Storage;
 using Columns = Fjord.Security.Tenancy.TenantTableColumns;
 
 namespace Fjord.Security.Tenancy;
@@ -18,9 +19,8 @@ public sealed partial class TableTenantStore : ITenantStore
 {
     public const string DefaultTableName = "fjordtenants";
 
-    private const int MaxAttempts = 100;
-
     private readonly TableClient _table;
+    private readonly VersionedTable _versioned;
     private readonly ILogger _logger;
 
     public TableTenantStore(TableServiceClient service, string tableName = DefaultTableName, ILogger? logger = null)
@@ -30,6 +30,7 @@ public sealed partial class TableTenantStore : ITenantStore
         if (!IsValidTableName(tableName))
             throw new ArgumentException($"'{tableName}' is not a Table storage table name: 3 to 63 letters and digits, starting with a letter.", nameof(tableName));
         _table = service.GetTableClient(tableName);
+        _versioned = new VersionedTable(_table, Columns.Partition, Columns.VersionRow, "the tenant table");
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -37,29 +38,13 @@ public sealed partial class TableTenantStore : ITenantStore
 
     public async Task InitializeAsync(CancellationToken ct) => await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
 
-    public async Task<long> GetVersionAsync(CancellationToken ct) => (await ReadVersionRowAsync(ct).ConfigureAwait(false)).Version;
+    public async Task<long> GetVersionAsync(CancellationToken ct) => (await _versioned.ReadVersionAsync(ct).ConfigureAwait(false)).Version;
 
     public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var before = await GetVersionAsync(ct).ConfigureAwait(false);
-            var tenants = new List<Tenant>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Columns.Partition}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
-            {
-                if (row.RowKey != Columns.VersionRow && TryRead(row) is { } tenant)
-                    tenants.Add(tenant);
-            }
-            var after = await GetVersionAsync(ct).ConfigureAwait(false);
-            if (before == after)
-            {
-                tenants.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-                return tenants;
-            }
-            // A change committed while the pages were read: they may mix two versions.
-            await BackOffAsync(attempt, ct).ConfigureAwait(false);
-        }
+        var (tenants, _) = await _versioned.LoadAsync(TryRead, ct).ConfigureAwait(false);
+        tenants.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return tenants;
     }
 
     public async Task<Tenant?> GetAsync(string id, CancellationToken ct)
@@ -79,7 +64,7 @@ public sealed partial class TableTenantStore : ITenantStore
             if (await TryCommitWithVersionBumpAsync(add, ct).ConfigureAwait(false)) return true;
             // A conflict is either the version moving or the row already existing; only the first is worth a retry.
             if (await ReadRowAsync(tenant.Id, ct).ConfigureAwait(false) is not null) return false;
-            await BackOffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -100,7 +85,7 @@ public sealed partial class TableTenantStore : ITenantStore
             if (next == current) return current;
             var replace = new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToRow(next), row.ETag);
             if (await TryCommitWithVersionBumpAsync(replace, ct).ConfigureAwait(false)) return next;
-            await BackOffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -115,36 +100,13 @@ public sealed partial class TableTenantStore : ITenantStore
             if (row is null) return false;
             var delete = new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag);
             if (await TryCommitWithVersionBumpAsync(delete, ct).ConfigureAwait(false)) return true;
-            await BackOffAsync(attempt, ct).ConfigureAwait(false);
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
     /// <returns>False when another writer moved the version, or the row changed or appeared or vanished, first.</returns>
-    private async Task<bool> TryCommitWithVersionBumpAsync(TableTransactionAction action, CancellationToken ct)
-    {
-        var (version, etag) = await ReadVersionRowAsync(ct).ConfigureAwait(false);
-        var versionRow = new TableEntity(Columns.Partition, Columns.VersionRow) { [Columns.Version] = version + 1 };
-        var bump = etag is { } current
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, versionRow, current)
-            : new TableTransactionAction(TableTransactionActionType.Add, versionRow);
-        try
-        {
-            await _table.SubmitTransactionAsync([action, bump], ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            return false;
-        }
-    }
-
-    private async Task<(long Version, ETag? ETag)> ReadVersionRowAsync(CancellationToken ct)
-    {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(Columns.Partition, Columns.VersionRow, cancellationToken: ct).ConfigureAwait(false);
-        if (!response.HasValue) return (0, null);
-        var row = response.Value!;
-        return (row.GetInt64(Columns.Version) ?? throw new FormatException("The tenant table's version row has no Version."), row.ETag);
-    }
+    private async Task<bool> TryCommitWithVersionBumpAsync(TableTransactionAction action, CancellationToken ct) =>
+        await _versioned.TryCommitAsync([action], await _versioned.ReadVersionAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
     private async Task<TableEntity?> ReadRowAsync(string id, CancellationToken ct)
     {
@@ -194,15 +156,6 @@ public sealed partial class TableTenantStore : ITenantStore
     }
 
     private static FormatException Missing(string column) => new($"the {column} column is missing");
-
-    private static async Task BackOffAsync(int attempt, CancellationToken ct)
-    {
-        if (attempt >= MaxAttempts)
-            throw new InvalidOperationException($"The tenant table kept changing under {MaxAttempts} attempts to read or write it.");
-        // Jittered so racing writers spread out; capped so a contended retry stays short.
-        var ceilingMs = Math.Min(100, 1 << Math.Min(attempt, 7));
-        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, ceilingMs + 1)), ct).ConfigureAwait(false);
-    }
 
     private static bool IsValidTableName(string name) =>
         name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
