@@ -1,8 +1,7 @@
-using Azure;
 using Azure.Data.Tables;
+using Fjord.Security.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Fjord.Security.Storage;
 using Columns = Fjord.Security.Tenancy.TenantTableColumns;
 
 namespace Fjord.Security.Tenancy;
