@@ -1,7 +1,9 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Fjord.ControlPlane.Acls;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
+using Fjord.ControlPlane.Users;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Tenancy;
@@ -39,6 +41,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ControlPlaneSettings>().ApiKeyTable));
         services.AddSingleton<TenantAdministration>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<AclAdministration>();
         services.AddSingleton<ControlPlaneTables>();
         services.AddSingleton<Http.ApiRequests>();
         return services;

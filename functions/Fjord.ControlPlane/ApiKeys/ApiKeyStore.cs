@@ -27,6 +27,8 @@ public sealed class ApiKeyStore
     private const string CreatedAtColumn = "CreatedAt";
     private const string DescriptionColumn = "Description";
 
+    private static readonly string[] InfoColumns = ["PartitionKey", "RowKey", TenantColumn, ExpiresAtColumn, CreatedAtColumn, DescriptionColumn];
+
     private readonly TableClient _table;
     private readonly TimeProvider _time;
 
@@ -72,14 +74,40 @@ public sealed class ApiKeyStore
         return (ApiKeyCheck.Valid, new ApiKeyPrincipal(id, string.IsNullOrEmpty(tenant) ? null : tenant, expiresAt));
     }
 
+    /// <summary>Whether <paramref name="keyId"/> has the shape of a key id (20 lower-case hex digits), so it can be looked up.</summary>
+    public static bool IsWellFormedId(string? keyId) =>
+        keyId is { Length: IdBytes * 2 } && keyId.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>The key with this id, without its secret; null when there is none.</summary>
+    public async Task<ApiKeyInfo?> GetAsync(string keyId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        if (!IsWellFormedId(keyId)) return null;
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, keyId, select: InfoColumns, cancellationToken: ct).ConfigureAwait(false);
+        return response.HasValue ? Info(response.Value!) : null;
+    }
+
+    /// <summary>Every key (expired ones included, until the reaper removes them) in id order; only <paramref name="tenantId"/>'s when set.</summary>
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string? tenantId, CancellationToken ct)
+    {
+        var filter = tenantId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Tenant eq {tenantId}");
+        var keys = new List<ApiKeyInfo>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: InfoColumns, cancellationToken: ct).ConfigureAwait(false))
+            keys.Add(Info(row));
+        return keys;
+    }
+
     /// <returns>False when there was no such key.</returns>
     public async Task<bool> DeleteAsync(string keyId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keyId);
         try
         {
-            await _table.DeleteEntityAsync(Partition, keyId, ETag.All, ct).ConfigureAwait(false);
-            return true;
+            // The SDK answers a delete of a missing entity with its 404 response rather than an exception.
+            var response = await _table.DeleteEntityAsync(Partition, keyId, ETag.All, ct).ConfigureAwait(false);
+            return response.Status != 404;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -127,6 +155,15 @@ public sealed class ApiKeyStore
         // Add, not upsert: an id collision (80 random bits) must fail rather than replace someone's key.
         await _table.AddEntityAsync(row, ct).ConfigureAwait(false);
         return new CreatedApiKey(new ApiKeyPrincipal(id, tenantId, expiresAt), $"{Prefix}.{id}.{secret}");
+    }
+
+    private static ApiKeyInfo Info(TableEntity row)
+    {
+        var tenant = row.GetString(TenantColumn);
+        return new ApiKeyInfo(row.RowKey, string.IsNullOrEmpty(tenant) ? null : tenant,
+            row.GetDateTimeOffset(CreatedAtColumn) ?? DateTimeOffset.MinValue,
+            row.GetDateTimeOffset(ExpiresAtColumn) ?? DateTimeOffset.MinValue,
+            row.GetString(DescriptionColumn) ?? "");
     }
 
     private static bool TryParse(string token, out string id, out string secret)

@@ -1,0 +1,4 @@
+namespace Fjord.Functions.ApiKeys;
+
+/// <summary>One page of API keys in id order; <see cref="Next"/> is the continuation token of the next page, null on the last.</summary>
+public sealed record ApiKeyPage(IReadOnlyList<ApiKeyResource> Items, string? Next);

@@ -1,0 +1,51 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+
+namespace Fjord.Functions.Http;
+
+/// <summary>
+/// Pages over a list sorted by a unique key: <c>limit</c> items, then <c>next</c> = the last key shown, opaque to the
+/// caller. Resuming "after the last key shown" stays exact even when items are added or removed between pages.
+/// </summary>
+public static class Paging
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>The <c>limit</c> query parameter; 400 unless a whole number from 1 to <see cref="MaxPageSize"/>.</summary>
+    public static int PageSize(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return DefaultPageSize;
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > MaxPageSize)
+            throw ApiProblemException.BadRequest($"limit '{value}' must be a whole number from 1 to {MaxPageSize}");
+        return limit;
+    }
+
+    /// <summary>The page of <paramref name="sorted"/> after the key the <c>continuation</c> token names, and the next token (null on the last page).</summary>
+    public static (IReadOnlyList<T> Page, string? Next) Page<T>(IEnumerable<T> sorted, Func<T, string> key, string? limitValue, string? continuation)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        ArgumentNullException.ThrowIfNull(key);
+        var limit = PageSize(limitValue);
+        var after = Decode(continuation);
+        var rest = after is null ? sorted : sorted.Where(item => string.CompareOrdinal(key(item), after) > 0);
+        var page = rest.Take(limit + 1).ToList();
+        var next = page.Count > limit ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key(page[limit - 1]))) : null;
+        if (page.Count > limit) page.RemoveAt(limit);
+        return (page, next);
+    }
+
+    private static string? Decode(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        }
+        catch (FormatException)
+        {
+            throw ApiProblemException.BadRequest($"continuation '{token}' is not one this API handed out; pass the 'next' of the previous page as it was");
+        }
+    }
+}

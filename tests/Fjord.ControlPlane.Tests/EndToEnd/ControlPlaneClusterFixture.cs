@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using Azure.Data.Tables;
+using Confluent.Kafka;
+using Fjord.ControlPlane.ApiKeys;
+using Fjord.Functions;
+using Fjord.Functions.LocalHost;
+using Fjord.Testing;
+using Microsoft.AspNetCore.Builder;
+
+namespace Fjord.ControlPlane.Tests.EndToEnd;
+
+/// <summary>
+/// One broker with tenancy, SASL_SSL and ACLs on Azurite, and the local control plane over the very tables the
+/// broker reads, so what the API writes is what the broker enforces. ANONYMOUS (the kit's PLAINTEXT port) is a
+/// super user so the kit's readiness checks pass; tenants' clients log in over SASL_SSL with SCRAM-SHA-512.
+/// </summary>
+public sealed class ControlPlaneClusterFixture : IAsyncLifetime
+{
+    private const string SaslListener = "SASL_SSL";
+
+    private readonly AzuriteFixture _azurite = new();
+    private readonly TestSecurity _security = new();
+    private FjordTestCluster? _cluster;
+    private WebApplication? _app;
+
+    public FjordTestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster has not started");
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string OperatorKey { get; private set; } = "";
+
+    public string SaslBootstrap => TestSecurity.Endpoint(Cluster.InProcess().AdvertisedListeners, SaslListener);
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var settings = _security.BrokerSettings($"PLAINTEXT://127.0.0.1:0,{SaslListener}://127.0.0.1:0", SaslListener, extraSuperUsers: "User:ANONYMOUS");
+        settings["group.initial.rebalance.delay.ms"] = "0";
+        settings["auto.create.topics.enable"] = "false";
+        settings["offsets.topic.replication.factor"] = "1";
+        _cluster = await FjordTestCluster.StartAsync(new FjordTestClusterOptions { Brokers = 1, Azurite = _azurite.Host, Settings = settings });
+
+        var apiKeyTable = FjordTestCluster.NewTableName();
+        _app = LocalControlPlane.Build(
+        [
+            "--urls", LocalControlPlane.DefaultUrls,
+            $"--{ControlPlaneSettings.TableConnectionSetting}={_azurite.ConnectionString}",
+            $"--{ControlPlaneSettings.TenantTableSetting}={_cluster.TenantTable}",
+            $"--{ControlPlaneSettings.ScramTableSetting}={_cluster.ScramTable}",
+            $"--{ControlPlaneSettings.AclTableSetting}={_cluster.AclTable}",
+            $"--{ControlPlaneSettings.ApiKeyTableSetting}={apiKeyTable}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        BaseAddress = LocalControlPlane.BoundAddresses(_app).Single();
+        var keys = new ApiKeyStore(new TableServiceClient(_azurite.ConnectionString), TimeProvider.System, apiKeyTable);
+        await keys.InitializeAsync(CancellationToken.None);
+        OperatorKey = (await keys.CreateOperatorKeyAsync(TimeSpan.FromHours(1), "end-to-end", CancellationToken.None)).Secret;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
+        await _azurite.DisposeAsync();
+        _security.Dispose();
+    }
+
+    public HttpClient Client()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
+        return client;
+    }
+
+    /// <summary>A client of <paramref name="username"/> over SASL_SSL; bounded timeouts so a refusal is seen quickly.</summary>
+    public ClientConfig ClientConfig(string username, string password) => new()
+    {
+        BootstrapServers = SaslBootstrap,
+        SecurityProtocol = SecurityProtocol.SaslSsl,
+        SaslMechanism = SaslMechanism.ScramSha512,
+        SaslUsername = username,
+        SaslPassword = password,
+        SslCaLocation = _security.CaPath,
+        SocketTimeoutMs = 10_000,
+    };
+}
