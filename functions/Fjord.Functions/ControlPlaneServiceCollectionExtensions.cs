@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
+using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Tenancy;
@@ -41,6 +42,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<TenantAdministration>();
         services.AddSingleton<ControlPlaneTables>();
         services.AddSingleton<Http.ApiRequests>();
+        services.AddFjordTopics(configuration);
         return services;
     }
 }
