@@ -4,6 +4,7 @@ using Fjord.ControlPlane.Acls;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
+using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Tenancy;
@@ -45,6 +46,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<AclAdministration>();
         services.AddSingleton<ControlPlaneTables>();
         services.AddSingleton<Http.ApiRequests>();
+        services.AddFjordTopics(configuration);
         return services;
     }
 }

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using Azure.Data.Tables;
+using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
 using Fjord.Functions.LocalHost;
+using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Tenancy;
@@ -34,6 +36,12 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public ApiKeyStore ApiKeys { get; private set; } = null!;
 
+    /// <summary>The cluster's metadata table, with one broker registered and no controller: topics are created but get no leaders.</summary>
+    public TableMetadataStore Metadata { get; private set; } = null!;
+
+    /// <summary>How long a create waits for leaders here; short, since nothing elects them.</summary>
+    public static readonly TimeSpan LeaderWait = TimeSpan.FromMilliseconds(200);
+
     public string OperatorKey { get; private set; } = "";
 
     public string ApiKeyTable => "apikeys" + _suffix;
@@ -48,6 +56,10 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         Credentials = new TableScramCredentialStore(Service, "scram" + _suffix);
         Acls = new TableAclStore(Service, "acls" + _suffix);
         ApiKeys = new ApiKeyStore(Service, TimeProvider.System, ApiKeyTable);
+        Metadata = new TableMetadataStore(Service, "metadata" + _suffix);
+        await Metadata.GetOrCreateClusterIdAsync(CancellationToken.None);
+        await Metadata.RegisterBrokerAsync(new BrokerRegistration(0, Guid.NewGuid(), [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, "PLAINTEXT")], null, DateTimeOffset.UtcNow),
+            CancellationToken.None);
         _app = LocalControlPlane.Build(
         [
             "--urls", LocalControlPlane.DefaultUrls,
@@ -56,6 +68,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.ScramTableSetting}=scram{_suffix}",
             $"--{ControlPlaneSettings.AclTableSetting}=acls{_suffix}",
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={ApiKeyTable}",
+            $"--{TopicServiceCollectionExtensions.MetadataTableSetting}=metadata{_suffix}",
+            $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();

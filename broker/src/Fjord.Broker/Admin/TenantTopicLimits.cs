@@ -18,21 +18,15 @@ public sealed class TenantTopicLimits(TenantCache tenants, MetadataCache metadat
         var limits = tenant.Limits;
         if (limits.MaxTopics is null && limits.MaxPartitions is null) return null;
         var (topics, used) = Usage(tenant);
-        if (topics + 1 > limits.MaxTopics)
-            return $"Tenant {tenant.Id} has reached its limit of {limits.MaxTopics} topics";
-        if (used + partitions > limits.MaxPartitions)
-            return $"Tenant {tenant.Id} would exceed its limit of {limits.MaxPartitions} partitions: it has {used}, the topic asks for {partitions}";
-        return null;
+        return TenantTopicLimitRules.CreateProblem(tenant.Id, limits, topics, used, partitions);
     }
 
     /// <returns>Why adding <paramref name="added"/> partitions to topic <paramref name="name"/> would break its tenant's limits, or null.</returns>
     public string? CheckAddPartitions(string name, int added)
     {
-        if (tenants.OwnerOf(name) is not { } tenant || tenant.Limits.MaxPartitions is not { } max) return null;
+        if (tenants.OwnerOf(name) is not { } tenant || tenant.Limits.MaxPartitions is null) return null;
         var (_, used) = Usage(tenant);
-        return used + added > max
-            ? $"Tenant {tenant.Id} would exceed its limit of {max} partitions: it has {used}, the request adds {added}"
-            : null;
+        return TenantTopicLimitRules.AddPartitionsProblem(tenant.Id, tenant.Limits, used, added);
     }
 
     /// <returns>The tenant's topics and partitions in the cluster's metadata as this broker last saw it.</returns>

@@ -66,17 +66,15 @@ public sealed class TopicAdmin(BrokerConfig config, IMetadataStore store, Metada
         }
         if (numPartitions == -1) numPartitions = config.NumPartitions;
         if (replicationFactor == -1) replicationFactor = config.DefaultReplicationFactor;
-        if (numPartitions <= 0) return Outcome.Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0");
-        if (replicationFactor <= 0) return Outcome.Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0");
-        if (replicationFactor > registered.Count)
+        if (TopicCreationRules.PartitionCountProblem(numPartitions) is { } partitionsProblem) return Outcome.Fail(ErrorCode.InvalidPartitions, partitionsProblem);
+        if (replicationFactor > 0 && replicationFactor > registered.Count)
         {
             // This broker's snapshot may predate a broker that registered a moment ago: ask the store.
             await metadata.RefreshAsync(force: true, ct);
             registered = RegisteredBrokers();
         }
-        if (replicationFactor > registered.Count)
-            return Outcome.Fail(ErrorCode.InvalidReplicationFactor,
-                $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only {registered.Count} broker(s) are registered.");
+        if (TopicCreationRules.ReplicationFactorProblem(replicationFactor, registered.Count) is { } replicationProblem)
+            return Outcome.Fail(ErrorCode.InvalidReplicationFactor, replicationProblem);
         if (TopicConfigCatalog.Validate(configs) is { } configProblem) return Outcome.Fail(ErrorCode.InvalidConfig, configProblem);
         if (tenantLimits?.CheckCreate(name, numPartitions) is { } limitProblem) return Outcome.Fail(ErrorCode.PolicyViolation, limitProblem);
 

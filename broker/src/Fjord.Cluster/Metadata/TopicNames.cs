@@ -19,11 +19,17 @@ public static class TopicNames
 
     public static bool IsInternal(string name) => name is ConsumerOffsets or TransactionState;
 
-    public static string? Problem(string? name)
+    public static string? Problem(string? name) => Problem(name, MaxLength);
+
+    /// <summary>
+    /// Kafka's rule with a shorter bound: a tenant's name is stored behind its prefix, so the name it sends may
+    /// be at most <paramref name="maxLength"/> (the tenant's TenantScope.MaxTopicNameLength) long.
+    /// </summary>
+    public static string? Problem(string? name, int maxLength)
     {
+        if (name is not null && name.Length > maxLength) return $"Topic name is longer than {maxLength} characters";
         if (string.IsNullOrEmpty(name)) return "Topic name is empty";
         if (name is "." or "..") return $"Topic name cannot be '{name}'";
-        if (name.Length > MaxLength) return $"Topic name is longer than {MaxLength} characters";
         foreach (var c in name)
             if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
                 return $"Topic name '{name}' contains '{c}'; legal characters are ASCII letters, digits, '.', '_' and '-'";

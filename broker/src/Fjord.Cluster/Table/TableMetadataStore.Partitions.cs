@@ -74,6 +74,26 @@ public sealed partial class TableMetadataStore
         return states;
     }
 
+    /// <summary>
+    /// The live partition states of one topic, by partition: one range query and one point read, for callers (the
+    /// control plane) that look at a single topic and must not list the whole cluster. The partition rows are read
+    /// before the topic row, as in <see cref="ReadVisiblePartitionAsync"/>, so a row shown was live. Empty when the
+    /// topic does not exist or its controller has not written any partition yet.
+    /// </summary>
+    public async Task<IReadOnlyList<PartitionState>> ListTopicPartitionStatesAsync(string topic, CancellationToken ct)
+    {
+        MetadataValidation.ValidateTopicName(topic);
+        var rows = await ReadRangeAsync(TableKeys.PartitionTopicPrefix(topic), ct).ConfigureAwait(false);
+        var topicRow = await ReadRowAsync(TableKeys.TopicRow(topic), ct).ConfigureAwait(false);
+        if (topicRow?.GetGuid(TableColumns.TopicId) is not { } liveId)
+            return [];
+        var states = new List<PartitionState>(rows.Count);
+        foreach (var row in rows)
+            if (row.GetGuid(TableColumns.TopicId) == liveId) states.Add(ToPartitionState(row));
+        states.Sort(PartitionStateValidation.Compare);
+        return states;
+    }
+
     private async Task<WriteOutcome> WriteChunkAsync(ControllerToken token, (PartitionState State, int? ExpectedPartitionEpoch)[] chunk, CancellationToken ct)
     {
         await token.Gate.WaitAsync(ct).ConfigureAwait(false);

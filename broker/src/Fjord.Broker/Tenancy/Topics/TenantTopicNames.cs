@@ -17,12 +17,7 @@ internal static class TenantTopicNames
     private const char InvalidMark = '/';
 
     /// <summary>Why a name the tenant sent is not a topic name it may use, or null when it is one.</summary>
-    public static string? Problem(TenantScope tenant, string? name)
-    {
-        if (name is not null && name.Length > tenant.MaxTopicNameLength)
-            return $"Topic name is longer than {tenant.MaxTopicNameLength} characters";
-        return TopicNames.Problem(name);
-    }
+    public static string? Problem(TenantScope tenant, string? name) => TopicNames.Problem(name, tenant.MaxTopicNameLength);
 
     /// <summary>The stored name of a topic name the tenant sent; a name it may not use is marked invalid.</summary>
     public static string ToStored(TenantScope tenant, string name) =>
