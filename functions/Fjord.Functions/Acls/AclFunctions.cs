@@ -1,6 +1,7 @@
 using Fjord.ControlPlane.Acls;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions.Http;
+using Fjord.Functions.OpenApi;
 using Fjord.Security.Authorization;
 using Fjord.Security.Tenancy;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,14 @@ public sealed class AclFunctions(ApiRequests api, AclAdministration acls)
     public const string CollectionRoute = "v1/tenants/{tenant}/acls";
 
     [Function("ListAcls")]
+    [ApiQuery("resourceType", typeof(string), "Filter: resourceType (Kafka's names; omitted matches any)")]
+    [ApiQuery("resourceName", typeof(string), "Filter: resourceName (Kafka's names; omitted matches any)")]
+    [ApiQuery("patternType", typeof(string), "Filter: patternType (Kafka's names; omitted matches any)")]
+    [ApiQuery("principal", typeof(string), "Filter: principal (Kafka's names; omitted matches any)")]
+    [ApiQuery("host", typeof(string), "Filter: host (Kafka's names; omitted matches any)")]
+    [ApiQuery("operation", typeof(string), "Filter: operation (Kafka's names; omitted matches any)")]
+    [ApiQuery("permission", typeof(string), "Filter: permission (Kafka's names; omitted matches any)")]
+    [ApiResponse(200, typeof(AclList), "The tenant's ACL bindings matching the filter, in its own names")]
     public Task<IActionResult> ListAcls([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -41,6 +50,8 @@ public sealed class AclFunctions(ApiRequests api, AclAdministration acls)
         });
 
     [Function("CreateAcls")]
+    [ApiRequestBody(typeof(CreateAclsBody))]
+    [ApiResponse(200, typeof(AclList), "Each binding, and whether it was created or existed")]
     public Task<IActionResult> CreateAcls([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = CollectionRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -61,6 +72,14 @@ public sealed class AclFunctions(ApiRequests api, AclAdministration acls)
         });
 
     [Function("DeleteAcls")]
+    [ApiQuery("resourceType", typeof(string), "Filter: resourceType (Kafka's names; omitted matches any)")]
+    [ApiQuery("resourceName", typeof(string), "Filter: resourceName (Kafka's names; omitted matches any)")]
+    [ApiQuery("patternType", typeof(string), "Filter: patternType (Kafka's names; omitted matches any)")]
+    [ApiQuery("principal", typeof(string), "Filter: principal (Kafka's names; omitted matches any)")]
+    [ApiQuery("host", typeof(string), "Filter: host (Kafka's names; omitted matches any)")]
+    [ApiQuery("operation", typeof(string), "Filter: operation (Kafka's names; omitted matches any)")]
+    [ApiQuery("permission", typeof(string), "Filter: permission (Kafka's names; omitted matches any)")]
+    [ApiResponse(200, typeof(AclList), "The bindings deleted")]
     public Task<IActionResult> DeleteAcls([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = CollectionRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {

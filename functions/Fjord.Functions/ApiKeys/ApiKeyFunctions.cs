@@ -1,6 +1,7 @@
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
 using Fjord.Functions.Http;
+using Fjord.Functions.OpenApi;
 using Fjord.Security.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -31,6 +32,10 @@ public sealed class ApiKeyFunctions(ApiRequests api, ApiKeyStore keys, TenantAdm
     private const string PathPrefix = "/api/";
 
     [Function("ListApiKeys")]
+    [ApiQuery("limit", typeof(int), "Page size, 1 to 1000 (default 100)")]
+    [ApiQuery("continuation", typeof(string), "The next of the previous page")]
+    [ApiQuery("tenant", typeof(string), "Only this tenant's keys")]
+    [ApiResponse(200, typeof(ApiKeyPage), "A page of keys, without secrets")]
     public Task<IActionResult> ListApiKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -41,6 +46,8 @@ public sealed class ApiKeyFunctions(ApiRequests api, ApiKeyStore keys, TenantAdm
         });
 
     [Function("CreateApiKey")]
+    [ApiRequestBody(typeof(CreateApiKeyBody))]
+    [ApiResponse(201, typeof(ApiKeyResource), "Created; the key is in the body, shown this once")]
     public Task<IActionResult> CreateApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = CollectionRoute)] HttpRequest request) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -52,6 +59,7 @@ public sealed class ApiKeyFunctions(ApiRequests api, ApiKeyStore keys, TenantAdm
 
     /// <summary>204 once the key is gone (it stops working at once); 404 when there is no such key.</summary>
     [Function("DeleteApiKey")]
+    [ApiResponse(204, null, "Deleted")]
     public Task<IActionResult> DeleteApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ItemRoute)] HttpRequest request, string key) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -62,6 +70,9 @@ public sealed class ApiKeyFunctions(ApiRequests api, ApiKeyStore keys, TenantAdm
         });
 
     [Function("ListTenantApiKeys")]
+    [ApiQuery("limit", typeof(int), "Page size, 1 to 1000 (default 100)")]
+    [ApiQuery("continuation", typeof(string), "The next of the previous page")]
+    [ApiResponse(200, typeof(ApiKeyPage), "A page of the tenant's keys, without secrets")]
     public Task<IActionResult> ListTenantApiKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = TenantCollectionRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -71,6 +82,8 @@ public sealed class ApiKeyFunctions(ApiRequests api, ApiKeyStore keys, TenantAdm
         });
 
     [Function("CreateTenantApiKey")]
+    [ApiRequestBody(typeof(CreateApiKeyBody))]
+    [ApiResponse(201, typeof(ApiKeyResource), "Created; the key is in the body, shown this once")]
     public Task<IActionResult> CreateTenantApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = TenantCollectionRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -83,6 +96,7 @@ public sealed class ApiKeyFunctions(ApiRequests api, ApiKeyStore keys, TenantAdm
 
     /// <summary>204 once the key is gone; 404 when the tenant has no such key (another tenant's key included).</summary>
     [Function("DeleteTenantApiKey")]
+    [ApiResponse(204, null, "Deleted")]
     public Task<IActionResult> DeleteTenantApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = TenantItemRoute)] HttpRequest request, string tenant, string key) =>
         api.RunAsync(request, async (caller, ct) =>
         {

@@ -2,6 +2,7 @@ using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
 using Fjord.Functions.Http;
+using Fjord.Functions.OpenApi;
 using Fjord.Security.Credentials;
 using Fjord.Security.Tenancy;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,9 @@ public sealed class UserFunctions(ApiRequests api, UserAdministration users)
     private const string PathPrefix = "/api/";
 
     [Function("ListUsers")]
+    [ApiQuery("limit", typeof(int), "Page size, 1 to 1000 (default 100)")]
+    [ApiQuery("continuation", typeof(string), "The next of the previous page")]
+    [ApiResponse(200, typeof(UserPage), "A page of the tenant's SCRAM users")]
     public Task<IActionResult> ListUsers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request, string tenant) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -42,6 +46,7 @@ public sealed class UserFunctions(ApiRequests api, UserAdministration users)
         });
 
     [Function("GetUser")]
+    [ApiResponse(200, typeof(UserResource), "The user: SASL username, mechanisms and iterations, never secrets")]
     public Task<IActionResult> GetUser([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ItemRoute)] HttpRequest request, string tenant, string user) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -52,6 +57,9 @@ public sealed class UserFunctions(ApiRequests api, UserAdministration users)
 
     /// <summary>Creates the user: 201 with its password, shown this once. The same request again is 200 without it.</summary>
     [Function("PutUser")]
+    [ApiRequestBody(typeof(CreateUserBody))]
+    [ApiResponse(201, typeof(UserResource), "Created; the password is in the body, shown this once")]
+    [ApiResponse(200, typeof(UserResource), "The same user existed already")]
     public Task<IActionResult> PutUser([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute)] HttpRequest request, string tenant, string user) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -84,6 +92,7 @@ public sealed class UserFunctions(ApiRequests api, UserAdministration users)
 
     /// <summary>Gives the user a new password (same mechanisms and rounds), shown this once. Live sessions stay up.</summary>
     [Function("ResetUserPassword")]
+    [ApiResponse(200, typeof(UserResource), "A new password, shown this once")]
     public Task<IActionResult> ResetUserPassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ItemRoute + "/reset-password")] HttpRequest request, string tenant, string user) =>
         api.RunAsync(request, async (caller, ct) =>
         {
@@ -94,6 +103,7 @@ public sealed class UserFunctions(ApiRequests api, UserAdministration users)
 
     /// <summary>204 once the credentials are gone; 404 when there was no such user (a retried DELETE treats it as done).</summary>
     [Function("DeleteUser")]
+    [ApiResponse(204, null, "Deleted: the user's sessions close within seconds")]
     public Task<IActionResult> DeleteUser([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ItemRoute)] HttpRequest request, string tenant, string user) =>
         api.RunAsync(request, async (caller, ct) =>
         {

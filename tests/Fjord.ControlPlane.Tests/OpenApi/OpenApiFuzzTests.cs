@@ -71,7 +71,7 @@ public sealed class OpenApiFuzzTests(ControlPlaneFixture plane)
         var bytes = new byte[64];
         random.NextBytes(bytes);
         yield return Convert.ToBase64String(bytes);
-        if (schema["properties"] is not JsonObject properties) yield break;
+        if (schema is not JsonObject { } shape || shape["properties"] is not JsonObject properties) yield break;
         var valid = new JsonObject();
         foreach (var (name, _) in properties) valid[name] = null;
         foreach (var (name, property) in properties)
@@ -95,7 +95,7 @@ public sealed class OpenApiFuzzTests(ControlPlaneFixture plane)
         yield return new JsonArray(1, 2);
         yield return new JsonObject { ["nested"] = "x" };
         yield return JsonValue.Create(new string('x', 100_000));
-        if (property?["properties"] is JsonObject nested)
+        if (property is JsonObject { } inner && inner["properties"] is JsonObject nested)
             foreach (var (name, _) in nested)
                 yield return new JsonObject { [name] = "wrong-type-inside" };
     }
