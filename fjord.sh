@@ -302,7 +302,7 @@ cmd_start() {
   echo "  Table/Blob storage = Azurite on 127.0.0.1:$table / :$blob"
   echo "  data and logs      = $STATE (logs/broker-N.log, logs/azurite.log; previous run *.log.1)"
   echo "  try: kcat -F $STATE/client.properties -L"
-  echo "Ctrl-C stops everything (brokers first, with a controlled shutdown, then Azurite)."
+  echo "Ctrl-C stops everything (the control plane, then the brokers with a controlled shutdown, then Azurite)."
 
   # Until Ctrl-C: one broker exiting is reported and the rest keep serving (so failover can be
   # watched); the script ends by itself only once no broker is left.
