@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Fjord developer entry point.
-#   ./fjord.sh start   start Azurite + brokers locally (installs what is missing); Ctrl-C stops all
+#   ./fjord.sh start   start Azurite + brokers + the local control plane (installs what is missing); Ctrl-C stops all.
+#                      The control plane's URL and an operator API key go to $FJORD_HOME/control-plane.env
+#                      (FJORD_API_URL, FJORD_API_KEY; the key is made once and kept in $FJORD_HOME/security/)
+#   ./fjord.sh cli ARGS...   run the fjord CLI from the repository against the local control plane, e.g.
+#                      ./fjord.sh cli tenant list --output json
 #   ./fjord.sh test    build, check formatting and generated code, run every test suite, fuzz (what CI runs)
 #   ./fjord.sh tenant create NAME [--display-name X] [--max-topics N] [--max-partitions N] [--max-retained-bytes N] [--max-connections N]
-#                      create a tenant on the running local cluster, with its admin user NAME.admin; the admin's
+#                      create a tenant through the local control plane, with its admin user NAME.admin; the admin's
 #                      client config is written to $FJORD_HOME/tenants/NAME.properties (try: kcat -F that-file -L)
 #   ./fjord.sh tenant delete NAME   delete a tenant: the running brokers remove its topics, groups, ACLs and users;
 #                      waits for them (FJORD_TENANT_DELETE_WAIT seconds, default 120), then removes NAME.properties
-#   ./fjord.sh tenant list | suspend NAME | resume NAME | reset-admin-password NAME   the other `fjord tenant` commands
+#   ./fjord.sh tenant list | get NAME | suspend NAME | resume NAME | set-limits NAME ... | reset-admin-password NAME
+#                      the other `fjord tenant` commands (reset-admin-password writes Table storage directly)
 # Environment:
 #   FJORD_HOME              data and logs (default: .fjord/ in the repository)
 #   FJORD_BROKERS           how many brokers `start` runs (default 3)
@@ -15,13 +20,15 @@
 #   FJORD_SASL_SSL_PORT_BASE  port of broker 0's SASL_SSL listener; broker N on base + N (default FJORD_BROKER_PORT_BASE + 100)
 #   FJORD_ADMIN_PORT_BASE   port of broker 0's operator HTTP endpoint (fjord.admin.listener); broker N on base + N
 #                           (default FJORD_BROKER_PORT_BASE + 200)
+#   FJORD_API_PORT          port of the local control plane's HTTP API (default FJORD_BROKER_PORT_BASE + 300;
+#                           0, or the default port being taken, lets the OS choose; the URL is printed either way)
 #   FJORD_PLAINTEXT         open (default): a PLAINTEXT listener on loopback whose clients are super users;
 #                           off: no PLAINTEXT listener, only SASL_SSL
 #   FJORD_BLOB_PORT / FJORD_QUEUE_PORT / FJORD_TABLE_PORT   Azurite's ports (10000 / 10001 / 10002)
-#   FJORD_SKIP_BUILD=1      `start` runs the broker already built in broker/src/Fjord.Broker/bin/Release
-#                           instead of building it (tests use it: a rebuild would swap the DLLs
-#                           under other running tests); `tenant` likewise runs the fjord CLI already
-#                           built in functions/Fjord.Cli/bin/Release
+#   FJORD_SKIP_BUILD=1      `start` runs the broker, the control plane (functions/Fjord.Functions.LocalHost)
+#                           and the fjord CLI already built in their bin/Release instead of building them
+#                           (tests use it: a rebuild would swap the DLLs under other running tests);
+#                           `tenant` and `cli` likewise run the CLI already built in functions/Fjord.Cli/bin/Release
 #   FJORD_STOP_TIMEOUT      seconds the brokers get for a controlled shutdown before SIGKILL (default 60)
 #   FJORD_TENANT_DELETE_WAIT  seconds `tenant delete` waits for the brokers to remove the tenant (default 120)
 #   FJORD_PROTOCOL_SPECS    Kafka's message specs for `test`'s generated-code check (default: ../shared/kafka-protocol/messages)
@@ -34,6 +41,9 @@ ROOT=$(pwd)
 LOGS="$STATE/logs"
 BROKER_DLL="$ROOT/broker/src/Fjord.Broker/bin/Release/net10.0/Fjord.Broker.dll"
 CLI_DLL="$ROOT/functions/Fjord.Cli/bin/Release/net10.0/fjord.dll"
+CONTROL_PLANE_DLL="$ROOT/functions/Fjord.Functions.LocalHost/bin/Release/net10.0/Fjord.Functions.LocalHost.dll"
+# Written by `start` while the local control plane runs: FJORD_API_URL and FJORD_API_KEY, read by `cli` and `tenant`.
+CONTROL_PLANE_ENV="$STATE/control-plane.env"
 
 log() { printf '[fjord] %s\n' "$*" >&2; }
 
@@ -75,17 +85,30 @@ ensure_azurite() {
 # kcat is how the README talks to the brokers; without it the cluster still runs.
 ensure_kcat() { ensure_apt_package kcat kcat || log "warning: continuing without kcat"; }
 
-build_broker() {
+build_release() { # what project-relative-to-ROOT dll log-name
   if [ "${FJORD_SKIP_BUILD:-}" = 1 ]; then
-    [ -f "$BROKER_DLL" ] || { log "FJORD_SKIP_BUILD=1 but $BROKER_DLL is missing; build it first (dotnet build broker/src/Fjord.Broker/Fjord.Broker.csproj -c Release)"; exit 1; }
-    log "using the broker already built (FJORD_SKIP_BUILD=1)"
+    [ -f "$3" ] || { log "FJORD_SKIP_BUILD=1 but $3 is missing; build it first (dotnet build $2 -c Release)"; exit 1; }
+    log "using the $1 already built (FJORD_SKIP_BUILD=1)"
     return 0
   fi
-  log "building the broker (dotnet build -c Release; the first build takes a few minutes)"
-  if ! dotnet build "$ROOT/broker/src/Fjord.Broker/Fjord.Broker.csproj" -c Release -v quiet -nologo >"$LOGS/build.log" 2>&1; then
-    log "the build failed; see $LOGS/build.log"; tail -20 "$LOGS/build.log" >&2; exit 1
+  log "building the $1 (dotnet build -c Release; the first build takes a few minutes)"
+  if ! dotnet build "$ROOT/$2" -c Release -v quiet -nologo >"$LOGS/$4" 2>&1; then
+    log "the build failed; see $LOGS/$4"; tail -20 "$LOGS/$4" >&2; exit 1
   fi
 }
+
+build_broker() { build_release broker broker/src/Fjord.Broker/Fjord.Broker.csproj "$BROKER_DLL" build.log; }
+build_control_plane() { build_release "control plane" functions/Fjord.Functions.LocalHost/Fjord.Functions.LocalHost.csproj "$CONTROL_PLANE_DLL" build-control-plane.log; }
+build_cli() { build_release "fjord CLI" functions/Fjord.Cli/Fjord.Cli.csproj "$CLI_DLL" build-cli.log; }
+
+# Azurite's well-known development account, on the ports `start` gives it.
+azurite_connection() {
+  local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
+  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
+}
+
+# One value of control-plane.env, read rather than sourced (it is data, not a script).
+control_plane_value() { sed -n "s/^$1=//p" "$CONTROL_PLANE_ENV" 2>/dev/null | tail -1; }
 
 # Each start keeps the previous run's log as NAME.1, so a crash can be read after restarting.
 rotate_log() { if [ -f "$1" ]; then mv -f "$1" "$1.1"; fi; }
@@ -94,6 +117,8 @@ rotate_log() { if [ -f "$1" ]; then mv -f "$1" "$1.1"; fi; }
 # and must always see every process it has to stop.
 BROKER_PIDS=()      # index = node id; emptied when that broker has exited
 AZURITE_PID=
+CONTROL_PLANE_PID=
+CONTROL_PLANE_URL=
 STOPPING=
 
 broker_alive() { [ -n "${BROKER_PIDS[$1]:-}" ] && kill -0 "${BROKER_PIDS[$1]}" 2>/dev/null; }
@@ -131,6 +156,16 @@ stop_all() {
   # A second Ctrl-C must not cut the controlled shutdown short (nor run this twice).
   trap 'log "still stopping (brokers are moving their leaderships away)"' INT TERM HUP
   local i pids=() timeout="${FJORD_STOP_TIMEOUT:-60}"
+  # The control plane first: it writes the tables the brokers read, and nothing depends on it.
+  rm -f "$CONTROL_PLANE_ENV"
+  if [ -n "$CONTROL_PLANE_PID" ] && kill -0 "$CONTROL_PLANE_PID" 2>/dev/null; then
+    log "stopping the control plane"
+    kill -TERM "$CONTROL_PLANE_PID" 2>/dev/null
+    if ! wait_gone 15 "$CONTROL_PLANE_PID"; then
+      log "the control plane did not stop within 15 s; killing it (SIGKILL)"; kill -KILL "$CONTROL_PLANE_PID" 2>/dev/null; wait_gone 5 "$CONTROL_PLANE_PID"
+    fi
+    wait "$CONTROL_PLANE_PID" 2>/dev/null
+  fi
   for i in "${!BROKER_PIDS[@]}"; do if broker_alive "$i"; then pids+=("${BROKER_PIDS[$i]}"); fi; done
   if ((${#pids[@]} > 0)); then
     log "stopping ${#pids[@]} broker(s) (controlled shutdown, up to ${timeout} s)"
@@ -181,6 +216,8 @@ cmd_start() {
   mkdir -p "$STATE/azurite" "$LOGS"
   log "data in $STATE (FJORD_HOME); logs in $LOGS (the previous run's as *.log.1)"
   build_broker
+  build_control_plane
+  build_cli
 
   trap on_signal INT TERM HUP
   trap stop_all EXIT
@@ -201,7 +238,7 @@ cmd_start() {
     tail -20 "$LOGS/azurite.log" >&2; exit 1
   fi
 
-  local conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
+  local conn; conn=$(azurite_connection)
   local bootstrap=() secure_bootstrap=() i
   for ((i = 0; i < brokers; i++)); do secure_bootstrap+=("127.0.0.1:$((sasl_base + i))"); done
   local secure_joined; secure_joined=$(IFS=,; echo "${secure_bootstrap[*]}")
@@ -253,15 +290,19 @@ cmd_start() {
   done
   if (($(live_brokers) == 0)); then log "no broker is running; stopping"; exit 1; fi
 
+  # Not in $(…): the control plane must be this shell's child, for stop_all and `wait -n` to see it.
+  start_control_plane "$conn" "$secure_joined" "$((base + 300))" || exit 1
+
   local joined; joined=$(IFS=,; echo "${bootstrap[*]}")
   echo "Fjord is running ($(live_brokers) of $brokers brokers)"
   echo "  SASL_SSL           = $secure_joined (SCRAM-SHA-512 user admin; client config: $STATE/client.properties)"
   if [ "$plaintext" = open ]; then echo "  PLAINTEXT          = $joined (loopback, super user; FJORD_PLAINTEXT=off closes it)"; fi
   echo "  operator endpoint  = http://127.0.0.1:$admin_base/v1/tenants/NAME/usage (broker N on port $admin_base + N)"
+  echo "  control plane      = $CONTROL_PLANE_URL/api/v1/tenants (URL and operator key: $CONTROL_PLANE_ENV; try: ./fjord.sh cli tenant list)"
   echo "  Table/Blob storage = Azurite on 127.0.0.1:$table / :$blob"
   echo "  data and logs      = $STATE (logs/broker-N.log, logs/azurite.log; previous run *.log.1)"
   echo "  try: kcat -F $STATE/client.properties -L"
-  echo "Ctrl-C stops everything (brokers first, with a controlled shutdown, then Azurite)."
+  echo "Ctrl-C stops everything (the control plane, then the brokers with a controlled shutdown, then Azurite)."
 
   # Until Ctrl-C: one broker exiting is reported and the rest keep serving (so failover can be
   # watched); the script ends by itself only once no broker is left.
@@ -269,10 +310,17 @@ cmd_start() {
     local pids=() exited= code=0
     for i in "${!BROKER_PIDS[@]}"; do if broker_alive "$i"; then pids+=("${BROKER_PIDS[$i]}"); fi; done
     [ -n "$AZURITE_PID" ] && pids+=("$AZURITE_PID")
+    [ -n "$CONTROL_PLANE_PID" ] && pids+=("$CONTROL_PLANE_PID")
     # Returns when one of them exits (with its code), or >128 when a trapped signal arrives and
     # the trap has run.
     wait -n -p exited "${pids[@]}" 2>/dev/null || code=$?
     [ -n "$exited" ] || continue
+    if [ "$exited" = "$CONTROL_PLANE_PID" ]; then
+      CONTROL_PLANE_PID=
+      rm -f "$CONTROL_PLANE_ENV"
+      log "the control plane exited (code $code); see $LOGS/control-plane.log. The brokers keep running; Ctrl-C stops them"
+      continue
+    fi
     if [ "$exited" = "$AZURITE_PID" ]; then
       AZURITE_PID=
       log "Azurite exited (code $code); see $LOGS/azurite.log. The brokers keep running without storage; Ctrl-C stops them"
@@ -289,28 +337,86 @@ cmd_start() {
   exit 1
 }
 
-build_cli() {
-  if [ "${FJORD_SKIP_BUILD:-}" = 1 ]; then
-    [ -f "$CLI_DLL" ] || { log "FJORD_SKIP_BUILD=1 but $CLI_DLL is missing; build it first (dotnet build functions/Fjord.Cli/Fjord.Cli.csproj -c Release)"; exit 1; }
-    log "using the fjord CLI already built (FJORD_SKIP_BUILD=1)"
-    return 0
+# Seeds an operator key on first start (straight into Table storage: the control plane accepts no key before one
+# exists), starts the local control plane over the cluster's tables, and writes control-plane.env; sets CONTROL_PLANE_URL.
+seed_operator_key() { # azurite-connection keyfile
+  log "seeding an operator API key for the control plane (kept in $2 for later starts)"
+  if ! (umask 077 && FJORD_TABLE_CONNECTION="$1" dotnet "$CLI_DLL" api-key create --lifetime-days 3650 \
+      --description "fjord.sh local operator" >"$2.tmp" 2>"$LOGS/api-key-create.log"); then
+    rm -f "$2.tmp"; log "could not create the operator key; see $LOGS/api-key-create.log"; return 1
   fi
-  log "building the fjord CLI (dotnet build -c Release)"
-  if ! dotnet build "$ROOT/functions/Fjord.Cli/Fjord.Cli.csproj" -c Release -v quiet -nologo >"$LOGS/build-cli.log" 2>&1; then
-    log "the build failed; see $LOGS/build-cli.log"; tail -20 "$LOGS/build-cli.log" >&2; exit 1
+  mv -f "$2.tmp" "$2"
+}
+
+start_control_plane() { # azurite-connection bootstrap-servers default-port
+  local keyfile="$STATE/security/control-plane-operator.key" port="${FJORD_API_PORT:-$3}"
+  if [ ! -s "$keyfile" ]; then seed_operator_key "$1" "$keyfile" || return 1; fi
+  if [ "$port" != 0 ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if [ -n "${FJORD_API_PORT:-}" ]; then log "port $port (FJORD_API_PORT) is taken; stopping"; return 1; fi
+    log "port $port is taken; the control plane takes a port the OS chooses"; port=0
+  fi
+  rotate_log "$LOGS/control-plane.log"
+  log "starting the control plane (log: $LOGS/control-plane.log)"
+  # Settings through the environment, as the Functions app reads them; the storage key stays out of argv.
+  FJORD_TABLE_CONNECTION="$1" FJORD_BOOTSTRAP_SERVERS="$2" FJORD_CA_CERTIFICATE_PATH="$STATE/security/ca.pem" \
+    dotnet "$CONTROL_PLANE_DLL" --urls "http://127.0.0.1:$port" >"$LOGS/control-plane.log" 2>&1 &
+  CONTROL_PLANE_PID=$!
+  local deadline=$((SECONDS + 60)) line=
+  until line=$(grep -m1 "Fjord control plane listening on " "$LOGS/control-plane.log" 2>/dev/null); do
+    if ! kill -0 "$CONTROL_PLANE_PID" 2>/dev/null; then
+      CONTROL_PLANE_PID=; log "the control plane exited at start; see $LOGS/control-plane.log"; tail -20 "$LOGS/control-plane.log" >&2; return 1
+    fi
+    if ((SECONDS > deadline)); then log "the control plane did not start within 60 s; see $LOGS/control-plane.log"; return 1; fi
+    sleep 0.1
+  done
+  local url="${line#*Fjord control plane listening on }"
+  url="${url%%[[:space:]]*}"
+  # A kept key that storage no longer knows (its data wiped, or the key expired) is replaced, not left to fail later.
+  if ! FJORD_API_URL="$url" FJORD_API_KEY="$(cat "$keyfile")" dotnet "$CLI_DLL" tenant list >/dev/null 2>&1; then
+    log "the control plane refused the kept operator key"; seed_operator_key "$1" "$keyfile" || return 1
+  fi
+  (umask 077 && printf 'FJORD_API_URL=%s\nFJORD_API_KEY=%s\n' "$url" "$(cat "$keyfile")" >"$CONTROL_PLANE_ENV")
+  log "control plane listening on $url (URL and operator key in $CONTROL_PLANE_ENV)"
+  CONTROL_PLANE_URL="$url"
+}
+
+# Runs the CLI against the local cluster: its control plane (control-plane.env wins over the user's own FJORD_API_*
+# and login, since this is the local tool) and, for the commands that write Table storage directly, its Azurite.
+run_cli() {
+  export FJORD_HOME="$STATE"
+  FJORD_TABLE_CONNECTION=$(azurite_connection)
+  export FJORD_TABLE_CONNECTION
+  if [ -f "$CONTROL_PLANE_ENV" ]; then
+    FJORD_API_URL=$(control_plane_value FJORD_API_URL)
+    FJORD_API_KEY=$(control_plane_value FJORD_API_KEY)
+    export FJORD_API_URL FJORD_API_KEY
+  fi
+  dotnet "$CLI_DLL" "$@"
+}
+
+require_control_plane() {
+  if [ ! -f "$CONTROL_PLANE_ENV" ]; then
+    log "no local control plane ($CONTROL_PLANE_ENV is missing): start the local cluster first (./fjord.sh start, in another terminal)"; exit 1
   fi
 }
 
-# The tenant commands talk to the cluster `start` runs: its Azurite (same ports and account), its SASL_SSL
-# listeners (same FJORD_BROKERS and port base) and its CA. Tenants live in Table storage, so creating one needs
-# only Azurite; deleting one needs the brokers too, since the active controller removes what the tenant owns.
+cmd_cli() {
+  ensure_dotnet
+  mkdir -p "$LOGS"
+  build_cli
+  if [ ! -f "$CONTROL_PLANE_ENV" ]; then log "warning: $CONTROL_PLANE_ENV is missing (is ./fjord.sh start running?)"; fi
+  run_cli "$@"
+}
+
+# The tenant commands go through the local control plane `start` runs (control-plane.env), which knows the
+# brokers' SASL_SSL listeners and CA; reset-admin-password alone writes its Azurite directly. Deleting a tenant needs
+# the brokers too, since the active controller removes what the tenant owns.
 cmd_tenant() {
   local sub="${1:-}"
-  if [ -z "$sub" ]; then sed -n '/^#   \.\/fjord\.sh tenant/,/other `fjord tenant` commands/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; fi
+  if [ -z "$sub" ]; then sed -n '/^#   \.\/fjord\.sh tenant/,/reset-admin-password writes Table storage directly/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; fi
   shift
   ensure_dotnet
-  local brokers="${FJORD_BROKERS:-3}"
-  local blob="${FJORD_BLOB_PORT:-10000}" queue="${FJORD_QUEUE_PORT:-10001}" table="${FJORD_TABLE_PORT:-10002}"
+  local brokers="${FJORD_BROKERS:-3}" table="${FJORD_TABLE_PORT:-10002}"
   local base="${FJORD_BROKER_PORT_BASE:-9092}"
   local sasl_base="${FJORD_SASL_SSL_PORT_BASE:-$((base + 100))}"
   local tenants="$STATE/tenants" name="" i
@@ -324,15 +430,17 @@ cmd_tenant() {
       shift ;;
   esac
   mkdir -p "$LOGS"
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null; then
-    log "no Azurite on 127.0.0.1:$table: start the local cluster first (./fjord.sh start, in another terminal)"; exit 1
+  if [ "$sub" = reset-admin-password ]; then
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null; then
+      log "no Azurite on 127.0.0.1:$table: start the local cluster first (./fjord.sh start, in another terminal)"; exit 1
+    fi
+  else
+    require_control_plane
   fi
   build_cli
   local secure_bootstrap=()
   for ((i = 0; i < brokers; i++)); do secure_bootstrap+=("127.0.0.1:$((sasl_base + i))"); done
   local secure_joined; secure_joined=$(IFS=,; echo "${secure_bootstrap[*]}")
-  # Through the environment rather than argv, where every user's ps would show it.
-  export FJORD_TABLE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1"
   case "$sub" in
     create | reset-admin-password)
       local ca; ca=$(sed -n 's/^ssl\.ca\.location=//p' "$STATE/client.properties" 2>/dev/null | tail -1) || true
@@ -343,10 +451,12 @@ cmd_tenant() {
       local props="$tenants/$name.properties"
       if [ "$sub" = create ]; then
         log "creating tenant $name (its admin user $name.admin, SCRAM-SHA-512/256, with every right on the names $name.*)"
+        # The bootstrap servers come from the control plane; the CA is named where `start` keeps it.
+        run_cli tenant create "$name" --client-config "$props" --ca-location "$ca" "$@"
       else
         log "giving $name.admin of tenant $name a new password"
+        run_cli tenant reset-admin-password "$name" --bootstrap-servers "$secure_joined" --client-config "$props" --ca-location "$ca" "$@"
       fi
-      dotnet "$CLI_DLL" tenant "$sub" "$name" --bootstrap-servers "$secure_joined" --properties-out "$props" --ca-location "$ca" "$@"
       log "client config of $name.admin: $props (the brokers learn of the new password within seconds)"
       echo "  try: kcat -F $props -L"
       ;;
@@ -359,14 +469,14 @@ cmd_tenant() {
         log "warning: no broker listens on $secure_joined; only a running controller removes a tenant, so the wait below will run out"
       fi
       log "deleting tenant $name (the active controller removes its topics, groups, transactional ids, ACLs and users; waiting up to ${wait} s)"
-      dotnet "$CLI_DLL" tenant delete "$name" --wait-seconds "$wait" "$@"
+      run_cli tenant delete "$name" --wait-seconds "$wait" "$@"
       if [ -f "$tenants/$name.properties" ]; then
-        rm -f "$tenants/$name.properties"
+        rm -f "$tenants/$name.properties" "$tenants/$name.ca.pem"
         log "removed $tenants/$name.properties"
       fi
       ;;
     *)
-      dotnet "$CLI_DLL" tenant "$sub" "$@"
+      run_cli tenant "$sub" "$@"
       ;;
   esac
 }
@@ -481,5 +591,6 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   test) shift; cmd_test "$@" ;;
   tenant) shift; cmd_tenant "$@" ;;
+  cli) shift; cmd_cli "$@" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -13,15 +13,10 @@ namespace Fjord.Cli;
 /// </summary>
 internal static class ApiKeyCommands
 {
-    private const string ConnectionStringVariable = "FJORD_TABLE_CONNECTION_STRING";
-
-    public static Command Build(TextWriter output, TextWriter error)
+    public static Command Build(CliContext cli)
     {
-        var connection = new Option<string>("--table-connection-string")
-        {
-            Description = $"Azure Storage connection string of the cluster's tables (default: ${ConnectionStringVariable})",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ConnectionStringVariable) ?? "",
-        };
+        var (output, error) = (cli.Output, cli.Error);
+        var connection = TenantPasswordCommand.TableConnectionOption(cli.Environment);
         var table = new Option<string>("--api-keys-table")
         {
             Description = "The control plane's API key table",
@@ -48,7 +43,7 @@ internal static class ApiKeyCommands
             var connectionString = parsed.GetValue(connection);
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                await error.WriteLineAsync($"fjord: --table-connection-string is required (or set ${ConnectionStringVariable})").ConfigureAwait(false);
+                await error.WriteLineAsync($"fjord: --table-connection is required (or set ${CliEnvironment.TableConnectionVariable})").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             try

@@ -5,12 +5,21 @@ namespace Fjord.Cli;
 /// <summary>The <c>fjord</c> command line: parses, reports usage errors with exit code 2, and runs the command.</summary>
 internal static class FjordCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct) =>
+        RunAsync(args, output, error, CliEnvironment.Process, ct);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken ct)
     {
-        var root = new RootCommand("Fjord operator tool: manages tenants in the cluster's Table storage.")
+        var options = new GlobalOptions();
+        var cli = new CliContext(output, error, environment, options);
+        var root = new RootCommand("Fjord operator tool: manages tenants through the control plane's HTTP API.")
         {
-            TenantCommands.Build(output, error),
-            ApiKeyCommands.Build(output, error),
+            options.ApiUrl,
+            options.ApiKey,
+            options.Output,
+            LoginCommand.Build(cli),
+            TenantCommands.Build(cli),
+            ApiKeyCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

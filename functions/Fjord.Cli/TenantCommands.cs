@@ -1,106 +1,184 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
-using Fjord.ControlPlane.Tenants;
-using Fjord.Security.Authorization;
-using Fjord.Security.Credentials;
+using Fjord.ControlPlane.Client;
+using Fjord.ControlPlane.Client.Cluster;
+using Fjord.ControlPlane.Client.Tenants;
 using Fjord.Security.Tenancy;
 
 namespace Fjord.Cli;
 
 /// <summary>
-/// <c>fjord tenant create|delete|suspend|resume|list|reset-admin-password</c>: <see cref="TenantAdministration"/>
-/// over the cluster's tables, named as the brokers name them unless told otherwise.
+/// <c>fjord tenant list|get|create|suspend|resume|set-limits|delete</c> through the control plane's HTTP API, and
+/// <c>reset-admin-password</c>, which the API does not offer, straight on the cluster's tables.
 /// </summary>
 internal static class TenantCommands
 {
-    private const string ConnectionStringVariable = "FJORD_TABLE_CONNECTION_STRING";
-
-    /// <summary>Where the tables are: options of <c>tenant</c> that every subcommand takes.</summary>
-    private sealed record StoreOptions(Option<string> ConnectionString, Option<string> TenantsTable, Option<string> ScramTable, Option<string> AclsTable);
-
-    public static Command Build(TextWriter output, TextWriter error)
+    public static Command Build(CliContext cli)
     {
-        var stores = new StoreOptions(
-            new Option<string>("--table-connection-string")
-            {
-                Description = $"Azure Storage connection string of the cluster's tables (default: ${ConnectionStringVariable})",
-                Recursive = true,
-                DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ConnectionStringVariable) ?? "",
-            },
-            TableOption("--tenants-table", TableTenantStore.DefaultTableName, "tenants"),
-            TableOption("--scram-table", TableScramCredentialStore.DefaultTableName, "SCRAM credentials"),
-            TableOption("--acls-table", TableAclStore.DefaultTableName, "ACLs"));
-        var tenant = new Command("tenant", "Create, list, suspend, resume and delete tenants.")
-        {
-            stores.ConnectionString, stores.TenantsTable, stores.ScramTable, stores.AclsTable,
-        };
-        tenant.Add(Create(stores, output, error));
-        tenant.Add(ResetAdminPassword(stores, output, error));
-        tenant.Add(Delete(stores, output, error));
-        tenant.Add(Move(stores, "suspend", "Suspend a tenant: its connections are closed and new ones refused; its data stays.", output, error,
-            (admin, id, ct) => admin.SuspendAsync(id, ct)));
-        tenant.Add(Move(stores, "resume", "Resume a suspended tenant.", output, error, (admin, id, ct) => admin.ResumeAsync(id, ct)));
-        tenant.Add(List(stores, output, error));
+        var tenant = new Command("tenant", "Create, list, suspend, resume and delete tenants (through the control plane's API).");
+        tenant.Add(List(cli));
+        tenant.Add(Get(cli));
+        tenant.Add(Create(cli));
+        tenant.Add(Move(cli, "suspend", "Suspend a tenant: its connections are closed and new ones refused; its data stays.", (c, id, ct) => c.Tenants.SuspendAsync(id, null, ct)));
+        tenant.Add(Move(cli, "resume", "Resume a suspended tenant.", (c, id, ct) => c.Tenants.ResumeAsync(id, null, ct)));
+        tenant.Add(SetLimits(cli));
+        tenant.Add(Delete(cli));
+        tenant.Add(TenantPasswordCommand.Build(cli));
         return tenant;
     }
 
-    private static Command Create(StoreOptions stores, TextWriter output, TextWriter error)
+    private static Command List(CliContext cli)
+    {
+        var command = new Command("list", "List every tenant the key may see: id, state, cluster id, limits, created, display name.");
+        command.SetAction((parsed, ct) => ApiCommand.RunAsync(parsed, cli, async (client, format) =>
+        {
+            var tenants = new List<TenantModel>();
+            await foreach (var t in client.Tenants.ListAllAsync(ct: ct).ConfigureAwait(false)) tenants.Add(t);
+            if (format == OutputFormat.Json)
+            {
+                await ApiCommand.WriteJsonAsync(cli.Output, tenants).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            if (tenants.Count == 0)
+            {
+                await cli.Output.WriteLineAsync("No tenants").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            string[] header = ["ID", "STATE", "CLUSTER ID", "MAX TOPICS", "MAX PARTITIONS", "MAX RETAINED BYTES", "MAX CONNECTIONS", "CREATED", "DISPLAY NAME"];
+            var rows = tenants.Select(t => new[]
+            {
+                t.Id, State(t.State), t.ClusterId, Limit(t.Limits.MaxTopics), Limit(t.Limits.MaxPartitions),
+                Limit(t.Limits.MaxRetainedBytes), Limit(t.Limits.MaxConnections), Time(t.CreatedAt), t.DisplayName,
+            }).Prepend(header).ToList();
+            var widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            foreach (var row in rows)
+                await cli.Output.WriteLineAsync(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd()).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private static Command Get(CliContext cli)
+    {
+        var id = IdArgument();
+        var command = new Command("get", "Show one tenant.") { id };
+        command.SetAction((parsed, ct) => ApiCommand.RunAsync(parsed, cli, async (client, format) =>
+        {
+            var tenantId = parsed.GetRequiredValue(id);
+            if (await client.Tenants.GetAsync(tenantId, ct).ConfigureAwait(false) is not { } tenant)
+            {
+                await cli.Error.WriteLineAsync($"fjord: Tenant {tenantId} does not exist").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+            await WriteTenantAsync(cli.Output, format, tenant).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private static Command Create(CliContext cli)
     {
         var id = IdArgument();
         var displayName = new Option<string?>("--display-name") { Description = "A human name for the tenant (default: its id)" };
-        var maxTopics = LimitOption<int>("--max-topics", "topics");
-        var maxPartitions = LimitOption<int>("--max-partitions", "partitions over all its topics");
-        var maxRetainedBytes = LimitOption<long>("--max-retained-bytes", "bytes retained over all its topics");
-        var maxConnections = LimitOption<int>("--max-connections", "connections at once");
-        var (bootstrap, propertiesOut, caLocation) = ClientOptions();
-        var command = new Command("create", "Create a tenant and its admin user (<id>.admin), and write the admin's client properties.")
+        var limits = new LimitOptions();
+        var (clientConfig, bootstrap, caLocation) = ClientConfigOptions(required: false);
+        var command = new Command("create", "Create a tenant and its admin user (<id>.admin); with --client-config, write the admin's client properties.")
         {
-            id, displayName, maxTopics, maxPartitions, maxRetainedBytes, maxConnections, bootstrap, propertiesOut, caLocation,
+            id, displayName, clientConfig, bootstrap, caLocation,
         };
-        command.SetAction((parsed, ct) => RunAsync(parsed, stores, error, async admin =>
+        limits.AddTo(command);
+        command.SetAction((parsed, ct) => ApiCommand.RunAsync(parsed, cli, async (client, format) =>
         {
             var tenantId = parsed.GetRequiredValue(id);
-            var file = Path.GetFullPath(parsed.GetRequiredValue(propertiesOut));
-            var limits = new TenantLimits(parsed.GetValue(maxTopics), parsed.GetValue(maxPartitions), parsed.GetValue(maxRetainedBytes), parsed.GetValue(maxConnections));
-            var created = await admin.CreateTenantAsync(tenantId, parsed.GetValue(displayName), limits, ct).ConfigureAwait(false);
-            if (!await TryWritePropertiesAsync(error, file, tenantId, parsed.GetRequiredValue(bootstrap), created.Admin, parsed.GetValue(caLocation)).ConfigureAwait(false))
+            var file = parsed.GetValue(clientConfig) is { } path ? Path.GetFullPath(path) : null;
+            ClusterConnectionModel? connection = null;
+            if (file is not null)
             {
-                await error.WriteLineAsync($"fjord: tenant {tenantId} was created, but its admin's password is lost with that file; "
+                // Asked before the tenant exists: a password that cannot be written down is a lost password.
+                connection = await ConnectionAsync(cli, client, parsed.GetValue(bootstrap), parsed.GetValue(caLocation), ct).ConfigureAwait(false);
+                if (connection is null) return ExitCodes.Usage;
+            }
+            var created = await client.Tenants.CreateAsync(tenantId, parsed.GetValue(displayName), limits.Read(parsed), ct).ConfigureAwait(false);
+            var tenant = created.Tenant;
+            if (!created.Created || tenant.Admin is not { } admin)
+            {
+                if (format == OutputFormat.Json) await ApiCommand.WriteJsonAsync(cli.Output, tenant).ConfigureAwait(false);
+                else await cli.Output.WriteLineAsync($"Tenant {tenantId} exists already with these settings").ConfigureAwait(false);
+                if (file is null) return ExitCodes.Success;
+                await cli.Error.WriteLineAsync($"fjord: tenant {tenantId} existed already, so its admin's password is not known here and {file} was not written; "
                     + $"'fjord tenant reset-admin-password {tenantId}' gives it a new one").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
-            await output.WriteLineAsync($"Created tenant {tenantId} (cluster id {created.Tenant.ClusterId}); its admin {created.Admin.Username} "
-                + $"logs in with SCRAM-SHA-512 using {file}").ConfigureAwait(false);
+            if (file is not null)
+            {
+                if (!await TryWritePropertiesAsync(cli.Error, file, tenantId, connection!, admin, parsed.GetValue(caLocation)).ConfigureAwait(false))
+                {
+                    await cli.Error.WriteLineAsync($"fjord: tenant {tenantId} was created, but its admin's password is lost with that file; "
+                        + $"'fjord tenant reset-admin-password {tenantId}' gives it a new one").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+                // The password is in the file; it is not printed as well.
+                tenant = tenant with { Admin = null };
+            }
+            if (format == OutputFormat.Json)
+            {
+                await ApiCommand.WriteJsonAsync(cli.Output, tenant).ConfigureAwait(false);
+            }
+            else if (file is not null)
+            {
+                await cli.Output.WriteLineAsync($"Created tenant {tenantId} (cluster id {tenant.ClusterId}); its admin {admin.Username} "
+                    + $"logs in with SCRAM-SHA-512 using {file}").ConfigureAwait(false);
+            }
+            else
+            {
+                await cli.Output.WriteLineAsync($"Created tenant {tenantId} (cluster id {tenant.ClusterId}); its admin {admin.Username} "
+                    + $"logs in with SCRAM-SHA-512, password {admin.Password} (shown this once)").ConfigureAwait(false);
+            }
             return ExitCodes.Success;
         }, ct));
         return command;
     }
 
-    private static Command ResetAdminPassword(StoreOptions stores, TextWriter output, TextWriter error)
+    private static Command Move(CliContext cli, string name, string description, Func<ControlPlaneClient, string, CancellationToken, Task<TenantModel>> move)
     {
         var id = IdArgument();
-        var (bootstrap, propertiesOut, caLocation) = ClientOptions();
-        var command = new Command("reset-admin-password", "Give a tenant's admin a new password (and its ACLs back), and write its client properties.")
+        var command = new Command(name, description) { id };
+        command.SetAction((parsed, ct) => ApiCommand.RunAsync(parsed, cli, async (client, format) =>
         {
-            id, bootstrap, propertiesOut, caLocation,
-        };
-        command.SetAction((parsed, ct) => RunAsync(parsed, stores, error, async admin =>
-        {
-            var tenantId = parsed.GetRequiredValue(id);
-            var file = Path.GetFullPath(parsed.GetRequiredValue(propertiesOut));
-            var credentials = await admin.ResetAdminPasswordAsync(tenantId, ct).ConfigureAwait(false);
-            if (!await TryWritePropertiesAsync(error, file, tenantId, parsed.GetRequiredValue(bootstrap), credentials, parsed.GetValue(caLocation)).ConfigureAwait(false))
-                return ExitCodes.Failure;
-            await output.WriteLineAsync($"Tenant {tenantId}: {credentials.Username} has a new password, in {file}").ConfigureAwait(false);
+            var tenant = await move(client, parsed.GetRequiredValue(id), ct).ConfigureAwait(false);
+            if (format == OutputFormat.Json) await ApiCommand.WriteJsonAsync(cli.Output, tenant).ConfigureAwait(false);
+            else await cli.Output.WriteLineAsync($"Tenant {tenant.Id} is {State(tenant.State)}").ConfigureAwait(false);
             return ExitCodes.Success;
         }, ct));
         return command;
     }
 
-    private static Command Delete(StoreOptions stores, TextWriter output, TextWriter error)
+    private static Command SetLimits(CliContext cli)
+    {
+        var id = IdArgument();
+        var limits = new LimitOptions();
+        var command = new Command("set-limits", "Replace a tenant's limits: a limit left out is no limit.") { id };
+        limits.AddTo(command);
+        command.SetAction((parsed, ct) => ApiCommand.RunAsync(parsed, cli, async (client, format) =>
+        {
+            var tenant = await client.Tenants.SetLimitsAsync(parsed.GetRequiredValue(id), limits.Read(parsed), null, ct).ConfigureAwait(false);
+            if (format == OutputFormat.Json)
+            {
+                await ApiCommand.WriteJsonAsync(cli.Output, tenant).ConfigureAwait(false);
+            }
+            else
+            {
+                var l = tenant.Limits;
+                await cli.Output.WriteLineAsync($"Tenant {tenant.Id}: max topics {Limit(l.MaxTopics)}, max partitions {Limit(l.MaxPartitions)}, "
+                    + $"max retained bytes {Limit(l.MaxRetainedBytes)}, max connections {Limit(l.MaxConnections)}").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private static Command Delete(CliContext cli)
     {
         var id = IdArgument();
         var wait = new Option<int>("--wait-seconds")
@@ -116,145 +194,101 @@ internal static class TenantCommands
         {
             id, wait,
         };
-        command.SetAction((parsed, ct) => RunAsync(parsed, stores, error, async admin =>
+        command.SetAction((parsed, ct) => ApiCommand.RunAsync(parsed, cli, async (client, format) =>
         {
             var tenantId = parsed.GetRequiredValue(id);
             var seconds = parsed.GetValue(wait);
-            if (await admin.GetAsync(tenantId, ct).ConfigureAwait(false) is null)
+            if (await client.Tenants.DeleteAsync(tenantId, null, ct).ConfigureAwait(false) is null)
             {
                 // Deleting is idempotent, so a retried delete (say, after a wait ran out) succeeds once the tenant is gone.
-                await output.WriteLineAsync($"Tenant {tenantId} does not exist; nothing to delete").ConfigureAwait(false);
+                await WriteDeletionAsync(cli.Output, format, tenantId, deleted: true, $"Tenant {tenantId} does not exist; nothing to delete").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
-            await admin.DeleteAsync(tenantId, ct).ConfigureAwait(false);
             if (seconds == 0)
             {
-                await output.WriteLineAsync($"Tenant {tenantId} is being deleted; the brokers' controller removes what it owns").ConfigureAwait(false);
+                await WriteDeletionAsync(cli.Output, format, tenantId, deleted: false, $"Tenant {tenantId} is being deleted; the brokers' controller removes what it owns").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
-            await output.WriteLineAsync($"Tenant {tenantId} is being deleted; waiting up to {seconds} s for the brokers' controller to finish").ConfigureAwait(false);
-            if (await admin.WaitForDeletionAsync(tenantId, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false))
+            await cli.Error.WriteLineAsync($"Tenant {tenantId} is being deleted; waiting up to {seconds} s for the brokers' controller to finish").ConfigureAwait(false);
+            var started = DateTimeOffset.UtcNow;
+            var lastSaid = started;
+            var progress = new Reporter<TenantModel>(_ =>
             {
-                await output.WriteLineAsync($"Tenant {tenantId} is deleted").ConfigureAwait(false);
+                // Every ten seconds, so a long wait shows it is alive without flooding the terminal.
+                var now = DateTimeOffset.UtcNow;
+                if (now - lastSaid < TimeSpan.FromSeconds(10)) return;
+                lastSaid = now;
+                cli.Error.WriteLine($"Tenant {tenantId} is still being deleted after {(int)(now - started).TotalSeconds} s");
+            });
+            if (await client.Tenants.WaitUntilGoneAsync(tenantId, TimeSpan.FromSeconds(seconds), progress, TimeSpan.FromMilliseconds(500), ct: ct).ConfigureAwait(false))
+            {
+                await WriteDeletionAsync(cli.Output, format, tenantId, deleted: true, $"Tenant {tenantId} is deleted").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
-            await error.WriteLineAsync($"fjord: tenant {tenantId} is still being deleted after {seconds} s; is a broker running? "
+            await cli.Error.WriteLineAsync($"fjord: tenant {tenantId} is still being deleted after {seconds} s; is a broker running? "
                 + "(the active controller removes it; 'fjord tenant list' shows it until then)").ConfigureAwait(false);
             return ExitCodes.Failure;
         }, ct));
         return command;
     }
 
-    private static Command Move(StoreOptions stores, string name, string description, TextWriter output, TextWriter error, Func<TenantAdministration, string, CancellationToken, Task<Tenant>> move)
+    private static async Task WriteDeletionAsync(TextWriter output, OutputFormat format, string id, bool deleted, string text)
     {
-        var id = IdArgument();
-        var command = new Command(name, description) { id };
-        command.SetAction((parsed, ct) => RunAsync(parsed, stores, error, async admin =>
-        {
-            var tenant = await move(admin, parsed.GetRequiredValue(id), ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"Tenant {tenant.Id} is {tenant.State.ToString().ToLowerInvariant()}").ConfigureAwait(false);
-            return ExitCodes.Success;
-        }, ct));
-        return command;
+        if (format == OutputFormat.Json) await ApiCommand.WriteJsonAsync(output, new DeletionModel(id, deleted ? "deleted" : "deleting")).ConfigureAwait(false);
+        else await output.WriteLineAsync(text).ConfigureAwait(false);
     }
 
-    private static Command List(StoreOptions stores, TextWriter output, TextWriter error)
+    private static async Task WriteTenantAsync(TextWriter output, OutputFormat format, TenantModel t)
     {
-        var command = new Command("list", "List every tenant: id, state, cluster id, limits, created, display name.");
-        command.SetAction((parsed, ct) => RunAsync(parsed, stores, error, async admin =>
+        if (format == OutputFormat.Json)
         {
-            var tenants = await admin.ListAsync(ct).ConfigureAwait(false);
-            if (tenants.Count == 0)
+            await ApiCommand.WriteJsonAsync(output, t).ConfigureAwait(false);
+            return;
+        }
+        (string, string)[] fields =
+        [
+            ("id", t.Id), ("display name", t.DisplayName), ("state", State(t.State)), ("cluster id", t.ClusterId),
+            ("max topics", Limit(t.Limits.MaxTopics)), ("max partitions", Limit(t.Limits.MaxPartitions)),
+            ("max retained bytes", Limit(t.Limits.MaxRetainedBytes)), ("max connections", Limit(t.Limits.MaxConnections)),
+            ("created", Time(t.CreatedAt)),
+        ];
+        var width = fields.Max(f => f.Item1.Length) + 1;
+        foreach (var (name, value) in fields)
+            await output.WriteLineAsync((name + ":").PadRight(width) + " " + value).ConfigureAwait(false);
+    }
+
+    /// <summary>The bootstrap servers and CA for a client config: from the options, else from the control plane.</summary>
+    private static async Task<ClusterConnectionModel?> ConnectionAsync(CliContext cli, ControlPlaneClient client, string? bootstrap, string? caLocation, CancellationToken ct)
+    {
+        if (bootstrap is not null && caLocation is not null) return new ClusterConnectionModel(bootstrap, null);
+        try
+        {
+            var known = await client.Cluster.GetConnectionAsync(ct).ConfigureAwait(false);
+            return new ClusterConnectionModel(bootstrap ?? known.BootstrapServers, caLocation is null ? known.CaCertificate : null);
+        }
+        catch (ControlPlaneException e) when (e.Status == 404 && bootstrap is not null)
+        {
+            return new ClusterConnectionModel(bootstrap, null);
+        }
+        catch (ControlPlaneException e) when (e.Status == 404)
+        {
+            await cli.Error.WriteLineAsync($"fjord: {e.Detail}; pass --bootstrap-servers (and --ca-location) to write --client-config").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private static async Task<bool> TryWritePropertiesAsync(TextWriter error, string file, string tenantId, ClusterConnectionModel connection, AdminCredentialsModel admin, string? caLocation)
+    {
+        try
+        {
+            var ca = caLocation is null ? null : Path.GetFullPath(caLocation);
+            if (ca is null && connection.CaCertificate is { } pem)
             {
-                await output.WriteLineAsync("No tenants").ConfigureAwait(false);
-                return ExitCodes.Success;
+                // The CA is public; written beside the properties so ssl.ca.location can name a file.
+                ca = Path.ChangeExtension(file, ".ca.pem");
+                await File.WriteAllTextAsync(ca, pem).ConfigureAwait(false);
             }
-            string[] header = ["ID", "STATE", "CLUSTER ID", "MAX TOPICS", "MAX PARTITIONS", "MAX RETAINED BYTES", "MAX CONNECTIONS", "CREATED", "DISPLAY NAME"];
-            var rows = tenants.Select(t => new[]
-            {
-                t.Id, t.State.ToString().ToLowerInvariant(), t.ClusterId, Limit(t.Limits.MaxTopics), Limit(t.Limits.MaxPartitions),
-                Limit(t.Limits.MaxRetainedBytes), Limit(t.Limits.MaxConnections), t.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), t.DisplayName,
-            }).Prepend(header).ToList();
-            var widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-            foreach (var row in rows)
-                await output.WriteLineAsync(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd()).ConfigureAwait(false);
-            return ExitCodes.Success;
-        }, ct));
-        return command;
-    }
-
-    private static string Limit(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
-
-    /// <summary>Opens the stores, runs the operation, and turns what can go wrong into a message and an exit code.</summary>
-    private static async Task<int> RunAsync(ParseResult parsed, StoreOptions stores, TextWriter error, Func<TenantAdministration, Task<int>> operation, CancellationToken ct)
-    {
-        var connectionString = parsed.GetValue(stores.ConnectionString);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            await error.WriteLineAsync($"fjord: --table-connection-string is required (or set ${ConnectionStringVariable})").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-        TableServiceClient service;
-        try
-        {
-            service = new TableServiceClient(connectionString);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-        {
-            await error.WriteLineAsync($"fjord: --table-connection-string is not a storage connection string ({e.Message})").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-        TableTenantStore tenants;
-        TableScramCredentialStore credentials;
-        TableAclStore acls;
-        try
-        {
-            tenants = new TableTenantStore(service, parsed.GetRequiredValue(stores.TenantsTable));
-            credentials = new TableScramCredentialStore(service, parsed.GetRequiredValue(stores.ScramTable));
-            acls = new TableAclStore(service, parsed.GetRequiredValue(stores.AclsTable));
-        }
-        catch (ArgumentException e)
-        {
-            await error.WriteLineAsync($"fjord: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-        try
-        {
-            // A cluster whose brokers never ran has no tables yet; creating them is what the brokers would do.
-            await tenants.InitializeAsync(ct).ConfigureAwait(false);
-            await credentials.InitializeAsync(ct).ConfigureAwait(false);
-            await acls.InitializeAsync(ct).ConfigureAwait(false);
-            return await operation(new TenantAdministration(tenants, credentials, acls, TimeProvider.System)).ConfigureAwait(false);
-        }
-        catch (TenantAdministrationException e)
-        {
-            await error.WriteLineAsync($"fjord: {e.Message}").ConfigureAwait(false);
-            return e.Kind == TenantErrorKind.Invalid ? ExitCodes.Usage : ExitCodes.Failure;
-        }
-        catch (RequestFailedException e)
-        {
-            await error.WriteLineAsync($"fjord: Table storage refused the request ({e.Status} {e.ErrorCode}): {FirstLine(e.Message)}").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or AggregateException)
-        {
-            // The SDK's retries end in an AggregateException of one failure per try; the last says why.
-            var cause = e is AggregateException { InnerExceptions: [.., var last] } ? last.Message : e.Message;
-            await error.WriteLineAsync($"fjord: Table storage is unreachable at {service.Uri}: {FirstLine(cause)}").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            await error.WriteLineAsync("fjord: cancelled").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-    }
-
-    private static async Task<bool> TryWritePropertiesAsync(TextWriter error, string file, string tenantId, string bootstrap, TenantAdminCredentials admin, string? caLocation)
-    {
-        try
-        {
-            ClientProperties.Write(file, ClientProperties.Format(tenantId, bootstrap, admin.Username, admin.Password, caLocation is null ? null : Path.GetFullPath(caLocation)));
+            ClientProperties.Write(file, ClientProperties.Format(tenantId, connection.BootstrapServers, admin.Username, admin.Password, ca));
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -264,9 +298,13 @@ internal static class TenantCommands
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+    private static string State(TenantStatus state) => state.ToString().ToLowerInvariant();
 
-    private static Argument<string> IdArgument()
+    private static string Limit(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static Argument<string> IdArgument()
     {
         var id = new Argument<string>("id") { Description = "The tenant id: 2 to 32 of a-z, 0-9 and '-', starting with a letter; its names are stored as <id>.<name>" };
         id.Validators.Add(r =>
@@ -276,51 +314,40 @@ internal static class TenantCommands
         return id;
     }
 
-    /// <summary>Where the admin's client properties go: the same keys as the local run's client.properties.</summary>
-    private static (Option<string> Bootstrap, Option<string> PropertiesOut, Option<string?> CaLocation) ClientOptions()
+    /// <summary>Where the admin's client properties go and what they say: the same keys as the local run's client.properties.</summary>
+    public static (Option<string?> ClientConfig, Option<string?> Bootstrap, Option<string?> CaLocation) ClientConfigOptions(bool required)
     {
-        var bootstrap = new Option<string>("--bootstrap-servers")
+        var clientConfig = new Option<string?>("--client-config", "--properties-out")
         {
-            Description = "The brokers' SASL_SSL listeners, host:port,host:port (bootstrap.servers of the properties file)",
-            Required = true,
+            Description = "Write the admin's client properties (librdkafka / Java names; mode 0600, it holds the password) to this file",
+            Required = required,
         };
-        var propertiesOut = new Option<string>("--properties-out")
-        {
-            Description = "Where to write the admin's client properties (mode 0600; it holds the password)",
-            Required = true,
-        };
-        propertiesOut.Validators.Add(r =>
+        clientConfig.Validators.Add(r =>
         {
             // Checked before anything is created: a password that cannot be written down is a lost password.
-            var path = r.GetValueOrDefault<string>();
+            var path = r.GetValueOrDefault<string?>();
             if (string.IsNullOrWhiteSpace(path)) return;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder)) r.AddError($"--properties-out: the folder {folder} does not exist");
-            else if (Directory.Exists(path)) r.AddError($"--properties-out: {path} is a folder");
+            if (folder is not null && !Directory.Exists(folder)) r.AddError($"--client-config: the folder {folder} does not exist");
+            else if (Directory.Exists(path)) r.AddError($"--client-config: {path} is a folder");
         });
+        var bootstrap = new Option<string?>("--bootstrap-servers")
+        {
+            Description = "The brokers' SASL_SSL listeners, host:port,host:port (default: what the control plane says)",
+        };
         var caLocation = new Option<string?>("--ca-location")
         {
-            Description = "The CA certificate (PEM) that signed the brokers' certificates (ssl.ca.location of the properties file)",
+            Description = "The CA certificate (PEM) that signed the brokers' certificates (default: the control plane's, written beside the client config)",
         };
         caLocation.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<string?>() is { } ca && !File.Exists(ca)) r.AddError($"--ca-location: {ca} does not exist");
         });
-        return (bootstrap, propertiesOut, caLocation);
-    }
-
-    private static Option<T?> LimitOption<T>(string name, string what) where T : struct, IComparable<T>
-    {
-        var option = new Option<T?>(name) { Description = $"At most this many {what} (default: no limit)" };
-        option.Validators.Add(r =>
-        {
-            if (TryGetValue<T?>(r, out var value) && value is { } limit && limit.CompareTo(default) < 0) r.AddError($"{name} must not be negative");
-        });
-        return option;
+        return (clientConfig, bootstrap, caLocation);
     }
 
     /// <summary>The option's value, or false when it did not parse (the parser reports that error itself).</summary>
-    private static bool TryGetValue<T>(OptionResult result, out T? value)
+    public static bool TryGetValue<T>(OptionResult result, out T? value)
     {
         try
         {
@@ -334,10 +361,12 @@ internal static class TenantCommands
         }
     }
 
-    private static Option<string> TableOption(string name, string defaultTable, string what) => new(name)
+    /// <summary>What <c>--output json</c> says of a delete.</summary>
+    private sealed record DeletionModel(string Id, string State);
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and interleave output).</summary>
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
     {
-        Description = $"The table of {what}, as the brokers name it",
-        Recursive = true,
-        DefaultValueFactory = _ => defaultTable,
-    };
+        public void Report(T value) => report(value);
+    }
 }

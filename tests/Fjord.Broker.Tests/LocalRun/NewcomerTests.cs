@@ -44,11 +44,12 @@ public sealed partial class NewcomerTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(logs, "broker-0.log"), "the previous run's broker log\n");
         await File.WriteAllTextAsync(Path.Combine(logs, "azurite.log"), "the previous run's Azurite log\n");
 
-        _script = await FjordScript.StartAsync(_home.Path, "start", Ports(1));
+        var ports = Ports(1);
+        _script = await FjordScript.StartAsync(_home.Path, "start", ports);
         await _script.WaitForOutputAsync("Fjord is running", TimeSpan.FromSeconds(120));
 
         var output = _script.Output;
-        foreach (var step in new[] { "starting Azurite", "waiting for storage", "starting broker 0", "waiting for broker 0 to be ready" })
+        foreach (var step in new[] { "starting Azurite", "waiting for storage", "starting broker 0", "waiting for broker 0 to be ready", "starting the control plane" })
             Assert.True(output.Contains(step, StringComparison.Ordinal), $"fjord.sh start did not say \"{step}\":\n{output}");
         Assert.True(output.Contains($"data in {_home.Path} (FJORD_HOME)", StringComparison.Ordinal), $"fjord.sh start did not say where the data lives:\n{output}");
         Assert.True(output.Contains(logs, StringComparison.Ordinal), $"fjord.sh start did not say where the logs are:\n{output}");
@@ -57,10 +58,63 @@ public sealed partial class NewcomerTests : IAsyncLifetime
         Assert.Equal("the previous run's Azurite log\n", await File.ReadAllTextAsync(Path.Combine(logs, "azurite.log.1")));
         Assert.Contains("FJORD_BROKER_READY", _script.ReadLog("broker-0.log"), StringComparison.Ordinal);
 
+        await AssertTheLocalControlPlaneServesTheCliAsync(ports);
+
         // `kill PID` (a service manager, a user in another terminal) stops it as Ctrl-C does.
         _script.Signal(FjordScript.SigTerm);
         await _script.AssertNothingLeftAsync(TimeSpan.FromSeconds(90));
         Assert.Contains("Fjord broker 0 stopped cleanly", _script.ReadLog("broker-0.log"), StringComparison.Ordinal);
+        Assert.False(File.Exists(_home.Combine("control-plane.env")), "control-plane.env outlived the control plane");
+    }
+
+    /// <summary>
+    /// Issue 16: start also runs the control plane and says where (control-plane.env, owner-only: it holds the
+    /// operator key); `./fjord.sh tenant create` and `./fjord.sh cli` go through it.
+    /// </summary>
+    private async Task AssertTheLocalControlPlaneServesTheCliAsync(Dictionary<string, string> ports)
+    {
+        var envFile = _home.Combine("control-plane.env");
+        var values = File.ReadAllLines(envFile).Where(l => l.Contains('=', StringComparison.Ordinal))
+            .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
+        Assert.StartsWith("http://127.0.0.1:", values["FJORD_API_URL"], StringComparison.Ordinal);
+        Assert.StartsWith("fjk.", values["FJORD_API_KEY"], StringComparison.Ordinal);
+        Assert.Contains(values["FJORD_API_URL"], _script!.Output, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envFile));
+
+        var created = await RunScriptAsync(ports, "tenant", "create", "newbie");
+        Assert.True(created.ExitCode == 0, created.Output + created.Error);
+        var properties = File.ReadAllLines(_home.Combine("tenants", "newbie.properties")).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
+            .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
+        Assert.Equal($"127.0.0.1:{ports["FJORD_SASL_SSL_PORT_BASE"]}", properties["bootstrap.servers"]);
+        Assert.Equal("newbie.admin", properties["sasl.username"]);
+
+        var listed = await RunScriptAsync(ports, "cli", "tenant", "list", "--output", "json");
+        Assert.True(listed.ExitCode == 0, listed.Output + listed.Error);
+        using var document = System.Text.Json.JsonDocument.Parse(listed.Output);
+        Assert.Contains(document.RootElement.EnumerateArray(), t => t.GetProperty("id").GetString() == "newbie");
+    }
+
+    /// <summary>Runs <c>fjord.sh</c> to completion (with FJORD_SKIP_BUILD=1): its exit code, stdout and stderr.</summary>
+    private async Task<(int ExitCode, string Output, string Error)> RunScriptAsync(Dictionary<string, string> ports, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot.Find(),
+        };
+        info.ArgumentList.Add(Path.Combine(RepositoryRoot.Find(), "fjord.sh"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["FJORD_HOME"] = _home.Path;
+        info.Environment["FJORD_SKIP_BUILD"] = "1";
+        foreach (var (name, value) in ports) info.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not start fjord.sh");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
+using Fjord.Functions.Cluster;
 using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
@@ -22,6 +23,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..12];
+    private readonly TempDirectory _folder = new("control-plane");
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -46,6 +48,18 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public string ApiKeyTable => "apikeys" + _suffix;
 
+    public string TenantTable => "tenants" + _suffix;
+
+    public string ScramTable => "scram" + _suffix;
+
+    public string AclTable => "acls" + _suffix;
+
+    /// <summary>What the control plane is told as FJORD_BOOTSTRAP_SERVERS (no brokers listen there).</summary>
+    public string BootstrapServers => "127.0.0.1:19192,127.0.0.1:19193";
+
+    /// <summary>The PEM in the file the control plane is told as FJORD_CA_CERTIFICATE_PATH.</summary>
+    public string CaCertificate => "-----BEGIN CERTIFICATE-----\nTUlJQnRlc3Q=\n-----END CERTIFICATE-----\n";
+
     public string ConnectionString => _azurite.ConnectionString;
 
     public async Task InitializeAsync()
@@ -60,6 +74,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         await Metadata.GetOrCreateClusterIdAsync(CancellationToken.None);
         await Metadata.RegisterBrokerAsync(new BrokerRegistration(0, Guid.NewGuid(), [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, "PLAINTEXT")], null, DateTimeOffset.UtcNow),
             CancellationToken.None);
+        var ca = _folder.Combine("ca.pem");
+        await File.WriteAllTextAsync(ca, CaCertificate);
         _app = LocalControlPlane.Build(
         [
             "--urls", LocalControlPlane.DefaultUrls,
@@ -70,6 +86,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={ApiKeyTable}",
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}=metadata{_suffix}",
             $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
+            $"--{ClusterFunctions.BootstrapServersSetting}={BootstrapServers}",
+            $"--{ClusterFunctions.CaCertificatePathSetting}={ca}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
@@ -82,6 +100,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     {
         if (_app is not null) await _app.DisposeAsync();
         await _azurite.DisposeAsync();
+        _folder.Dispose();
     }
 
     /// <summary>A client that sends <paramref name="key"/> as its bearer token (none when null).</summary>

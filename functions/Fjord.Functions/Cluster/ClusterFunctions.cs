@@ -1,0 +1,49 @@
+using Fjord.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+
+namespace Fjord.Functions.Cluster;
+
+/// <summary>
+/// <c>GET /api/v1/cluster/connection</c>: the bootstrap servers and CA certificate a client configuration needs, from
+/// the app settings <c>FJORD_BOOTSTRAP_SERVERS</c> (the brokers' SASL_SSL listeners, <c>host:port,host:port</c>) and
+/// <c>FJORD_CA_CERTIFICATE_PATH</c> (a PEM file; unset when the brokers' certificates are publicly trusted).
+/// Any valid key may read it, operator or tenant: it is what every client of the cluster is told anyway.
+/// 404 when <c>FJORD_BOOTSTRAP_SERVERS</c> is not set; 503 when the CA file cannot be read.
+/// </summary>
+public sealed class ClusterFunctions(ApiRequests api, IConfiguration configuration)
+{
+    public const string ConnectionRoute = "v1/cluster/connection";
+    public const string BootstrapServersSetting = "FJORD_BOOTSTRAP_SERVERS";
+    public const string CaCertificatePathSetting = "FJORD_CA_CERTIFICATE_PATH";
+
+    /// <summary>A CA bundle is a few kilobytes; anything this big is the wrong file.</summary>
+    private const long MaxCaBytes = 256 * 1024;
+
+    [Function("GetClusterConnection")]
+    public Task<IActionResult> GetClusterConnection([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ConnectionRoute)] HttpRequest request) =>
+        api.RunAsync(request, async (_, ct) =>
+        {
+            var bootstrap = configuration[BootstrapServersSetting]?.Trim();
+            if (string.IsNullOrEmpty(bootstrap))
+                throw ApiProblemException.NotFound($"This control plane was not told the cluster's bootstrap servers; its operator sets {BootstrapServersSetting}");
+            string? ca = null;
+            if (configuration[CaCertificatePathSetting]?.Trim() is { Length: > 0 } path)
+            {
+                try
+                {
+                    var info = new FileInfo(path);
+                    if (info.Exists && info.Length > MaxCaBytes)
+                        throw new ApiProblemException(StatusCodes.Status503ServiceUnavailable, $"{CaCertificatePathSetting} names a file of {info.Length} bytes, too big for a CA certificate; its operator fixes the setting");
+                    ca = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new ApiProblemException(StatusCodes.Status503ServiceUnavailable, $"The CA certificate named by {CaCertificatePathSetting} cannot be read; its operator fixes the setting or the file");
+                }
+            }
+            return ApiResult.Ok(new ClusterConnectionResource(bootstrap, ca));
+        });
+}
