@@ -1,4 +1,5 @@
 using Fjord.Functions.Http;
+using Fjord.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -23,6 +24,7 @@ public sealed class ClusterFunctions(ApiRequests api, IConfiguration configurati
     private const long MaxCaBytes = 256 * 1024;
 
     [Function("GetClusterConnection")]
+    [ApiResponse(200, typeof(ClusterConnectionResource), "Bootstrap servers and the CA certificate (PEM) clients trust")]
     public Task<IActionResult> GetClusterConnection([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ConnectionRoute)] HttpRequest request) =>
         api.RunAsync(request, async (_, ct) =>
         {

@@ -5,6 +5,7 @@ using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Topics;
 using Fjord.Functions.Http;
+using Fjord.Functions.OpenApi;
 using Fjord.Security.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -38,6 +39,9 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
     private const string PathPrefix = "/api/";
 
     [Function("ListTopics")]
+    [ApiQuery("limit", typeof(int), "Page size, 1 to 1000 (default 100)")]
+    [ApiQuery("continuation", typeof(string), "The next of the previous page")]
+    [ApiResponse(200, typeof(TopicResourcePage), "A page of the tenant's topics, in its own names")]
     public Task<IActionResult> ListTopics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request, string tenant) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -49,6 +53,7 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
         });
 
     [Function("GetTopic")]
+    [ApiResponse(200, typeof(TopicResource), "The topic with its partitions' leaders, replicas and ISR")]
     public Task<IActionResult> GetTopic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ItemRoute)] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -58,6 +63,10 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
 
     /// <summary>Creates the topic: 201 when its leaders are elected, 202 while they are not; 200 when an identical topic exists, 409 when a different one does.</summary>
     [Function("PutTopic")]
+    [ApiRequestBody(typeof(CreateTopicBody))]
+    [ApiResponse(201, typeof(TopicResource), "Created: every partition has a leader")]
+    [ApiResponse(202, typeof(TopicResource), "Created, leaders not elected yet: GET the Location until state is ready")]
+    [ApiResponse(200, typeof(TopicResource), "The same topic existed already")]
     public Task<IActionResult> PutTopic([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute)] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -77,6 +86,7 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
         });
 
     [Function("DeleteTopic")]
+    [ApiResponse(204, null, "Deleted: the brokers remove its data")]
     public Task<IActionResult> DeleteTopic([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ItemRoute)] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -85,6 +95,7 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
         });
 
     [Function("GetTopicPartitions")]
+    [ApiResponse(200, typeof(IReadOnlyList<TopicPartitionView>), "Each partition's leader, epoch, replicas and ISR")]
     public Task<IActionResult> GetTopicPartitions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ItemRoute + "/partitions")] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -94,6 +105,8 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
 
     /// <summary>Grows the topic to <c>count</c> partitions; fewer or equal is 422, past the tenant's limit 409.</summary>
     [Function("AddTopicPartitions")]
+    [ApiRequestBody(typeof(AddPartitionsBody))]
+    [ApiResponse(200, typeof(TopicResource), "The topic with its new partition count")]
     public Task<IActionResult> AddTopicPartitions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ItemRoute + "/partitions")] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -103,6 +116,7 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
         });
 
     [Function("GetTopicConfigs")]
+    [ApiResponse(200, typeof(TopicConfigsBody), "The topic's configs set on it (Kafka's names)")]
     public Task<IActionResult> GetTopicConfigs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ItemRoute + "/configs")] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
@@ -112,6 +126,8 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
 
     /// <summary>Replaces the topic's config overrides (PUT semantics: a config left out returns to the broker default).</summary>
     [Function("PutTopicConfigs")]
+    [ApiRequestBody(typeof(TopicConfigsBody))]
+    [ApiResponse(200, typeof(TopicResource), "The configs replaced")]
     public Task<IActionResult> PutTopicConfigs([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ItemRoute + "/configs")] HttpRequest request, string tenant, string topic) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
