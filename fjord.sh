@@ -36,6 +36,8 @@
 set -euo pipefail
 # Resolved before the cd below, so a relative FJORD_HOME means relative to where the user is.
 STATE=$(realpath -m "${FJORD_HOME:-$(dirname "$0")/.fjord}")
+# `cli` runs there too, so the paths a user gives it (e.g. --client-config acme.properties) mean what they expect.
+CALLER_DIR=$(pwd)
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 LOGS="$STATE/logs"
@@ -391,7 +393,7 @@ run_cli() {
     FJORD_API_KEY=$(control_plane_value FJORD_API_KEY)
     export FJORD_API_URL FJORD_API_KEY
   fi
-  dotnet "$CLI_DLL" "$@"
+  (cd "$CALLER_DIR" && dotnet "$CLI_DLL" "$@")
 }
 
 require_control_plane() {
