@@ -23,29 +23,36 @@ public static class Paging
     }
 
     /// <summary>The page of <paramref name="sorted"/> after the key the <c>continuation</c> token names, and the next token (null on the last page).</summary>
-    public static (IReadOnlyList<T> Page, string? Next) Page<T>(IEnumerable<T> sorted, Func<T, string> key, string? limitValue, string? continuation)
+    /// <param name="isKey">When given, a token whose key it refuses is a 400 like a token that does not decode.</param>
+    public static (IReadOnlyList<T> Page, string? Next) Page<T>(IEnumerable<T> sorted, Func<T, string> key, string? limitValue, string? continuation,
+        Func<string, bool>? isKey = null)
     {
         ArgumentNullException.ThrowIfNull(sorted);
         ArgumentNullException.ThrowIfNull(key);
         var limit = PageSize(limitValue);
-        var after = Decode(continuation);
+        var after = Continuation(continuation, isKey);
         var rest = after is null ? sorted : sorted.Where(item => string.CompareOrdinal(key(item), after) > 0);
         var page = rest.Take(limit + 1).ToList();
-        var next = page.Count > limit ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key(page[limit - 1]))) : null;
+        var next = page.Count > limit ? NextToken(key(page[limit - 1])) : null;
         if (page.Count > limit) page.RemoveAt(limit);
         return (page, next);
     }
 
-    private static string? Decode(string? token)
+    /// <summary>The token that resumes after <paramref name="lastKey"/>.</summary>
+    public static string NextToken(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey));
+
+    /// <returns>The key the previous page ended with, or null for the first page; 400 for a token this API did not hand out.</returns>
+    public static string? Continuation(string? token, Func<string, bool>? isKey = null)
     {
         if (string.IsNullOrEmpty(token)) return null;
         try
         {
-            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            if (isKey is null || isKey(key)) return key;
         }
         catch (FormatException)
         {
-            throw ApiProblemException.BadRequest($"continuation '{token}' is not one this API handed out; pass the 'next' of the previous page as it was");
         }
+        throw ApiProblemException.BadRequest($"continuation '{token}' is not one this API handed out; pass the 'next' of the previous page as it was");
     }
 }

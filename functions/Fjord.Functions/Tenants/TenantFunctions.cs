@@ -26,8 +26,6 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
 {
     public const string CollectionRoute = "v1/tenants";
     public const string ItemRoute = CollectionRoute + "/{tenant}";
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 1000;
 
     /// <summary>The path the Functions host and the local host both serve the API under (host.json's routePrefix).</summary>
     private const string PathPrefix = "/api/";
@@ -39,15 +37,11 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
     public Task<IActionResult> ListTenants([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request) =>
         api.RunAsync(request, async (caller, ct) =>
         {
-            var limit = PageSize(request.Query["limit"]);
-            var after = Continuation(request.Query["continuation"]);
             IEnumerable<Tenant> visible = await admin.ListAsync(ct).ConfigureAwait(false);
             if (!caller.IsOperator) visible = visible.Where(t => t.Id == caller.TenantId);
             // The store lists in id order, so "after the last id shown" resumes exactly, even across creates and deletes.
-            var rest = after is null ? visible : visible.Where(t => string.CompareOrdinal(t.Id, after) > 0);
-            var page = rest.Take(limit + 1).ToList();
-            var next = page.Count > limit ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page[limit - 1].Id)) : null;
-            return ApiResult.Ok(new TenantPage([.. page.Take(limit).Select(t => TenantResource.From(t))], next));
+            var (page, next) = Paging.Page(visible, t => t.Id, request.Query["limit"], request.Query["continuation"], id => TenantNamespace.IdProblem(id) is null);
+            return ApiResult.Ok(new TenantPage([.. page.Select(t => TenantResource.From(t))], next));
         });
 
     [Function("GetTenant")]
@@ -166,26 +160,4 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
 
     private static bool IsNoneMatchAny(HttpRequest request) => request.Headers.IfNoneMatch.Any(v => v?.Trim() == "*");
 
-    private static int PageSize(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return DefaultPageSize;
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > MaxPageSize)
-            throw ApiProblemException.BadRequest($"limit '{value}' must be a whole number from 1 to {MaxPageSize}");
-        return limit;
-    }
-
-    /// <returns>The id the previous page ended with, or null for the first page.</returns>
-    private static string? Continuation(string? token)
-    {
-        if (string.IsNullOrEmpty(token)) return null;
-        try
-        {
-            var id = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            if (TenantNamespace.IdProblem(id) is null) return id;
-        }
-        catch (FormatException)
-        {
-        }
-        throw ApiProblemException.BadRequest($"continuation '{token}' is not one this API handed out; pass the 'next' of the previous page as it was");
-    }
 }

@@ -34,7 +34,6 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
 {
     public const string CollectionRoute = "v1/tenants/{tenant}/topics";
     public const string ItemRoute = CollectionRoute + "/{topic}";
-    public const int DefaultPageSize = 100;
 
     private const string PathPrefix = "/api/";
 
@@ -45,10 +44,10 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
     public Task<IActionResult> ListTopics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CollectionRoute)] HttpRequest request, string tenant) =>
         RunAsync(request, tenant, async (_, ct) =>
         {
-            var limit = PageSize(request.Query["limit"]);
-            var after = Continuation(request.Query["continuation"]);
+            var limit = Paging.PageSize(request.Query["limit"]);
+            var after = Paging.Continuation(request.Query["continuation"], name => TopicNames.Problem(name) is null);
             var page = await topics.ListAsync(tenant, limit, after, ct).ConfigureAwait(false);
-            var next = page.After is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.After));
+            var next = page.After is null ? null : Paging.NextToken(page.After);
             return ApiResult.Ok(new TopicResourcePage([.. page.Items.Select(TopicResource.From)], next));
         });
 
@@ -184,26 +183,4 @@ public sealed class TopicFunctions(ApiRequests api, TopicAdministration topics)
 
     private static bool IsNoneMatchAny(HttpRequest request) => request.Headers.IfNoneMatch.Any(v => v?.Trim() == "*");
 
-    private static int PageSize(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return DefaultPageSize;
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > TopicAdministration.MaxPageSize)
-            throw ApiProblemException.BadRequest($"limit '{value}' must be a whole number from 1 to {TopicAdministration.MaxPageSize}");
-        return limit;
-    }
-
-    /// <returns>The topic name the previous page ended with, or null for the first page.</returns>
-    private static string? Continuation(string? token)
-    {
-        if (string.IsNullOrEmpty(token)) return null;
-        try
-        {
-            var name = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            if (TopicNames.Problem(name) is null) return name;
-        }
-        catch (FormatException)
-        {
-        }
-        throw ApiProblemException.BadRequest($"continuation '{token}' is not one this API handed out; pass the 'next' of the previous page as it was");
-    }
 }
