@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
 using Fjord.Functions.LocalHost;
+using Fjord.Functions.Topics;
 using Fjord.Testing;
 using Microsoft.AspNetCore.Builder;
 
@@ -49,6 +50,7 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.ScramTableSetting}={_cluster.ScramTable}",
             $"--{ControlPlaneSettings.AclTableSetting}={_cluster.AclTable}",
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={apiKeyTable}",
+            $"--{TopicServiceCollectionExtensions.MetadataTableSetting}={_cluster.MetadataTable}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
@@ -66,10 +68,11 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
         _security.Dispose();
     }
 
-    public HttpClient Client()
+    /// <summary>An HTTP client of the control plane with <paramref name="key"/>, the operator key when none is given.</summary>
+    public HttpClient Client(string? key = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key ?? OperatorKey);
         return client;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Confluent.Kafka;
+using Fjord.ControlPlane.Tests.EndToEnd;
 using Fjord.ControlPlane.Tests.Functions;
 using Fjord.Testing;
 
@@ -10,7 +11,7 @@ namespace Fjord.ControlPlane.Tests.Topics;
 /// answers 201 because the broker's controller elects the leaders within the wait; the tenant's admin produces and
 /// consumes on the topic by its short name; the API's delete takes it out of the tenant's Metadata.
 /// </summary>
-public sealed class TopicEndToEndTests(TenantClusterControlPlaneFixture fixture) : IClassFixture<TenantClusterControlPlaneFixture>
+public sealed class TopicEndToEndTests(ControlPlaneClusterFixture fixture) : IClassFixture<ControlPlaneClusterFixture>
 {
     [Fact]
     public async Task ATopicCreatedThroughTheApiServesTheTenantsClientsAndItsDeletionLeavesTheirMetadata()
