@@ -2,8 +2,10 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Fjord.ControlPlane.Acls;
 using Fjord.ControlPlane.ApiKeys;
+using Fjord.ControlPlane.Identity;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
+using Fjord.Functions.Identity;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
@@ -41,6 +43,9 @@ public static class ControlPlaneServiceCollectionExtensions
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<ControlPlaneSettings>().AclTable));
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ControlPlaneSettings>().ApiKeyTable));
+        services.AddSingleton(sp => EntraIdSettings.From(configuration) is { } entra
+            ? new BearerAuthenticator(sp.GetRequiredService<ApiKeyStore>(), new EntraIdAuthenticator(entra, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EntraIdAuthenticator>>()))
+            : new BearerAuthenticator(sp.GetRequiredService<ApiKeyStore>()));
         services.AddSingleton<TenantAdministration>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AclAdministration>();

@@ -12,4 +12,7 @@ public enum ApiKeyCheck
     Unknown,
 
     Expired,
+
+    /// <summary>A valid Entra ID token whose app roles give it no right here (neither operator nor exactly one tenant).</summary>
+    NoRole,
 }

@@ -74,6 +74,13 @@ public sealed class ApiKeyStore
         return (ApiKeyCheck.Valid, new ApiKeyPrincipal(id, string.IsNullOrEmpty(tenant) ? null : tenant, expiresAt));
     }
 
+    /// <summary>Whether <paramref name="token"/> is meant as a Fjord API key (starts with <c>fjk.</c>), well formed or not.</summary>
+    public static bool IsApiKeyShaped(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return token.StartsWith(Prefix + ".", StringComparison.Ordinal);
+    }
+
     /// <summary>Whether <paramref name="keyId"/> has the shape of a key id (20 lower-case hex digits), so it can be looked up.</summary>
     public static bool IsWellFormedId(string? keyId) =>
         keyId is { Length: IdBytes * 2 } && keyId.All(char.IsAsciiHexDigitLower);

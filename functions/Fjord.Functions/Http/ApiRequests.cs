@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fjord.ControlPlane.ApiKeys;
+using Fjord.ControlPlane.Identity;
 using Fjord.ControlPlane.Tenants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace Fjord.Functions.Http;
 /// read a strict JSON body, and turn refusals into problem+json. Anything unexpected is logged and answered with a
 /// bare 500; bad input never gets that far, because it is refused before anything is written.
 /// </summary>
-public sealed partial class ApiRequests(ControlPlaneTables tables, ApiKeyStore apiKeys, ILogger<ApiRequests> logger)
+public sealed partial class ApiRequests(ControlPlaneTables tables, BearerAuthenticator authenticator, ILogger<ApiRequests> logger)
 {
     /// <summary>Bodies are small JSON documents; anything bigger is a mistake or an attack.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -29,6 +30,8 @@ public sealed partial class ApiRequests(ControlPlaneTables tables, ApiKeyStore a
         {
             await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
             var (check, caller) = await AuthenticateAsync(request, ct).ConfigureAwait(false);
+            if (check == ApiKeyCheck.NoRole)
+                return ApiResult.ForProblem(StatusCodes.Status403Forbidden, "The Entra ID token carries no Fjord app role: it needs the operator role, or the role of exactly one tenant");
             if (caller is null)
             {
                 return ApiResult.ForProblem(StatusCodes.Status401Unauthorized, UnauthorizedDetail(check),
@@ -127,15 +130,21 @@ public sealed partial class ApiRequests(ControlPlaneTables tables, ApiKeyStore a
         var header = request.Headers.Authorization;
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
             return (ApiKeyCheck.Malformed, null);
-        return await apiKeys.CheckAsync(value[BearerPrefix.Length..].Trim(), ct).ConfigureAwait(false);
+        return await authenticator.CheckAsync(value[BearerPrefix.Length..].Trim(), ct).ConfigureAwait(false);
     }
 
-    private static string UnauthorizedDetail(ApiKeyCheck check) => check switch
+    private string UnauthorizedDetail(ApiKeyCheck check)
     {
-        ApiKeyCheck.Expired => "The API key has expired; ask an operator for a new one",
-        ApiKeyCheck.Unknown => "The API key is not known (revoked, or mistyped); send a valid key as 'Authorization: Bearer fjk.<id>.<secret>'",
-        _ => "Send an API key as 'Authorization: Bearer fjk.<id>.<secret>'",
-    };
+        var accepted = authenticator.AcceptsEntraId
+            ? "'Authorization: Bearer fjk.<id>.<secret>' or an Entra ID access token for this API"
+            : "'Authorization: Bearer fjk.<id>.<secret>'";
+        return check switch
+        {
+            ApiKeyCheck.Expired => "The API key or token has expired; get a new one",
+            ApiKeyCheck.Unknown => $"The API key or token is not known (revoked, mistyped, or issued for another API); send {accepted}",
+            _ => $"Send an API key as {accepted}",
+        };
+    }
 
     private static bool IsJson(string contentType)
     {

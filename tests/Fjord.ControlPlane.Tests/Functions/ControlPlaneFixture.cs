@@ -4,6 +4,7 @@ using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
 using Fjord.Functions.Cluster;
+using Fjord.Functions.Identity;
 using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
@@ -45,6 +46,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public static readonly TimeSpan LeaderWait = TimeSpan.FromMilliseconds(200);
 
     public string OperatorKey { get; private set; } = "";
+
+    /// <summary>The Entra ID directory the control plane trusts here: tokens it issues for audience <see cref="TestIdentityProvider.Audience"/> are accepted.</summary>
+    public TestIdentityProvider EntraId { get; } = new();
 
     public string ApiKeyTable => "apikeys" + _suffix;
 
@@ -88,6 +92,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
             $"--{ClusterFunctions.BootstrapServersSetting}={BootstrapServers}",
             $"--{ClusterFunctions.CaCertificatePathSetting}={ca}",
+            $"--{EntraIdSettings.AudienceSetting}={TestIdentityProvider.Audience}",
+            $"--{EntraIdSettings.IssuerSetting}={TestIdentityProvider.Issuer}",
+            $"--{EntraIdSettings.JwksUrlSetting}={EntraId.JwksUrl}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
@@ -101,6 +108,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         if (_app is not null) await _app.DisposeAsync();
         await _azurite.DisposeAsync();
         _folder.Dispose();
+        EntraId.Dispose();
     }
 
     /// <summary>A client that sends <paramref name="key"/> as its bearer token (none when null).</summary>

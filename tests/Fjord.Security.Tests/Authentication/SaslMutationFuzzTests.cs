@@ -1,6 +1,7 @@
 using System.Text;
 using Fjord.Security.Authentication;
 using Fjord.Security.Credentials;
+using Fjord.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

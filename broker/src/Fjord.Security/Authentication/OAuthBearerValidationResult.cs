@@ -8,8 +8,13 @@ public sealed record OAuthBearerValidationResult(
     IReadOnlyList<string> Scopes,
     string? FailureReason)
 {
+    /// <summary>True when the token was well signed but past its exp: callers may say so, since nothing is leaked.</summary>
+    public bool IsExpired { get; private init; }
+
     public static OAuthBearerValidationResult Valid(string principalName, DateTimeOffset expiresAt, IReadOnlyList<string> scopes) =>
         new(true, principalName, expiresAt, scopes, null);
 
     public static OAuthBearerValidationResult Invalid(string reason) => new(false, null, null, [], reason);
+
+    public static OAuthBearerValidationResult Expired(string reason) => new(false, null, null, [], reason) { IsExpired = true };
 }

@@ -97,7 +97,7 @@ public sealed partial class OAuthBearerValidator : IDisposable
         var now = _time.GetUtcNow();
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp);
         if (now - _options.ClockSkew >= expiresAt)
-            return OAuthBearerValidationResult.Invalid($"the token expired at {expiresAt:O}");
+            return OAuthBearerValidationResult.Expired($"the token expired at {expiresAt:O}");
         if (jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out var nbf) && now + _options.ClockSkew < DateTimeOffset.FromUnixTimeSeconds(nbf))
             return OAuthBearerValidationResult.Invalid("the token is not valid yet (nbf)");
 

@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Fjord.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Fjord.Security.Tests.Authentication;
+namespace Fjord.Testing;
 
 /// <summary>
 /// An identity provider for tests: signing keys it generated, a JWKS of their public halves written to a file
 /// (served to the validator as file://), and tokens it signs.
 /// </summary>
-internal sealed class TestIdentityProvider : IDisposable
+public sealed class TestIdentityProvider : IDisposable
 {
     public const string Issuer = "https://idp.example.com/";
     public const string Audience = "fjord";
