@@ -56,7 +56,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly LogDirLock _dirLock;
-    private readonly TenantReaperLoop _reaping;
+    private readonly IReadOnlyList<ControllerDutyLoop> _controllerDuties;
 
     // Serialises controller hand-overs (fenced: stop it; rejoined: a new one for the new incarnation) with the stop.
     private readonly SemaphoreSlim _controllerChanges = new(1, 1);
@@ -65,9 +65,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private KafkaBroker(BrokerConfig config, TableMetadataStore store, LogManager logs, ReplicaManager replicas, MetadataCache metadata,
         GroupCoordinator groups, GroupCoordinatorLocator coordinators, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, KafkaServer server,
         AdvertisedListeners advertised, BrokerLifecycleManager lifecycle, BrokerFencing fencing, ActiveController activeController, LogDirLock dirLock, TimeProvider time, ILoggerFactory loggers,
-        TenantReaperLoop reaping)
+        IReadOnlyList<ControllerDutyLoop> controllerDuties)
     {
-        _reaping = reaping;
+        _controllerDuties = controllerDuties;
         _config = config;
         _store = store;
         _controllerStore = store;
@@ -222,13 +222,20 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             new TopicAdmin(config, store, metadata, replicas, tiering.Manager, activeController, time, new TenantTopicLimits(security.Tenants, metadata)),
             offsets, new TableTransactionStateStore(tables, config.TransactionsTableName), TransactionConfig.From(config).TransactionStateLogNumPartitions,
             security.ScramStore, security.AclStore ?? new TableAclStore(tables, new SecurityConfig(config).AclTable), loggers.CreateLogger<TenantReaper>(), quotas.Store);
-        var reaping = new TenantReaperLoop(reaper, () => metadata.Current.Controller?.ControllerId == config.NodeId,
-            TimeSpan.FromMilliseconds(config.GetInt("fjord.tenant.reaper.interval.ms", 2000)), time, loggers.CreateLogger<TenantReaperLoop>());
+        bool IsController() => metadata.Current.Controller?.ControllerId == config.NodeId;
+        var tierSweeper = new DeletedTopicTierSweeper(() => metadata.Current, tiering.Manager, time);
+        ControllerDutyLoop[] controllerDuties =
+        [
+            new("tenant reaping", reaper.ReapAsync, IsController,
+                TimeSpan.FromMilliseconds(config.GetInt("fjord.tenant.reaper.interval.ms", 2000)), time, loggers.CreateLogger<ControllerDutyLoop>()),
+            new("deleted topics' Blob tier sweep", tierSweeper.SweepAsync, IsController,
+                TimeSpan.FromMilliseconds(Math.Max(1000, config.RemoteLogManagerTaskIntervalMs)), time, loggers.CreateLogger<ControllerDutyLoop>()),
+        ];
         var lifecycle = new BrokerLifecycleManager(config, store, metadata, fencing,
             () => advertised.Endpoints.Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.Protocol.KafkaName())).ToArray(),
             time, loggers.CreateLogger<BrokerLifecycleManager>());
         var broker = new KafkaBroker(config, store, logs, replicas, metadata, groups, coordinators, tiering.Manager, producerIds, transactions, security, server, advertised,
-            lifecycle, fencing, activeController, dirLock, time, loggers, reaping)
+            lifecycle, fencing, activeController, dirLock, time, loggers, controllerDuties)
         {
             Quotas = quotas,
             TenantStorage = tenantStorage,
@@ -434,7 +441,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         await ControlledShutdownAsync();
         await _lifecycle.DisposeAsync();
-        await _reaping.DisposeAsync();
+        foreach (var duty in _controllerDuties) await duty.DisposeAsync();
         if (TenantStorage is not null) await TenantStorage.DisposeAsync();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();

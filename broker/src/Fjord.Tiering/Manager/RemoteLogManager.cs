@@ -123,38 +123,49 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
     }
 
     /// <summary>
-    /// A deleted topic's remote segments go too: each entry moves to DELETE_STARTED, its blobs are
-    /// deleted, then DELETE_FINISHED and the entry is removed — the same steps retention takes, so a
-    /// crash part-way leaves entries a later deletion finishes. Runs in the background: the topic is
-    /// already gone for clients.
+    /// A deleted topic's remote segments go too, in the background: the topic is already gone for clients. A failure
+    /// is logged; the controller's sweep of deleted topics (<see cref="PurgeTopicAsync"/>) finishes it later.
     /// </summary>
     public Task DeleteTopicAsync(Guid topicId) => Task.Run(async () =>
     {
         try
         {
-            foreach (var segment in await _manifest.ListTopicAsync(topicId, _stopping.Token))
-            {
-                var state = segment.State;
-                if (state is RemoteSegmentState.CopyStarted or RemoteSegmentState.CopyFinished &&
-                    await _manifest.TransitionAsync(topicId, segment.Partition, segment.SegmentId, state, RemoteSegmentState.DeleteStarted, _stopping.Token))
-                    state = RemoteSegmentState.DeleteStarted;
-                if (state == RemoteSegmentState.DeleteStarted)
-                {
-                    await _storage.DeleteAsync(segment, _stopping.Token);
-                    if (await _manifest.TransitionAsync(topicId, segment.Partition, segment.SegmentId, state, RemoteSegmentState.DeleteFinished, _stopping.Token))
-                        state = RemoteSegmentState.DeleteFinished;
-                }
-                if (state == RemoteSegmentState.DeleteFinished)
-                    await _manifest.RemoveAsync(topicId, segment.Partition, segment.SegmentId, _stopping.Token);
-            }
-            if ((await _manifest.ListTopicAsync(topicId, _stopping.Token)).Count == 0)
-                await _manifest.RemoveFencesAsync(topicId, _stopping.Token);
+            await PurgeTopicAsync(topicId, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogTopicDeletionFailed(e, topicId);
         }
     });
+
+    /// <summary>
+    /// Removes what the manifest and Blob storage hold of a deleted topic: each entry moves to DELETE_STARTED, its
+    /// blobs are deleted, then DELETE_FINISHED and the entry is removed — the same steps retention takes, so a crash
+    /// part-way leaves entries a later pass finishes, and two brokers purging at once only skip each other's steps.
+    /// True when nothing of the topic is left, writer fences included.
+    /// </summary>
+    public async Task<bool> PurgeTopicAsync(Guid topicId, CancellationToken ct)
+    {
+        var segments = await _manifest.ListTopicAsync(topicId, ct).ConfigureAwait(false);
+        foreach (var segment in segments)
+        {
+            var state = segment.State;
+            if (state is RemoteSegmentState.CopyStarted or RemoteSegmentState.CopyFinished &&
+                await _manifest.TransitionAsync(topicId, segment.Partition, segment.SegmentId, state, RemoteSegmentState.DeleteStarted, ct).ConfigureAwait(false))
+                state = RemoteSegmentState.DeleteStarted;
+            if (state == RemoteSegmentState.DeleteStarted)
+            {
+                await _storage.DeleteAsync(segment, ct).ConfigureAwait(false);
+                if (await _manifest.TransitionAsync(topicId, segment.Partition, segment.SegmentId, state, RemoteSegmentState.DeleteFinished, ct).ConfigureAwait(false))
+                    state = RemoteSegmentState.DeleteFinished;
+            }
+            if (state == RemoteSegmentState.DeleteFinished)
+                await _manifest.RemoveAsync(topicId, segment.Partition, segment.SegmentId, ct).ConfigureAwait(false);
+        }
+        if (segments.Count != 0 && (await _manifest.ListTopicAsync(topicId, ct).ConfigureAwait(false)).Count != 0) return false;
+        await _manifest.RemoveFencesAsync(topicId, ct).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>KIP-1005's latest-tiered offset: the last offset in a COPY_FINISHED segment, -1 when none (leader only).</summary>
     public long HighestTieredOffset(string topic, int partition) =>
