@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Identity;
 using Fjord.ControlPlane.Tenants;
@@ -46,6 +47,19 @@ public sealed partial class ApiRequests(ControlPlaneTables tables, BearerAuthent
         catch (TenantAdministrationException e)
         {
             return ApiResult.ForProblem(StatusOf(e.Kind), e.Message);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            LogStorageRefused(e, request.Method, request.Path);
+            return ApiResult.ForProblem(StatusCodes.Status503ServiceUnavailable,
+                "A table of the cluster is not there yet: no broker has started against this storage account, or the control plane's table settings differ from the brokers'. Retry once the brokers run.");
+        }
+        catch (Exception e) when (IsStorageUnavailable(e))
+        {
+            // Unreachable, throttled or failing storage: nothing was written that a retry would not redo.
+            LogStorageRefused(e, request.Method, request.Path);
+            return ApiResult.ForProblem(StatusCodes.Status503ServiceUnavailable, "The cluster's storage cannot be reached right now; retry later.",
+                new KeyValuePair<string, string>(HeaderNames.RetryAfter, "5"));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -146,6 +160,17 @@ public sealed partial class ApiRequests(ControlPlaneTables tables, BearerAuthent
         };
     }
 
+    /// <summary>
+    /// Unreachable, throttled or failing storage: a status of 0, 408, 429 or 5xx, or what the Azure SDK throws once
+    /// its retries are spent on a connection that fails (an AggregateException of the attempts).
+    /// </summary>
+    private static bool IsStorageUnavailable(Exception e) => e switch
+    {
+        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(inner => inner is HttpRequestException || IsStorageUnavailable(inner)),
+        _ => false,
+    };
+
     private static bool IsJson(string contentType)
     {
         var mediaType = contentType.Split(';', 2)[0].Trim();
@@ -155,6 +180,9 @@ public sealed partial class ApiRequests(ControlPlaneTables tables, BearerAuthent
 
     private static string BodyHint<T>()
         where T : IRequestBody => "Expected e.g. " + T.Example;
+
+    [LoggerMessage(EventId = 16001, Level = LogLevel.Warning, Message = "Control plane: {Method} {Path} refused: storage did not answer")]
+    private partial void LogStorageRefused(Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 16000, Level = LogLevel.Error, Message = "Control plane: {Method} {Path} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string method, string path);
