@@ -20,6 +20,9 @@ internal static class FjordCli
             LoginCommand.Build(cli),
             TenantCommands.Build(cli),
             ApiKeyCommands.Build(cli),
+            TopicCommands.Build(cli),
+            UserCommands.Build(cli),
+            AclCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
