@@ -161,6 +161,19 @@ public sealed class UserAndAclCommandsTests : IDisposable
         Assert.Equal(1, (await _cli.RunAsync(Ct, "api-key", "delete", id)).ExitCode);
     }
 
+    [Fact]
+    public async Task ApiKeyCreateWithATableConnectionWritesTheTableEvenWhenAControlPlaneIsConfigured()
+    {
+        var created = await _cli.RunAsync(Ct, "api-key", "create", "--table-connection", _fixture.ConnectionString, "--api-keys-table", _fixture.ApiKeyTable,
+            "--description", "seeded");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Contains("in Table storage", created.Error, StringComparison.Ordinal);
+        var info = await _fixture.ApiKeys.GetAsync(created.Output.Trim().Split('.')[1], Ct);
+        Assert.Equal("seeded", info?.Description);
+        Assert.Null(info?.TenantId);
+    }
+
     [Theory]
     [InlineData("acl", "add", "--tenant", "acme", "--principal", "User:a", "--operation", "Read")]
     [InlineData("acl", "add", "--tenant", "acme", "--principal", "User:a", "--topic", "t")]
