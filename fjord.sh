@@ -343,7 +343,7 @@ cmd_start() {
 # exists), starts the local control plane over the cluster's tables, and writes control-plane.env; sets CONTROL_PLANE_URL.
 seed_operator_key() { # azurite-connection keyfile
   log "seeding an operator API key for the control plane (kept in $2 for later starts)"
-  if ! (umask 077 && FJORD_TABLE_CONNECTION="$1" dotnet "$CLI_DLL" api-key create --lifetime-days 3650 \
+  if ! (umask 077 && FJORD_TABLE_CONNECTION="$1" dotnet "$CLI_DLL" api-key create --table-connection "$1" --lifetime-days 3650 \
       --description "fjord.sh local operator" >"$2.tmp" 2>"$LOGS/api-key-create.log"); then
     rm -f "$2.tmp"; log "could not create the operator key; see $LOGS/api-key-create.log"; return 1
   fi

@@ -12,7 +12,7 @@ internal static class FjordCli
     {
         var options = new GlobalOptions();
         var cli = new CliContext(output, error, environment, options);
-        var root = new RootCommand("Fjord operator tool: manages tenants through the control plane's HTTP API.")
+        var root = new RootCommand("Fjord operator tool: tenants, topics, users, ACLs and API keys through the control plane's HTTP API.")
         {
             options.ApiUrl,
             options.ApiKey,
@@ -20,6 +20,9 @@ internal static class FjordCli
             LoginCommand.Build(cli),
             TenantCommands.Build(cli),
             ApiKeyCommands.Build(cli),
+            TopicCommands.Build(cli),
+            UserCommands.Build(cli),
+            AclCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

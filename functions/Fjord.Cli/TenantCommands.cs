@@ -258,7 +258,7 @@ internal static class TenantCommands
     }
 
     /// <summary>The bootstrap servers and CA for a client config: from the options, else from the control plane.</summary>
-    private static async Task<ClusterConnectionModel?> ConnectionAsync(CliContext cli, ControlPlaneClient client, string? bootstrap, string? caLocation, CancellationToken ct)
+    internal static async Task<ClusterConnectionModel?> ConnectionAsync(CliContext cli, ControlPlaneClient client, string? bootstrap, string? caLocation, CancellationToken ct)
     {
         if (bootstrap is not null && caLocation is not null) return new ClusterConnectionModel(bootstrap, null);
         try
@@ -277,7 +277,7 @@ internal static class TenantCommands
         }
     }
 
-    private static async Task<bool> TryWritePropertiesAsync(TextWriter error, string file, string tenantId, ClusterConnectionModel connection, AdminCredentialsModel admin, string? caLocation)
+    internal static async Task<bool> TryWritePropertiesAsync(TextWriter error, string file, string tenantId, ClusterConnectionModel connection, AdminCredentialsModel admin, string? caLocation)
     {
         try
         {

@@ -2,15 +2,19 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fjord.ControlPlane.Client.Acls;
+using Fjord.ControlPlane.Client.ApiKeys;
 using Fjord.ControlPlane.Client.Cluster;
 using Fjord.ControlPlane.Client.Tenants;
+using Fjord.ControlPlane.Client.Topics;
+using Fjord.ControlPlane.Client.Users;
 
 namespace Fjord.ControlPlane.Client;
 
 /// <summary>
 /// A typed client of the control plane's HTTP API, authenticated with a bearer API key. Each resource has its own
-/// client over this one's <see cref="SendAsync{T}"/> (tenants, cluster; topics, users, ACLs and API keys are added the
-/// same way, one file each). Refusals arrive as <see cref="ControlPlaneException"/>; an unreachable control plane as
+/// client over this one's <see cref="SendAsync{T}"/> (tenants, cluster, topics, users, ACLs, API keys; one folder
+/// each). Refusals arrive as <see cref="ControlPlaneException"/>; an unreachable control plane as
 /// <see cref="HttpRequestException"/>.
 /// </summary>
 public sealed class ControlPlaneClient : IDisposable
@@ -52,6 +56,10 @@ public sealed class ControlPlaneClient : IDisposable
         _authorization = new AuthenticationHeaderValue("Bearer", apiKey.Trim());
         Tenants = new TenantsClient(this);
         Cluster = new ClusterClient(this);
+        Topics = new TopicsClient(this);
+        Users = new UsersClient(this);
+        Acls = new AclsClient(this);
+        ApiKeys = new ApiKeysClient(this);
     }
 
     /// <summary>Where the API's routes start (the root plus <c>api/</c>).</summary>
@@ -60,6 +68,14 @@ public sealed class ControlPlaneClient : IDisposable
     public TenantsClient Tenants { get; }
 
     public ClusterClient Cluster { get; }
+
+    public TopicsClient Topics { get; }
+
+    public UsersClient Users { get; }
+
+    public AclsClient Acls { get; }
+
+    public ApiKeysClient ApiKeys { get; }
 
     /// <summary>
     /// Sends one request to <paramref name="route"/> (relative to <see cref="ApiBase"/>, e.g. <c>v1/tenants/acme</c>)
@@ -78,14 +94,15 @@ public sealed class ControlPlaneClient : IDisposable
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: ControlPlaneJson.Options);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         var etag = response.Headers.ETag?.ToString();
+        var location = response.Headers.Location?.OriginalString;
         var success = accepted is null ? response.IsSuccessStatusCode : accepted.Contains(response.StatusCode);
         if (!success) throw await ProblemAsync(response, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NoContent)
-            return new ControlPlaneResponse<T?>(response.StatusCode, etag, default);
+            return new ControlPlaneResponse<T?>(response.StatusCode, etag, default) { Location = location };
         try
         {
             var value = await response.Content.ReadFromJsonAsync<T>(ControlPlaneJson.Options, ct).ConfigureAwait(false);
-            return new ControlPlaneResponse<T?>(response.StatusCode, etag, value);
+            return new ControlPlaneResponse<T?>(response.StatusCode, etag, value) { Location = location };
         }
         catch (JsonException e)
         {
@@ -100,7 +117,7 @@ public sealed class ControlPlaneClient : IDisposable
     {
         var response = await SendAsync<T>(method, route, body, ifMatch, null, ct).ConfigureAwait(false);
         return response.Value is { } value
-            ? new ControlPlaneResponse<T>(response.Status, response.ETag, value)
+            ? new ControlPlaneResponse<T>(response.Status, response.ETag, value) { Location = response.Location }
             : throw new ControlPlaneException((int)response.Status, "Empty answer", $"The control plane answered {(int)response.Status} with no body to {method} {route}");
     }
 

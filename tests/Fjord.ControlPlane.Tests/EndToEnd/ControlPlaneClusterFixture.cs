@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Confluent.Kafka;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
+using Fjord.Functions.Cluster;
 using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
 using Fjord.Testing;
@@ -51,6 +52,8 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.AclTableSetting}={_cluster.AclTable}",
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={apiKeyTable}",
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}={_cluster.MetadataTable}",
+            $"--{ClusterFunctions.BootstrapServersSetting}={SaslBootstrap}",
+            $"--{ClusterFunctions.CaCertificatePathSetting}={_security.CaPath}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();

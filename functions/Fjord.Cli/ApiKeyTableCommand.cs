@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Azure;
+using Azure.Data.Tables;
+using Fjord.ControlPlane.ApiKeys;
+
+namespace Fjord.Cli;
+
+/// <summary>
+/// <c>fjord api-key create</c> straight into Table storage: how the first operator key is seeded (fjord.sh runs it
+/// before the control plane has any key to accept). Used when <c>--table-connection</c> is given, or when no control
+/// plane is configured but a storage connection string is.
+/// </summary>
+internal sealed class ApiKeyTableCommand(CliContext cli)
+{
+    private readonly Option<string> _connection = TenantPasswordCommand.TableConnectionOption(cli.Environment);
+
+    private readonly Option<string> _table = new("--api-keys-table")
+    {
+        Description = "The control plane's API key table (with --table-connection)",
+        DefaultValueFactory = _ => ApiKeyStore.DefaultTableName,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(_connection);
+        command.Add(_table);
+    }
+
+    /// <summary>Whether to write the table: asked for by name, or the only way there is.</summary>
+    public bool Applies(ParseResult parsed)
+    {
+        if (parsed.GetResult(_connection) is { Implicit: false }) return true;
+        var (target, _) = ApiTarget.Resolve(parsed.GetValue(cli.Options.ApiUrl), parsed.GetValue(cli.Options.ApiKey), cli.Environment);
+        return target is null && cli.Environment.TableConnection is not null;
+    }
+
+    public async Task<int> RunAsync(ParseResult parsed, string? tenantId, int lifetimeDays, string? description, CancellationToken ct)
+    {
+        var connectionString = parsed.GetValue(_connection);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            await cli.Error.WriteLineAsync($"fjord: --table-connection is empty (or set ${CliEnvironment.TableConnectionVariable})").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            var store = new ApiKeyStore(new TableServiceClient(connectionString), TimeProvider.System, parsed.GetRequiredValue(_table));
+            await store.InitializeAsync(ct).ConfigureAwait(false);
+            var lifetime = TimeSpan.FromDays(lifetimeDays);
+            var created = tenantId is null
+                ? await store.CreateOperatorKeyAsync(lifetime, description, ct).ConfigureAwait(false)
+                : await store.CreateTenantKeyAsync(tenantId, lifetime, description, ct).ConfigureAwait(false);
+            // The key alone goes to stdout, so a script can capture it; what it is goes to stderr.
+            await cli.Output.WriteLineAsync(created.Secret).ConfigureAwait(false);
+            var scope = tenantId is null ? "operator key" : $"key of tenant {tenantId}";
+            await cli.Error.WriteLineAsync($"Created {scope} {created.Principal.KeyId} in Table storage, expiring {created.Principal.ExpiresAt:u}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            await cli.Error.WriteLineAsync($"fjord: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or AggregateException)
+        {
+            await cli.Error.WriteLineAsync($"fjord: Table storage failed: {ApiCommand.FirstLine(e.Message)}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+}
