@@ -23,6 +23,8 @@ internal static class TenantCommands
         tenant.Add(Move(cli, "suspend", "Suspend a tenant: its connections are closed and new ones refused; its data stays.", (c, id, ct) => c.Tenants.SuspendAsync(id, null, ct)));
         tenant.Add(Move(cli, "resume", "Resume a suspended tenant.", (c, id, ct) => c.Tenants.ResumeAsync(id, null, ct)));
         tenant.Add(SetLimits(cli));
+        tenant.Add(TenantQuotaCommands.Show(cli));
+        tenant.Add(TenantQuotaCommands.Set(cli));
         tenant.Add(Delete(cli));
         tenant.Add(TenantPasswordCommand.Build(cli));
         return tenant;

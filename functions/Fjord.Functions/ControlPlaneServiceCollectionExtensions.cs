@@ -3,12 +3,14 @@ using Azure.Identity;
 using Fjord.ControlPlane.Acls;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Identity;
+using Fjord.ControlPlane.Quotas;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
 using Fjord.Functions.Identity;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
+using Fjord.Security.Quotas;
 using Fjord.Security.Tenancy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +21,9 @@ namespace Fjord.Functions;
 /// <summary>The services the functions take, registered alike by the Functions worker and by the local host.</summary>
 public static class ControlPlaneServiceCollectionExtensions
 {
+    /// <summary>The brokers' <c>fjord.quota.table</c>: client quotas (default <c>fjordquotas</c>).</summary>
+    public const string QuotaTableSetting = "FJORD_QUOTA_TABLE";
+
     public static IServiceCollection AddFjordControlPlane(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -46,6 +51,9 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton(sp => EntraIdSettings.From(configuration) is { } entra
             ? new BearerAuthenticator(sp.GetRequiredService<ApiKeyStore>(), new EntraIdAuthenticator(entra, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EntraIdAuthenticator>>()))
             : new BearerAuthenticator(sp.GetRequiredService<ApiKeyStore>()));
+        services.AddSingleton<IClientQuotaStore>(sp => new TableClientQuotaStore(
+            sp.GetRequiredService<TableServiceClient>(), configuration[QuotaTableSetting] is { Length: > 0 } table ? table.Trim() : TableClientQuotaStore.DefaultTableName));
+        services.AddSingleton<QuotaAdministration>();
         services.AddSingleton<TenantAdministration>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AclAdministration>();

@@ -1,6 +1,7 @@
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
+using Fjord.Security.Quotas;
 using Fjord.Security.Tenancy;
 
 namespace Fjord.Functions;
@@ -10,7 +11,7 @@ namespace Fjord.Functions;
 /// quickly (the Functions host times out its start), and a storage outage then fails requests, not the process.
 /// A failed attempt is forgotten, so the next request tries again.
 /// </summary>
-public sealed class ControlPlaneTables(ITenantStore tenants, IScramCredentialStore credentials, IAclStore acls, ApiKeyStore apiKeys)
+public sealed class ControlPlaneTables(ITenantStore tenants, IScramCredentialStore credentials, IAclStore acls, ApiKeyStore apiKeys, IClientQuotaStore quotas)
 {
     private readonly Lock _lock = new();
     private Task? _initialized;
@@ -25,7 +26,8 @@ public sealed class ControlPlaneTables(ITenantStore tenants, IScramCredentialSto
                 tenants.InitializeAsync(CancellationToken.None),
                 credentials.InitializeAsync(CancellationToken.None),
                 acls.InitializeAsync(CancellationToken.None),
-                apiKeys.InitializeAsync(CancellationToken.None));
+                apiKeys.InitializeAsync(CancellationToken.None),
+                quotas.InitializeAsync(CancellationToken.None));
             return _initialized.WaitAsync(ct);
         }
     }

@@ -79,6 +79,17 @@ public sealed class TenantsClient
         return SendAsync(HttpMethod.Put, ItemRoute(id) + "/limits", limits, ifMatch, ct);
     }
 
+    /// <summary>The tenant's cap and the quotas it set on its own users and client ids.</summary>
+    public async Task<TenantQuotasModel> GetQuotasAsync(string id, CancellationToken ct = default) =>
+        (await _client.SendForValueAsync<TenantQuotasModel>(HttpMethod.Get, ItemRoute(id) + "/quotas", null, null, ct).ConfigureAwait(false)).Value;
+
+    /// <summary>Replaces the tenant's cap (operator keys only); a null field removes that quota.</summary>
+    public async Task<TenantQuotasModel> SetQuotasAsync(string id, TenantQuotaCapModel cap, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(cap);
+        return (await _client.SendForValueAsync<TenantQuotasModel>(HttpMethod.Put, ItemRoute(id) + "/quotas", cap, null, ct).ConfigureAwait(false)).Value;
+    }
+
     /// <summary>
     /// Marks the tenant for deletion (it is refused at once; the brokers' controller then removes its topics, groups,
     /// ACLs and users, and finally the tenant).

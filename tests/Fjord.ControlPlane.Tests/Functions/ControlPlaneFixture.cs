@@ -9,6 +9,7 @@ using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
+using Fjord.Security.Quotas;
 using Fjord.Security.Tenancy;
 using Fjord.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public TableAclStore Acls { get; private set; } = null!;
 
     public ApiKeyStore ApiKeys { get; private set; } = null!;
+
+    public TableClientQuotaStore Quotas { get; private set; } = null!;
 
     /// <summary>The cluster's metadata table, with one broker registered and no controller: topics are created but get no leaders.</summary>
     public TableMetadataStore Metadata { get; private set; } = null!;
@@ -74,6 +77,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         Credentials = new TableScramCredentialStore(Service, "scram" + _suffix);
         Acls = new TableAclStore(Service, "acls" + _suffix);
         ApiKeys = new ApiKeyStore(Service, TimeProvider.System, ApiKeyTable);
+        Quotas = new TableClientQuotaStore(Service, "quotas" + _suffix);
         Metadata = new TableMetadataStore(Service, "metadata" + _suffix);
         await Metadata.GetOrCreateClusterIdAsync(CancellationToken.None);
         await Metadata.RegisterBrokerAsync(new BrokerRegistration(0, Guid.NewGuid(), [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, "PLAINTEXT")], null, DateTimeOffset.UtcNow),
@@ -88,6 +92,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.ScramTableSetting}=scram{_suffix}",
             $"--{ControlPlaneSettings.AclTableSetting}=acls{_suffix}",
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={ApiKeyTable}",
+            $"--{ControlPlaneServiceCollectionExtensions.QuotaTableSetting}=quotas{_suffix}",
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}=metadata{_suffix}",
             $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
             $"--{ClusterFunctions.BootstrapServersSetting}={BootstrapServers}",
