@@ -54,6 +54,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public string AclTable => "acls" + _suffix;
 
+    public string BrokerStatusTable => "brokerstatus" + _suffix;
+
     /// <summary>What the control plane is told as FJORD_BOOTSTRAP_SERVERS (no brokers listen there).</summary>
     public string BootstrapServers => "127.0.0.1:19192,127.0.0.1:19193";
 
@@ -88,6 +90,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
             $"--{ClusterFunctions.BootstrapServersSetting}={BootstrapServers}",
             $"--{ClusterFunctions.CaCertificatePathSetting}={ca}",
+            $"--{ClusterStatusServiceCollectionExtensions.StatusTableSetting}={BrokerStatusTable}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
