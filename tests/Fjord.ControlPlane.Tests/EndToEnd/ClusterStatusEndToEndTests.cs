@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Fjord.Cli;
 using Fjord.ControlPlane.Client.Cluster;
 using Fjord.Testing;
+using Xunit.Abstractions;
 
 namespace Fjord.ControlPlane.Tests.EndToEnd;
 
@@ -12,7 +13,7 @@ namespace Fjord.ControlPlane.Tests.EndToEnd;
 /// partitions under-replicated), then a Blob tier that refuses uploads (lag grows) and comes back (lag drains).
 /// Every test first waits for a healthy cluster and leaves one behind.
 /// </summary>
-public sealed class ClusterStatusEndToEndTests(ClusterStatusFixture fixture) : IClassFixture<ClusterStatusFixture>
+public sealed class ClusterStatusEndToEndTests(ClusterStatusFixture fixture, ITestOutputHelper log) : IClassFixture<ClusterStatusFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
@@ -74,6 +75,20 @@ public sealed class ClusterStatusEndToEndTests(ClusterStatusFixture fixture) : I
         Assert.Contains("Cluster: HEALTHY", table.Output, StringComparison.Ordinal);
         Assert.Contains($"Controller: broker {controller.NodeId}", table.Output, StringComparison.Ordinal);
         Assert.Contains("0 under-replicated", table.Output, StringComparison.Ordinal);
+
+        // What one status costs through the local host: five table queries made at once (printed, not asserted).
+        using (var client = fixture.Client())
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 50; i++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await client.Cluster.GetStatusAsync(partitions: true);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            log.WriteLine($"GET v1/cluster/status?detail=partitions, {status.Partitions.Total} partitions, 3 brokers: p50 {times[24]:0.0} ms, p99 {times[49]:0.0} ms");
+        }
 
         var json = await CliAsync("cluster", "status", "--output", "json");
         Assert.True(json.Code == 0, json.Error);
