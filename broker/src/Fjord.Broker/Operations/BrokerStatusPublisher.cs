@@ -100,7 +100,17 @@ public sealed partial class BrokerStatusPublisher : IAsyncDisposable
         }
         try
         {
-            var status = _measure(_time.GetUtcNow(), RefreshInterval);
+            BrokerStatus status;
+            try
+            {
+                status = _measure(_time.GetUtcNow(), RefreshInterval);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A replica or tier being torn down mid-count; the next tick measures again.
+                Log.MeasureFailed(_logger, e);
+                return;
+            }
             if (_written is not null && SameFigures(_written, status) && ++_unchangedTicks < _refreshIntervals) return;
             if (!_initialized)
             {
@@ -150,6 +160,9 @@ public sealed partial class BrokerStatusPublisher : IAsyncDisposable
     {
         [LoggerMessage(EventId = 7751, Level = LogLevel.Warning, Message = "The broker status table is out of reach; the control plane sees this broker's last status until it returns")]
         public static partial void StoreFailing(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 7753, Level = LogLevel.Warning, Message = "Measuring the broker's status failed; will retry")]
+        public static partial void MeasureFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 7752, Level = LogLevel.Information, Message = "The broker status table is reachable again")]
         public static partial void StoreRecovered(ILogger logger);
