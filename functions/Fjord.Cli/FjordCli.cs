@@ -23,6 +23,7 @@ internal static class FjordCli
             TopicCommands.Build(cli),
             UserCommands.Build(cli),
             AclCommands.Build(cli),
+            ClusterCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

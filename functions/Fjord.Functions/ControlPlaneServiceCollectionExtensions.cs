@@ -6,6 +6,7 @@ using Fjord.ControlPlane.Identity;
 using Fjord.ControlPlane.Quotas;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
+using Fjord.Functions.Cluster;
 using Fjord.Functions.Identity;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
@@ -60,6 +61,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ControlPlaneTables>();
         services.AddSingleton<Http.ApiRequests>();
         services.AddFjordTopics(configuration);
+        services.AddFjordClusterStatus(configuration);
         return services;
     }
 }

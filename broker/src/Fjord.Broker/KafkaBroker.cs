@@ -112,6 +112,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// <summary>Each tenant's retained bytes (this broker's leaders, and cluster-wide) and the produce refusal at its storage limit.</summary>
     public TenantStorageUsage? TenantStorage { get; private init; }
 
+    /// <summary>Publishes this broker's status row for the control plane (<c>fjord.broker.status.*</c>).</summary>
+    public BrokerStatusPublisher? Status { get; private init; }
+
     /// <summary>The operator's HTTP endpoint (<c>fjord.admin.listener</c>), or null when none is configured.</summary>
     public OperatorEndpoint? OperatorEndpoint { get; private set; }
 
@@ -239,6 +242,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             Quotas = quotas,
             TenantStorage = tenantStorage,
+            Status = BrokerStatusPublisher.Create(config, tables,
+                new BrokerStatusMeasure(config.NodeId, () => lifecycle.IncarnationId, replicas, tiering.Manager, time.GetUtcNow()), time, loggers),
         };
         try
         {
@@ -258,6 +263,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
         lifecycle.Start();
         tenantStorage.Start();
+        broker.Status!.Start();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
@@ -443,6 +449,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _lifecycle.DisposeAsync();
         foreach (var duty in _controllerDuties) await duty.DisposeAsync();
         if (TenantStorage is not null) await TenantStorage.DisposeAsync();
+        if (Status is not null) await Status.DisposeAsync();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;

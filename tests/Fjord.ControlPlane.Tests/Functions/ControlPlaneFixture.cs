@@ -61,6 +61,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public string AclTable => "acls" + _suffix;
 
+    public string BrokerStatusTable => "brokerstatus" + _suffix;
+
     /// <summary>What the control plane is told as FJORD_BOOTSTRAP_SERVERS (no brokers listen there).</summary>
     public string BootstrapServers => "127.0.0.1:19192,127.0.0.1:19193";
 
@@ -100,6 +102,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{EntraIdSettings.AudienceSetting}={TestIdentityProvider.Audience}",
             $"--{EntraIdSettings.IssuerSetting}={TestIdentityProvider.Issuer}",
             $"--{EntraIdSettings.JwksUrlSetting}={EntraId.JwksUrl}",
+            $"--{ClusterStatusServiceCollectionExtensions.StatusTableSetting}={BrokerStatusTable}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();

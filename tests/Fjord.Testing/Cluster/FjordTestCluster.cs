@@ -52,6 +52,9 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
     public string ScramTable => MetadataTable + "scram";
     public string TenantTable => MetadataTable + "tenants";
 
+    /// <summary>The brokers' status rows (fjord.broker.status.table), one table per cluster like the others.</summary>
+    public string BrokerStatusTable => MetadataTable + "status";
+
     /// <summary>The cluster's metadata table, read directly: what it shows does not depend on the brokers under test being healthy.</summary>
     public TableMetadataStore Store { get; }
 
@@ -216,6 +219,7 @@ public sealed partial class FjordTestCluster : IAsyncDisposable
             ["fjord.acl.table"] = AclTable,
             ["fjord.scram.table"] = ScramTable,
             ["fjord.tenant.table"] = TenantTable,
+            ["fjord.broker.status.table"] = BrokerStatusTable,
             ["fjord.metadata.poll.interval.ms"] = "200",
             // As Kafka's own integration tests do: a few transaction-state partitions, not 50 per test
             // cluster, so that many clusters sharing one Azurite on two cores do not load it needlessly.

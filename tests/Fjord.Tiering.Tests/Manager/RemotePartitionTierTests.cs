@@ -223,6 +223,53 @@ public sealed class RemotePartitionTierTests
     }
 
     [Fact]
+    public async Task TheOldestWaitingSegmentKeepsItsFirstSightingAndTheLastErrorKindLastsUntilACopySucceeds()
+    {
+        var tier = NewTier();
+        await tier.ResumeAsync(default);
+        Assert.Null(tier.OldestWaitingSince);
+        _storage.IsDown = true;
+        _log.Roll();
+        var firstSeen = _clock.GetUtcNow();
+        await tier.CopyEligibleSegmentsAsync(default);
+        Assert.Equal(firstSeen, tier.OldestWaitingSince);
+        Assert.Equal("unreachable", tier.LastCopyErrorKind);
+        Assert.Equal(firstSeen, tier.LastCopyFailureAt);
+
+        // A later segment does not make the wait look shorter; backing off, the lag is still measured.
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        _log.Roll();
+        await tier.CopyEligibleSegmentsAsync(default);
+        Assert.Equal(2, tier.UploadLagSegments);
+        Assert.Equal(firstSeen, tier.OldestWaitingSince);
+
+        _storage.IsDown = false;
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, await tier.CopyEligibleSegmentsAsync(default));
+        Assert.Null(tier.OldestWaitingSince);
+        Assert.Null(tier.LastCopyErrorKind);
+        Assert.Null(tier.LastCopyFailureAt);
+        Assert.Equal(0, tier.ConsecutiveCopyFailures);
+    }
+
+    [Theory]
+    [InlineData(503, "ServerBusy", "http-503-ServerBusy")]
+    [InlineData(403, "", "http-403")]
+    public void ACopyErrorKindNamesTheServicesAnswer(int status, string code, string kind)
+    {
+        var error = new Azure.RequestFailedException(status, "message with https://account.blob.core.windows.net/x", code, null);
+        Assert.Equal(kind, CopyErrorKind.Of(new InvalidOperationException("wrapped", error)));
+    }
+
+    [Fact]
+    public void ACopyErrorKindWithoutAnAnswerSaysWhatKeptItFromOne()
+    {
+        Assert.Equal("unreachable", CopyErrorKind.Of(new Azure.RequestFailedException(0, "no answer", new HttpRequestException("refused"))));
+        Assert.Equal("timeout", CopyErrorKind.Of(new TaskCanceledException()));
+        Assert.Equal("InjectedFaultException", CopyErrorKind.Of(new InjectedFaultException("storage.upload")));
+    }
+
+    [Fact]
     public async Task LocalRetentionByBytesKeepsTheHotTailAndNeverDeletesWhatIsNotUploaded()
     {
         for (var i = 0; i < 6; i++)

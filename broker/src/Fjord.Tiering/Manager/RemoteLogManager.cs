@@ -175,6 +175,32 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
     public (int Segments, long Bytes) UploadLag(string topic, int partition) =>
         _tiers.TryGetValue((topic, partition), out var entry) ? (entry.Tier.UploadLagSegments, entry.Tier.UploadLagBytes) : (0, 0);
 
+    /// <summary>The upload lag of the partitions this broker leads, as of the last round of each (for the broker's status row).</summary>
+    public TierUploadStatus UploadStatus()
+    {
+        var segments = 0;
+        var bytes = 0L;
+        DateTimeOffset? oldest = null;
+        var failing = 0;
+        DateTimeOffset? lastFailure = null;
+        string? lastKind = null;
+        foreach (var (tier, _, _, leader) in _tiers.Values)
+        {
+            if (!leader) continue;
+            segments += tier.UploadLagSegments;
+            bytes += tier.UploadLagBytes;
+            if (tier.OldestWaitingSince is { } since && (oldest is null || since < oldest)) oldest = since;
+            if (tier.ConsecutiveCopyFailures == 0) continue;
+            failing++;
+            if (tier.LastCopyFailureAt is { } at && (lastFailure is null || at > lastFailure))
+            {
+                lastFailure = at;
+                lastKind = tier.LastCopyErrorKind;
+            }
+        }
+        return new TierUploadStatus(segments, bytes, oldest, failing, lastKind);
+    }
+
     /// <summary>
     /// Bytes of a partition this broker leads that are held only in Blob storage: uploaded segments below
     /// <paramref name="localLogStartOffset"/>, as of the last round; 0 when it is not tiered or not led here.

@@ -60,10 +60,14 @@ public sealed partial class RemotePartitionTier
 
             ConsecutiveCopyFailures = 0;
             _nextCopyAttempt = DateTimeOffset.MinValue;
+            Volatile.Write(ref _lastCopyErrorKind, null);
+            Volatile.Write(ref _lastCopyFailureMs, -1);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             ConsecutiveCopyFailures++;
+            Volatile.Write(ref _lastCopyErrorKind, CopyErrorKind.Of(e));
+            Volatile.Write(ref _lastCopyFailureMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
             var backoff = Backoff(ConsecutiveCopyFailures);
             _nextCopyAttempt = _time.GetUtcNow() + backoff;
             UpdateLag();

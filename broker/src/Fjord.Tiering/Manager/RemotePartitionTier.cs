@@ -40,6 +40,14 @@ public sealed partial class RemotePartitionTier
 
     private DateTimeOffset _nextCopyAttempt = DateTimeOffset.MinValue;
 
+    /// <summary>When this tier first saw each closed segment that still waits for upload, by base offset.</summary>
+    private readonly Dictionary<long, long> _waitingSinceMs = [];
+
+    // Read by the status publisher while the round writes them: plain longs and a reference, each read whole.
+    private long _oldestWaitingSinceMs = -1;
+    private long _lastCopyFailureMs = -1;
+    private string? _lastCopyErrorKind;
+
     public RemotePartitionTier(ITieredLog log, IRemoteLogMetadataStore manifest, IRemoteStorage storage, TierRetentionConfig config, RemoteTierOptions options, TimeProvider time, ILogger logger)
     {
         _log = log;
@@ -69,6 +77,18 @@ public sealed partial class RemotePartitionTier
     /// <summary>Copy failures since the last success; drives the backoff.</summary>
     public int ConsecutiveCopyFailures { get; private set; }
 
+    /// <summary>
+    /// Since when the oldest closed segment still waiting for upload has waited, as this tier saw it close (a tier
+    /// created by a leadership change first sees them all at once); null when nothing waits.
+    /// </summary>
+    public DateTimeOffset? OldestWaitingSince => Volatile.Read(ref _oldestWaitingSinceMs) is var ms and >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>The kind of the last copy failure (see <see cref="CopyErrorKind"/>) while copies fail; null once one succeeds.</summary>
+    public string? LastCopyErrorKind => Volatile.Read(ref _lastCopyErrorKind);
+
+    /// <summary>When the last copy failure happened, for picking the latest across partitions; null while copies succeed.</summary>
+    public DateTimeOffset? LastCopyFailureAt => Volatile.Read(ref _lastCopyFailureMs) is var ms and >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
     /// <summary>Until this time <see cref="CopyEligibleSegmentsAsync"/> does nothing (backoff after a failure).</summary>
     public DateTimeOffset NextCopyAttempt => _nextCopyAttempt;
 
@@ -86,17 +106,27 @@ public sealed partial class RemotePartitionTier
         var lagSegments = 0;
         var lagBytes = 0L;
         var covered = CoveredUpTo();
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var oldestMs = long.MaxValue;
+        var waiting = new HashSet<long>();
         for (var i = 0; i < segments.Count - 1; i++)
         {
             if (segments[i].EndOffset > covered)
             {
                 lagSegments++;
                 lagBytes += segments[i].SizeInBytes;
+                var baseOffset = segments[i].BaseOffset;
+                waiting.Add(baseOffset);
+                if (!_waitingSinceMs.TryGetValue(baseOffset, out var since)) _waitingSinceMs[baseOffset] = since = nowMs;
+                oldestMs = Math.Min(oldestMs, since);
             }
         }
 
+        // Segments uploaded or deleted since stop waiting; the map never holds more than the closed segments.
+        foreach (var gone in _waitingSinceMs.Keys.Where(k => !waiting.Contains(k)).ToList()) _waitingSinceMs.Remove(gone);
         UploadLagSegments = lagSegments;
         UploadLagBytes = lagBytes;
+        Volatile.Write(ref _oldestWaitingSinceMs, oldestMs == long.MaxValue ? -1 : oldestMs);
     }
 
     /// <summary>

@@ -1,0 +1,4 @@
+namespace Fjord.ControlPlane.Client.Cluster;
+
+/// <summary>The broker holding the controller lease, the lease's epoch, and whether that broker is alive.</summary>
+public sealed record ControllerModel(int NodeId, long Epoch, bool Alive);
