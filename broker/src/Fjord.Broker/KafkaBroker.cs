@@ -112,6 +112,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// <summary>Each tenant's retained bytes (this broker's leaders, and cluster-wide) and the produce refusal at its storage limit.</summary>
     public TenantStorageUsage? TenantStorage { get; private init; }
 
+    /// <summary>Publishes the led partitions' log stats for the control plane's lag figures (<see cref="PartitionStatsPublisher"/>).</summary>
+    public PartitionStatsPublisher? PartitionStats { get; private init; }
+
     /// <summary>The operator's HTTP endpoint (<c>fjord.admin.listener</c>), or null when none is configured.</summary>
     public OperatorEndpoint? OperatorEndpoint { get; private set; }
 
@@ -232,6 +235,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             Quotas = quotas,
             TenantStorage = tenantStorage,
+            PartitionStats = PartitionStatsPublisher.Create(config, tables, replicas, time, loggers),
         };
         try
         {
@@ -251,6 +255,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         }
         lifecycle.Start();
         tenantStorage.Start();
+        broker.PartitionStats?.Start();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
@@ -436,6 +441,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _lifecycle.DisposeAsync();
         await _reaping.DisposeAsync();
         if (TenantStorage is not null) await TenantStorage.DisposeAsync();
+        if (PartitionStats is not null) await PartitionStats.DisposeAsync();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;
