@@ -36,6 +36,7 @@ public static class RetentionForecaster
         var (seconds, limit) = bySize is null || (byTime is not null && byTime <= bySize)
             ? (byTime!.Value, "retention.ms")
             : (bySize.Value, "retention.bytes");
+        if (!double.IsFinite(seconds)) return RetentionForecast.Never;
         seconds = Math.Max(0, seconds);
         // Past what a DateTimeOffset holds (a near-tie of the rates): as good as never, said honestly as very far.
         var at = seconds < (DateTimeOffset.MaxValue - now).TotalSeconds ? now.AddSeconds(seconds) : DateTimeOffset.MaxValue;
