@@ -4,6 +4,7 @@ using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
 using Fjord.Functions.Cluster;
+using Fjord.Functions.Groups;
 using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
@@ -54,6 +55,10 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public string AclTable => "acls" + _suffix;
 
+    public string OffsetsTable => "offsets" + _suffix;
+
+    public string PartitionStatsTable => "partitionstats" + _suffix;
+
     /// <summary>What the control plane is told as FJORD_BOOTSTRAP_SERVERS (no brokers listen there).</summary>
     public string BootstrapServers => "127.0.0.1:19192,127.0.0.1:19193";
 
@@ -86,6 +91,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={ApiKeyTable}",
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}=metadata{_suffix}",
             $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
+            $"--{GroupServiceCollectionExtensions.OffsetsTableSetting}={OffsetsTable}",
+            $"--{GroupServiceCollectionExtensions.PartitionStatsTableSetting}={PartitionStatsTable}",
             $"--{ClusterFunctions.BootstrapServersSetting}={BootstrapServers}",
             $"--{ClusterFunctions.CaCertificatePathSetting}={ca}",
             "--Logging:LogLevel:Default=Warning",
