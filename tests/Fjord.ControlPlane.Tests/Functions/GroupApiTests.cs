@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Fjord.Cluster;
+using Fjord.ControlPlane.Tests.OpenApi;
 using Fjord.Security.Tenancy;
+using Json.Schema;
 
 namespace Fjord.ControlPlane.Tests.Functions;
 
@@ -178,5 +180,34 @@ public sealed class GroupApiTests(ControlPlaneFixture plane)
         (await ApiCall.SendAsync(expired, HttpMethod.Get, $"/api/v1/tenants/{tenant}/groups")).AssertProblem(HttpStatusCode.Unauthorized);
         using var anonymous = plane.Client(null);
         (await ApiCall.SendAsync(anonymous, HttpMethod.Get, $"/api/v1/tenants/{tenant}/groups/billing/lag")).AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task WhatTheGroupApiAnswersValidatesAgainstTheOpenApiDocument()
+    {
+        var document = await OpenApiTests.FetchAsync(plane);
+        var operations = document.Operations().ToDictionary(o => o.Operation["operationId"]!.GetValue<string>(), o => o.Operation);
+        using var client = plane.Client(plane.OperatorKey);
+        var tenant = await TenantAsync();
+        await SeedBillingAsync(tenant, DateTimeOffset.UtcNow);
+        var (offsets, _) = await StoresAsync();
+        await offsets.SaveGroupAsync(new GroupRecord(tenant + ".idle", "consumer", 1, null, null, DateTimeOffset.UtcNow, []), None);
+
+        foreach (var (operationId, path) in new[]
+        {
+            ("GetGroupLag", $"/api/v1/tenants/{tenant}/groups/billing/lag"),
+            ("GetGroupLag", $"/api/v1/tenants/{tenant}/groups/idle/lag"),
+            ("GetGroupLag", $"/api/v1/tenants/{tenant}/groups/nobody/lag"),
+            ("ListGroups", $"/api/v1/tenants/{tenant}/groups"),
+            ("ListGroups", $"/api/v1/tenants/{tenant}/groups?limit=1"),
+            ("ListGroups", $"/api/v1/tenants/{tenant}/groups?limit=-1"),
+        })
+        {
+            var call = await ApiCall.SendAsync(client, HttpMethod.Get, path);
+            var schema = document.ResponseSchema(operations[operationId], (int)call.Status, call.MediaType ?? "application/json");
+            Assert.True(schema is not null, $"{operationId} answered {(int)call.Status} {call.MediaType}, which the document does not describe");
+            var result = schema.Evaluate(JsonDocument.Parse(call.Body).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            Assert.True(result.IsValid, $"{operationId} {(int)call.Status}: {call.Body}");
+        }
     }
 }
