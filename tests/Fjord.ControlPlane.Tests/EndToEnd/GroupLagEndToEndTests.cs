@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Confluent.Kafka;
 using Fjord.Cli;
 using Fjord.ControlPlane.Tests.Functions;
 using Fjord.Testing;
+using Xunit.Abstractions;
 
 namespace Fjord.ControlPlane.Tests.EndToEnd;
 
@@ -12,7 +14,7 @@ namespace Fjord.ControlPlane.Tests.EndToEnd;
 /// broker publishes its partition stats; the control plane's lag endpoints, the typed client and the CLI show lag,
 /// its age, the inactive group, and the retention forecast of a slow group next to a fast one.
 /// </summary>
-public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : IClassFixture<ControlPlaneClusterFixture>, IDisposable
+public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ControlPlaneClusterFixture>, IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -47,6 +49,9 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
         }
     }
 
+    /// <summary>A config of its own: Confluent's config constructors share the dictionary they are given, and the clients here run on several threads.</summary>
+    private static Dictionary<string, string> Copy(ClientConfig config) => config.ToDictionary(p => p.Key, p => p.Value);
+
     private static async Task<JsonElement?> LagAsync(HttpClient http, string tenant, string group)
     {
         var call = await ApiCall.SendAsync(http, HttpMethod.Get, $"/api/v1/tenants/{tenant}/groups/{group}/lag");
@@ -55,9 +60,10 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
         return call.Json;
     }
 
-    private static IConsumer<string, string> Consumer(ClientConfig config, string group) =>
-        new ConsumerBuilder<string, string>(new ConsumerConfig(config) { GroupId = group, AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false })
-            .SetLogHandler((_, _) => { }).Build();
+    private static IConsumer<string, string> Consumer(ClientConfig config, string group, ConcurrentQueue<string>? log = null) =>
+        new ConsumerBuilder<string, string>(new ConsumerConfig(Copy(config)) { GroupId = group, AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false })
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) log?.Enqueue($"{group}: {m.Facility} {m.Message}"); })
+            .SetErrorHandler((_, e) => log?.Enqueue($"{group}: error {e.Code} {e.Reason}")).Build();
 
     [Fact]
     public async Task TheLagOfAGroupGoesFromNToZeroAndTheGroupStaysListedAfterItsConsumerCloses()
@@ -65,7 +71,7 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
         const int N = 40;
         using var http = fixture.Client();
         var (tenant, config) = await TenantWithTopicAsync(http, "orders");
-        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig(config) { LingerMs = 0, Acks = Acks.All }).SetLogHandler((_, _) => { }).Build())
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig(Copy(config)) { LingerMs = 0, Acks = Acks.All }).SetLogHandler((_, _) => { }).Build())
         {
             for (var i = 0; i < N; i++)
                 await producer.ProduceAsync("orders", new Message<string, string> { Key = "k" + i, Value = "v" + i });
@@ -100,6 +106,15 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
             var caughtUp = (await LagAsync(http, tenant, "billing"))!.Value;
             Assert.Equal(0, caughtUp.GetProperty("partitions")[0].GetProperty("lagSeconds").GetDouble());
             Assert.Equal("Stable", caughtUp.GetProperty("state").GetString());
+            var latencies = new List<double>();
+            for (var i = 0; i < 20; i++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await LagAsync(http, tenant, "billing");
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            latencies.Sort();
+            output.WriteLine($"GET lag through the local host: p50 {latencies[10]:F1} ms, max {latencies[^1]:F1} ms (20 calls)");
             consumer.Close();
         }
 
@@ -121,21 +136,34 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
     {
         using var http = fixture.Client();
         var (tenant, config) = await TenantWithTopicAsync(http, "payments");
+        // Only read from here on, by the producer's and consumers' threads.
+        config = new ClientConfig(Copy(config));
         using var stop = new CancellationTokenSource();
         var producing = Task.Run(() => ProduceSteadilyAsync(config, "payments", stop.Token));
-        var fast = Task.Run(() => ConsumeAsync(config, "fast", recordsPerTenthOfASecond: int.MaxValue, stop.Token));
-        var slow = Task.Run(() => ConsumeAsync(config, "slow", recordsPerTenthOfASecond: 3, stop.Token));
+        var log = new ConcurrentQueue<string>();
+        var fast = Task.Run(() => ConsumeAsync(config, "fast", recordsPerTenthOfASecond: int.MaxValue, log, stop.Token));
+        var slow = Task.Run(() => ConsumeAsync(config, "slow", recordsPerTenthOfASecond: 3, log, stop.Token));
         try
         {
             JsonElement slowLag = default, fastLag = default;
-            await Poll.UntilAsync(async () =>
+            try
             {
-                if (await LagAsync(http, tenant, "slow") is not { } s || await LagAsync(http, tenant, "fast") is not { } f) return false;
-                (slowLag, fastLag) = (s, f);
-                return s.GetProperty("earliestForecast").GetProperty("status").GetString() == "expected"
-                    && f.GetProperty("earliestForecast").GetProperty("status").GetString() == "never"
-                    && s.GetProperty("totalLag").GetInt64() > 100;
-            }, Deadline, "the slow group to get a forecast while the fast one gets none");
+                await Poll.UntilAsync(async () =>
+                {
+                    if (await LagAsync(http, tenant, "slow") is not { } s || await LagAsync(http, tenant, "fast") is not { } f) return false;
+                    (slowLag, fastLag) = (s, f);
+                    return s.GetProperty("earliestForecast").GetProperty("status").GetString() == "expected"
+                        && f.GetProperty("earliestForecast").GetProperty("status").GetString() == "never"
+                        && s.GetProperty("totalLag").GetInt64() > 100;
+                }, Deadline, "the slow group to get a forecast while the fast one gets none");
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine($"slow: {(slowLag.ValueKind == JsonValueKind.Undefined ? "-" : slowLag.GetRawText())}");
+                output.WriteLine($"fast: {(fastLag.ValueKind == JsonValueKind.Undefined ? "-" : fastLag.GetRawText())}");
+                foreach (var line in log.Take(50)) output.WriteLine(line);
+                throw;
+            }
 
             var forecast = slowLag.GetProperty("earliestForecast");
             Assert.Equal("retention.ms", forecast.GetProperty("limit").GetString());
@@ -146,6 +174,9 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
             var partition = slowLag.GetProperty("partitions")[0];
             Assert.True(partition.GetProperty("consumeRate").GetDouble() < partition.GetProperty("produceRate").GetDouble());
             Assert.Equal(JsonValueKind.Null, fastLag.GetProperty("earliestForecast").GetProperty("at").ValueKind);
+            var fastPartition = fastLag.GetProperty("partitions")[0];
+            output.WriteLine($"slow: lag {partition.GetProperty("lag")} ({partition.GetProperty("lagSeconds")} s), produce {partition.GetProperty("produceRate")}/s, "
+                + $"consume {partition.GetProperty("consumeRate")}/s, loss in {seconds:F0} s; fast: lag {fastPartition.GetProperty("lag")}, consume {fastPartition.GetProperty("consumeRate")}/s");
         }
         finally
         {
@@ -157,7 +188,7 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
     /// <summary>About 100 records a second until stopped: a steady producer, paced by the clock rather than waiting for any state.</summary>
     private static async Task ProduceSteadilyAsync(ClientConfig config, string topic, CancellationToken ct)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig(config) { LingerMs = 5, Acks = Acks.All }).SetLogHandler((_, _) => { }).Build();
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig(Copy(config)) { LingerMs = 5, Acks = Acks.All }).SetLogHandler((_, _) => { }).Build();
         using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         var n = 0;
         try
@@ -174,9 +205,9 @@ public sealed class GroupLagEndToEndTests(ControlPlaneClusterFixture fixture) : 
     }
 
     /// <summary>Reads and commits at most <paramref name="recordsPerTenthOfASecond"/> records per 100 ms tick (a throttled consumer), until stopped.</summary>
-    private static async Task ConsumeAsync(ClientConfig config, string group, int recordsPerTenthOfASecond, CancellationToken ct)
+    private static async Task ConsumeAsync(ClientConfig config, string group, int recordsPerTenthOfASecond, ConcurrentQueue<string> log, CancellationToken ct)
     {
-        using var consumer = Consumer(config, group);
+        using var consumer = Consumer(config, group, log);
         consumer.Subscribe("payments");
         using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
