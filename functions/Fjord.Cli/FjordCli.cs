@@ -24,6 +24,7 @@ internal static class FjordCli
             UserCommands.Build(cli),
             AclCommands.Build(cli),
             ClusterCommands.Build(cli),
+            GroupCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

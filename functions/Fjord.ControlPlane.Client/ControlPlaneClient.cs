@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fjord.ControlPlane.Client.Acls;
 using Fjord.ControlPlane.Client.ApiKeys;
 using Fjord.ControlPlane.Client.Cluster;
+using Fjord.ControlPlane.Client.Groups;
 using Fjord.ControlPlane.Client.Tenants;
 using Fjord.ControlPlane.Client.Topics;
 using Fjord.ControlPlane.Client.Users;
@@ -60,6 +61,7 @@ public sealed class ControlPlaneClient : IDisposable
         Users = new UsersClient(this);
         Acls = new AclsClient(this);
         ApiKeys = new ApiKeysClient(this);
+        Groups = new GroupsClient(this);
     }
 
     /// <summary>Where the API's routes start (the root plus <c>api/</c>).</summary>
@@ -76,6 +78,7 @@ public sealed class ControlPlaneClient : IDisposable
     public AclsClient Acls { get; }
 
     public ApiKeysClient ApiKeys { get; }
+    public GroupsClient Groups { get; }
 
     /// <summary>
     /// Sends one request to <paramref name="route"/> (relative to <see cref="ApiBase"/>, e.g. <c>v1/tenants/acme</c>)

@@ -7,6 +7,7 @@ using Fjord.ControlPlane.Quotas;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
 using Fjord.Functions.Cluster;
+using Fjord.Functions.Groups;
 using Fjord.Functions.Identity;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
@@ -62,6 +63,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<Http.ApiRequests>();
         services.AddFjordTopics(configuration);
         services.AddFjordClusterStatus(configuration);
+        services.AddFjordGroups(configuration);
         return services;
     }
 }

@@ -114,6 +114,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     /// <summary>Publishes this broker's status row for the control plane (<c>fjord.broker.status.*</c>).</summary>
     public BrokerStatusPublisher? Status { get; private init; }
+    /// <summary>Publishes the led partitions' log stats for the control plane's lag figures (<see cref="PartitionStatsPublisher"/>).</summary>
+    public PartitionStatsPublisher? PartitionStats { get; private init; }
 
     /// <summary>The operator's HTTP endpoint (<c>fjord.admin.listener</c>), or null when none is configured.</summary>
     public OperatorEndpoint? OperatorEndpoint { get; private set; }
@@ -244,6 +246,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             TenantStorage = tenantStorage,
             Status = BrokerStatusPublisher.Create(config, tables,
                 new BrokerStatusMeasure(config.NodeId, () => lifecycle.IncarnationId, replicas, tiering.Manager, time.GetUtcNow()), time, loggers),
+            PartitionStats = PartitionStatsPublisher.Create(config, tables, replicas, time, loggers),
         };
         try
         {
@@ -264,6 +267,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         lifecycle.Start();
         tenantStorage.Start();
         broker.Status!.Start();
+        broker.PartitionStats?.Start();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
@@ -450,6 +454,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         foreach (var duty in _controllerDuties) await duty.DisposeAsync();
         if (TenantStorage is not null) await TenantStorage.DisposeAsync();
         if (Status is not null) await Status.DisposeAsync();
+        if (PartitionStats is not null) await PartitionStats.DisposeAsync();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;

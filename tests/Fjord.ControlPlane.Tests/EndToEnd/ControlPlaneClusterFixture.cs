@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
 using Fjord.Functions.Cluster;
+using Fjord.Functions.Groups;
 using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
 using Fjord.Testing;
@@ -31,6 +32,9 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
 
     public string OperatorKey { get; private set; } = "";
 
+    /// <summary>Where the broker publishes partition stats for the lag endpoints.</summary>
+    public string PartitionStatsTable { get; } = FjordTestCluster.NewTableName();
+
     public string SaslBootstrap => TestSecurity.Endpoint(Cluster.InProcess().AdvertisedListeners, SaslListener);
 
     public async Task InitializeAsync()
@@ -40,6 +44,9 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
         settings["group.initial.rebalance.delay.ms"] = "0";
         settings["auto.create.topics.enable"] = "false";
         settings["offsets.topic.replication.factor"] = "1";
+        // Lag figures follow within half a second instead of the default five.
+        settings["fjord.partition.stats.interval.ms"] = "500";
+        settings["fjord.partition.stats.table"] = PartitionStatsTable;
         _cluster = await FjordTestCluster.StartAsync(new FjordTestClusterOptions { Brokers = 1, Azurite = _azurite.Host, Settings = settings });
 
         var apiKeyTable = FjordTestCluster.NewTableName();
@@ -54,6 +61,8 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}={_cluster.MetadataTable}",
             $"--{ClusterFunctions.BootstrapServersSetting}={SaslBootstrap}",
             $"--{ClusterFunctions.CaCertificatePathSetting}={_security.CaPath}",
+            $"--{GroupServiceCollectionExtensions.OffsetsTableSetting}={_cluster.OffsetsTable}",
+            $"--{GroupServiceCollectionExtensions.PartitionStatsTableSetting}={PartitionStatsTable}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();

@@ -4,6 +4,7 @@ using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
 using Fjord.Functions.Cluster;
+using Fjord.Functions.Groups;
 using Fjord.Functions.Identity;
 using Fjord.Functions.LocalHost;
 using Fjord.Functions.Topics;
@@ -62,6 +63,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public string AclTable => "acls" + _suffix;
 
     public string BrokerStatusTable => "brokerstatus" + _suffix;
+    public string OffsetsTable => "offsets" + _suffix;
+
+    public string PartitionStatsTable => "partitionstats" + _suffix;
 
     /// <summary>What the control plane is told as FJORD_BOOTSTRAP_SERVERS (no brokers listen there).</summary>
     public string BootstrapServers => "127.0.0.1:19192,127.0.0.1:19193";
@@ -97,6 +101,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{ControlPlaneServiceCollectionExtensions.QuotaTableSetting}=quotas{_suffix}",
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}=metadata{_suffix}",
             $"--{TopicServiceCollectionExtensions.LeaderWaitSetting}={(int)LeaderWait.TotalMilliseconds}",
+            $"--{GroupServiceCollectionExtensions.OffsetsTableSetting}={OffsetsTable}",
+            $"--{GroupServiceCollectionExtensions.PartitionStatsTableSetting}={PartitionStatsTable}",
             $"--{ClusterFunctions.BootstrapServersSetting}={BootstrapServers}",
             $"--{ClusterFunctions.CaCertificatePathSetting}={ca}",
             $"--{EntraIdSettings.AudienceSetting}={TestIdentityProvider.Audience}",

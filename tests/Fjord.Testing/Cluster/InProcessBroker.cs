@@ -63,6 +63,9 @@ public sealed class InProcessBroker : TestBroker
     /// <summary>Each tenant's retained bytes as the broker measures and sums them for the storage limit.</summary>
     public Fjord.Broker.Tenancy.Storage.TenantStorageUsage? TenantStorage => Running.TenantStorage;
 
+    /// <summary>The publisher of the partition stats the control plane reads lag from.</summary>
+    public Fjord.Broker.Partitions.PartitionStatsPublisher? PartitionStats => Running.PartitionStats;
+
     /// <summary>The broker's operator HTTP endpoint (fjord.admin.listener), when configured.</summary>
     public Uri? OperatorEndpoint => Running.OperatorEndpoint?.Address;
 

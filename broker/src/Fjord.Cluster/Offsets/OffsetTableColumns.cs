@@ -13,6 +13,9 @@ internal static class OffsetTableColumns
     public const string CommitTime = "CommitTime";
     public const string ProducerId = "ProducerId";
 
+    /// <summary>Binary: the recent (commit time, offset) history of the partition's committed offset (<see cref="SampleHistory"/>).</summary>
+    public const string CommitSamples = "CommitSamples";
+
     public const string ProtocolType = "ProtocolType";
     public const string GenerationId = "GenerationId";
     public const string ProtocolName = "ProtocolName";

@@ -97,6 +97,7 @@ public sealed partial class TableOffsetStore : IOffsetStore
         var partitionKey = OffsetTableKeys.GroupPartition(groupId);
         var rowKeys = partitions.Select(p => OffsetTableKeys.OffsetRow(p.Topic, p.Partition)).Distinct(StringComparer.Ordinal).ToList();
         await DeleteRowsAsync(groupId, partitionKey, rowKeys, ct).ConfigureAwait(false);
+        ForgetSamples(partitionKey, rowKeys);
         await RemoveIndexRowIfEmptyAsync(groupId, partitionKey, ct).ConfigureAwait(false);
     }
 
@@ -109,6 +110,7 @@ public sealed partial class TableOffsetStore : IOffsetStore
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: RowKeyOnly, cancellationToken: ct).ConfigureAwait(false))
             rowKeys.Add(row.RowKey);
         await DeleteRowsAsync(groupId, partitionKey, rowKeys, ct).ConfigureAwait(false);
+        ForgetSamples(partitionKey, rowKeys);
         await RemoveIndexRowIfEmptyAsync(groupId, partitionKey, ct).ConfigureAwait(false);
     }
 
@@ -169,8 +171,14 @@ public sealed partial class TableOffsetStore : IOffsetStore
     private static bool IsValidTableName(string name) =>
         name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
 
-    private static TableEntity ToEntity(string partitionKey, CommittedOffset offset) =>
-        ToEntity(partitionKey, OffsetTableKeys.OffsetRow(offset.Topic, offset.Partition), offset);
+    /// <summary>A committed-offset row, with the history of the group's commits in the partition (<see cref="CommitSamples"/>).</summary>
+    private TableEntity ToEntity(string partitionKey, CommittedOffset offset)
+    {
+        var rowKey = OffsetTableKeys.OffsetRow(offset.Topic, offset.Partition);
+        var row = ToEntity(partitionKey, rowKey, offset);
+        row[OffsetTableColumns.CommitSamples] = CommitSamples(partitionKey, rowKey, offset);
+        return row;
+    }
 
     private static TableEntity ToEntity(string partitionKey, string rowKey, CommittedOffset offset)
     {

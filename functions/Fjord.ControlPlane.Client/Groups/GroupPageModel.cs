@@ -1,0 +1,4 @@
+namespace Fjord.ControlPlane.Client.Groups;
+
+/// <summary>One page of a tenant's groups in id order; <see cref="Next"/> is the continuation token of the next page, null on the last.</summary>
+public sealed record GroupPageModel(IReadOnlyList<GroupSummaryModel> Items, string? Next);
