@@ -4,6 +4,7 @@ using Fjord.ControlPlane.Acls;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
+using Fjord.Functions.Certificates;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
@@ -47,6 +48,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ControlPlaneTables>();
         services.AddSingleton<Http.ApiRequests>();
         services.AddFjordTopics(configuration);
+        services.AddFjordCertificates(configuration);
         return services;
     }
 }
