@@ -27,9 +27,9 @@ public static class CertificateIssuer
     public static X500DistinguishedName ClientSubject(string tenant, string user)
     {
         var builder = new X500DistinguishedNameBuilder();
-        // Encoded most-general first, so RFC 2253 (most-specific first) prints CN=user,O=tenant.
-        builder.AddOrganizationName(tenant);
+        // The builder prints (RFC 2253, as the brokers' mapping rules see it) in the order of these calls: CN=user,O=tenant.
         builder.AddCommonName(user);
+        builder.AddOrganizationName(tenant);
         return builder.Build();
     }
 
@@ -53,8 +53,8 @@ public static class CertificateIssuer
         if (hosts.Count == 0) throw new ArgumentException("a broker certificate needs at least one host", nameof(hosts));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName("Fjord");
         subject.AddCommonName(hosts[0]);
+        subject.AddOrganizationName("Fjord");
         var request = NewRequest(ca, subject.Build(), new PublicKey(key));
         var san = new SubjectAlternativeNameBuilder();
         foreach (var host in hosts)
@@ -88,12 +88,7 @@ public static class CertificateIssuer
 
     private static CertificateRequest NewRequest(CertificateAuthority ca, X500DistinguishedName subject, PublicKey publicKey)
     {
-        var hash = HashFor(ca);
-        using var rsa = ca.Certificate.GetRSAPublicKey();
-        // An RSA CA signs with PKCS#1 v1.5, which every TLS stack verifies; the padding is the issuer's, not the subject's.
-        var request = rsa is not null
-            ? new CertificateRequest(subject, publicKey, hash, RSASignaturePadding.Pkcs1)
-            : new CertificateRequest(subject, publicKey, hash);
+        var request = new CertificateRequest(subject, publicKey, HashFor(ca));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca.Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         return request;
@@ -111,7 +106,14 @@ public static class CertificateIssuer
         if (notAfter > caNotAfter) notAfter = caNotAfter;
         var caNotBefore = new DateTimeOffset(ca.Certificate.NotBefore.ToUniversalTime());
         var notBefore = now - Backdate < caNotBefore ? caNotBefore : now - Backdate;
-        return request.Create(ca.Certificate, notBefore, notAfter, NewSerialNumber());
+        // The generator overload: the subject's key may be RSA under an EC CA or the other way round. An RSA CA signs
+        // with PKCS#1 v1.5, which every TLS stack verifies.
+        using var ecKey = ca.Certificate.GetECDsaPrivateKey();
+        using var rsaKey = ecKey is null ? ca.Certificate.GetRSAPrivateKey() : null;
+        var generator = ecKey is not null
+            ? X509SignatureGenerator.CreateForECDsa(ecKey)
+            : X509SignatureGenerator.CreateForRSA(rsaKey ?? throw new CertificateAuthorityUnavailableException("the cluster CA has no ECDSA or RSA private key", configured: true), RSASignaturePadding.Pkcs1);
+        return request.Create(ca.Certificate.SubjectName, generator, notBefore, notAfter, NewSerialNumber());
     }
 
     private static HashAlgorithmName HashFor(CertificateAuthority ca)
