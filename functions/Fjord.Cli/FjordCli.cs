@@ -20,6 +20,7 @@ internal static class FjordCli
             LoginCommand.Build(cli),
             TenantCommands.Build(cli),
             ApiKeyCommands.Build(cli),
+            CertificateCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fjord.ControlPlane.Client.Certificates;
 using Fjord.ControlPlane.Client.Cluster;
 using Fjord.ControlPlane.Client.Tenants;
 
@@ -52,6 +53,7 @@ public sealed class ControlPlaneClient : IDisposable
         _authorization = new AuthenticationHeaderValue("Bearer", apiKey.Trim());
         Tenants = new TenantsClient(this);
         Cluster = new ClusterClient(this);
+        Certificates = new CertificatesClient(this);
     }
 
     /// <summary>Where the API's routes start (the root plus <c>api/</c>).</summary>
@@ -60,6 +62,8 @@ public sealed class ControlPlaneClient : IDisposable
     public TenantsClient Tenants { get; }
 
     public ClusterClient Cluster { get; }
+
+    public CertificatesClient Certificates { get; }
 
     /// <summary>
     /// Sends one request to <paramref name="route"/> (relative to <see cref="ApiBase"/>, e.g. <c>v1/tenants/acme</c>)
