@@ -112,6 +112,27 @@ public sealed class CertificateAdministration
         return await _registry.MarkRevokedAsync(record, stored.RevokedAt, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Revokes every certificate of the tenant not revoked yet: called when the tenant is deleted, since a tenant
+    /// created again under the same id would otherwise accept the old tenant's certificates. Retrying is harmless.
+    /// </summary>
+    /// <returns>How many certificates this call revoked.</returns>
+    public async Task<int> RevokeAllAsync(string tenantId, CancellationToken ct)
+    {
+        if (TenantNamespace.IdProblem(tenantId) is { } problem) throw Invalid(problem);
+        await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        var revoked = 0;
+        foreach (var record in await _registry.ListAsync(tenantId, ct).ConfigureAwait(false))
+        {
+            if (record.RevokedAt is not null) continue;
+            var stored = await _revocations.RevokeAsync(
+                new CertificateRevocation(new CertificateIdentity(record.Issuer, record.SerialNumber), _time.GetUtcNow(), record.NotAfter), ct).ConfigureAwait(false);
+            await _registry.MarkRevokedAsync(record, stored.RevokedAt, ct).ConfigureAwait(false);
+            revoked++;
+        }
+        return revoked;
+    }
+
     private static CertificateRecord ToRecord(X509Certificate2 certificate, string? tenant, string? user, IReadOnlyList<string> hosts)
     {
         var identity = CertificateIdentity.From(certificate);

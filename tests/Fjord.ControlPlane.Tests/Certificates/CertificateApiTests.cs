@@ -203,6 +203,22 @@ public sealed class CertificateApiTests(ControlPlaneFixture plane)
     }
 
     [Fact]
+    public async Task DeletingATenantRevokesItsCertificatesSoATenantOfTheSameIdCannotInheritThem()
+    {
+        var tenant = await TenantAsync();
+        using var client = plane.Client(plane.OperatorKey);
+        var signed = await ApiCall.SendAsync(client, HttpMethod.Post, $"/api/v1/tenants/{tenant}/certificates", SignBody("app1", TestCsr.NewKeyAndCsr().CsrPem));
+        signed.AssertStatus(HttpStatusCode.Created);
+        var serial = signed.Json.GetProperty("serialNumber").GetString()!;
+
+        (await ApiCall.SendAsync(client, HttpMethod.Delete, $"/api/v1/tenants/{tenant}")).AssertStatus(HttpStatusCode.Accepted);
+
+        await Revocations.InitializeAsync(CancellationToken.None);
+        Assert.Contains((await Revocations.LoadAsync(CancellationToken.None)).Revocations, r => r.Certificate.SerialNumber == serial);
+        Assert.NotNull(Assert.Single(await (await RegistryAsync()).ListAsync(tenant, CancellationToken.None)).RevokedAt);
+    }
+
+    [Fact]
     public async Task TheListPagesInSerialOrder()
     {
         var tenant = await TenantAsync();
