@@ -51,19 +51,19 @@ public static class SigningRequests
         switch (key.Oid.Value)
         {
             case RsaOid:
-            {
-                using var rsa = key.GetRSAPublicKey() ?? throw new FormatException("The CSR's RSA key cannot be read");
-                if (rsa.KeySize is < MinRsaBits or > MaxRsaBits)
-                    throw new FormatException($"The CSR's RSA key has {rsa.KeySize} bits; use {MinRsaBits} to {MaxRsaBits} bits (or an EC key on P-256 or P-384)");
-                return;
-            }
+                {
+                    using var rsa = key.GetRSAPublicKey() ?? throw new FormatException("The CSR's RSA key cannot be read");
+                    if (rsa.KeySize is < MinRsaBits or > MaxRsaBits)
+                        throw new FormatException($"The CSR's RSA key has {rsa.KeySize} bits; use {MinRsaBits} to {MaxRsaBits} bits (or an EC key on P-256 or P-384)");
+                    return;
+                }
             case EcOid:
-            {
-                using var ec = key.GetECDsaPublicKey() ?? throw new FormatException("The CSR's EC key cannot be read");
-                var curve = ec.ExportParameters(includePrivateParameters: false).Curve;
-                if (curve.IsNamed && curve.Oid.Value is P256Oid or P384Oid) return;
-                throw new FormatException($"The CSR's EC key is on curve {curve.Oid.FriendlyName ?? curve.Oid.Value ?? "(explicit)"}; use P-256 or P-384 (openssl: -pkeyopt ec_paramgen_curve:P-256)");
-            }
+                {
+                    using var ec = key.GetECDsaPublicKey() ?? throw new FormatException("The CSR's EC key cannot be read");
+                    var curve = ec.ExportParameters(includePrivateParameters: false).Curve;
+                    if (curve.IsNamed && curve.Oid.Value is P256Oid or P384Oid) return;
+                    throw new FormatException($"The CSR's EC key is on curve {curve.Oid.FriendlyName ?? curve.Oid.Value ?? "(explicit)"}; use P-256 or P-384 (openssl: -pkeyopt ec_paramgen_curve:P-256)");
+                }
             default:
                 throw new FormatException($"The CSR's key is {key.Oid.FriendlyName ?? key.Oid.Value}; use RSA (2048 bits or more) or EC on P-256 or P-384");
         }
