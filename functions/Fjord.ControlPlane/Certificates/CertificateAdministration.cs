@@ -107,6 +107,30 @@ public sealed class CertificateAdministration
         await EnsureInitializedAsync(ct).ConfigureAwait(false);
         var record = await _registry.GetAsync(tenantId, serial, ct).ConfigureAwait(false)
             ?? throw new TenantAdministrationException(TenantErrorKind.NotFound, $"Tenant {tenantId} has no certificate with serial number {serial}");
+        return await RevokeRecordAsync(record, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The brokers' certificates in serial order, revoked ones included.</summary>
+    public async Task<IReadOnlyList<CertificateRecord>> ListBrokerCertificatesAsync(CancellationToken ct)
+    {
+        await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        return await _registry.ListAsync(tenant: null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes a broker's certificate (a broker retired or its key exposed): the other brokers refuse it as a client. Idempotent.</summary>
+    /// <exception cref="TenantAdministrationException">A malformed serial (Invalid); no broker certificate of this serial (NotFound).</exception>
+    public async Task<CertificateRecord> RevokeBrokerCertificateAsync(string serialNumber, CancellationToken ct)
+    {
+        var serial = Serial(serialNumber);
+        await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        var record = await _registry.GetAsync(tenant: null, serial, ct).ConfigureAwait(false)
+            ?? throw new TenantAdministrationException(TenantErrorKind.NotFound, $"No broker certificate has serial number {serial}");
+        return await RevokeRecordAsync(record, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The brokers' table first: a failure before the registry is stamped leaves the certificate refused, and a retry stamps it.</summary>
+    private async Task<CertificateRecord> RevokeRecordAsync(CertificateRecord record, CancellationToken ct)
+    {
         var stored = await _revocations.RevokeAsync(
             new CertificateRevocation(new CertificateIdentity(record.Issuer, record.SerialNumber), record.RevokedAt ?? _time.GetUtcNow(), record.NotAfter), ct).ConfigureAwait(false);
         return await _registry.MarkRevokedAsync(record, stored.RevokedAt, ct).ConfigureAwait(false);
@@ -125,9 +149,7 @@ public sealed class CertificateAdministration
         foreach (var record in await _registry.ListAsync(tenantId, ct).ConfigureAwait(false))
         {
             if (record.RevokedAt is not null) continue;
-            var stored = await _revocations.RevokeAsync(
-                new CertificateRevocation(new CertificateIdentity(record.Issuer, record.SerialNumber), _time.GetUtcNow(), record.NotAfter), ct).ConfigureAwait(false);
-            await _registry.MarkRevokedAsync(record, stored.RevokedAt, ct).ConfigureAwait(false);
+            await RevokeRecordAsync(record, ct).ConfigureAwait(false);
             revoked++;
         }
         return revoked;

@@ -16,8 +16,8 @@ namespace Fjord.Functions.Certificates;
 /// <c>/api/v1/tenants/{tenant}/certificates</c>: sign a tenant's CSR for mutual TLS (POST), list (paged), get and revoke
 /// (DELETE; idempotent: the brokers refuse the certificate at the next handshake and close its connections within
 /// about two seconds). Operator keys may do all of it on every tenant; a tenant key on its own tenant, as it may create
-/// that tenant's users anyway. <c>POST /api/v1/cluster/certificates/brokers</c>: a broker's certificate and key,
-/// operator keys only.
+/// that tenant's users anyway. <c>/api/v1/cluster/certificates/brokers</c>: issue a broker's certificate and key (POST),
+/// list (GET) and revoke (DELETE <c>…/{serial}</c>), operator keys only.
 /// </summary>
 /// <remarks>
 /// The control plane decides what a certificate says, whatever the CSR asks for: subject <c>CN=user,O=tenant</c> (the
@@ -103,6 +103,31 @@ public sealed class CertificateFunctions(ApiRequests api, CertificateAdministrat
             var body = await ApiRequests.ReadBodyAsync<IssueBrokerCertificateBody>(request, ct).ConfigureAwait(false);
             var issued = await certificates.IssueBrokerCertificateAsync(body.Hosts, body.ValidityDays, ct).ConfigureAwait(false);
             return ApiResult.Created(BrokerCertificateResource.From(issued), ETagOf(issued.Record), $"/api/{BrokerRoute}/{issued.Record.SerialNumber}");
+        });
+
+    [Function("ListBrokerCertificates")]
+    [ApiQuery("limit", typeof(int), "Page size, 1 to 1000 (default 100)")]
+    [ApiQuery("continuation", typeof(string), "The next of the previous page")]
+    [ApiResponse(200, typeof(BrokerCertificatePage), "A page of the brokers' certificates, revoked ones included (never keys)")]
+    public Task<IActionResult> ListBrokerCertificates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = BrokerRoute)] HttpRequest request) =>
+        RunAsync(request, async (caller, ct) =>
+        {
+            ApiRequests.RequireOperator(caller, "list broker certificates");
+            Paging.PageSize(request.Query["limit"]);
+            var all = await certificates.ListBrokerCertificatesAsync(ct).ConfigureAwait(false);
+            var (page, next) = Paging.Page(all, c => c.SerialNumber, request.Query["limit"], request.Query["continuation"]);
+            return ApiResult.Ok(new BrokerCertificatePage([.. page.Select(BrokerCertificateInfo.From)], next));
+        });
+
+    /// <summary>Revokes a broker's certificate; revoking it again is the same answer.</summary>
+    [Function("RevokeBrokerCertificate")]
+    [ApiResponse(200, typeof(BrokerCertificateInfo), "Revoked: the brokers refuse it as a client within seconds")]
+    public Task<IActionResult> RevokeBrokerCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = BrokerRoute + "/{serial}")] HttpRequest request, string serial) =>
+        RunAsync(request, async (caller, ct) =>
+        {
+            ApiRequests.RequireOperator(caller, "revoke broker certificates");
+            var revoked = await certificates.RevokeBrokerCertificateAsync(serial, ct).ConfigureAwait(false);
+            return ApiResult.Ok(BrokerCertificateInfo.From(revoked), ETagOf(revoked));
         });
 
     /// <summary>The CA's absence or unreadability is the operator's to fix, not the caller's: 404 and 503, never a bare 500.</summary>

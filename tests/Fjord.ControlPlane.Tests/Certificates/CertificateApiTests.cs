@@ -200,6 +200,22 @@ public sealed class CertificateApiTests(ControlPlaneFixture plane)
         foreach (var body in new[] { """{"hosts": []}""", """{"hosts": ["*.fjord.internal"]}""", """{"hosts": ["a b"]}""", """{"hosts": ["ok"], "validityDays": 400}""" })
             (await ApiCall.SendAsync(client, HttpMethod.Post, "/api/v1/cluster/certificates/brokers", body)).AssertProblem(HttpStatusCode.UnprocessableEntity);
         (await ApiCall.SendAsync(client, HttpMethod.Post, "/api/v1/cluster/certificates/brokers", """{"hosts": ["ok"], "key": "mine"}""")).AssertProblem(HttpStatusCode.BadRequest);
+
+        var serial = issued.Json.GetProperty("serialNumber").GetString()!;
+        var listed = await ApiCall.SendAsync(client, HttpMethod.Get, "/api/v1/cluster/certificates/brokers?limit=1000");
+        listed.AssertStatus(HttpStatusCode.OK);
+        Assert.Contains(listed.Json.GetProperty("items").EnumerateArray(), i => i.GetProperty("serialNumber").GetString() == serial);
+        Assert.DoesNotContain("PRIVATE KEY", listed.Body, StringComparison.Ordinal);
+        var revoked = await ApiCall.SendAsync(client, HttpMethod.Delete, $"/api/v1/cluster/certificates/brokers/{serial}");
+        revoked.AssertStatus(HttpStatusCode.OK);
+        await Revocations.InitializeAsync(CancellationToken.None);
+        Assert.Contains((await Revocations.LoadAsync(CancellationToken.None)).Revocations, r => r.Certificate == CertificateIdentity.From(certificate));
+        (await ApiCall.SendAsync(client, HttpMethod.Delete, "/api/v1/cluster/certificates/brokers/4ABC")).AssertProblem(HttpStatusCode.NotFound);
+
+        var tenantKey = (await plane.ApiKeys.CreateTenantKeyAsync(await TenantAsync(), TimeSpan.FromHours(1), "brokers", CancellationToken.None)).Secret;
+        using var tenantClient = plane.Client(tenantKey);
+        (await ApiCall.SendAsync(tenantClient, HttpMethod.Get, "/api/v1/cluster/certificates/brokers")).AssertProblem(HttpStatusCode.Forbidden);
+        (await ApiCall.SendAsync(tenantClient, HttpMethod.Delete, $"/api/v1/cluster/certificates/brokers/{serial}")).AssertProblem(HttpStatusCode.Forbidden);
     }
 
     [Fact]
