@@ -20,6 +20,8 @@
 #   FJORD_SASL_SSL_PORT_BASE  port of broker 0's SASL_SSL listener; broker N on base + N (default FJORD_BROKER_PORT_BASE + 100)
 #   FJORD_ADMIN_PORT_BASE   port of broker 0's operator HTTP endpoint (fjord.admin.listener); broker N on base + N
 #                           (default FJORD_BROKER_PORT_BASE + 200)
+#   FJORD_MTLS_PORT_BASE    port of broker 0's MTLS listener (SSL, client certificate required, signed by the control
+#                           plane: `fjord cert sign`); broker N on base + N (default FJORD_BROKER_PORT_BASE + 400)
 #   FJORD_API_PORT          port of the local control plane's HTTP API (default FJORD_BROKER_PORT_BASE + 300;
 #                           0, or the default port being taken, lets the OS choose; the URL is printed either way)
 #   FJORD_PLAINTEXT         open (default): a PLAINTEXT listener on loopback whose clients are super users;
@@ -213,6 +215,7 @@ cmd_start() {
   local base="${FJORD_BROKER_PORT_BASE:-9092}"
   local sasl_base="${FJORD_SASL_SSL_PORT_BASE:-$((base + 100))}"
   local admin_base="${FJORD_ADMIN_PORT_BASE:-$((base + 200))}"
+  local mtls_base="${FJORD_MTLS_PORT_BASE:-$((base + 400))}"
   local plaintext="${FJORD_PLAINTEXT:-open}"
   if [ "$plaintext" != open ] && [ "$plaintext" != off ]; then log "FJORD_PLAINTEXT must be open or off, not $plaintext"; exit 2; fi
   mkdir -p "$STATE/azurite" "$LOGS"
@@ -255,7 +258,7 @@ cmd_start() {
   local rf=$((brokers < 3 ? brokers : 3))
   for ((i = 0; i < brokers; i++)); do
     local port=$((base + i)) sasl_port=$((sasl_base + i))
-    local listeners="SASL_SSL://127.0.0.1:$sasl_port"
+    local listeners="SASL_SSL://127.0.0.1:$sasl_port,MTLS://127.0.0.1:$((mtls_base + i))"
     [ "$plaintext" = open ] && listeners="PLAINTEXT://127.0.0.1:$port,$listeners"
     mkdir -p "$STATE/broker-$i"
     rotate_log "$LOGS/broker-$i.log"
@@ -267,6 +270,10 @@ cmd_start() {
       --override inter.broker.listener.name=SASL_SSL --override super.users="$super_users" \
       --override log.dirs="$STATE/broker-$i" --override fjord.metadata.connection.string="$conn" \
       --override default.replication.factor="$rf" --override fjord.admin.listener="http://127.0.0.1:$((admin_base + i))" \
+      --override listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL \
+      --override listener.name.mtls.ssl.client.auth=required \
+      --override 'listener.name.mtls.ssl.principal.mapping.rules=RULE:^CN=(.*?),O=(.*?)$/$2.$1/' \
+      --override fjord.certificate.revocation.table=fjordcertrevocations \
       >"$LOGS/broker-$i.log" 2>&1 &
     BROKER_PIDS[i]=$!
     bootstrap+=("127.0.0.1:$port")
@@ -298,6 +305,7 @@ cmd_start() {
   local joined; joined=$(IFS=,; echo "${bootstrap[*]}")
   echo "Fjord is running ($(live_brokers) of $brokers brokers)"
   echo "  SASL_SSL           = $secure_joined (SCRAM-SHA-512 user admin; client config: $STATE/client.properties)"
+  echo "  MTLS               = 127.0.0.1:$mtls_base (broker N on $mtls_base + N; a certificate from 'fjord cert sign' is User:<tenant>.<user>)"
   if [ "$plaintext" = open ]; then echo "  PLAINTEXT          = $joined (loopback, super user; FJORD_PLAINTEXT=off closes it)"; fi
   echo "  operator endpoint  = http://127.0.0.1:$admin_base/v1/tenants/NAME/usage (broker N on port $admin_base + N)"
   echo "  control plane      = $CONTROL_PLANE_URL/api/v1/tenants (URL and operator key: $CONTROL_PLANE_ENV; try: ./fjord.sh cli tenant list)"
@@ -361,6 +369,7 @@ start_control_plane() { # azurite-connection bootstrap-servers default-port
   log "starting the control plane (log: $LOGS/control-plane.log)"
   # Settings through the environment, as the Functions app reads them; the storage key stays out of argv.
   FJORD_TABLE_CONNECTION="$1" FJORD_BOOTSTRAP_SERVERS="$2" FJORD_CA_CERTIFICATE_PATH="$STATE/security/ca.pem" \
+    FJORD_CA_KEY_PATH="$STATE/security/ca.key" FJORD_CERTIFICATE_REVOCATION_TABLE=fjordcertrevocations \
     dotnet "$CONTROL_PLANE_DLL" --urls "http://127.0.0.1:$port" >"$LOGS/control-plane.log" 2>&1 &
   CONTROL_PLANE_PID=$!
   local deadline=$((SECONDS + 60)) line=

@@ -25,6 +25,7 @@ internal static class FjordCli
             AclCommands.Build(cli),
             ClusterCommands.Build(cli),
             GroupCommands.Build(cli),
+            CertificateCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Fjord.ControlPlane.Client.Acls;
 using Fjord.ControlPlane.Client.ApiKeys;
+using Fjord.ControlPlane.Client.Certificates;
 using Fjord.ControlPlane.Client.Cluster;
 using Fjord.ControlPlane.Client.Groups;
 using Fjord.ControlPlane.Client.Tenants;
@@ -62,6 +63,7 @@ public sealed class ControlPlaneClient : IDisposable
         Acls = new AclsClient(this);
         ApiKeys = new ApiKeysClient(this);
         Groups = new GroupsClient(this);
+        Certificates = new CertificatesClient(this);
     }
 
     /// <summary>Where the API's routes start (the root plus <c>api/</c>).</summary>
@@ -78,7 +80,10 @@ public sealed class ControlPlaneClient : IDisposable
     public AclsClient Acls { get; }
 
     public ApiKeysClient ApiKeys { get; }
+
     public GroupsClient Groups { get; }
+
+    public CertificatesClient Certificates { get; }
 
     /// <summary>
     /// Sends one request to <paramref name="route"/> (relative to <see cref="ApiBase"/>, e.g. <c>v1/tenants/acme</c>)

@@ -6,6 +6,7 @@ using Fjord.ControlPlane.Identity;
 using Fjord.ControlPlane.Quotas;
 using Fjord.ControlPlane.Tenants;
 using Fjord.ControlPlane.Users;
+using Fjord.Functions.Certificates;
 using Fjord.Functions.Cluster;
 using Fjord.Functions.Groups;
 using Fjord.Functions.Identity;
@@ -64,6 +65,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddFjordTopics(configuration);
         services.AddFjordClusterStatus(configuration);
         services.AddFjordGroups(configuration);
+        services.AddFjordCertificates(configuration);
         return services;
     }
 }

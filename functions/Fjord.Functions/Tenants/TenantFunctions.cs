@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Fjord.ControlPlane.ApiKeys;
+using Fjord.ControlPlane.Certificates;
 using Fjord.ControlPlane.Tenants;
 using Fjord.Functions.Http;
 using Fjord.Functions.OpenApi;
@@ -22,7 +23,7 @@ namespace Fjord.Functions.Tenants;
 /// (GET shows <c>"state": "deleting"</c>); DELETE again meanwhile is another 202. Once the row is gone GET and
 /// DELETE answer 404: a client retrying a DELETE treats 404 as done.
 /// </remarks>
-public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
+public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin, CertificateAdministration certificates)
 {
     public const string CollectionRoute = "v1/tenants";
     public const string ItemRoute = CollectionRoute + "/{tenant}";
@@ -146,6 +147,8 @@ public sealed class TenantFunctions(ApiRequests api, TenantAdministration admin)
             ApiRequests.RequireAccess(caller, tenant);
             ApiRequests.RequireOperator(caller, "delete a tenant");
             var deleting = await admin.DeleteAsync(tenant, ApiRequests.IfMatch(request), ct).ConfigureAwait(false);
+            // After the delete is accepted (a refused one writes nothing); a retried DELETE revokes what a failure left.
+            await certificates.RevokeAllAsync(tenant, ct).ConfigureAwait(false);
             return ApiResult.Accepted(TenantResource.From(deleting), TenantETag.Of(deleting), Location(tenant));
         });
 

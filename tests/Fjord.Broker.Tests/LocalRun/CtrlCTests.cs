@@ -43,6 +43,7 @@ public sealed class CtrlCTests : IAsyncLifetime
             ["FJORD_BROKERS"] = "3",
             ["FJORD_BROKER_PORT_BASE"] = BrokerPort(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FJORD_SASL_SSL_PORT_BASE"] = FjordScript.FreePortRange(3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FJORD_MTLS_PORT_BASE"] = FjordScript.FreePortRange(3).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FJORD_BLOB_PORT"] = _ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FJORD_QUEUE_PORT"] = _ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FJORD_TABLE_PORT"] = _ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),

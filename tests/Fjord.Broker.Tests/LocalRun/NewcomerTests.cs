@@ -31,6 +31,7 @@ public sealed partial class NewcomerTests : IAsyncLifetime
         ["FJORD_BROKERS"] = brokers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FJORD_BROKER_PORT_BASE"] = FjordScript.FreePortRange(Math.Max(brokers, 1)).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FJORD_SASL_SSL_PORT_BASE"] = FjordScript.FreePortRange(Math.Max(brokers, 1)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FJORD_MTLS_PORT_BASE"] = FjordScript.FreePortRange(Math.Max(brokers, 1)).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FJORD_BLOB_PORT"] = _storagePorts[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FJORD_QUEUE_PORT"] = _storagePorts[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FJORD_TABLE_PORT"] = _storagePorts[2].ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Confluent.Kafka;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
+using Fjord.Functions.Certificates;
 using Fjord.Functions.Cluster;
 using Fjord.Functions.Groups;
 using Fjord.Functions.LocalHost;
@@ -15,11 +16,14 @@ namespace Fjord.ControlPlane.Tests.EndToEnd;
 /// <summary>
 /// One broker with tenancy, SASL_SSL and ACLs on Azurite, and the local control plane over the very tables the
 /// broker reads, so what the API writes is what the broker enforces. ANONYMOUS (the kit's PLAINTEXT port) is a
-/// super user so the kit's readiness checks pass; tenants' clients log in over SASL_SSL with SCRAM-SHA-512.
+/// super user so the kit's readiness checks pass; tenants' clients log in over SASL_SSL with SCRAM-SHA-512, or over
+/// MTLS (SSL, client certificate required, <c>CN=user,O=tenant</c> → <c>tenant.user</c>) with certificates the
+/// control plane signs with the test CA.
 /// </summary>
 public sealed class ControlPlaneClusterFixture : IAsyncLifetime
 {
     private const string SaslListener = "SASL_SSL";
+    private const string MtlsListener = "MTLS";
 
     private readonly AzuriteFixture _azurite = new();
     private readonly TestSecurity _security = new();
@@ -37,10 +41,19 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
 
     public string SaslBootstrap => TestSecurity.Endpoint(Cluster.InProcess().AdvertisedListeners, SaslListener);
 
+    public string MtlsBootstrap => TestSecurity.Endpoint(Cluster.InProcess().AdvertisedListeners, MtlsListener);
+
+    /// <summary>The revoked certificates: written by the control plane, read by the broker.</summary>
+    public string RevocationTable { get; } = FjordTestCluster.NewTableName();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        var settings = _security.BrokerSettings($"PLAINTEXT://127.0.0.1:0,{SaslListener}://127.0.0.1:0", SaslListener, extraSuperUsers: "User:ANONYMOUS");
+        var settings = _security.BrokerSettings($"PLAINTEXT://127.0.0.1:0,{SaslListener}://127.0.0.1:0,{MtlsListener}://127.0.0.1:0", SaslListener, extraSuperUsers: "User:ANONYMOUS");
+        settings["listener.security.protocol.map"] = $"PLAINTEXT:PLAINTEXT,{SaslListener}:SASL_SSL,{MtlsListener}:SSL";
+        settings["listener.name.mtls.ssl.client.auth"] = "required";
+        settings["listener.name.mtls.ssl.principal.mapping.rules"] = "RULE:^CN=(.*?),O=(.*?)$/$2.$1/";
+        settings["fjord.certificate.revocation.table"] = RevocationTable;
         settings["group.initial.rebalance.delay.ms"] = "0";
         settings["auto.create.topics.enable"] = "false";
         settings["offsets.topic.replication.factor"] = "1";
@@ -60,9 +73,12 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
             $"--{ControlPlaneSettings.ApiKeyTableSetting}={apiKeyTable}",
             $"--{TopicServiceCollectionExtensions.MetadataTableSetting}={_cluster.MetadataTable}",
             $"--{ClusterFunctions.BootstrapServersSetting}={SaslBootstrap}",
-            $"--{ClusterFunctions.CaCertificatePathSetting}={_security.CaPath}",
             $"--{GroupServiceCollectionExtensions.OffsetsTableSetting}={_cluster.OffsetsTable}",
             $"--{GroupServiceCollectionExtensions.PartitionStatsTableSetting}={PartitionStatsTable}",
+            $"--{ClusterFunctions.CaCertificatePathSetting}={_security.Files.CaCertificatePath}",
+            $"--{CertificateServiceCollectionExtensions.CaKeyPathSetting}={_security.Files.CaKeyPath}",
+            $"--{CertificateServiceCollectionExtensions.CertificateTableSetting}={FjordTestCluster.NewTableName()}",
+            $"--{CertificateServiceCollectionExtensions.RevocationTableSetting}={RevocationTable}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
@@ -97,6 +113,17 @@ public sealed class ControlPlaneClusterFixture : IAsyncLifetime
         SaslUsername = username,
         SaslPassword = password,
         SslCaLocation = _security.CaPath,
+        SocketTimeoutMs = 10_000,
+    };
+
+    /// <summary>A client of the MTLS listener presenting the certificate chain and key in these files.</summary>
+    public ClientConfig MutualTlsConfig(string certificatePath, string keyPath) => new()
+    {
+        BootstrapServers = MtlsBootstrap,
+        SecurityProtocol = SecurityProtocol.Ssl,
+        SslCaLocation = _security.CaPath,
+        SslCertificateLocation = certificatePath,
+        SslKeyLocation = keyPath,
         SocketTimeoutMs = 10_000,
     };
 }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Fjord.Cluster;
 using Fjord.ControlPlane.ApiKeys;
 using Fjord.Functions;
+using Fjord.Functions.Certificates;
 using Fjord.Functions.Cluster;
 using Fjord.Functions.Groups;
 using Fjord.Functions.Identity;
@@ -12,6 +13,7 @@ using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
 using Fjord.Security.Quotas;
 using Fjord.Security.Tenancy;
+using Fjord.Security.Tls;
 using Fjord.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
@@ -66,12 +68,15 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public string OffsetsTable => "offsets" + _suffix;
 
     public string PartitionStatsTable => "partitionstats" + _suffix;
+    public string CertificateTable => "certs" + _suffix;
+
+    public string RevocationTable => "revoked" + _suffix;
 
     /// <summary>What the control plane is told as FJORD_BOOTSTRAP_SERVERS (no brokers listen there).</summary>
     public string BootstrapServers => "127.0.0.1:19192,127.0.0.1:19193";
 
-    /// <summary>The PEM in the file the control plane is told as FJORD_CA_CERTIFICATE_PATH.</summary>
-    public string CaCertificate => "-----BEGIN CERTIFICATE-----\nTUlJQnRlc3Q=\n-----END CERTIFICATE-----\n";
+    /// <summary>The PEM in the file the control plane is told as FJORD_CA_CERTIFICATE_PATH (a real CA: it signs too).</summary>
+    public string CaCertificate { get; private set; } = "";
 
     public string ConnectionString => _azurite.ConnectionString;
 
@@ -88,8 +93,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         await Metadata.GetOrCreateClusterIdAsync(CancellationToken.None);
         await Metadata.RegisterBrokerAsync(new BrokerRegistration(0, Guid.NewGuid(), [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, "PLAINTEXT")], null, DateTimeOffset.UtcNow),
             CancellationToken.None);
-        var ca = _folder.Combine("ca.pem");
-        await File.WriteAllTextAsync(ca, CaCertificate);
+        using (var authority = LocalCertificateAuthority.Create()) authority.Save(_folder.Path);
+        var ca = _folder.Combine(LocalCertificateAuthority.CaCertificateFile);
+        CaCertificate = await File.ReadAllTextAsync(ca);
         _app = LocalControlPlane.Build(
         [
             "--urls", LocalControlPlane.DefaultUrls,
@@ -109,6 +115,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"--{EntraIdSettings.IssuerSetting}={TestIdentityProvider.Issuer}",
             $"--{EntraIdSettings.JwksUrlSetting}={EntraId.JwksUrl}",
             $"--{ClusterStatusServiceCollectionExtensions.StatusTableSetting}={BrokerStatusTable}",
+            $"--{CertificateServiceCollectionExtensions.CaKeyPathSetting}={_folder.Combine(LocalCertificateAuthority.CaKeyFile)}",
+            $"--{CertificateServiceCollectionExtensions.CertificateTableSetting}={CertificateTable}",
+            $"--{CertificateServiceCollectionExtensions.RevocationTableSetting}={RevocationTable}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();

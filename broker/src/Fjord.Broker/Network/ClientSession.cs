@@ -2,6 +2,7 @@ using System.Net;
 using Fjord.Broker.Configuration;
 using Fjord.Security.Principals;
 using Fjord.Security.Tenancy;
+using Fjord.Security.Tls;
 
 namespace Fjord.Broker.Network;
 
@@ -33,6 +34,9 @@ public sealed class ClientSession(long connectionId, ListenerEndpoint listener, 
     /// this connection sends or receives is translated through it (see Tenancy/TenantRewrite).
     /// </summary>
     public TenantScope? Tenant { get; set; }
+
+    /// <summary>The client certificate the TLS handshake verified (issuer and serial), so revoking it closes this connection; null without one.</summary>
+    public CertificateIdentity? ClientCertificate { get; set; }
 
     /// <summary>
     /// A <see cref="TimeProvider"/> timestamp before which the connection reads no further request: a client over its

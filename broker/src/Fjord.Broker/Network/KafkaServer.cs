@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Fjord.Broker.Configuration;
 using Fjord.Security.Tenancy;
+using Fjord.Security.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Fjord.Broker.Network;
@@ -261,6 +262,7 @@ public sealed partial class KafkaServer : IAsyncDisposable
                 _dispatcher, _options.MaxRequestBytes, _time, _loggerFactory.CreateLogger<KafkaConnection>());
             connection.Session.Principal = principal;
             connection.Session.Tenant = tenant;
+            connection.Session.ClientCertificate = certificate is null ? null : CertificateIdentity.From(certificate);
         }
         catch (Exception e)
         {
@@ -272,6 +274,10 @@ public sealed partial class KafkaServer : IAsyncDisposable
             return;
         }
         _connections[connection.Id] = connection;
+        // A revocation announced between the handshake and the line above closed the sessions registered then, not
+        // this one: asked again now that a later announcement would find it.
+        if (connection.Session.ClientCertificate is { } identity && security.IsCertificateRevoked?.Invoke(identity) == true)
+            connection.Abort();
         await RunConnectionAsync(connection, address);
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Fjord.Broker.Configuration;
 using Fjord.Security.Authentication;
 using Fjord.Security.Principals;
+using Fjord.Security.Tls;
 
 namespace Fjord.Broker.Network;
 
@@ -22,6 +23,12 @@ public sealed record ListenerSecurity
 
     /// <summary>ssl.principal.mapping.rules applied to a verified client certificate (null: none was sent).</summary>
     public Func<X509Certificate2?, KafkaPrincipal> PrincipalFromCertificate { get; init; } = _ => KafkaPrincipal.Anonymous;
+
+    /// <summary>
+    /// Whether a client certificate was revoked: asked again once a connection is registered, because a revocation
+    /// announced during its handshake closed the sessions that existed then, not this one. Null: none is checked.
+    /// </summary>
+    public Func<CertificateIdentity, bool>? IsCertificateRevoked { get; init; }
 
     /// <summary>A TLS handshake that has not finished by then is cut: a stalled or garbage handshake costs a bounded time.</summary>
     public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -18,7 +18,7 @@ namespace Fjord.Broker.Security;
 /// Everything security of one broker, built from its configuration: the authorizer (with its ACL cache over
 /// Table storage), the SCRAM credentials (cached the same way), each listener's TLS and SASL, and how this
 /// broker secures its own connections to the others. Revocation: a removed credential closes its user's
-/// live sessions here, on every broker, within the cache's poll interval.
+/// live sessions here, on every broker, within the cache's poll interval; so does a revoked client certificate.
 /// </summary>
 public sealed partial class BrokerSecurity : IAsyncDisposable
 {
@@ -29,8 +29,9 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
     private Func<int> _liveBrokers = () => 1;
 
     private BrokerSecurity(IAuthorizer authorizer, IAclStore? aclStore, AclCache? aclCache, IScramCredentialStore scramStore, ScramCredentialCache scramCache,
-        ITenantStore tenantStore, TenantCache tenants, ILogger logger)
+        ITenantStore tenantStore, TenantCache tenants, CertificateRevocationCache? revocations, ILogger logger)
     {
+        Revocations = revocations;
         TenantStore = tenantStore;
         Tenants = tenants;
         TenantGate = new TenantGate(tenants, id => _server?.CountSessions(s => s.Tenant?.Id == id) ?? 0, () => _liveBrokers());
@@ -53,6 +54,9 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
     /// <summary>The tenant registry, and every tenant in memory: who a principal's tenant is, and its limits.</summary>
     public ITenantStore TenantStore { get; }
     public TenantCache Tenants { get; }
+
+    /// <summary>The revoked client certificates (fjord.certificate.revocation.table); null when no listener uses TLS.</summary>
+    public CertificateRevocationCache? Revocations { get; }
 
     /// <summary>Where every authenticated connection meets its tenant.</summary>
     public TenantGate TenantGate { get; }
@@ -97,7 +101,17 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         var tenants = new TenantCache(tenantStore, settings.PollInterval, time, loggers.CreateLogger<TenantCache>());
         await availability.UntilAvailableAsync("the tenants", tenants.StartAsync, ct);
 
-        var security = new BrokerSecurity(authorizer, aclStore, aclCache, scramStore, scramCache, tenantStore, tenants, loggers.CreateLogger<BrokerSecurity>());
+        CertificateRevocationCache? revocations = null;
+        // Only a TLS listener sees client certificates; a PLAINTEXT-only broker does not poll for their revocations.
+        if (config.Listeners.Any(l => l.Protocol.UsesTls()))
+        {
+            var revocationStore = new TableCertificateRevocationStore(tables, settings.CertificateRevocationTable, loggers.CreateLogger<TableCertificateRevocationStore>());
+            await availability.UntilAvailableAsync($"the certificate revocation table {settings.CertificateRevocationTable}", revocationStore.InitializeAsync, ct);
+            revocations = new CertificateRevocationCache(revocationStore, settings.PollInterval, time, loggers.CreateLogger<CertificateRevocationCache>());
+            await availability.UntilAvailableAsync("the certificate revocations", revocations.StartAsync, ct);
+        }
+
+        var security = new BrokerSecurity(authorizer, aclStore, aclCache, scramStore, scramCache, tenantStore, tenants, revocations, loggers.CreateLogger<BrokerSecurity>());
         try
         {
             security.ConfigureListeners(config, settings, time, loggers);
@@ -169,8 +183,8 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         {
             var ssl = ParseSsl(settings.ListenerLookup(name), name);
             if (ssl.Keystore is null) throw new ConfigException($"listener {name} uses TLS but has no ssl.keystore.location or ssl.keystore.certificate.chain");
-            var factory = SslServerOptionsFactory.FromSettings(ssl, time, loggers.CreateLogger<SslServerOptionsFactory>());
-            security = security with { TlsOptions = factory.Create, PrincipalFromCertificate = factory.PrincipalFor };
+            var factory = SslServerOptionsFactory.FromSettings(ssl, time, loggers.CreateLogger<SslServerOptionsFactory>(), Revocations is { } revoked ? revoked.IsRevoked : null);
+            security = security with { TlsOptions = factory.Create, PrincipalFromCertificate = factory.PrincipalFor, IsCertificateRevoked = factory.IsRevoked };
         }
         if (listener.Protocol.UsesSasl())
         {
@@ -254,6 +268,14 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
         _liveBrokers = liveBrokers;
         ScramCache.CredentialRemoved += OnCredentialRemoved;
         Tenants.TenantDeactivated += OnTenantDeactivated;
+        if (Revocations is not null) Revocations.CertificatesRevoked += OnCertificatesRevoked;
+    }
+
+    private void OnCertificatesRevoked(IReadOnlySet<CertificateIdentity> revoked)
+    {
+        // Whatever authenticated the session afterwards (SASL on SASL_SSL too): the TLS peer itself is no longer trusted.
+        var closed = _server?.CloseSessions(s => s.ClientCertificate is { } certificate && revoked.Contains(certificate)) ?? 0;
+        if (closed > 0) LogCertificateSessionsClosed(closed, revoked.Count);
     }
 
     private void OnTenantDeactivated(string tenant)
@@ -273,6 +295,11 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
     {
         ScramCache.CredentialRemoved -= OnCredentialRemoved;
         Tenants.TenantDeactivated -= OnTenantDeactivated;
+        if (Revocations is not null)
+        {
+            Revocations.CertificatesRevoked -= OnCertificatesRevoked;
+            await Revocations.DisposeAsync();
+        }
         await Tenants.DisposeAsync();
         if (AclCache is not null) await AclCache.DisposeAsync();
         await ScramCache.DisposeAsync();
@@ -284,4 +311,7 @@ public sealed partial class BrokerSecurity : IAsyncDisposable
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Closed {Count} live session(s) of tenant {Tenant}: it is no longer active")]
     private partial void LogTenantSessionsClosed(int count, string tenant);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Closed {Count} live session(s) whose client certificate is among {Revoked} just revoked")]
+    private partial void LogCertificateSessionsClosed(int count, int revoked);
 }

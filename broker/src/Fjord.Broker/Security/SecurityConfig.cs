@@ -27,6 +27,9 @@ public sealed class SecurityConfig(BrokerConfig config)
     public string ScramTable => config.Get("fjord.scram.table") ?? "fjordscram";
     public string TenantTable => config.Get("fjord.tenant.table") ?? "fjordtenants";
 
+    /// <summary>The revoked client certificates the control plane writes; read by a broker with any TLS listener.</summary>
+    public string CertificateRevocationTable => config.Get("fjord.certificate.revocation.table") ?? "fjordcertrevocations";
+
     /// <summary>How often every broker checks Table storage for changed ACLs and credentials: the bound on how late a revocation lands.</summary>
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(Math.Max(50, config.GetInt("fjord.security.poll.interval.ms", 500)));
 
