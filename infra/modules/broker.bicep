@@ -100,12 +100,14 @@ var probes = imageIsFjord
     ]
   : []
 
+// Without zones there is no rack: an empty broker.rack would be reported to clients as a rack named "".
+var rackEnv = empty(rack) ? [] : [{ name: 'FJORD_BROKER_RACK', value: rack }]
+
 var brokerEnv = [
   { name: 'FJORD_NODE_ID', value: string(nodeId) }
   { name: 'FJORD_LISTENERS', value: 'SASL_SSL://0.0.0.0:${port}' }
   { name: 'FJORD_ADVERTISED_LISTENERS', value: 'SASL_SSL://${fqdn}:${port}' }
   { name: 'FJORD_INTER_BROKER_LISTENER_NAME', value: 'SASL_SSL' }
-  { name: 'FJORD_BROKER_RACK', value: rack }
   { name: 'FJORD_LOG_DIRS', value: logDir }
   { name: 'FJORD_FJORD_ADMIN_LISTENER', value: 'http://0.0.0.0:${adminPort}' }
   { name: 'FJORD_DEFAULT_REPLICATION_FACTOR', value: string(defaultReplicationFactor) }
@@ -157,7 +159,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             cpu: json(cpu)
             memory: memory
           }
-          env: concat(brokerEnv, tlsEnv)
+          env: concat(brokerEnv, rackEnv, tlsEnv)
           probes: probes
           volumeMounts: concat([{ volumeName: 'log', mountPath: logDir }], tlsMounts)
         }

@@ -109,9 +109,10 @@ public sealed partial class ArmTemplateTests(InfraBuild build)
         Assert.Equal(1, (int)scale["maxReplicas"]!);
         Assert.Contains("azd-service-name', format('broker-{0}'", broker.ModuleParameter("tags"), StringComparison.Ordinal);
         Assert.Equal("[concat(createArray(createObject('name', 'log', 'storageType', 'EmptyDir')), variables('tlsVolumes'))]", broker.Properties["template"]!["volumes"]!.ToString());
-        Assert.Equal("[concat(variables('brokerEnv'), variables('tlsEnv'))]", broker.Properties["template"]!["containers"]![0]!["env"]!.ToString());
+        Assert.Equal("[concat(variables('brokerEnv'), variables('rackEnv'), variables('tlsEnv'))]", broker.Properties["template"]!["containers"]![0]!["env"]!.ToString());
+        Assert.Contains("FJORD_BROKER_RACK", broker.ModuleVariable("rackEnv")!.ToString(), StringComparison.Ordinal);
         var env = broker.ModuleVariable("brokerEnv")!.ToString();
-        foreach (var setting in new[] { "FJORD_NODE_ID", "FJORD_LISTENERS", "FJORD_ADVERTISED_LISTENERS", "FJORD_BROKER_RACK", "FJORD_LOG_DIRS", "AZURE_CLIENT_ID" })
+        foreach (var setting in new[] { "FJORD_NODE_ID", "FJORD_LISTENERS", "FJORD_ADVERTISED_LISTENERS", "FJORD_LOG_DIRS", "FJORD_FJORD_ADMIN_LISTENER", "AZURE_CLIENT_ID" })
             Assert.Contains(setting, env, StringComparison.Ordinal);
         // The advertised listener is the app's own FQDN and exposed port, so a client reaches this broker.
         var brokerModuleText = build.Compiled("modules/broker.bicep")!;
