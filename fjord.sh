@@ -80,8 +80,9 @@ ensure_node() {
 
 ensure_azurite() {
   ensure_node
-  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -f "$ROOT/node_modules/kafkajs/package.json" ]; then
-    log "installing Azurite and KafkaJS (npm install, pinned in package.json)"
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -f "$ROOT/node_modules/kafkajs/package.json" ] \
+     || [ ! -x "$ROOT/node_modules/.bin/dockerfilelint" ]; then
+    log "installing Azurite, KafkaJS and dockerfilelint (npm install, pinned in package.json)"
     (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }

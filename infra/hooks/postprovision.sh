@@ -1,0 +1,62 @@
+#!/bin/sh
+# azd postprovision: seeds the cluster CA and each broker's key and certificate chain into Key Vault (once; a
+# certificate already there is kept), then prints how to reach the cluster. azd exports main.bicep's outputs as
+# environment variables. Needs az (signed in as the deploying principal, which main.bicep made a Key Vault
+# Certificates/Secrets Officer) and openssl.
+set -eu
+
+vault="$AZURE_KEY_VAULT_NAME"
+count="$FJORD_BROKER_COUNT"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+has_secret() { az keyvault secret show --vault-name "$vault" --name "$1" --query id -o tsv >/dev/null 2>&1; }
+put_secret() { az keyvault secret set --vault-name "$vault" --name "$1" --file "$2" --encoding utf-8 --content-type application/x-pem-file -o none; }
+get_secret() { az keyvault secret download --vault-name "$vault" --name "$1" --file "$2" --encoding utf-8; }
+
+# P-256 keys: quick to make, and Kafka's clients all speak ECDSA. The CA's key lives only in Key Vault; a broker's
+# key never leaves it except into the broker that owns it (mounted read-only by its container app).
+if has_secret fjord-ca; then
+  get_secret fjord-ca "$work/ca.pem"
+  get_secret fjord-ca-key "$work/ca.key"
+else
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=Fjord cluster CA ${AZURE_ENV_NAME}" \
+    -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+  put_secret fjord-ca-key "$work/ca.key"
+  put_secret fjord-ca "$work/ca.pem"
+  echo "Created the cluster CA (Key Vault secret fjord-ca)."
+fi
+
+seeded=false
+i=0
+for fqdn in $(echo "$FJORD_BOOTSTRAP_SERVERS" | tr ',' ' '); do
+  host="${fqdn%:*}"
+  name="broker-$i-keystore"
+  if ! has_secret "$name"; then
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$host" -keyout "$work/b.key" -out "$work/b.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$host" > "$work/b.ext"
+    openssl x509 -req -in "$work/b.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 825 \
+      -extfile "$work/b.ext" -out "$work/b.pem" 2>/dev/null
+    # ssl.keystore.type=PEM: the key, then the chain.
+    cat "$work/b.key" "$work/b.pem" "$work/ca.pem" > "$work/keystore.pem"
+    put_secret "$name" "$work/keystore.pem"
+    echo "Created broker $i's certificate for $host (Key Vault secret $name)."
+    seeded=true
+  fi
+  i=$((i + 1))
+done
+[ "$i" -eq "$count" ] || { echo "expected $count brokers in FJORD_BOOTSTRAP_SERVERS, found $i" >&2; exit 1; }
+
+if [ "${FJORD_BROKER_TLS_SECRETS_EXIST:-false}" != true ]; then
+  azd env set FJORD_BROKER_TLS_SECRETS_EXIST true
+  echo "The brokers mount their certificates from the next provision on: run 'azd provision' once more (or 'azd up')."
+elif [ "$seeded" = true ]; then
+  echo "New brokers got certificates: run 'azd provision' so their container apps mount them."
+fi
+
+cat <<NEXT
+
+Fjord is provisioned in resource group $AZURE_RESOURCE_GROUP.
+  bootstrap servers:  $FJORD_BOOTSTRAP_SERVERS  (SASL_SSL; trust the CA: az keyvault secret download --vault-name $vault --name fjord-ca --file ca.pem)
+  control plane:      $FJORD_CONTROL_PLANE_URL/api
+NEXT

@@ -1,0 +1,179 @@
+// One broker: its own container app, because a Kafka client must reach the partition leader itself, never a
+// load-balanced replica. Configured from the environment only (FJORD_<property> → <property>, see README
+// "Broker configuration"); no properties file in the image.
+param location string
+param tags object
+param name string
+@minValue(0)
+param nodeId int
+param environmentId string
+param environmentDefaultDomain string
+param workloadProfileName string
+param image string
+@description('False while the image is azd\'s placeholder: probes and TLS apply to the Fjord image only.')
+param imageIsFjord bool
+param identityId string
+param identityClientId string
+param registryLoginServer string
+@description('The Kafka port: the app\'s target and exposed port, unique in the environment.')
+param port int
+param adminPort int
+param cpu string
+param memory string
+@description('broker.rack: the availability zone this broker is meant for; empty without zone redundancy.')
+param rack string
+param tableEndpoint string
+param blobEndpoint string
+param tierContainerName string
+param keyVaultUri string
+@description('Whether the postprovision hook has stored the CA and this broker\'s key and chain in Key Vault.')
+param tlsSecretsExist bool
+param defaultReplicationFactor int
+param minInsyncReplicas int
+param applicationInsightsConnectionString string
+
+var fqdn = '${name}.${environmentDefaultDomain}'
+var logDir = '/var/lib/fjord/logs'
+var tlsDir = '/etc/fjord/tls'
+var tls = imageIsFjord && tlsSecretsExist
+
+var tlsSecrets = tls
+  ? [
+      {
+        name: 'keystore'
+        keyVaultUrl: '${keyVaultUri}secrets/broker-${nodeId}-keystore'
+        identity: identityId
+      }
+      {
+        name: 'truststore'
+        keyVaultUrl: '${keyVaultUri}secrets/fjord-ca'
+        identity: identityId
+      }
+    ]
+  : []
+
+var tlsVolumes = tls
+  ? [
+      {
+        name: 'tls'
+        storageType: 'Secret'
+        secrets: [
+          { secretRef: 'keystore', path: 'keystore.pem' }
+          { secretRef: 'truststore', path: 'ca.pem' }
+        ]
+      }
+    ]
+  : []
+
+var tlsMounts = tls ? [{ volumeName: 'tls', mountPath: tlsDir }] : []
+
+// The Key Vault secrets are PEM (key + chain; the CA), which the broker's ssl.keystore.type=PEM reads as they are.
+var tlsEnv = tls
+  ? [
+      { name: 'FJORD_SSL_KEYSTORE_TYPE', value: 'PEM' }
+      { name: 'FJORD_SSL_KEYSTORE_LOCATION', value: '${tlsDir}/keystore.pem' }
+      { name: 'FJORD_SSL_TRUSTSTORE_TYPE', value: 'PEM' }
+      { name: 'FJORD_SSL_TRUSTSTORE_LOCATION', value: '${tlsDir}/ca.pem' }
+    ]
+  : []
+
+var probes = imageIsFjord
+  ? [
+      {
+        type: 'Startup'
+        httpGet: { path: '/health/live', port: adminPort }
+        periodSeconds: 5
+        failureThreshold: 60
+      }
+      {
+        type: 'Liveness'
+        httpGet: { path: '/health/live', port: adminPort }
+        periodSeconds: 10
+        failureThreshold: 3
+      }
+      {
+        type: 'Readiness'
+        httpGet: { path: '/health/ready', port: adminPort }
+        periodSeconds: 5
+        failureThreshold: 3
+      }
+    ]
+  : []
+
+// Without zones there is no rack: an empty broker.rack would be reported to clients as a rack named "".
+var rackEnv = empty(rack) ? [] : [{ name: 'FJORD_BROKER_RACK', value: rack }]
+
+var brokerEnv = [
+  { name: 'FJORD_NODE_ID', value: string(nodeId) }
+  { name: 'FJORD_LISTENERS', value: 'SASL_SSL://0.0.0.0:${port}' }
+  { name: 'FJORD_ADVERTISED_LISTENERS', value: 'SASL_SSL://${fqdn}:${port}' }
+  { name: 'FJORD_INTER_BROKER_LISTENER_NAME', value: 'SASL_SSL' }
+  { name: 'FJORD_LOG_DIRS', value: logDir }
+  { name: 'FJORD_FJORD_ADMIN_LISTENER', value: 'http://0.0.0.0:${adminPort}' }
+  { name: 'FJORD_DEFAULT_REPLICATION_FACTOR', value: string(defaultReplicationFactor) }
+  { name: 'FJORD_MIN_INSYNC_REPLICAS', value: string(minInsyncReplicas) }
+  // Proposed settings (not in the broker yet): storage by endpoint and DefaultAzureCredential instead of
+  // fjord.metadata.connection.string / fjord.tiering.connection.string.
+  { name: 'FJORD_FJORD_METADATA_TABLE_ENDPOINT', value: tableEndpoint }
+  { name: 'FJORD_FJORD_TIERING_TABLE_ENDPOINT', value: tableEndpoint }
+  { name: 'FJORD_FJORD_TIERING_BLOB_ENDPOINT', value: blobEndpoint }
+  { name: 'FJORD_FJORD_TIERING_CONTAINER', value: tierContainerName }
+  // DefaultAzureCredential picks the user-assigned identity by this client id.
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+]
+
+resource app 'Microsoft.App/containerApps@2024-03-01' = {
+  name: name
+  location: location
+  tags: tags
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    environmentId: environmentId
+    workloadProfileName: workloadProfileName
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: {
+        external: true
+        transport: 'tcp'
+        targetPort: port
+        exposedPort: port
+      }
+      registries: [
+        {
+          server: registryLoginServer
+          identity: identityId
+        }
+      ]
+      secrets: tlsSecrets
+    }
+    template: {
+      containers: [
+        {
+          name: 'broker'
+          image: image
+          resources: {
+            cpu: json(cpu)
+            memory: memory
+          }
+          env: concat(brokerEnv, rackEnv, tlsEnv)
+          probes: probes
+          volumeMounts: concat([{ volumeName: 'log', mountPath: logDir }], tlsMounts)
+        }
+      ]
+      // The hot log lives on the replica's disk; what outlives the replica is replication and the Blob tier.
+      volumes: concat([{ name: 'log', storageType: 'EmptyDir' }], tlsVolumes)
+      scale: {
+        minReplicas: 1
+        maxReplicas: 1
+      }
+    }
+  }
+}
+
+output name string = app.name
+output fqdn string = fqdn
+output bootstrapServer string = '${fqdn}:${port}'

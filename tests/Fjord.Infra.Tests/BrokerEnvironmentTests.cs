@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Fjord.Infra.Tests;
+
+/// <summary>
+/// The brokers in Azure are configured by environment alone: every FJORD_* variable the Bicep or the Dockerfile sets
+/// must name a property the broker reads, by BrokerConfig's rule (drop FJORD_, lower case, __ → -, _ → .).
+/// </summary>
+[Collection(InfraCollection.Name)]
+public sealed partial class BrokerEnvironmentTests(InfraBuild build)
+{
+    /// <summary>
+    /// Identity-based storage for the broker, which the Bicep sets ahead of the broker reading them (today it takes
+    /// fjord.metadata.connection.string and fjord.tiering.connection.string, which need shared keys).
+    /// </summary>
+    private static readonly HashSet<string> Proposed = new(StringComparer.Ordinal)
+    {
+        "fjord.metadata.table.endpoint",
+        "fjord.tiering.table.endpoint",
+        "fjord.tiering.blob.endpoint",
+    };
+
+    private static readonly Lazy<string> BrokerSource = new(() => string.Join('\n',
+        Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "broker", "src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText)));
+
+    [Fact]
+    public void EveryFjordVariableNamesAPropertyTheBrokerReads()
+    {
+        var names = BicepVariableNames().Concat(DockerfileVariableNames()).Where(n => n.StartsWith("FJORD_", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.True(names.Count >= 10, $"only {names.Count} FJORD_ variables found");
+        foreach (var name in names)
+        {
+            var property = PropertyOf(name);
+            Assert.True(Proposed.Contains(property) || BrokerSource.Value.Contains($"\"{property}\"", StringComparison.Ordinal),
+                $"{name} sets {property}, which the broker does not read");
+        }
+    }
+
+    [Fact]
+    public void TheMappingFollowsBrokerConfig()
+    {
+        Assert.Equal("node.id", PropertyOf("FJORD_NODE_ID"));
+        Assert.Equal("fjord.admin.listener", PropertyOf("FJORD_FJORD_ADMIN_LISTENER"));
+        Assert.Equal("group.max-size", PropertyOf("FJORD_GROUP_MAX__SIZE"));
+    }
+
+    private static string PropertyOf(string variable) =>
+        variable["FJORD_".Length..].ToLowerInvariant().Replace("__", "-", StringComparison.Ordinal).Replace('_', '.');
+
+    private IEnumerable<string> BicepVariableNames()
+    {
+        var variables = JsonNode.Parse(build.Compiled("modules/broker.bicep")!)!["variables"]!.AsObject();
+        return variables.Select(v => v.Value!.ToJsonString()).SelectMany(json => EnvName().Matches(json).Select(m => m.Groups[1].Value));
+    }
+
+    private static IEnumerable<string> DockerfileVariableNames() =>
+        DockerfileInstruction.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Dockerfile")))
+            .Where(i => i.Keyword == "ENV")
+            .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(assignment => assignment.Split('=')[0]);
+
+    [GeneratedRegex("\"name\":\"([A-Z][A-Z0-9_]*)\"")]
+    private static partial Regex EnvName();
+}

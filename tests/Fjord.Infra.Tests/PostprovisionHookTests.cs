@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Fjord.Infra.Tests;
+
+/// <summary>
+/// infra/hooks/postprovision.sh run for real (sh, openssl) with the Azure CLI and azd replaced by scripts that keep
+/// Key Vault secrets and azd's environment in a folder: the certificates it makes are what the brokers need.
+/// </summary>
+public sealed class PostprovisionHookTests : IDisposable
+{
+    private const string AzShim = """
+        #!/bin/sh
+        # az keyvault secret show|set|download --vault-name V --name N [--file F] …, over files in $FAKE_VAULT.
+        verb="$3"; shift 3
+        while [ $# -gt 0 ]; do
+          case "$1" in --name) name="$2"; shift 2;; --file) file="$2"; shift 2;; *) shift;; esac
+        done
+        case "$verb" in
+          show) [ -f "$FAKE_VAULT/$name" ];;
+          set) cp "$file" "$FAKE_VAULT/$name";;
+          download) cp "$FAKE_VAULT/$name" "$file";;
+          *) echo "az shim: $verb" >&2; exit 2;;
+        esac
+        """;
+
+    private const string AzdShim = """
+        #!/bin/sh
+        # azd env set K V
+        [ "$1 $2" = "env set" ] && echo "$3=$4" >> "$FAKE_VAULT/azd.env"
+        """;
+
+    private static readonly string[] Hosts = ["ca-broker-0-abc.nicecoast.westeurope.azurecontainerapps.io", "ca-broker-1-abc.nicecoast.westeurope.azurecontainerapps.io"];
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fjord-hook-");
+
+    private string Vault => Path.Combine(_dir.FullName, "vault");
+
+    public PostprovisionHookTests()
+    {
+        Directory.CreateDirectory(Vault);
+        var bin = Directory.CreateDirectory(Path.Combine(_dir.FullName, "bin")).FullName;
+        File.WriteAllText(Path.Combine(bin, "az"), AzShim.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        File.WriteAllText(Path.Combine(bin, "azd"), AzdShim.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        foreach (var shim in new[] { "az", "azd" })
+            File.SetUnixFileMode(Path.Combine(bin, shim), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [Fact]
+    public async Task TheHookSeedsACaAndABrokerCertificateForEachAdvertisedHost()
+    {
+        var run = await RunHookAsync(tlsSecretsExist: false);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("FJORD_BROKER_TLS_SECRETS_EXIST=true", File.ReadAllText(Path.Combine(Vault, "azd.env")), StringComparison.Ordinal);
+
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Vault, "fjord-ca")));
+        for (var i = 0; i < Hosts.Length; i++)
+        {
+            // ssl.keystore.type=PEM: the broker's key and chain in one file.
+            var keystore = File.ReadAllText(Path.Combine(Vault, $"broker-{i}-keystore"));
+            using var certificate = X509Certificate2.CreateFromPem(keystore, keystore);
+            Assert.True(certificate.HasPrivateKey);
+            Assert.True(certificate.MatchesHostname(Hosts[i]), $"broker {i}'s certificate does not name {Hosts[i]}");
+            Assert.False(certificate.MatchesHostname(Hosts[1 - i]));
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            Assert.True(chain.Build(certificate), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+        }
+    }
+
+    [Fact]
+    public async Task ASecondRunKeepsTheCaAndTheCertificatesItFinds()
+    {
+        Assert.Equal(0, (await RunHookAsync(tlsSecretsExist: false)).ExitCode);
+        var before = Directory.GetFiles(Vault).Where(f => !f.EndsWith(".env", StringComparison.Ordinal)).ToDictionary(f => f, File.ReadAllText);
+        var again = await RunHookAsync(tlsSecretsExist: true);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllText(f.Key)));
+        Assert.DoesNotContain("Created", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABrokerCountThatDisagreesWithTheBootstrapServersFails()
+    {
+        var run = await RunHookAsync(tlsSecretsExist: false, brokerCount: 3);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("expected 3 brokers", run.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<ProcessRun> RunHookAsync(bool tlsSecretsExist, int? brokerCount = null)
+    {
+        var start = new ProcessStartInfo("sh")
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Infra, "hooks", "postprovision.sh"));
+        start.Environment["PATH"] = $"{Path.Combine(_dir.FullName, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
+        start.Environment["FAKE_VAULT"] = Vault;
+        start.Environment["AZURE_ENV_NAME"] = "test";
+        start.Environment["AZURE_KEY_VAULT_NAME"] = "kv-test";
+        start.Environment["AZURE_RESOURCE_GROUP"] = "rg-test";
+        start.Environment["FJORD_BROKER_COUNT"] = (brokerCount ?? Hosts.Length).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FJORD_BOOTSTRAP_SERVERS"] = string.Join(',', Hosts.Select((h, i) => $"{h}:{9093 + i}"));
+        start.Environment["FJORD_CONTROL_PLANE_URL"] = "https://func-test.azurewebsites.net";
+        start.Environment["FJORD_BROKER_TLS_SECRETS_EXIST"] = tlsSecretsExist ? "true" : "false";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(deadline.Token);
+        return new ProcessRun(process.ExitCode, await output, await error);
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}
