@@ -16,13 +16,16 @@ get_secret() { az keyvault secret download --vault-name "$vault" --name "$1" --f
 
 # P-256 keys: quick to make, and Kafka's clients all speak ECDSA. The CA's key lives only in Key Vault; a broker's
 # key never leaves it except into the broker that owns it (mounted read-only by its container app).
+# Two secrets: fjord-ca (the certificate clients and brokers trust) and fjord-ca-signing (key then certificate in one
+# PEM: what the control plane's FJORD_CA_KEYVAULT_SECRET names and signs with).
 if has_secret fjord-ca; then
   get_secret fjord-ca "$work/ca.pem"
-  get_secret fjord-ca-key "$work/ca.key"
+  get_secret fjord-ca-signing "$work/ca.key"
 else
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=Fjord cluster CA ${AZURE_ENV_NAME}" \
     -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
-  put_secret fjord-ca-key "$work/ca.key"
+  cat "$work/ca.key" "$work/ca.pem" > "$work/ca-signing.pem"
+  put_secret fjord-ca-signing "$work/ca-signing.pem"
   put_secret fjord-ca "$work/ca.pem"
   echo "Created the cluster CA (Key Vault secret fjord-ca)."
 fi

@@ -62,8 +62,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         // ClusterFunctions: what GET /v1/cluster tells clients.
         { name: 'FJORD_BOOTSTRAP_SERVERS', value: bootstrapServers }
-        // Proposed: where the control plane finds the cluster CA it hands clients (secret fjord-ca).
-        { name: 'FJORD_KEY_VAULT_URL', value: keyVaultUri }
+        // CertificateServiceCollectionExtensions: the CA (key and certificate) the control plane signs with; the postprovision hook writes it.
+        { name: 'FJORD_CA_KEYVAULT_URL', value: keyVaultUri }
+        { name: 'FJORD_CA_KEYVAULT_SECRET', value: 'fjord-ca-signing' }
       ]
     }
     functionAppConfig: {

@@ -54,6 +54,9 @@ public sealed class PostprovisionHookTests : IDisposable
         Assert.Contains("FJORD_BROKER_TLS_SECRETS_EXIST=true", File.ReadAllText(Path.Combine(Vault, "azd.env")), StringComparison.Ordinal);
 
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Vault, "fjord-ca")));
+        // The control plane's signing secret: the CA's key and the same certificate, as its Key Vault source parses it.
+        using var signing = Fjord.ControlPlane.Certificates.KeyVaultSecretContent.Parse(File.ReadAllText(Path.Combine(Vault, "fjord-ca-signing")), "application/x-pem-file");
+        Assert.Equal(ca.Thumbprint, signing.Certificate.Thumbprint);
         for (var i = 0; i < Hosts.Length; i++)
         {
             // ssl.keystore.type=PEM: the broker's key and chain in one file.
