@@ -9,93 +9,66 @@ namespace Fjord.ControlPlane.Tests.Cli;
 /// waits for and gives up at its bound; everything else reads back from the metadata table.
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
-public sealed class TopicCommandsTests : IDisposable
+public sealed class TopicCommandsTests(ControlPlaneFixture fixture) : CliCommandTests(fixture, "tp")
 {
-    private readonly ControlPlaneFixture _fixture;
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
-    private readonly TempDirectory _folder = new("fjord-topic-cli");
-    private readonly CliRunner _cli;
-
-    public TopicCommandsTests(ControlPlaneFixture fixture)
-    {
-        _fixture = fixture;
-        _cli = new CliRunner(fixture.BaseAddress, fixture.OperatorKey, _folder.Combine("config"));
-    }
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
-    {
-        _folder.Dispose();
-        _timeout.Dispose();
-    }
-
-    private async Task<string> NewTenantAsync()
-    {
-        var id = "tp-" + Guid.NewGuid().ToString("N")[..8];
-        var created = await _cli.RunAsync(Ct, "tenant", "create", id);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        return id;
-    }
-
     [Fact]
     public async Task CreateSaysWhatItWaitsForAndWithNoControllerGivesUpAtItsBound()
     {
         var tenant = await NewTenantAsync();
 
-        var run = await _cli.RunAsync(Ct, "topic", "create", "orders", "--tenant", tenant, "--partitions", "3", "--replication-factor", "1",
+        var run = await Cli.RunAsync(Ct, "topic", "create", "orders", "--tenant", tenant, "--partitions", "3", "--replication-factor", "1",
             "--config", "retention.ms=86400000", "--tiered", "--wait-seconds", "1");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Waiting up to 1 s for the controller to elect a leader for each of topic orders's 3 partition(s)", run.Error, StringComparison.Ordinal);
         Assert.Contains("0 of 3 partition(s) have a leader", run.Error, StringComparison.Ordinal);
         Assert.Contains("is a broker running?", run.Error, StringComparison.Ordinal);
-        var stored = await _fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct);
+        var stored = await Fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct);
         Assert.Equal(3, stored?.PartitionCount);
         Assert.Equal("true", stored?.Configs["remote.storage.enable"]);
         Assert.Equal("86400000", stored?.Configs["retention.ms"]);
 
-        var noWait = await _cli.RunAsync(Ct, "topic", "create", "events", "--tenant", tenant, "--replication-factor", "1", "--wait-seconds", "0");
+        var noWait = await Cli.RunAsync(Ct, "topic", "create", "events", "--tenant", tenant, "--replication-factor", "1", "--wait-seconds", "0");
         Assert.True(noWait.ExitCode == 0, noWait.ToString());
         Assert.Contains("leaders are being elected", noWait.Output, StringComparison.Ordinal);
-        Assert.Equal(1, (await _fixture.Metadata.GetTopicAsync($"{tenant}.events", Ct))?.PartitionCount);
+        Assert.Equal(1, (await Fixture.Metadata.GetTopicAsync($"{tenant}.events", Ct))?.PartitionCount);
     }
 
     [Fact]
     public async Task ListGetAddPartitionsSetConfigAndDeleteReadBackFromTheMetadataTable()
     {
         var tenant = await NewTenantAsync();
-        Assert.Equal(0, (await _cli.RunAsync(Ct, "topic", "create", "orders", "--tenant", tenant, "-r", "1", "--wait-seconds", "0", "-c", "retention.ms=1000")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(Ct, "topic", "create", "orders", "--tenant", tenant, "-r", "1", "--wait-seconds", "0", "-c", "retention.ms=1000")).ExitCode);
 
-        var list = await _cli.RunAsync(Ct, "topic", "list", "--tenant", tenant);
+        var list = await Cli.RunAsync(Ct, "topic", "list", "--tenant", tenant);
         Assert.Equal(0, list.ExitCode);
         Assert.StartsWith("NAME", list.Output, StringComparison.Ordinal);
         Assert.Contains("retention.ms=1000", list.Output, StringComparison.Ordinal);
-        var json = JsonDocument.Parse((await _cli.RunAsync(Ct, "topic", "get", "orders", "--tenant", tenant, "-o", "json")).Output).RootElement;
+        var json = JsonDocument.Parse((await Cli.RunAsync(Ct, "topic", "get", "orders", "--tenant", tenant, "-o", "json")).Output).RootElement;
         Assert.Equal("creating", json.GetProperty("state").GetString());
         Assert.Equal(1, json.GetProperty("partitions").GetInt32());
-        Assert.Matches(@"state:\s+creating", (await _cli.RunAsync(Ct, "topic", "get", "orders", "--tenant", tenant)).Output);
+        Assert.Matches(@"state:\s+creating", (await Cli.RunAsync(Ct, "topic", "get", "orders", "--tenant", tenant)).Output);
 
-        var grown = await _cli.RunAsync(Ct, "topic", "add-partitions", "orders", "--tenant", tenant, "--partitions", "4");
+        var grown = await Cli.RunAsync(Ct, "topic", "add-partitions", "orders", "--tenant", tenant, "--partitions", "4");
         Assert.True(grown.ExitCode == 0, grown.ToString());
-        Assert.Equal(4, (await _fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct))?.PartitionCount);
+        Assert.Equal(4, (await Fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct))?.PartitionCount);
 
-        var set = await _cli.RunAsync(Ct, "topic", "set-config", "orders", "--tenant", tenant, "--config", "max.message.bytes=2000000");
+        var set = await Cli.RunAsync(Ct, "topic", "set-config", "orders", "--tenant", tenant, "--config", "max.message.bytes=2000000");
         Assert.True(set.ExitCode == 0, set.ToString());
-        var configs = (await _fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct))!.Configs;
+        var configs = (await Fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct))!.Configs;
         Assert.Equal("2000000", configs["max.message.bytes"]);
         Assert.Equal("1000", configs["retention.ms"]);
-        Assert.Equal(0, (await _cli.RunAsync(Ct, "topic", "set-config", "orders", "--tenant", tenant, "--delete-config", "retention.ms")).ExitCode);
-        Assert.False((await _fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct))!.Configs.ContainsKey("retention.ms"));
+        Assert.Equal(0, (await Cli.RunAsync(Ct, "topic", "set-config", "orders", "--tenant", tenant, "--delete-config", "retention.ms")).ExitCode);
+        Assert.False((await Fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct))!.Configs.ContainsKey("retention.ms"));
 
-        var refused = await _cli.RunAsync(Ct, "topic", "set-config", "orders", "--tenant", tenant, "--config", "retention.ms=soon");
+        var refused = await Cli.RunAsync(Ct, "topic", "set-config", "orders", "--tenant", tenant, "--config", "retention.ms=soon");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("retention.ms", refused.Error, StringComparison.Ordinal);
 
-        var deleted = await _cli.RunAsync(Ct, "topic", "delete", "orders", "--tenant", tenant);
+        var deleted = await Cli.RunAsync(Ct, "topic", "delete", "orders", "--tenant", tenant);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
-        Assert.Null(await _fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct));
-        var again = await _cli.RunAsync(Ct, "topic", "delete", "orders", "--tenant", tenant);
+        Assert.Null(await Fixture.Metadata.GetTopicAsync($"{tenant}.orders", Ct));
+        var again = await Cli.RunAsync(Ct, "topic", "delete", "orders", "--tenant", tenant);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("has no topic orders", again.Error, StringComparison.Ordinal);
     }
@@ -104,17 +77,17 @@ public sealed class TopicCommandsTests : IDisposable
     public async Task ATenantKeyNeedNotNameItsTenantButAnOperatorKeyMust()
     {
         var tenant = await NewTenantAsync();
-        var key = await _cli.RunAsync(Ct, "api-key", "create", "--tenant", tenant, "--lifetime-days", "1");
+        var key = await Cli.RunAsync(Ct, "api-key", "create", "--tenant", tenant, "--lifetime-days", "1");
         Assert.True(key.ExitCode == 0, key.ToString());
 
-        var own = await _cli.RunAsync(key.Output.Trim(), null, Ct, "topic", "create", "mine", "-r", "1", "--wait-seconds", "0");
-        var operatorRun = await _cli.RunAsync(Ct, "topic", "list");
+        var own = await Cli.RunAsync(key.Output.Trim(), null, Ct, "topic", "create", "mine", "-r", "1", "--wait-seconds", "0");
+        var operatorRun = await Cli.RunAsync(Ct, "topic", "list");
 
         Assert.True(own.ExitCode == 0, own.ToString());
-        Assert.NotNull(await _fixture.Metadata.GetTopicAsync($"{tenant}.mine", Ct));
+        Assert.NotNull(await Fixture.Metadata.GetTopicAsync($"{tenant}.mine", Ct));
         Assert.Equal(2, operatorRun.ExitCode);
         Assert.Contains("--tenant is required", operatorRun.Error, StringComparison.Ordinal);
-        var other = await _cli.RunAsync(key.Output.Trim(), null, Ct, "topic", "list", "--tenant", "someone-else");
+        var other = await Cli.RunAsync(key.Output.Trim(), null, Ct, "topic", "list", "--tenant", "someone-else");
         Assert.Equal(1, other.ExitCode);
         Assert.StartsWith("fjord: ", other.Error, StringComparison.Ordinal);
     }
@@ -132,7 +105,7 @@ public sealed class TopicCommandsTests : IDisposable
     [InlineData("topic", "fly")]
     public async Task UsageErrorsExitTwoBeforeAnythingIsSent(params string[] args)
     {
-        var run = await _cli.RunAsync(Ct, args);
+        var run = await Cli.RunAsync(Ct, args);
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("fjord: ", run.Error, StringComparison.Ordinal);
@@ -143,9 +116,9 @@ public sealed class TopicCommandsTests : IDisposable
     {
         var tenant = await NewTenantAsync();
 
-        var contradiction = await _cli.RunAsync(Ct, "topic", "create", "t", "--tenant", tenant, "--tiered", "--config", "remote.storage.enable=false");
-        var invalid = await _cli.RunAsync(Ct, "topic", "create", "t", "--tenant", tenant, "-r", "1", "--config", "no.such.config=1");
-        var tooMany = await _cli.RunAsync(Ct, "topic", "create", "t", "--tenant", tenant, "-r", "5");
+        var contradiction = await Cli.RunAsync(Ct, "topic", "create", "t", "--tenant", tenant, "--tiered", "--config", "remote.storage.enable=false");
+        var invalid = await Cli.RunAsync(Ct, "topic", "create", "t", "--tenant", tenant, "-r", "1", "--config", "no.such.config=1");
+        var tooMany = await Cli.RunAsync(Ct, "topic", "create", "t", "--tenant", tenant, "-r", "5");
 
         Assert.Equal(2, contradiction.ExitCode);
         Assert.Contains("--tiered contradicts", contradiction.Error, StringComparison.Ordinal);
@@ -153,6 +126,6 @@ public sealed class TopicCommandsTests : IDisposable
         Assert.Contains("no.such.config", invalid.Error, StringComparison.Ordinal);
         Assert.Equal(2, tooMany.ExitCode);
         Assert.Contains("broker(s) are registered", tooMany.Error, StringComparison.Ordinal);
-        Assert.Null(await _fixture.Metadata.GetTopicAsync($"{tenant}.t", Ct));
+        Assert.Null(await Fixture.Metadata.GetTopicAsync($"{tenant}.t", Ct));
     }
 }

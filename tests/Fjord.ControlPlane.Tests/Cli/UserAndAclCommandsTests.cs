@@ -8,38 +8,11 @@ namespace Fjord.ControlPlane.Tests.Cli;
 
 /// <summary><c>fjord user …</c>, <c>fjord acl …</c> and <c>fjord api-key …</c> through the local control plane, read back from the tables.</summary>
 [Collection(ControlPlaneCollection.Name)]
-public sealed class UserAndAclCommandsTests : IDisposable
+public sealed class UserAndAclCommandsTests(ControlPlaneFixture fixture) : CliCommandTests(fixture, "ua")
 {
-    private readonly ControlPlaneFixture _fixture;
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
-    private readonly TempDirectory _folder = new("fjord-user-cli");
-    private readonly CliRunner _cli;
-
-    public UserAndAclCommandsTests(ControlPlaneFixture fixture)
-    {
-        _fixture = fixture;
-        _cli = new CliRunner(fixture.BaseAddress, fixture.OperatorKey, _folder.Combine("config"));
-    }
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
-    {
-        _folder.Dispose();
-        _timeout.Dispose();
-    }
-
-    private async Task<string> NewTenantAsync()
-    {
-        var id = "ua-" + Guid.NewGuid().ToString("N")[..8];
-        var created = await _cli.RunAsync(Ct, "tenant", "create", id);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        return id;
-    }
-
     private async Task<string> StoredKeyAsync(string user, ScramMechanism mechanism, string password)
     {
-        var (credentials, _) = await _fixture.Credentials.LoadAsync(Ct);
+        var (credentials, _) = await Fixture.Credentials.LoadAsync(Ct);
         var stored = Assert.Single(credentials, c => c.User == user && c.Mechanism == mechanism).Credential;
         Assert.Equal(stored.StoredKey, ScramCredentials.Create(mechanism, password, stored.Iterations, stored.Salt).StoredKey);
         return user;
@@ -49,26 +22,26 @@ public sealed class UserAndAclCommandsTests : IDisposable
     public async Task UserCreateWritesTheUsersClientConfigWithTheControlPlanesBootstrapAndCaAndPrintsNoPassword()
     {
         var tenant = await NewTenantAsync();
-        var file = _folder.Combine("app1.properties");
+        var file = Folder.Combine("app1.properties");
 
-        var run = await _cli.RunAsync(Ct, "user", "create", "app1", "--tenant", tenant, "--client-config", file);
+        var run = await Cli.RunAsync(Ct, "user", "create", "app1", "--tenant", tenant, "--client-config", file);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"logs in as {tenant}.app1", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("password", run.Output, StringComparison.OrdinalIgnoreCase);
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         var properties = CliRunner.ReadProperties(file);
-        Assert.Equal(_fixture.BootstrapServers, properties["bootstrap.servers"]);
+        Assert.Equal(Fixture.BootstrapServers, properties["bootstrap.servers"]);
         Assert.Equal("SASL_SSL", properties["security.protocol"]);
         Assert.Equal("SCRAM-SHA-512", properties["sasl.mechanism"]);
         Assert.Equal($"{tenant}.app1", properties["sasl.username"]);
-        Assert.Equal(_fixture.CaCertificate, await File.ReadAllTextAsync(properties["ssl.ca.location"], Ct));
+        Assert.Equal(Fixture.CaCertificate, await File.ReadAllTextAsync(properties["ssl.ca.location"], Ct));
         await StoredKeyAsync($"{tenant}.app1", ScramMechanism.ScramSha512, properties["sasl.password"]);
 
-        var again = await _cli.RunAsync(Ct, "user", "create", "app1", "--tenant", tenant, "--client-config", _folder.Combine("again.properties"));
+        var again = await Cli.RunAsync(Ct, "user", "create", "app1", "--tenant", tenant, "--client-config", Folder.Combine("again.properties"));
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("reset-password", again.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(_folder.Combine("again.properties")));
+        Assert.False(File.Exists(Folder.Combine("again.properties")));
     }
 
     [Fact]
@@ -76,25 +49,25 @@ public sealed class UserAndAclCommandsTests : IDisposable
     {
         var tenant = await NewTenantAsync();
 
-        var created = await _cli.RunAsync(Ct, "user", "create", "app2", "--tenant", tenant, "-o", "json");
+        var created = await Cli.RunAsync(Ct, "user", "create", "app2", "--tenant", tenant, "-o", "json");
         Assert.True(created.ExitCode == 0, created.ToString());
         var user = JsonDocument.Parse(created.Output).RootElement;
         await StoredKeyAsync($"{tenant}.app2", ScramMechanism.ScramSha256, user.GetProperty("password").GetString()!);
-        var reset = await _cli.RunAsync(Ct, "user", "reset-password", "app2", "--tenant", tenant);
+        var reset = await Cli.RunAsync(Ct, "user", "reset-password", "app2", "--tenant", tenant);
         Assert.True(reset.ExitCode == 0, reset.ToString());
         Assert.Contains("(shown this once)", reset.Output, StringComparison.Ordinal);
 
-        var list = await _cli.RunAsync(Ct, "user", "list", "--tenant", tenant);
+        var list = await Cli.RunAsync(Ct, "user", "list", "--tenant", tenant);
         Assert.Equal(0, list.ExitCode);
         Assert.Contains($"{tenant}.admin", list.Output, StringComparison.Ordinal);
         Assert.Contains($"{tenant}.app2", list.Output, StringComparison.Ordinal);
 
-        var deleted = await _cli.RunAsync(Ct, "user", "delete", "app2", "--tenant", tenant);
+        var deleted = await Cli.RunAsync(Ct, "user", "delete", "app2", "--tenant", tenant);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
-        var (credentials, _) = await _fixture.Credentials.LoadAsync(Ct);
+        var (credentials, _) = await Fixture.Credentials.LoadAsync(Ct);
         Assert.DoesNotContain(credentials, c => c.User == $"{tenant}.app2");
-        Assert.Equal(1, (await _cli.RunAsync(Ct, "user", "delete", "app2", "--tenant", tenant)).ExitCode);
-        var admin = await _cli.RunAsync(Ct, "user", "delete", "admin", "--tenant", tenant);
+        Assert.Equal(1, (await Cli.RunAsync(Ct, "user", "delete", "app2", "--tenant", tenant)).ExitCode);
+        var admin = await Cli.RunAsync(Ct, "user", "delete", "admin", "--tenant", tenant);
         Assert.Equal(1, admin.ExitCode);
         Assert.StartsWith("fjord: ", admin.Error, StringComparison.Ordinal);
     }
@@ -104,9 +77,9 @@ public sealed class UserAndAclCommandsTests : IDisposable
     {
         var tenant = await NewTenantAsync();
 
-        var added = await _cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:app1", "--operation", "Write", "--operation", "Read",
+        var added = await Cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:app1", "--operation", "Write", "--operation", "Read",
             "--topic", "orders", "--group", "billing");
-        var prefixed = await _cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:app1", "--operation", "Read", "--topic", "logs-",
+        var prefixed = await Cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:app1", "--operation", "Read", "--topic", "logs-",
             "--prefixed", "--deny", "--host", "10.0.0.1", "-o", "json");
 
         Assert.True(added.ExitCode == 0, added.ToString());
@@ -115,23 +88,23 @@ public sealed class UserAndAclCommandsTests : IDisposable
         var binding = Assert.Single(JsonDocument.Parse(prefixed.Output).RootElement.EnumerateArray());
         Assert.Equal("Prefixed", binding.GetProperty("patternType").GetString());
         Assert.Equal("Deny", binding.GetProperty("permission").GetString());
-        var (stored, _) = await _fixture.Acls.LoadAsync(Ct);
+        var (stored, _) = await Fixture.Acls.LoadAsync(Ct);
         var app1 = stored.Where(b => b.Entry.Principal == $"User:{tenant}.app1").ToList();
         Assert.Equal(5, app1.Count);
         Assert.Contains(app1, b => b.Pattern is { ResourceType: ResourceType.Group, Name: var n } && n == $"{tenant}.billing" && b.Entry.Operation == AclOperation.Write);
         Assert.Contains(app1, b => b.Pattern.PatternType == PatternType.Prefixed && b.Entry is { Host: "10.0.0.1", PermissionType: AclPermissionType.Deny });
 
-        var again = await _cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:app1", "--operation", "Read", "--topic", "orders");
+        var again = await Cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:app1", "--operation", "Read", "--topic", "orders");
         Assert.Contains("existed", again.Output, StringComparison.Ordinal);
-        var list = await _cli.RunAsync(Ct, "acl", "list", "--tenant", tenant, "--topic", "orders", "-o", "json");
+        var list = await Cli.RunAsync(Ct, "acl", "list", "--tenant", tenant, "--topic", "orders", "-o", "json");
         Assert.Equal(2, JsonDocument.Parse(list.Output).RootElement.GetArrayLength());
 
-        var removed = await _cli.RunAsync(Ct, "acl", "remove", "--tenant", tenant, "--principal", "User:app1", "--group", "billing", "-o", "json");
+        var removed = await Cli.RunAsync(Ct, "acl", "remove", "--tenant", tenant, "--principal", "User:app1", "--group", "billing", "-o", "json");
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Equal(2, JsonDocument.Parse(removed.Output).RootElement.GetArrayLength());
-        var all = await _cli.RunAsync(Ct, "acl", "remove", "--tenant", tenant, "--all");
+        var all = await Cli.RunAsync(Ct, "acl", "remove", "--tenant", tenant, "--all");
         Assert.True(all.ExitCode == 0, all.ToString());
-        (stored, _) = await _fixture.Acls.LoadAsync(Ct);
+        (stored, _) = await Fixture.Acls.LoadAsync(Ct);
         Assert.DoesNotContain(stored, b => b.Entry.Principal == $"User:{tenant}.app1");
         Assert.Contains(stored, b => b.Entry.Principal == $"User:{tenant}.admin");
     }
@@ -141,35 +114,35 @@ public sealed class UserAndAclCommandsTests : IDisposable
     {
         var tenant = await NewTenantAsync();
 
-        var created = await _cli.RunAsync(Ct, "api-key", "create", "--tenant", tenant, "--lifetime-days", "2", "--description", "cli over http");
+        var created = await Cli.RunAsync(Ct, "api-key", "create", "--tenant", tenant, "--lifetime-days", "2", "--description", "cli over http");
         Assert.True(created.ExitCode == 0, created.ToString());
         var key = created.Output.Trim();
         Assert.StartsWith("fjk.", key, StringComparison.Ordinal);
         Assert.Contains($"key of tenant {tenant}", created.Error, StringComparison.Ordinal);
         var id = key.Split('.')[1];
-        Assert.Equal(tenant, (await _fixture.ApiKeys.GetAsync(id, Ct))?.TenantId);
+        Assert.Equal(tenant, (await Fixture.ApiKeys.GetAsync(id, Ct))?.TenantId);
 
-        var asOperator = await _cli.RunAsync(Ct, "api-key", "list", "--tenant", tenant);
+        var asOperator = await Cli.RunAsync(Ct, "api-key", "list", "--tenant", tenant);
         Assert.Contains("cli over http", asOperator.Output, StringComparison.Ordinal);
-        var asTenant = await _cli.RunAsync(key, null, Ct, "api-key", "list", "-o", "json");
+        var asTenant = await Cli.RunAsync(key, null, Ct, "api-key", "list", "-o", "json");
         Assert.True(asTenant.ExitCode == 0, asTenant.ToString());
         Assert.Equal(id, Assert.Single(JsonDocument.Parse(asTenant.Output).RootElement.EnumerateArray()).GetProperty("id").GetString());
 
-        var deleted = await _cli.RunAsync(key, null, Ct, "api-key", "delete", id);
+        var deleted = await Cli.RunAsync(key, null, Ct, "api-key", "delete", id);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
-        Assert.Null(await _fixture.ApiKeys.GetAsync(id, Ct));
-        Assert.Equal(1, (await _cli.RunAsync(Ct, "api-key", "delete", id)).ExitCode);
+        Assert.Null(await Fixture.ApiKeys.GetAsync(id, Ct));
+        Assert.Equal(1, (await Cli.RunAsync(Ct, "api-key", "delete", id)).ExitCode);
     }
 
     [Fact]
     public async Task ApiKeyCreateWithATableConnectionWritesTheTableEvenWhenAControlPlaneIsConfigured()
     {
-        var created = await _cli.RunAsync(Ct, "api-key", "create", "--table-connection", _fixture.ConnectionString, "--api-keys-table", _fixture.ApiKeyTable,
+        var created = await Cli.RunAsync(Ct, "api-key", "create", "--table-connection", Fixture.ConnectionString, "--api-keys-table", Fixture.ApiKeyTable,
             "--description", "seeded");
 
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains("in Table storage", created.Error, StringComparison.Ordinal);
-        var info = await _fixture.ApiKeys.GetAsync(created.Output.Trim().Split('.')[1], Ct);
+        var info = await Fixture.ApiKeys.GetAsync(created.Output.Trim().Split('.')[1], Ct);
         Assert.Equal("seeded", info?.Description);
         Assert.Null(info?.TenantId);
     }
@@ -187,7 +160,7 @@ public sealed class UserAndAclCommandsTests : IDisposable
     [InlineData("api-key", "delete")]
     public async Task UsageErrorsExitTwoAndSayWhat(params string[] args)
     {
-        var run = await _cli.RunAsync(Ct, args);
+        var run = await Cli.RunAsync(Ct, args);
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("fjord: ", run.Error, StringComparison.Ordinal);
@@ -198,9 +171,9 @@ public sealed class UserAndAclCommandsTests : IDisposable
     {
         var tenant = await NewTenantAsync();
 
-        var badOperation = await _cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:a", "--operation", "Fly", "--topic", "t");
-        var badUser = await _cli.RunAsync(Ct, "user", "create", "*", "--tenant", tenant);
-        var badKeyId = await _cli.RunAsync(Ct, "api-key", "delete", "nonsense");
+        var badOperation = await Cli.RunAsync(Ct, "acl", "add", "--tenant", tenant, "--principal", "User:a", "--operation", "Fly", "--topic", "t");
+        var badUser = await Cli.RunAsync(Ct, "user", "create", "*", "--tenant", tenant);
+        var badKeyId = await Cli.RunAsync(Ct, "api-key", "delete", "nonsense");
 
         Assert.Equal(2, badOperation.ExitCode);
         Assert.Contains("'Fly' is not one of", badOperation.Error, StringComparison.Ordinal);
