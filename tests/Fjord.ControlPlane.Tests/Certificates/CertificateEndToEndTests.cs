@@ -34,7 +34,7 @@ public sealed class CertificateEndToEndTests(ControlPlaneClusterFixture fixture,
         var admin = created.Json.GetProperty("admin");
         var adminConfig = fixture.ClientConfig(admin.GetProperty("username").GetString()!, admin.GetProperty("password").GetString()!);
         using (var adminClient = new AdminClientBuilder(new AdminClientConfig(adminConfig)).SetLogHandler((_, _) => { }).Build())
-            await Poll.UntilAsync(() => CreateTopicAsync(adminClient, "orders"), Generous, $"tenant {tenant}'s admin to create topic orders");
+            await Poll.UntilAsync(() => KafkaAttempts.CreateTopicAsync(adminClient, "orders"), Generous, $"tenant {tenant}'s admin to create topic orders");
         const string Acls = """
             {"bindings": [
               {"resourceType": "Topic", "resourceName": "orders", "principal": "User:app1", "operation": "Write"},
@@ -62,7 +62,7 @@ public sealed class CertificateEndToEndTests(ControlPlaneClusterFixture fixture,
             .SetLogHandler((_, _) => { })
             .SetErrorHandler((_, e) => errors.Enqueue(e))
             .Build();
-        await Poll.UntilAsync(() => ProduceAsync(producer, "orders"), Generous, "app1 to produce to orders over mutual TLS");
+        await Poll.UntilAsync(() => KafkaAttempts.ProduceAsync(producer, "orders"), Generous, "app1 to produce to orders over mutual TLS");
         using (var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig(config)
         {
             GroupId = "billing",
@@ -71,7 +71,7 @@ public sealed class CertificateEndToEndTests(ControlPlaneClusterFixture fixture,
         }).SetLogHandler((_, _) => { }).Build())
         {
             consumer.Subscribe("orders");
-            var record = await Poll.UntilAsync(() => Consume(consumer), Generous, "app1 to consume orders in group billing over mutual TLS");
+            var record = await Poll.UntilAsync(() => KafkaAttempts.Consume(consumer), Generous, "app1 to consume orders in group billing over mutual TLS");
             Assert.Equal("v", record.Message.Value);
             consumer.Close();
         }
@@ -98,48 +98,6 @@ public sealed class CertificateEndToEndTests(ControlPlaneClusterFixture fixture,
     }
 
     private int Sessions(string serial) => fixture.Cluster.InProcess().Sessions.Count(s => s.ClientCertificate?.SerialNumber == serial);
-
-    private static async Task<bool> CreateTopicAsync(IAdminClient admin, string topic)
-    {
-        try
-        {
-            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1 }]);
-            return true;
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists))
-        {
-            return true;
-        }
-        catch (KafkaException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> ProduceAsync(IProducer<string, string> producer, string topic)
-    {
-        try
-        {
-            await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "v" });
-            return true;
-        }
-        catch (ProduceException<string, string>)
-        {
-            return false;
-        }
-    }
-
-    private static ConsumeResult<string, string>? Consume(IConsumer<string, string> consumer)
-    {
-        try
-        {
-            return consumer.Consume(TimeSpan.FromMilliseconds(500));
-        }
-        catch (ConsumeException)
-        {
-            return null;
-        }
-    }
 
     public void Dispose() => _files.Dispose();
 }

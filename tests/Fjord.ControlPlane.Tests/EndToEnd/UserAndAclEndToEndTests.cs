@@ -28,7 +28,7 @@ public sealed class UserAndAclEndToEndTests(ControlPlaneClusterFixture fixture) 
 
         // The tenant's admin makes the topic over Kafka, once the broker has polled its credentials and ACLs.
         using (var adminClient = new AdminClientBuilder(new AdminClientConfig(adminConfig)).SetLogHandler((_, _) => { }).Build())
-            await Poll.UntilAsync(() => CreateTopicAsync(adminClient, "orders"), Generous, $"tenant {tenant}'s admin to create topic orders");
+            await Poll.UntilAsync(() => KafkaAttempts.CreateTopicAsync(adminClient, "orders"), Generous, $"tenant {tenant}'s admin to create topic orders");
 
         var user = await ApiCall.SendAsync(api, HttpMethod.Put, $"/api/v1/tenants/{tenant}/users/bob");
         user.AssertStatus(HttpStatusCode.Created);
@@ -48,7 +48,7 @@ public sealed class UserAndAclEndToEndTests(ControlPlaneClusterFixture fixture) 
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig(bob) { LingerMs = 0, MessageTimeoutMs = 5_000, Acks = Acks.All })
             .SetLogHandler((_, _) => { })
             .Build();
-        await Poll.UntilAsync(() => ProduceAsync(producer, "orders"), Generous, "bob to produce to orders");
+        await Poll.UntilAsync(() => KafkaAttempts.ProduceAsync(producer, "orders"), Generous, "bob to produce to orders");
 
         using (var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig(bob)
         {
@@ -58,7 +58,7 @@ public sealed class UserAndAclEndToEndTests(ControlPlaneClusterFixture fixture) 
         }).SetLogHandler((_, _) => { }).Build())
         {
             consumer.Subscribe("orders");
-            var record = await Poll.UntilAsync(() => Consume(consumer), Generous, "bob to consume orders in group billing");
+            var record = await Poll.UntilAsync(() => KafkaAttempts.Consume(consumer), Generous, "bob to consume orders in group billing");
             Assert.Equal("v", record.Message.Value);
             consumer.Commit(record);
             consumer.Close();
@@ -79,46 +79,4 @@ public sealed class UserAndAclEndToEndTests(ControlPlaneClusterFixture fixture) 
 
     private int Sessions(KafkaPrincipal principal) =>
         fixture.Cluster.InProcess().Sessions.Count(s => s.AuthenticatedMechanism is not null && s.Principal == principal);
-
-    private static async Task<bool> CreateTopicAsync(IAdminClient admin, string topic)
-    {
-        try
-        {
-            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1 }]);
-            return true;
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists))
-        {
-            return true;
-        }
-        catch (KafkaException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> ProduceAsync(IProducer<string, string> producer, string topic)
-    {
-        try
-        {
-            await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "v" });
-            return true;
-        }
-        catch (ProduceException<string, string>)
-        {
-            return false;
-        }
-    }
-
-    private static ConsumeResult<string, string>? Consume(IConsumer<string, string> consumer)
-    {
-        try
-        {
-            return consumer.Consume(TimeSpan.FromMilliseconds(500));
-        }
-        catch (ConsumeException)
-        {
-            return null;
-        }
-    }
 }
