@@ -64,7 +64,7 @@ public sealed class InProcessBroker : TestBroker
     public Fjord.Broker.Tenancy.Storage.TenantStorageUsage? TenantStorage => Running.TenantStorage;
 
     /// <summary>The publisher of the partition stats the control plane reads lag from.</summary>
-    public Fjord.Broker.Partitions.PartitionStatsPublisher? PartitionStats => Running.PartitionStats;
+    public Fjord.Broker.Operations.PartitionStatsPublisher? PartitionStats => Running.PartitionStats;
 
     /// <summary>The broker's operator HTTP endpoint (fjord.admin.listener), when configured.</summary>
     public Uri? OperatorEndpoint => Running.OperatorEndpoint?.Address;

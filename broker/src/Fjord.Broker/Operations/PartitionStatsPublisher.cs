@@ -1,10 +1,11 @@
 using Azure.Data.Tables;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
 using Fjord.Cluster;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Partitions;
+namespace Fjord.Broker.Operations;
 
 /// <summary>
 /// Publishes, every <c>fjord.partition.stats.interval.ms</c> (default 5000), the log stats of the partitions this

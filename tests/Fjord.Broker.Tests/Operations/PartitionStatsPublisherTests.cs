@@ -1,12 +1,12 @@
 using Azure.Data.Tables;
 using Confluent.Kafka;
-using Fjord.Broker.Partitions;
+using Fjord.Broker.Operations;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Cluster;
 using Fjord.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Fjord.Broker.Tests.Partitions;
+namespace Fjord.Broker.Tests.Operations;
 
 /// <summary>
 /// The leader's partition stats against Azurite: what a Confluent.Kafka producer wrote shows in the row (high
