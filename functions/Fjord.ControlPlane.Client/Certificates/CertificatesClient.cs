@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Fjord.ControlPlane.Client.Certificates;
 
@@ -31,15 +29,8 @@ public sealed class CertificatesClient
 
     public async Task<CertificatePageModel> ListPageAsync(string tenant, int? limit = null, string? continuation = null, CancellationToken ct = default)
     {
-        var query = new StringBuilder(CollectionRoute(tenant));
-        var separator = '?';
-        if (limit is { } l)
-        {
-            query.Append(separator).Append("limit=").Append(l.ToString(CultureInfo.InvariantCulture));
-            separator = '&';
-        }
-        if (continuation is not null) query.Append(separator).Append("continuation=").Append(Uri.EscapeDataString(continuation));
-        return (await _client.SendForValueAsync<CertificatePageModel>(HttpMethod.Get, query.ToString(), null, null, ct).ConfigureAwait(false)).Value;
+        var route = new RouteBuilder(CollectionRoute(tenant)).Query("limit", limit).Query("continuation", continuation).ToString();
+        return (await _client.SendForValueAsync<CertificatePageModel>(HttpMethod.Get, route, null, null, ct).ConfigureAwait(false)).Value;
     }
 
     /// <summary>Every certificate of the tenant, revoked ones included, page after page.</summary>

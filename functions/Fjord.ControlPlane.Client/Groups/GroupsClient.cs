@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Fjord.ControlPlane.Client.Groups;
 
@@ -19,15 +17,8 @@ public sealed class GroupsClient
     /// <summary>One page; pass the previous page's <see cref="GroupPageModel.Next"/> as <paramref name="continuation"/>.</summary>
     public async Task<GroupPageModel> ListPageAsync(string tenant, int? limit = null, string? continuation = null, CancellationToken ct = default)
     {
-        var query = new StringBuilder(CollectionRoute(tenant));
-        var separator = '?';
-        if (limit is { } l)
-        {
-            query.Append(separator).Append("limit=").Append(l.ToString(CultureInfo.InvariantCulture));
-            separator = '&';
-        }
-        if (continuation is not null) query.Append(separator).Append("continuation=").Append(Uri.EscapeDataString(continuation));
-        return (await _client.SendForValueAsync<GroupPageModel>(HttpMethod.Get, query.ToString(), null, null, ct).ConfigureAwait(false)).Value;
+        var route = new RouteBuilder(CollectionRoute(tenant)).Query("limit", limit).Query("continuation", continuation).ToString();
+        return (await _client.SendForValueAsync<GroupPageModel>(HttpMethod.Get, route, null, null, ct).ConfigureAwait(false)).Value;
     }
 
     /// <summary>Every group of the tenant, page after page.</summary>

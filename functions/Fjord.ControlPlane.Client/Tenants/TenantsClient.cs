@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Fjord.ControlPlane.Client.Tenants;
 
@@ -24,15 +23,8 @@ public sealed class TenantsClient
     /// <summary>One page; pass the previous page's <see cref="TenantPageModel.Next"/> as <paramref name="continuation"/>.</summary>
     public async Task<TenantPageModel> ListPageAsync(int? limit = null, string? continuation = null, CancellationToken ct = default)
     {
-        var query = new StringBuilder(CollectionRoute);
-        var separator = '?';
-        if (limit is { } l)
-        {
-            query.Append(separator).Append("limit=").Append(l.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            separator = '&';
-        }
-        if (continuation is not null) query.Append(separator).Append("continuation=").Append(Uri.EscapeDataString(continuation));
-        return (await _client.SendForValueAsync<TenantPageModel>(HttpMethod.Get, query.ToString(), null, null, ct).ConfigureAwait(false)).Value;
+        var route = new RouteBuilder(CollectionRoute).Query("limit", limit).Query("continuation", continuation).ToString();
+        return (await _client.SendForValueAsync<TenantPageModel>(HttpMethod.Get, route, null, null, ct).ConfigureAwait(false)).Value;
     }
 
     /// <summary>Every tenant the key may see (a tenant key: its own), page after page.</summary>
