@@ -118,13 +118,24 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     name: '${abbrs.keyVaultVaults}${resourceToken}'
-    controlPlaneIdentityName: controlPlaneIdentityName
-    brokerIdentityName: brokerIdentityName
+    readerPrincipalIds: [identities.outputs.brokerPrincipalId]
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
-  // Role assignments there find the identities by name, so ARM must create them first.
-  dependsOn: [identities]
+}
+
+// The CA's signing key, apart from everything a broker may read.
+module caKeyVault 'modules/keyvault.bicep' = {
+  name: 'ca-keyvault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: '${abbrs.keyVaultVaults}ca-${resourceToken}'
+    readerPrincipalIds: [identities.outputs.controlPlanePrincipalId]
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
 }
 
 module registry 'modules/registry.bicep' = {
@@ -220,7 +231,7 @@ module functionApp 'modules/function-app.bicep' = {
     storageQueueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerName: storage.outputs.deploymentContainerName
     bootstrapServers: bootstrapServers
-    keyVaultUri: keyVault.outputs.uri
+    caKeyVaultUri: caKeyVault.outputs.uri
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
   }
 }
@@ -233,6 +244,7 @@ output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerAppsEnvironment.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output FJORD_CA_KEY_VAULT_NAME string = caKeyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output SERVICE_FUNCTIONS_NAME string = functionApp.outputs.name

@@ -49,6 +49,16 @@ var tlsSecrets = tls
         keyVaultUrl: '${keyVaultUri}secrets/fjord-ca'
         identity: identityId
       }
+      {
+        name: 'bootstrap-users'
+        keyVaultUrl: '${keyVaultUri}secrets/fjord-bootstrap-users'
+        identity: identityId
+      }
+      {
+        name: 'inter-broker-jaas'
+        keyVaultUrl: '${keyVaultUri}secrets/broker-sasl-jaas'
+        identity: identityId
+      }
     ]
   : []
 
@@ -60,6 +70,7 @@ var tlsVolumes = tls
         secrets: [
           { secretRef: 'keystore', path: 'keystore.pem' }
           { secretRef: 'truststore', path: 'ca.pem' }
+          { secretRef: 'bootstrap-users', path: 'bootstrap-users' }
         ]
       }
     ]
@@ -68,12 +79,23 @@ var tlsVolumes = tls
 var tlsMounts = tls ? [{ volumeName: 'tls', mountPath: tlsDir }] : []
 
 // The Key Vault secrets are PEM (key + chain; the CA), which the broker's ssl.keystore.type=PEM reads as they are.
+// Brokers replicate over the same SASL_SSL listener as SCRAM-SHA-512 user fjord-broker (a super user): the hook
+// stores its hashed credential (fjord-bootstrap-users, which the brokers create the user from) and its sasl.jaas.config
+// (broker-sasl-jaas) in Key Vault. The listener is named BROKER because a name with '_' (SASL_SSL) cannot be spelled
+// in a FJORD_LISTENER_NAME_<NAME>_… variable. Without the secrets (the first provision) the broker would not start, so
+// this configuration comes with them.
 var tlsEnv = tls
   ? [
       { name: 'FJORD_SSL_KEYSTORE_TYPE', value: 'PEM' }
       { name: 'FJORD_SSL_KEYSTORE_LOCATION', value: '${tlsDir}/keystore.pem' }
       { name: 'FJORD_SSL_TRUSTSTORE_TYPE', value: 'PEM' }
       { name: 'FJORD_SSL_TRUSTSTORE_LOCATION', value: '${tlsDir}/ca.pem' }
+      { name: 'FJORD_SASL_ENABLED_MECHANISMS', value: 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN' }
+      { name: 'FJORD_SASL_MECHANISM_INTER_BROKER_PROTOCOL', value: 'SCRAM-SHA-512' }
+      { name: 'FJORD_LISTENER_NAME_BROKER_SCRAM__SHA__512_SASL_JAAS_CONFIG', secretRef: 'inter-broker-jaas' }
+      { name: 'FJORD_FJORD_SASL_BOOTSTRAP_USERS', value: '${tlsDir}/bootstrap-users' }
+      { name: 'FJORD_AUTHORIZER_CLASS_NAME', value: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer' }
+      { name: 'FJORD_SUPER_USERS', value: 'User:fjord-broker' }
     ]
   : []
 
@@ -105,9 +127,10 @@ var rackEnv = empty(rack) ? [] : [{ name: 'FJORD_BROKER_RACK', value: rack }]
 
 var brokerEnv = [
   { name: 'FJORD_NODE_ID', value: string(nodeId) }
-  { name: 'FJORD_LISTENERS', value: 'SASL_SSL://0.0.0.0:${port}' }
-  { name: 'FJORD_ADVERTISED_LISTENERS', value: 'SASL_SSL://${fqdn}:${port}' }
-  { name: 'FJORD_INTER_BROKER_LISTENER_NAME', value: 'SASL_SSL' }
+  { name: 'FJORD_LISTENERS', value: 'BROKER://0.0.0.0:${port}' }
+  { name: 'FJORD_ADVERTISED_LISTENERS', value: 'BROKER://${fqdn}:${port}' }
+  { name: 'FJORD_LISTENER_SECURITY_PROTOCOL_MAP', value: 'BROKER:SASL_SSL' }
+  { name: 'FJORD_INTER_BROKER_LISTENER_NAME', value: 'BROKER' }
   { name: 'FJORD_LOG_DIRS', value: logDir }
   { name: 'FJORD_FJORD_ADMIN_LISTENER', value: 'http://0.0.0.0:${adminPort}' }
   { name: 'FJORD_DEFAULT_REPLICATION_FACTOR', value: string(defaultReplicationFactor) }

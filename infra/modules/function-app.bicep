@@ -12,7 +12,8 @@ param storageTableEndpoint string
 param storageQueueEndpoint string
 param deploymentContainerName string
 param bootstrapServers string
-param keyVaultUri string
+@description('The vault of the CA\'s signing key (secret fjord-ca-signing: key and certificate), which only the control plane reads.')
+param caKeyVaultUri string
 param applicationInsightsConnectionString string
 @minValue(40)
 @maxValue(1000)
@@ -63,7 +64,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // ClusterFunctions: what GET /v1/cluster tells clients.
         { name: 'FJORD_BOOTSTRAP_SERVERS', value: bootstrapServers }
         // CertificateServiceCollectionExtensions: the CA (key and certificate) the control plane signs with; the postprovision hook writes it.
-        { name: 'FJORD_CA_KEYVAULT_URL', value: keyVaultUri }
+        { name: 'FJORD_CA_KEYVAULT_URL', value: caKeyVaultUri }
         { name: 'FJORD_CA_KEYVAULT_SECRET', value: 'fjord-ca-signing' }
       ]
     }

@@ -18,5 +18,7 @@ resource broker 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = 
 
 output controlPlaneId string = controlPlane.id
 output controlPlaneClientId string = controlPlane.properties.clientId
+output controlPlanePrincipalId string = controlPlane.properties.principalId
 output brokerId string = broker.id
 output brokerClientId string = broker.properties.clientId
+output brokerPrincipalId string = broker.properties.principalId

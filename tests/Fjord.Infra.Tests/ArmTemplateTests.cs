@@ -118,7 +118,8 @@ public sealed partial class ArmTemplateTests(InfraBuild build)
         var brokerModuleText = build.Compiled("modules/broker.bicep")!;
         var brokerModule = JsonNode.Parse(brokerModuleText)!;
         Assert.Equal("[format('{0}.{1}', parameters('name'), parameters('environmentDefaultDomain'))]", brokerModule["variables"]!["fqdn"]!.ToString());
-        Assert.Contains("format('SASL_SSL://{0}:{1}', variables('fqdn'), parameters('port'))", brokerModuleText, StringComparison.Ordinal);
+        Assert.Contains("format('BROKER://{0}:{1}', variables('fqdn'), parameters('port'))", brokerModuleText, StringComparison.Ordinal);
+        Assert.Contains("BROKER:SASL_SSL", brokerModuleText, StringComparison.Ordinal);
         // broker.rack = zone 1, 2, 3, 1, … when zone redundant.
         Assert.Equal("[if(parameters('zoneRedundant'), createObject('value', string(add(mod(range(0, parameters('brokerCount'))[copyIndex()], 3), 1))), createObject('value', ''))]", broker.ModuleParameter("rack"));
     }
@@ -161,12 +162,30 @@ public sealed partial class ArmTemplateTests(InfraBuild build)
     }
 
     [Fact]
-    public void TheRegistryHasNoAdminUserAndTheVaultUsesRbacWithPurgeProtection()
+    public void TheRegistryHasNoAdminUserAndTheVaultsUseRbacWithPurgeProtection()
     {
         Assert.False((bool)Assert.Single(OfType("Microsoft.ContainerRegistry/registries")).Properties!["adminUserEnabled"]!);
-        var vault = Assert.Single(OfType("Microsoft.KeyVault/vaults")).Properties!;
-        Assert.True((bool)vault["enableRbacAuthorization"]!);
-        Assert.True((bool)vault["enablePurgeProtection"]!);
+        var vaults = OfType("Microsoft.KeyVault/vaults").ToList();
+        Assert.Equal(2, vaults.Count);
+        foreach (var vault in vaults.Select(v => v.Properties!))
+        {
+            Assert.True((bool)vault["enableRbacAuthorization"]!);
+            Assert.True((bool)vault["enablePurgeProtection"]!);
+        }
+    }
+
+    [Fact]
+    public void OnlyTheControlPlaneReadsTheVaultOfTheCaKeyAndOnlyTheBrokersReadTheirs()
+    {
+        // A broker broken into must not be able to sign certificates: the CA's key is in a vault it has no role on.
+        var modules = ArmResource.Modules(Template).ToDictionary(m => (string)m["name"]!);
+        string Readers(string module) => Assert.Single(modules[module]["properties"]!["parameters"]!["readerPrincipalIds"]!["value"]!.AsArray())!.ToString();
+        Assert.Contains("'identities'", Readers("ca-keyvault"), StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.controlPlanePrincipalId.value]", Readers("ca-keyvault"), StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.brokerPrincipalId.value]", Readers("keyvault"), StringComparison.Ordinal);
+        Assert.Contains("ca-keyvault", modules["function-app"]["properties"]!["parameters"]!["caKeyVaultUri"]!["value"]!.ToString(), StringComparison.Ordinal);
+        var functionSettings = modules["function-app"].ToJsonString();
+        Assert.Contains("FJORD_CA_KEYVAULT_URL", functionSettings, StringComparison.Ordinal);
     }
 
     [Fact]

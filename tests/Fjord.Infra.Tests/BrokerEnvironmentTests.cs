@@ -31,7 +31,7 @@ public sealed partial class BrokerEnvironmentTests(InfraBuild build)
         Assert.True(names.Count >= 10, $"only {names.Count} FJORD_ variables found");
         foreach (var name in names)
         {
-            var property = PropertyOf(name);
+            var property = ListenerSetting(PropertyOf(name));
             Assert.True(Proposed.Contains(property) || BrokerSource.Value.Contains($"\"{property}\"", StringComparison.Ordinal),
                 $"{name} sets {property}, which the broker does not read");
         }
@@ -43,6 +43,29 @@ public sealed partial class BrokerEnvironmentTests(InfraBuild build)
         Assert.Equal("node.id", PropertyOf("FJORD_NODE_ID"));
         Assert.Equal("fjord.admin.listener", PropertyOf("FJORD_FJORD_ADMIN_LISTENER"));
         Assert.Equal("group.max-size", PropertyOf("FJORD_GROUP_MAX__SIZE"));
+    }
+
+    [Fact]
+    public void AListenerPrefixedVariableNamesTheSettingAfterItsListenerAndMechanism()
+    {
+        Assert.Equal("listener.name.broker.scram-sha-512.sasl.jaas.config", PropertyOf("FJORD_LISTENER_NAME_BROKER_SCRAM__SHA__512_SASL_JAAS_CONFIG"));
+        Assert.Equal("sasl.jaas.config", ListenerSetting("listener.name.broker.scram-sha-512.sasl.jaas.config"));
+        Assert.Equal("ssl.client.auth", ListenerSetting("listener.name.mtls.ssl.client.auth"));
+        Assert.Equal("node.id", ListenerSetting("node.id"));
+    }
+
+    /// <summary>
+    /// Kafka's listener.name.&lt;listener&gt;[.&lt;sasl mechanism&gt;].&lt;setting&gt;: the broker looks these up by building
+    /// the name, so the setting alone is what its source spells out.
+    /// </summary>
+    private static string ListenerSetting(string property)
+    {
+        if (!property.StartsWith("listener.name.", StringComparison.Ordinal)) return property;
+        var rest = property["listener.name.".Length..];
+        rest = rest[(rest.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        return rest.StartsWith("scram-", StringComparison.Ordinal) || rest.StartsWith("plain.", StringComparison.Ordinal) || rest.StartsWith("oauthbearer.", StringComparison.Ordinal)
+            ? rest[(rest.IndexOf('.', StringComparison.Ordinal) + 1)..]
+            : rest;
     }
 
     private static string PropertyOf(string variable) =>

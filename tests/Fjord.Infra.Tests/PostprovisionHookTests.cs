@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using Fjord.Security.Credentials;
 
 namespace Fjord.Infra.Tests;
 
@@ -7,19 +9,20 @@ namespace Fjord.Infra.Tests;
 /// infra/hooks/postprovision.sh run for real (sh, openssl) with the Azure CLI and azd replaced by scripts that keep
 /// Key Vault secrets and azd's environment in a folder: the certificates it makes are what the brokers need.
 /// </summary>
-public sealed class PostprovisionHookTests : IDisposable
+public sealed partial class PostprovisionHookTests : IDisposable
 {
     private const string AzShim = """
         #!/bin/sh
-        # az keyvault secret show|set|download --vault-name V --name N [--file F] …, over files in $FAKE_VAULT.
+        # az keyvault secret show|set|download --vault-name V --name N [--file F] …, over files in $FAKE_VAULT/V.
         verb="$3"; shift 3
         while [ $# -gt 0 ]; do
-          case "$1" in --name) name="$2"; shift 2;; --file) file="$2"; shift 2;; *) shift;; esac
+          case "$1" in --vault-name) vault="$2"; shift 2;; --name) name="$2"; shift 2;; --file) file="$2"; shift 2;; *) shift;; esac
         done
+        mkdir -p "$FAKE_VAULT/$vault"
         case "$verb" in
-          show) [ -f "$FAKE_VAULT/$name" ];;
-          set) cp "$file" "$FAKE_VAULT/$name";;
-          download) cp "$FAKE_VAULT/$name" "$file";;
+          show) [ -f "$FAKE_VAULT/$vault/$name" ];;
+          set) cp "$file" "$FAKE_VAULT/$vault/$name";;
+          download) cp "$FAKE_VAULT/$vault/$name" "$file";;
           *) echo "az shim: $verb" >&2; exit 2;;
         esac
         """;
@@ -35,6 +38,10 @@ public sealed class PostprovisionHookTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fjord-hook-");
 
     private string Vault => Path.Combine(_dir.FullName, "vault");
+
+    private string BrokerVault => Path.Combine(Vault, "kv-test");
+
+    private string CaVault => Path.Combine(Vault, "kv-ca-test");
 
     public PostprovisionHookTests()
     {
@@ -53,14 +60,17 @@ public sealed class PostprovisionHookTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Contains("FJORD_BROKER_TLS_SECRETS_EXIST=true", File.ReadAllText(Path.Combine(Vault, "azd.env")), StringComparison.Ordinal);
 
-        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Vault, "fjord-ca")));
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(BrokerVault, "fjord-ca")));
         // The control plane's signing secret: the CA's key and the same certificate, as its Key Vault source parses it.
-        using var signing = Fjord.ControlPlane.Certificates.KeyVaultSecretContent.Parse(File.ReadAllText(Path.Combine(Vault, "fjord-ca-signing")), "application/x-pem-file");
+        // It is in the CA's own vault, never in the one the brokers read.
+        using var signing = Fjord.ControlPlane.Certificates.KeyVaultSecretContent.Parse(File.ReadAllText(Path.Combine(CaVault, "fjord-ca-signing")), "application/x-pem-file");
         Assert.Equal(ca.Thumbprint, signing.Certificate.Thumbprint);
+        Assert.Equal(["fjord-ca-signing"], Directory.GetFiles(CaVault).Select(Path.GetFileName));
+        Assert.DoesNotContain(Directory.GetFiles(BrokerVault), f => File.ReadAllText(f).Contains("PRIVATE KEY", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("broker-", StringComparison.Ordinal));
         for (var i = 0; i < Hosts.Length; i++)
         {
             // ssl.keystore.type=PEM: the broker's key and chain in one file.
-            var keystore = File.ReadAllText(Path.Combine(Vault, $"broker-{i}-keystore"));
+            var keystore = File.ReadAllText(Path.Combine(BrokerVault, $"broker-{i}-keystore"));
             using var certificate = X509Certificate2.CreateFromPem(keystore, keystore);
             Assert.True(certificate.HasPrivateKey);
             Assert.True(certificate.MatchesHostname(Hosts[i]), $"broker {i}'s certificate does not name {Hosts[i]}");
@@ -74,10 +84,39 @@ public sealed class PostprovisionHookTests : IDisposable
     }
 
     [Fact]
+    public async Task TheBrokersSaslCredentialIsStoredHashedAndMatchesThePasswordInTheirJaasConfig()
+    {
+        var run = await RunHookAsync(tlsSecretsExist: false);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var jaas = File.ReadAllText(Path.Combine(BrokerVault, "broker-sasl-jaas"));
+        Assert.StartsWith("org.apache.kafka.common.security.scram.ScramLoginModule required ", jaas, StringComparison.Ordinal);
+        var password = PasswordIn().Match(jaas).Groups[1].Value;
+        Assert.True(password.Length >= 32, jaas);
+        Assert.Contains("username=\"fjord-broker\"", jaas, StringComparison.Ordinal);
+
+        var users = File.ReadAllText(Path.Combine(BrokerVault, "fjord-bootstrap-users"));
+        Assert.DoesNotContain(password, users, StringComparison.Ordinal);
+        var entries = ScramBootstrapUsers.Parse(users);
+        Assert.Equal([ScramMechanism.ScramSha512, ScramMechanism.ScramSha256], entries.Select(e => e.Mechanism));
+        foreach (var entry in entries)
+        {
+            // What the broker computes from the password and the stored salt must be what the hook stored.
+            Assert.Equal("fjord-broker", entry.User);
+            Assert.True(entry.Credential.Iterations >= ScramMechanisms.MinIterations);
+            var expected = ScramCredentials.Create(entry.Mechanism, password, entry.Credential.Iterations, entry.Credential.Salt);
+            Assert.Equal(expected.StoredKey, entry.Credential.StoredKey);
+            Assert.Equal(expected.ServerKey, entry.Credential.ServerKey);
+            var wrong = ScramCredentials.Create(entry.Mechanism, password + "x", entry.Credential.Iterations, entry.Credential.Salt);
+            Assert.NotEqual(wrong.StoredKey, entry.Credential.StoredKey);
+        }
+    }
+
+    [Fact]
     public async Task ASecondRunKeepsTheCaAndTheCertificatesItFinds()
     {
         Assert.Equal(0, (await RunHookAsync(tlsSecretsExist: false)).ExitCode);
-        var before = Directory.GetFiles(Vault).Where(f => !f.EndsWith(".env", StringComparison.Ordinal)).ToDictionary(f => f, File.ReadAllText);
+        var before = Directory.GetFiles(Vault, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".env", StringComparison.Ordinal)).ToDictionary(f => f, File.ReadAllText);
+        Assert.True(before.Count >= 6, string.Join(", ", before.Keys));
         var again = await RunHookAsync(tlsSecretsExist: true);
         Assert.True(again.ExitCode == 0, again.Output + again.Error);
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllText(f.Key)));
@@ -105,6 +144,7 @@ public sealed class PostprovisionHookTests : IDisposable
         start.Environment["FAKE_VAULT"] = Vault;
         start.Environment["AZURE_ENV_NAME"] = "test";
         start.Environment["AZURE_KEY_VAULT_NAME"] = "kv-test";
+        start.Environment["FJORD_CA_KEY_VAULT_NAME"] = "kv-ca-test";
         start.Environment["AZURE_RESOURCE_GROUP"] = "rg-test";
         start.Environment["FJORD_BROKER_COUNT"] = (brokerCount ?? Hosts.Length).ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["FJORD_BOOTSTRAP_SERVERS"] = string.Join(',', Hosts.Select((h, i) => $"{h}:{9093 + i}"));
@@ -119,4 +159,7 @@ public sealed class PostprovisionHookTests : IDisposable
     }
 
     public void Dispose() => _dir.Delete(recursive: true);
+
+    [GeneratedRegex("password=\"([^\"]+)\"")]
+    private static partial Regex PasswordIn();
 }
