@@ -69,6 +69,24 @@ for fqdn in $(echo "$FJORD_BOOTSTRAP_SERVERS" | tr ',' ' '); do
 done
 [ "$i" -eq "$count" ] || { echo "expected $count brokers in FJORD_BOOTSTRAP_SERVERS, found $i" >&2; exit 1; }
 
+# The control plane's first operator key, made once straight into Table storage as the signed-in deployer (main.bicep
+# made it Storage Table Data Contributor; a new role assignment can take minutes to apply, hence the retries) and kept
+# in the CA vault, which the brokers cannot read. The CLI prints the key alone on stdout.
+if ! has_secret "$ca_vault" fjord-operator-key; then
+  echo "Creating the control plane's first operator key (building the fjord CLI)..."
+  tries=0
+  until dotnet run --project "$hooks/../../functions/Fjord.Cli" -c Release -- api-key create \
+      --table-endpoint "$AZURE_STORAGE_TABLE_ENDPOINT" --lifetime-days 365 --description "first operator key (azd postprovision)" \
+      > "$work/operator.key"; do
+    tries=$((tries + 1))
+    [ "$tries" -lt "${FJORD_HOOK_RETRIES:-10}" ] || { echo "could not create the operator key; run 'azd provision' again later" >&2; exit 1; }
+    echo "Table storage refused the deployer (a new role assignment may not apply yet); retrying in ${FJORD_HOOK_RETRY_SECONDS:-30} s..."
+    sleep "${FJORD_HOOK_RETRY_SECONDS:-30}"
+  done
+  put_secret "$ca_vault" fjord-operator-key "$work/operator.key" text/plain
+  echo "Created the first operator key (secret fjord-operator-key in Key Vault $ca_vault)."
+fi
+
 if [ "${FJORD_BROKER_TLS_SECRETS_EXIST:-false}" != true ]; then
   azd env set FJORD_BROKER_TLS_SECRETS_EXIST true
   echo "The brokers mount their certificates from the next provision on: run 'azd provision' once more (or 'azd up')."
@@ -81,4 +99,6 @@ cat <<NEXT
 Fjord is provisioned in resource group $AZURE_RESOURCE_GROUP.
   bootstrap servers:  $FJORD_BOOTSTRAP_SERVERS  (SASL_SSL; trust the CA: az keyvault secret download --vault-name $vault --name fjord-ca --file ca.pem)
   control plane:      $FJORD_CONTROL_PLANE_URL/api
+  operator key:       az keyvault secret show --vault-name $ca_vault --name fjord-operator-key --query value -o tsv
+  fjord CLI:          export FJORD_API_URL=$FJORD_CONTROL_PLANE_URL FJORD_API_KEY="\$(az keyvault secret show --vault-name $ca_vault --name fjord-operator-key --query value -o tsv)"
 NEXT

@@ -33,6 +33,16 @@ public sealed partial class PostprovisionHookTests : IDisposable
         [ "$1 $2" = "env set" ] && echo "$3=$4" >> "$FAKE_VAULT/azd.env"
         """;
 
+    private const string DotnetShim = """
+        #!/bin/sh
+        # dotnet run --project …/Fjord.Cli … -- api-key create …: records its arguments, fails $FAKE_DOTNET_FAILURES times,
+        # then prints a key as the CLI does (the key alone on stdout).
+        echo "$*" >> "$FAKE_VAULT/dotnet.args"
+        count=$(wc -l < "$FAKE_VAULT/dotnet.args")
+        [ "$count" -gt "${FAKE_DOTNET_FAILURES:-0}" ] || { echo "403 AuthorizationPermissionMismatch" >&2; exit 1; }
+        echo "fjk.0123456789abcdef0123.secret"
+        """;
+
     private static readonly string[] Hosts = ["ca-broker-0-abc.nicecoast.westeurope.azurecontainerapps.io", "ca-broker-1-abc.nicecoast.westeurope.azurecontainerapps.io"];
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fjord-hook-");
@@ -49,7 +59,8 @@ public sealed partial class PostprovisionHookTests : IDisposable
         var bin = Directory.CreateDirectory(Path.Combine(_dir.FullName, "bin")).FullName;
         File.WriteAllText(Path.Combine(bin, "az"), AzShim.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
         File.WriteAllText(Path.Combine(bin, "azd"), AzdShim.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-        foreach (var shim in new[] { "az", "azd" })
+        File.WriteAllText(Path.Combine(bin, "dotnet"), DotnetShim.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        foreach (var shim in new[] { "az", "azd", "dotnet" })
             File.SetUnixFileMode(Path.Combine(bin, shim), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
@@ -65,7 +76,7 @@ public sealed partial class PostprovisionHookTests : IDisposable
         // It is in the CA's own vault, never in the one the brokers read.
         using var signing = Fjord.ControlPlane.Certificates.KeyVaultSecretContent.Parse(File.ReadAllText(Path.Combine(CaVault, "fjord-ca-signing")), "application/x-pem-file");
         Assert.Equal(ca.Thumbprint, signing.Certificate.Thumbprint);
-        Assert.Equal(["fjord-ca-signing"], Directory.GetFiles(CaVault).Select(Path.GetFileName));
+        Assert.Equal(["fjord-ca-signing", "fjord-operator-key"], Directory.GetFiles(CaVault).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(Directory.GetFiles(BrokerVault), f => File.ReadAllText(f).Contains("PRIVATE KEY", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("broker-", StringComparison.Ordinal));
         for (var i = 0; i < Hosts.Length; i++)
         {
@@ -112,6 +123,31 @@ public sealed partial class PostprovisionHookTests : IDisposable
     }
 
     [Fact]
+    public async Task TheFirstOperatorKeyIsMadeInTableStorageAsTheDeployerAndKeptInTheCaVault()
+    {
+        var run = await RunHookAsync(tlsSecretsExist: false, dotnetFailures: 2);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+
+        Assert.Equal("fjk.0123456789abcdef0123.secret", File.ReadAllText(Path.Combine(CaVault, "fjord-operator-key")).Trim());
+        Assert.False(File.Exists(Path.Combine(BrokerVault, "fjord-operator-key")));
+        var calls = File.ReadAllLines(Path.Combine(Vault, "dotnet.args"));
+        Assert.Equal(3, calls.Length);
+        Assert.All(calls, call => Assert.Contains("Fjord.Cli -c Release -- api-key create --table-endpoint https://sttest.table.core.windows.net/ ", call, StringComparison.Ordinal));
+        Assert.Contains("retrying", run.Output, StringComparison.Ordinal);
+        Assert.Contains("fjord-operator-key", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOperatorKeyThatCannotBeMadeFailsTheHookAndStoresNothing()
+    {
+        var run = await RunHookAsync(tlsSecretsExist: false, dotnetFailures: 100);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("could not create the operator key", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(CaVault, "fjord-operator-key")));
+    }
+
+    [Fact]
     public async Task ASecondRunKeepsTheCaAndTheCertificatesItFinds()
     {
         Assert.Equal(0, (await RunHookAsync(tlsSecretsExist: false)).ExitCode);
@@ -131,7 +167,7 @@ public sealed partial class PostprovisionHookTests : IDisposable
         Assert.Contains("expected 3 brokers", run.Error, StringComparison.Ordinal);
     }
 
-    private async Task<ProcessRun> RunHookAsync(bool tlsSecretsExist, int? brokerCount = null)
+    private async Task<ProcessRun> RunHookAsync(bool tlsSecretsExist, int? brokerCount = null, int dotnetFailures = 0)
     {
         var start = new ProcessStartInfo("sh")
         {
@@ -145,6 +181,10 @@ public sealed partial class PostprovisionHookTests : IDisposable
         start.Environment["AZURE_ENV_NAME"] = "test";
         start.Environment["AZURE_KEY_VAULT_NAME"] = "kv-test";
         start.Environment["FJORD_CA_KEY_VAULT_NAME"] = "kv-ca-test";
+        start.Environment["AZURE_STORAGE_TABLE_ENDPOINT"] = "https://sttest.table.core.windows.net/";
+        start.Environment["FAKE_DOTNET_FAILURES"] = dotnetFailures.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FJORD_HOOK_RETRIES"] = "3";
+        start.Environment["FJORD_HOOK_RETRY_SECONDS"] = "0";
         start.Environment["AZURE_RESOURCE_GROUP"] = "rg-test";
         start.Environment["FJORD_BROKER_COUNT"] = (brokerCount ?? Hosts.Length).ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["FJORD_BOOTSTRAP_SERVERS"] = string.Join(',', Hosts.Select((h, i) => $"{h}:{9093 + i}"));

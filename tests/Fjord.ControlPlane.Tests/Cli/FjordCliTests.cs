@@ -192,6 +192,9 @@ public sealed class FjordCliTests(ControlPlaneFixture fixture) : IDisposable
     [InlineData("tenant", "list")]
     [InlineData("login", "--api-url", "http://127.0.0.1:1")]
     [InlineData("tenant", "reset-admin-password", "acme", "--bootstrap-servers", "b:1", "--client-config", "x.properties", "--table-connection", "not a connection string")]
+    [InlineData("api-key", "create", "--table-endpoint", "http://account.table.core.windows.net")]
+    [InlineData("api-key", "create", "--table-endpoint", "not a url")]
+    [InlineData("api-key", "create", "--table-endpoint", "https://account.table.core.windows.net", "--table-connection", "UseDevelopmentStorage=true")]
     public async Task UsageErrorsExitTwoAndSayWhat(params string[] args)
     {
         var run = await FjordAsync(args);
@@ -219,6 +222,18 @@ public sealed class FjordCliTests(ControlPlaneFixture fixture) : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("unreachable", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKeyCreateAtAnUnreachableTableEndpointExitsOneAndPrintsNoKey()
+    {
+        // Without an Azure identity here it fails to sign in; with one, it fails to connect: either way no key.
+        var closed = FreePort.Next(1)[0];
+        var run = await FjordAsync("api-key", "create", "--table-endpoint", $"https://127.0.0.1:{closed}/devstoreaccount1");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("fjord: ", run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
     }
 
     [Fact]
