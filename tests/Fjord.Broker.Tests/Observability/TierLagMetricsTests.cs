@@ -54,7 +54,10 @@ public sealed class TierLagMetricsTests(AzuriteFixture azurite, ITestOutputHelpe
                     ["retention.ms"] = "-1",
                 },
             }]);
-        using (var producer = KafkaClients.Producer(KafkaClients.ProducerConfig(cluster.BootstrapServers)))
+        var config = KafkaClients.ProducerConfig(cluster.BootstrapServers);
+        // Batches of a quarter segment: a segment rolls only between batches.
+        config.BatchSize = SegmentBytes / 4;
+        using (var producer = KafkaClients.Producer(config))
         {
             for (var i = 0; i < 200; i++)
                 producer.Produce(Topic, new Message<byte[], byte[]> { Key = null!, Value = Encoding.UTF8.GetBytes(new string((char)('a' + i % 26), 1000)) });
