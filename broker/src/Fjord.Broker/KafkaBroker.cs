@@ -131,6 +131,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => _advertised.Endpoints;
 
+    /// <summary>The group coordinator, whose committed offsets the consumer lag metrics read.</summary>
+    internal GroupCoordinator Groups => _groups;
+
+    /// <summary>The tenants this broker serves, which tell a stored name's tenant.</summary>
+    internal TenantCache Tenants => _security.Tenants;
+
     /// <summary>The client-facing transport, for its connection gauges.</summary>
     internal KafkaServer Server => _server;
 

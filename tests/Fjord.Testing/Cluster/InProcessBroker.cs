@@ -57,6 +57,12 @@ public sealed class InProcessBroker : TestBroker
 
     public int ConnectionCount => Running.Server.ConnectionCount;
 
+    /// <summary>The broker's group coordinator (committed offsets of the groups it coordinates).</summary>
+    public Fjord.Groups.GroupCoordinator Groups => Running.Groups;
+
+    /// <summary>The tenants the broker serves.</summary>
+    public Fjord.Security.Tenancy.TenantCache Tenants => Running.Tenants;
+
     /// <summary>The client quotas the broker enforces, and what they measure.</summary>
     public Fjord.Broker.Quotas.BrokerQuotas? Quotas => Running.Quotas;
 

@@ -53,6 +53,9 @@ public sealed partial class ClientQuotaManager
 
     public string QuotaKey { get; }
 
+    /// <summary>Raised on every throttled recording, with the client's tenant (null outside tenancy) and the throttle in ms; for metrics.</summary>
+    public event Action<string?, int>? Throttled;
+
     /// <summary>The longest throttle: the whole window, after which everything recorded has aged out.</summary>
     public double MaxThrottleTimeMs => _samples * _windowMs;
 
@@ -79,6 +82,7 @@ public sealed partial class ClientQuotaManager
         {
             Interlocked.Increment(ref state.Throttles);
             Interlocked.Add(ref state.ThrottleTimeMs, throttle);
+            Throttled?.Invoke(tenant, throttle);
             if (cap > own) Interlocked.Increment(ref state.ThrottledByTenantCap);
             if (Interlocked.Exchange(ref state.Throttled, 1) == 0)
                 LogThrottled(QuotaKey, tenant ?? "-", user, clientId, cap > own ? $"tenant cap {resolved.TenantEntity}" : $"{resolved.Entity}", throttle);

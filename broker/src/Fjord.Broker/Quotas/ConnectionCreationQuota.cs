@@ -30,6 +30,9 @@ public sealed class ConnectionCreationQuota
         _origin = time.GetTimestamp();
     }
 
+    /// <summary>Raised with the hold time of every connection held for going over its address's rate; for metrics.</summary>
+    public event Action<TimeSpan>? Throttled;
+
     /// <summary>Records a new connection from <paramref name="address"/>; returns how long to hold it before closing it, or zero to serve it.</summary>
     public TimeSpan RecordAndGetThrottleTime(IPAddress address)
     {
@@ -55,7 +58,9 @@ public sealed class ConnectionCreationQuota
         // Already back within the quota without this connection: it still waits the time one more would take.
         var throttleMs = Math.Max((rate + 1000d / windowMs - quota) / quota * windowMs, 1);
         Interlocked.Increment(ref state.Throttled);
-        return TimeSpan.FromMilliseconds(Math.Min(throttleMs, _samples * _windowMs));
+        var hold = TimeSpan.FromMilliseconds(Math.Min(throttleMs, _samples * _windowMs));
+        Throttled?.Invoke(hold);
+        return hold;
     }
 
     /// <summary>How many connections from <paramref name="address"/> were held and closed for going over its rate.</summary>

@@ -44,6 +44,12 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
     /// <summary>Serves fetches and timestamp lookups below the local log start offset.</summary>
     public RemoteLogReader Reader { get; }
 
+    /// <summary>Raised after each segment a leader here copied to Blob storage (KIP-405's RemoteCopyBytesPerSec counts these).</summary>
+    public event Action<RemoteSegmentMetadata>? SegmentCopied;
+
+    /// <summary>Raised on each failed copy attempt with topic, partition and <see cref="CopyErrorKind"/> (KIP-405's RemoteCopyErrorsPerSec).</summary>
+    public event Action<string, int, string>? CopyFailed;
+
     public void Start() => _loop = Task.Run(LoopAsync);
 
     private async Task LoopAsync()
@@ -99,6 +105,8 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
         {
             var tier = new RemotePartitionTier(new PartitionLogTieredLog(log, log.DeleteLocalSegmentsBefore), _manifest, _storage,
                 RetentionOf(log.Config), new RemoteTierOptions(_replicas.LocalBrokerId, partition.LeaderEpoch), _time, _loggers.CreateLogger<RemotePartitionTier>());
+            tier.SegmentCopied += segment => SegmentCopied?.Invoke(segment);
+            tier.CopyFailed += kind => CopyFailed?.Invoke(partition.Topic, partition.Partition, kind);
             entry = (tier, partition.LeaderEpoch, log.TopicId, leader);
             _tiers[key] = entry;
         }
@@ -199,6 +207,15 @@ public sealed partial class RemoteLogManager : IRemoteLog, IAsyncDisposable
             }
         }
         return new TierUploadStatus(segments, bytes, oldest, failing, lastKind);
+    }
+
+    /// <summary>The upload lag of each tiered partition this broker leads, as of the last round of each (KIP-963's RemoteCopyLag per partition).</summary>
+    public IReadOnlyList<PartitionUploadLag> UploadLagByPartition()
+    {
+        var lags = new List<PartitionUploadLag>(_tiers.Count);
+        foreach (var ((topic, partition), (tier, _, _, leader)) in _tiers)
+            if (leader) lags.Add(new PartitionUploadLag(topic, partition, tier.UploadLagSegments, tier.UploadLagBytes));
+        return lags;
     }
 
     /// <summary>

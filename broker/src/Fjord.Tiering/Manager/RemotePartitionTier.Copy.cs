@@ -66,7 +66,9 @@ public sealed partial class RemotePartitionTier
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             ConsecutiveCopyFailures++;
-            Volatile.Write(ref _lastCopyErrorKind, CopyErrorKind.Of(e));
+            var kind = CopyErrorKind.Of(e);
+            Volatile.Write(ref _lastCopyErrorKind, kind);
+            CopyFailed?.Invoke(kind);
             Volatile.Write(ref _lastCopyFailureMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
             var backoff = Backoff(ConsecutiveCopyFailures);
             _nextCopyAttempt = _time.GetUtcNow() + backoff;
@@ -136,6 +138,7 @@ public sealed partial class RemotePartitionTier
         _pendingAdded = false;
         NoteCopied(entry.EndOffset);
         NoteRemoteSegmentCopied(entry);
+        SegmentCopied?.Invoke(entry);
         RemotePartitionTierLog.Copied(_logger, Topic, Partition, entry.BaseOffset, entry.EndOffset, entry.SegmentId, entry.SizeInBytes);
         return true;
     }
@@ -148,6 +151,7 @@ public sealed partial class RemotePartitionTier
         {
             NoteCopied(entry.EndOffset);
             NoteRemoteSegmentCopied(entry);
+            SegmentCopied?.Invoke(entry);
             return true;
         }
 

@@ -92,6 +92,12 @@ public sealed partial class RemotePartitionTier
     /// <summary>Until this time <see cref="CopyEligibleSegmentsAsync"/> does nothing (backoff after a failure).</summary>
     public DateTimeOffset NextCopyAttempt => _nextCopyAttempt;
 
+    /// <summary>Raised after each segment this tier saw reach CopyFinished (its bytes are in Blob storage); for metrics.</summary>
+    public event Action<RemoteSegmentMetadata>? SegmentCopied;
+
+    /// <summary>Raised on each failed copy attempt, with the failure's <see cref="CopyErrorKind"/>; for metrics.</summary>
+    public event Action<string>? CopyFailed;
+
     /// <summary>Set when a manifest entry this tier wrote was moved by someone else: a newer leader owns the partition.</summary>
     public bool IsFenced { get; private set; }
 
