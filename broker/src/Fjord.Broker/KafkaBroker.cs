@@ -13,6 +13,7 @@ using Fjord.Broker.Quotas;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Replication;
 using Fjord.Broker.Security;
+using Fjord.Broker.Storage;
 using Fjord.Broker.Tenancy;
 using Fjord.Broker.Tenancy.Storage;
 using Fjord.Broker.Tiering;
@@ -167,7 +168,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
     {
-        var tables = new TableServiceClient(config.MetadataConnectionString);
+        var storage = new StorageClients(StorageEndpoints.From(config));
+        var tables = storage.MetadataTables();
         var store = new TableMetadataStore(tables, config.MetadataTableName);
         var availability = new StoreAvailability(time, loggers.CreateLogger<StoreAvailability>());
         var clusterId = await new ClusterIdentity(store, config.LogDirs, config.NodeId, availability, time, loggers.CreateLogger<ClusterIdentity>())
@@ -202,7 +204,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
         var coordinators = new GroupCoordinatorLocator(metadata, groups, () => fencing.IsFenced, config.NodeId, config.OffsetsTopicNumPartitions);
         // Built now so every handler gets it at construction; it uploads nothing before StartTieringAsync.
-        var tiering = CreateTiering(config, options, replicas, time, loggers);
+        var tiering = CreateTiering(config, storage, options, replicas, time, loggers);
         var activeController = new ActiveController();
         var advertised = new AdvertisedListeners();
         // Claims its first block of producer ids from the store on the first InitProducerId, not at start.
@@ -351,11 +353,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private sealed record TieringParts(TableRemoteLogMetadataStore TableManifest, BlobRemoteStorage BlobStorage,
         IRemoteLogMetadataStore Manifest, IRemoteStorage Storage, RemoteLogManager Manager);
 
-    private static TieringParts CreateTiering(BrokerConfig config, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
+    private static TieringParts CreateTiering(BrokerConfig config, StorageClients storageClients, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time,
+        ILoggerFactory loggers)
     {
-        var manifest = new TableRemoteLogMetadataStore(TieringClients.TableService(config), config.TieringManifestTable, time,
+        var manifest = new TableRemoteLogMetadataStore(TieringClients.TableService(storageClients, config), config.TieringManifestTable, time,
             loggers.CreateLogger<TableRemoteLogMetadataStore>());
-        var storage = new BlobRemoteStorage(TieringClients.BlobService(config), config.TieringContainer,
+        var storage = new BlobRemoteStorage(TieringClients.BlobService(storageClients, config), config.TieringContainer,
             loggers.CreateLogger<BlobRemoteStorage>(), options.AfterRemoteFileUploaded);
         var tieringManifest = options.DecorateRemoteLogMetadataStore?.Invoke(manifest) ?? manifest;
         var tieringStorage = options.DecorateRemoteStorage?.Invoke(storage) ?? storage;
