@@ -90,11 +90,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<KafkaBroker>();
+        Health = new BrokerHealth(ServingProblem);
         _lifecycle.Fenced += OnFencedAsync;
         _lifecycle.Rejoined += OnRejoinedAsync;
     }
 
     public int NodeId => _config.NodeId;
+
+    /// <summary>What the operator endpoint's /health/ready answers.</summary>
+    public BrokerHealth Health { get; }
 
     public Guid IncarnationId => _lifecycle.IncarnationId;
 
@@ -270,6 +274,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         tenantStorage.Start();
         broker.Status!.Start();
         broker.PartitionStats?.Start();
+        broker.Health.MarkStarted();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
@@ -279,7 +284,11 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         if (_config.Get(OperatorEndpoint.ListenerConfig) is not { Length: > 0 } listener) return;
         var usage = new TenantUsageReporter(_config.NodeId, _security.Tenants, new TenantTopicLimits(_security.Tenants, _metadata), _security.TenantGate, Quotas,
             tenant => TenantStorage is { } storage ? (storage.ClusterRetainedBytes(tenant), storage.LocalRetainedBytes(tenant)) : (0L, 0L));
-        OperatorEndpoint = await Operations.OperatorEndpoint.StartAsync(listener, routes => OperatorRoutes.Map(routes, usage, Quotas), _loggers, ct);
+        OperatorEndpoint = await Operations.OperatorEndpoint.StartAsync(listener, routes =>
+        {
+            OperatorRoutes.Map(routes, usage, Quotas);
+            HealthRoutes.Map(routes, Health);
+        }, _loggers, ct);
     }
 
     private async Task StartControllerAsync(Guid incarnationId, CancellationToken ct)
@@ -450,8 +459,16 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _metadata.Current.Partitions.Values.Any(p =>
             p.Leader == _config.NodeId ? p.Isr.Any(id => id != _config.NodeId) : p.Leader >= 0 && p.Isr.Contains(_config.NodeId));
 
+    /// <summary>Why a started broker cannot serve right now, for <see cref="Health"/>; null when it can.</summary>
+    private string? ServingProblem() =>
+        _fencing.Reason is { } fenced ? "fenced: " + fenced
+        : !_lifecycle.Registered ? "not registered with the cluster"
+        : _server.BoundListeners.Count == 0 ? "no Kafka listener is bound"
+        : null;
+
     public async ValueTask DisposeAsync()
     {
+        Health.MarkStopping();
         await ControlledShutdownAsync();
         await _lifecycle.DisposeAsync();
         foreach (var duty in _controllerDuties) await duty.DisposeAsync();
