@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Fjord.Broker.Operations;
 using Fjord.Broker.Tests.Infrastructure;
@@ -64,6 +66,29 @@ public sealed class HealthRoutesTests(AzuriteFixture azurite)
         {
             await (stopping ?? cluster.DisposeAsync().AsTask());
         }
+    }
+
+    [Fact]
+    public async Task TheDockerfileHealthchecksBareHttp10RequestGetsTheReadinessStatusLine()
+    {
+        var health = new BrokerHealth(() => null);
+        await using var endpoint = await OperatorEndpoint.StartAsync("http://127.0.0.1:0", routes => HealthRoutes.Map(routes, health),
+            NullLoggerFactory.Instance, CancellationToken.None);
+        Assert.EndsWith(" 503 Service Unavailable", await DockerfileProbeAsync(endpoint.Address), StringComparison.Ordinal);
+        health.MarkStarted();
+        // The HEALTHCHECK greps the first line for " 200 ".
+        Assert.Contains(" 200 ", await DockerfileProbeAsync(endpoint.Address), StringComparison.Ordinal);
+    }
+
+    /// <summary>What the Dockerfile's HEALTHCHECK sends through bash's /dev/tcp (no Host header, HTTP/1.0); the status line.</summary>
+    private static async Task<string> DockerfileProbeAsync(Uri address)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("GET /health/ready HTTP/1.0\r\n\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        return await reader.ReadLineAsync() ?? "";
     }
 
     private static async Task AssertLiveAsync(Uri address)
