@@ -135,8 +135,7 @@ var brokerEnv = [
   { name: 'FJORD_FJORD_ADMIN_LISTENER', value: 'http://0.0.0.0:${adminPort}' }
   { name: 'FJORD_DEFAULT_REPLICATION_FACTOR', value: string(defaultReplicationFactor) }
   { name: 'FJORD_MIN_INSYNC_REPLICAS', value: string(minInsyncReplicas) }
-  // Proposed settings (not in the broker yet): storage by endpoint and DefaultAzureCredential instead of
-  // fjord.metadata.connection.string / fjord.tiering.connection.string.
+  // Storage by endpoint: the broker authenticates with DefaultAzureCredential (this app's managed identity), no shared key.
   { name: 'FJORD_FJORD_METADATA_TABLE_ENDPOINT', value: tableEndpoint }
   { name: 'FJORD_FJORD_TIERING_TABLE_ENDPOINT', value: tableEndpoint }
   { name: 'FJORD_FJORD_TIERING_BLOB_ENDPOINT', value: blobEndpoint }

@@ -10,17 +10,6 @@ namespace Fjord.Infra.Tests;
 [Collection(InfraCollection.Name)]
 public sealed partial class BrokerEnvironmentTests(InfraBuild build)
 {
-    /// <summary>
-    /// Identity-based storage for the broker, which the Bicep sets ahead of the broker reading them (today it takes
-    /// fjord.metadata.connection.string and fjord.tiering.connection.string, which need shared keys).
-    /// </summary>
-    private static readonly HashSet<string> Proposed = new(StringComparer.Ordinal)
-    {
-        "fjord.metadata.table.endpoint",
-        "fjord.tiering.table.endpoint",
-        "fjord.tiering.blob.endpoint",
-    };
-
     private static readonly Lazy<string> BrokerSource = new(() => string.Join('\n',
         Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "broker", "src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText)));
 
@@ -32,7 +21,7 @@ public sealed partial class BrokerEnvironmentTests(InfraBuild build)
         foreach (var name in names)
         {
             var property = ListenerSetting(PropertyOf(name));
-            Assert.True(Proposed.Contains(property) || BrokerSource.Value.Contains($"\"{property}\"", StringComparison.Ordinal),
+            Assert.True(BrokerSource.Value.Contains($"\"{property}\"", StringComparison.Ordinal),
                 $"{name} sets {property}, which the broker does not read");
         }
     }

@@ -13,6 +13,7 @@ using Fjord.Broker.Quotas;
 using Fjord.Broker.Replicas;
 using Fjord.Broker.Replication;
 using Fjord.Broker.Security;
+using Fjord.Broker.Storage;
 using Fjord.Broker.Tenancy;
 using Fjord.Broker.Tenancy.Storage;
 using Fjord.Broker.Tiering;
@@ -89,11 +90,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<KafkaBroker>();
+        Health = new BrokerHealth(ServingProblem);
         _lifecycle.Fenced += OnFencedAsync;
         _lifecycle.Rejoined += OnRejoinedAsync;
     }
 
     public int NodeId => _config.NodeId;
+
+    /// <summary>What the operator endpoint's /health/ready answers.</summary>
+    public BrokerHealth Health { get; }
 
     public Guid IncarnationId => _lifecycle.IncarnationId;
 
@@ -173,7 +178,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private static async Task<KafkaBroker> StartLockedAsync(BrokerConfig config, ILoggerFactory loggers, BrokerStartOptions options, TimeProvider time, LogDirLock dirLock, CancellationToken ct)
     {
-        var tables = new TableServiceClient(config.MetadataConnectionString);
+        var storage = new StorageClients(StorageEndpoints.From(config));
+        var tables = storage.MetadataTables();
         var store = new TableMetadataStore(tables, config.MetadataTableName);
         var availability = new StoreAvailability(time, loggers.CreateLogger<StoreAvailability>());
         var clusterId = await new ClusterIdentity(store, config.LogDirs, config.NodeId, availability, time, loggers.CreateLogger<ClusterIdentity>())
@@ -208,7 +214,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         // Unloads groups whose offsets partition this broker stops leading; lives as long as the metadata cache it listens to.
         var coordinators = new GroupCoordinatorLocator(metadata, groups, () => fencing.IsFenced, config.NodeId, config.OffsetsTopicNumPartitions);
         // Built now so every handler gets it at construction; it uploads nothing before StartTieringAsync.
-        var tiering = CreateTiering(config, options, replicas, time, loggers);
+        var tiering = CreateTiering(config, storage, options, replicas, time, loggers);
         var activeController = new ActiveController();
         var advertised = new AdvertisedListeners();
         // Claims its first block of producer ids from the store on the first InitProducerId, not at start.
@@ -274,6 +280,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         tenantStorage.Start();
         broker.Status!.Start();
         broker.PartitionStats?.Start();
+        broker.Health.MarkStarted();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
     }
@@ -283,7 +290,11 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         if (_config.Get(OperatorEndpoint.ListenerConfig) is not { Length: > 0 } listener) return;
         var usage = new TenantUsageReporter(_config.NodeId, _security.Tenants, new TenantTopicLimits(_security.Tenants, _metadata), _security.TenantGate, Quotas,
             tenant => TenantStorage is { } storage ? (storage.ClusterRetainedBytes(tenant), storage.LocalRetainedBytes(tenant)) : (0L, 0L));
-        OperatorEndpoint = await Operations.OperatorEndpoint.StartAsync(listener, routes => OperatorRoutes.Map(routes, usage, Quotas), _loggers, ct);
+        OperatorEndpoint = await Operations.OperatorEndpoint.StartAsync(listener, routes =>
+        {
+            OperatorRoutes.Map(routes, usage, Quotas);
+            HealthRoutes.Map(routes, Health);
+        }, _loggers, ct);
     }
 
     private async Task StartControllerAsync(Guid incarnationId, CancellationToken ct)
@@ -357,11 +368,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private sealed record TieringParts(TableRemoteLogMetadataStore TableManifest, BlobRemoteStorage BlobStorage,
         IRemoteLogMetadataStore Manifest, IRemoteStorage Storage, RemoteLogManager Manager);
 
-    private static TieringParts CreateTiering(BrokerConfig config, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
+    private static TieringParts CreateTiering(BrokerConfig config, StorageClients storageClients, BrokerStartOptions options, ReplicaManager replicas, TimeProvider time,
+        ILoggerFactory loggers)
     {
-        var manifest = new TableRemoteLogMetadataStore(TieringClients.TableService(config), config.TieringManifestTable, time,
+        var manifest = new TableRemoteLogMetadataStore(TieringClients.TableService(storageClients, config), config.TieringManifestTable, time,
             loggers.CreateLogger<TableRemoteLogMetadataStore>());
-        var storage = new BlobRemoteStorage(TieringClients.BlobService(config), config.TieringContainer,
+        var storage = new BlobRemoteStorage(TieringClients.BlobService(storageClients, config), config.TieringContainer,
             loggers.CreateLogger<BlobRemoteStorage>(), options.AfterRemoteFileUploaded);
         var tieringManifest = options.DecorateRemoteLogMetadataStore?.Invoke(manifest) ?? manifest;
         var tieringStorage = options.DecorateRemoteStorage?.Invoke(storage) ?? storage;
@@ -453,8 +465,16 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _metadata.Current.Partitions.Values.Any(p =>
             p.Leader == _config.NodeId ? p.Isr.Any(id => id != _config.NodeId) : p.Leader >= 0 && p.Isr.Contains(_config.NodeId));
 
+    /// <summary>Why a started broker cannot serve right now, for <see cref="Health"/>; null when it can.</summary>
+    private string? ServingProblem() =>
+        _fencing.Reason is { } fenced ? "fenced: " + fenced
+        : !_lifecycle.Registered ? "not registered with the cluster"
+        : _server.BoundListeners.Count == 0 ? "no Kafka listener is bound"
+        : null;
+
     public async ValueTask DisposeAsync()
     {
+        Health.MarkStopping();
         await ControlledShutdownAsync();
         await _lifecycle.DisposeAsync();
         foreach (var duty in _controllerDuties) await duty.DisposeAsync();

@@ -46,10 +46,16 @@ public sealed class AzuriteHost : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+        $"DefaultEndpointsProtocol={Scheme};AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint={BlobEndpoint};QueueEndpoint={Scheme}://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint={TableEndpoint};";
+
+    /// <summary>The Table service URL (path-style, as for any emulator), for a client that authenticates with a token.</summary>
+    public Uri TableEndpoint => new($"{Scheme}://127.0.0.1:{TablePort}/{AccountName}");
+
+    /// <summary>The Blob service URL.</summary>
+    public Uri BlobEndpoint => new($"{Scheme}://127.0.0.1:{BlobPort}/{AccountName}");
+
+    private string Scheme => _options.Https is null ? "http" : "https";
 
     public static async Task<AzuriteHost> StartAsync(AzuriteOptions? options = null)
     {
@@ -197,6 +203,10 @@ public sealed class AzuriteHost : IAsyncDisposable
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(),
         };
+        if (_options.Https is { } https)
+            arguments.AddRange(["--cert", https.CertificatePath, "--key", https.KeyPath]);
+        if (_options.OAuth)
+            arguments.AddRange(["--oauth", "basic"]);
         if (_options.Location is { } location)
             arguments.AddRange(["--location", location]);
         else

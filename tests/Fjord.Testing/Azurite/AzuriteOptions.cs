@@ -15,6 +15,18 @@ public sealed record AzuriteOptions
 
     public bool InMemory => Location is null;
 
+    /// <summary>
+    /// PEM certificate and key paths: Azurite serves HTTPS with them (its clients must trust the certificate).
+    /// Null for plain HTTP.
+    /// </summary>
+    public (string CertificatePath, string KeyPath)? Https { get; init; }
+
+    /// <summary>
+    /// Azurite's <c>--oauth basic</c> (needs <see cref="Https"/>): it accepts a bearer token whose issuer, audience
+    /// and lifetime look like Microsoft Entra ID's, without checking the signature.
+    /// </summary>
+    public bool OAuth { get; init; }
+
     public static AzuriteOptions InMemoryStore() => new();
 
     public static AzuriteOptions AtLocation(string location) => new() { Location = location };

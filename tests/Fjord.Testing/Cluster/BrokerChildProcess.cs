@@ -40,10 +40,21 @@ internal sealed partial class BrokerChildProcess : IAsyncDisposable
         }
     }
 
-    public static BrokerChildProcess Launch(string entryDll, IReadOnlyDictionary<string, string> settings)
+    /// <param name="environment">
+    /// When given, the process's configuration environment is exactly this: inherited FJORD_*, AZURE_* and managed-identity
+    /// variables are removed first, so nothing from the test's own environment leaks into a broker configured like Azure's.
+    /// </param>
+    public static BrokerChildProcess Launch(string entryDll, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(entryDll);
+        if (environment is not null)
+        {
+            foreach (var name in info.Environment.Keys.Where(IsConfiguration).ToList())
+                info.Environment.Remove(name);
+            foreach (var (name, value) in environment)
+                info.Environment[name] = value;
+        }
         foreach (var (key, value) in settings)
         {
             info.ArgumentList.Add("--override");
@@ -58,6 +69,11 @@ internal sealed partial class BrokerChildProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         return child;
     }
+
+    private static bool IsConfiguration(string name) =>
+        name.StartsWith("FJORD_", StringComparison.Ordinal) || name.StartsWith("AZURE_", StringComparison.Ordinal)
+        || name is "IDENTITY_ENDPOINT" or "IDENTITY_HEADER" or "MSI_ENDPOINT" or "MSI_SECRET" or "IMDS_ENDPOINT" or "IDENTITY_SERVER_THUMBPRINT"
+        || name is "SSL_CERT_FILE" or "SSL_CERT_DIR";
 
     /// <summary>The port of the first listener once the broker says it is ready; a broker that exits or stays silent past the timeout is killed and reported with its output.</summary>
     public async Task<int> WaitForReadyAsync(TimeSpan timeout)

@@ -44,6 +44,9 @@ public sealed class InProcessBroker : TestBroker
 
     public MetadataCache Metadata => Running.Metadata;
 
+    /// <summary>What its /health/ready answers.</summary>
+    public Fjord.Broker.Operations.BrokerHealth Health => Running.Health;
+
     public ReplicaManager Replicas => Running.Replicas;
 
     public RemoteLogManager Tiering => Running.Tiering;

@@ -107,9 +107,7 @@ public sealed class BrokerConfig
     public string OffsetsTableName => Get("fjord.offsets.table") ?? "fjordoffsets";
     public string TransactionsTableName => Get("fjord.transactions.table") ?? "fjordtransactions";
 
-    /// <summary>Azure Storage connection string for the metadata tables (Azurite locally).</summary>
-    public string MetadataConnectionString =>
-        Get("fjord.metadata.connection.string") ?? "UseDevelopmentStorage=true";
+    // Which storage account, and how the broker authenticates to it: Storage/StorageEndpoints.
     public string MetadataTableName => Get("fjord.metadata.table") ?? "fjordmetadata";
     /// <summary>How often the broker polls the metadata version row; the price of noticing changes quickly.</summary>
     public int MetadataPollIntervalMs => GetInt("fjord.metadata.poll.interval.ms", 1000);
@@ -142,8 +140,6 @@ public sealed class BrokerConfig
     public int ReplicaFetchBackoffMs => GetInt("replica.fetch.backoff.ms", 1000);
     public int ReplicaSocketTimeoutMs => GetInt("replica.socket.timeout.ms", 30_000);
 
-    /// <summary>Azure Storage account for tiered segments (Blob) and their manifest (Table); the metadata account by default.</summary>
-    public string TieringConnectionString => Get("fjord.tiering.connection.string") ?? MetadataConnectionString;
     public string TieringContainer => Get("fjord.tiering.container") ?? "fjord-tiered";
     public string TieringManifestTable => Get("fjord.tiering.table") ?? "fjordremotelog";
 

@@ -75,7 +75,7 @@ public sealed partial class BrokerLifecycleManager : IAsyncDisposable
         $"Broker {_config.NodeId} stops serving: the metadata store ({_store.Location}) no longer holds cluster {_metadata.ClusterId} " +
         (found is null ? "(it holds no cluster id: its table is missing or was re-created empty). " : $"(it holds cluster {found}). ") +
         $"It leads nothing and deletes nothing until the store of cluster {_metadata.ClusterId} is back: restore it, " +
-        "or stop the broker and point fjord.metadata.connection.string at it.";
+        "or stop the broker and point fjord.metadata.table.endpoint (or fjord.metadata.connection.string) at it.";
 
     private async Task LoopAsync()
     {

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Fjord.Broker.Configuration;
+using Fjord.Broker.Storage;
 
 namespace Fjord.Broker.Tiering;
 
@@ -11,20 +12,22 @@ namespace Fjord.Broker.Tiering;
 /// </summary>
 public static class TieringClients
 {
-    public static BlobServiceClient BlobService(BrokerConfig config)
+    public static BlobServiceClient BlobService(StorageClients storage, BrokerConfig config)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(config);
         var options = new BlobClientOptions();
         Bound(options.Retry, config);
-        return new BlobServiceClient(config.TieringConnectionString, options);
+        return storage.TieringBlobs(options);
     }
 
-    public static TableServiceClient TableService(BrokerConfig config)
+    public static TableServiceClient TableService(StorageClients storage, BrokerConfig config)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(config);
         var options = new TableClientOptions();
         Bound(options.Retry, config);
-        return new TableServiceClient(config.TieringConnectionString, options);
+        return storage.TieringTables(options);
     }
 
     private static void Bound(Azure.Core.RetryOptions retry, BrokerConfig config)
