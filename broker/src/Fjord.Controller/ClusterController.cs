@@ -230,7 +230,8 @@ public sealed partial class ClusterController : IControllerService, IAsyncDispos
 
         var version = _options.KnownVersion is { } known ? known() : await _store.GetVersionAsync(ct).ConfigureAwait(false);
         var rebalanceDue = _options.AutoLeaderRebalanceEnable && _time.GetElapsedTime(_lastRebalanceCheck) >= _options.LeaderImbalanceCheckInterval;
-        if (!nudged && !_replan && !liveness.Any && version == _lastVersion && _pendingRestarts.Count == 0 && !rebalanceDue)
+        // Internal topics still wanted keep every tick reconciling: the warm-up ending is no change anyone writes.
+        if (!nudged && !_replan && _internalTopicsKnown && !liveness.Any && version == _lastVersion && _pendingRestarts.Count == 0 && !rebalanceDue)
             return;
 
         // Recorded before the reads: a change landing meanwhile (our own writes included) moves the

@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Text;
-using Azure.Data.Tables;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Broker.Observability;
 using Fjord.Broker.Operations;
+using Fjord.Broker.Storage;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,7 +65,7 @@ public sealed class ConsumerLagMetricsTests(AzuriteFixture azurite, ITestOutputH
         output.WriteLine($"broker {coordinator.NodeId} coordinates {Group}");
         using var meter = new Meter("Fjord.Broker");
         using var recorder = new MetricsRecorder(meter);
-        await using var metrics = ConsumerLagMetrics.Create(meter, coordinator.Config, new TableServiceClient(coordinator.Config.MetadataConnectionString),
+        await using var metrics = ConsumerLagMetrics.Create(meter, coordinator.Config, new StorageClients(StorageEndpoints.From(coordinator.Config)).MetadataTables(),
             coordinator.Groups, coordinator.Replicas, coordinator.Tenants, TimeProvider.System, NullLoggerFactory.Instance);
         metrics.Start();
 

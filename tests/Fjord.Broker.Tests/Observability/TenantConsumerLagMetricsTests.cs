@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
-using Azure.Data.Tables;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Broker.Observability;
+using Fjord.Broker.Storage;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Broker.Tests.Tenancy.EndToEnd;
 using Fjord.Testing;
@@ -37,7 +37,7 @@ public sealed class TenantConsumerLagMetricsTests(TenantClusterFixture fixture) 
         var broker = fixture.Cluster.InProcess(0);
         using var meter = new Meter("Fjord.Broker");
         using var recorder = new MetricsRecorder(meter);
-        await using var metrics = ConsumerLagMetrics.Create(meter, broker.Config, new TableServiceClient(broker.Config.MetadataConnectionString),
+        await using var metrics = ConsumerLagMetrics.Create(meter, broker.Config, new StorageClients(StorageEndpoints.From(broker.Config)).MetadataTables(),
             broker.Groups, broker.Replicas, broker.Tenants, TimeProvider.System, NullLoggerFactory.Instance);
 
         var id = tenant.Tenant.Id;
