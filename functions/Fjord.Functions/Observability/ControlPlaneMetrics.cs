@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Fjord.Functions.Observability;
+
+/// <summary>
+/// The control plane's instruments (meter <see cref="MeterName"/>), exported as Prometheus text by the local host and
+/// to Azure Monitor by the Functions app. Tags stay low-cardinality: the function's name and route template, never
+/// the tenant or topic in the URL.
+/// <list type="bullet">
+/// <item><c>fjord.controlplane.requests</c> and <c>fjord.controlplane.request.duration</c> (seconds): per function,
+/// route, method and status class (<c>2xx</c>…<c>5xx</c>).</item>
+/// <item><c>fjord.controlplane.reconciler.runs</c> and <c>fjord.controlplane.reconciler.duration</c>: per timer task
+/// and outcome (<c>succeeded</c>, <c>failed</c>).</item>
+/// <item><c>fjord.controlplane.reconciler.items</c>: what the runs did, per task and kind (renewed, pruned, …).</item>
+/// </list>
+/// </summary>
+public sealed class ControlPlaneMetrics
+{
+    public const string MeterName = "Fjord.ControlPlane";
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Counter<long> _runs;
+    private readonly Histogram<double> _runDuration;
+    private readonly Counter<long> _items;
+
+    public ControlPlaneMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _requests = meter.CreateCounter<long>("fjord.controlplane.requests", "{request}", "API requests answered");
+        _requestDuration = meter.CreateHistogram<double>("fjord.controlplane.request.duration", "s", "Time to answer an API request");
+        _runs = meter.CreateCounter<long>("fjord.controlplane.reconciler.runs", "{run}", "Runs of the reconciler's timer tasks");
+        _runDuration = meter.CreateHistogram<double>("fjord.controlplane.reconciler.duration", "s", "Time a reconciler task took");
+        _items = meter.CreateCounter<long>("fjord.controlplane.reconciler.items", "{item}", "What the reconciler's runs changed or reported");
+    }
+
+    public void RecordRequest(string function, string route, string method, int status, TimeSpan elapsed)
+    {
+        var tags = new TagList
+        {
+            { "function", function },
+            { "route", route },
+            { "method", method.ToUpperInvariant() },
+            { "status_class", StatusClass(status) },
+        };
+        _requests.Add(1, tags);
+        _requestDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public void RecordRun(string task, bool succeeded, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "task", task }, { "outcome", succeeded ? "succeeded" : "failed" } };
+        _runs.Add(1, tags);
+        _runDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public void RecordItems(string task, string kind, long count)
+    {
+        if (count > 0) _items.Add(count, new TagList { { "task", task }, { "kind", kind } });
+    }
+
+    public static string StatusClass(int status) => status is >= 100 and < 600 ? (status / 100) + "xx" : "other";
+}
