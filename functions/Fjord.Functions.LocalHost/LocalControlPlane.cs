@@ -31,9 +31,7 @@ public static class LocalControlPlane
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrls);
         builder.Services.AddFjordControlPlane(builder.Configuration);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ControlPlaneMetrics.MeterName)
-            // Every scrape sees the counts as they are: the exporter's default caches an answer for 300 ms.
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddHostedService<LocalTimers>();
         var app = builder.Build();
         app.MapHttpFunctions(typeof(TenantFunctions).Assembly);

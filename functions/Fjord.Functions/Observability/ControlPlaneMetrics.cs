@@ -19,22 +19,27 @@ public sealed class ControlPlaneMetrics
 {
     public const string MeterName = "Fjord.ControlPlane";
 
-    private readonly Counter<long> _requests;
-    private readonly Histogram<double> _requestDuration;
-    private readonly Counter<long> _runs;
-    private readonly Histogram<double> _runDuration;
-    private readonly Counter<long> _items;
+    /// <summary>Seconds, from a fast read (a few ms) to a create that waits for leaders (tens of seconds); the SDK's default buckets are milliseconds.</summary>
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] };
 
-    public ControlPlaneMetrics(IMeterFactory meters)
-    {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(MeterName);
-        _requests = meter.CreateCounter<long>("fjord.controlplane.requests", "{request}", "API requests answered");
-        _requestDuration = meter.CreateHistogram<double>("fjord.controlplane.request.duration", "s", "Time to answer an API request");
-        _runs = meter.CreateCounter<long>("fjord.controlplane.reconciler.runs", "{run}", "Runs of the reconciler's timer tasks");
-        _runDuration = meter.CreateHistogram<double>("fjord.controlplane.reconciler.duration", "s", "Time a reconciler task took");
-        _items = meter.CreateCounter<long>("fjord.controlplane.reconciler.items", "{item}", "What the reconciler's runs changed or reported");
-    }
+    /// <summary>
+    /// One meter per process, never disposed. OpenTelemetry merges same-named instruments of all meters into one
+    /// metric and ends it when any of them is disposed, so a second host in the process (tests run several) that
+    /// disposed a meter of its own would silence the first's.
+    /// </summary>
+    private static readonly Meter SharedMeter = new(MeterName);
+
+    private static readonly Counter<long> Requests = SharedMeter.CreateCounter<long>("fjord.controlplane.requests", "{request}", "API requests answered");
+    private static readonly Histogram<double> RequestDuration = SharedMeter.CreateHistogram("fjord.controlplane.request.duration", "s", "Time to answer an API request", tags: null, SecondsBuckets);
+    private static readonly Counter<long> Runs = SharedMeter.CreateCounter<long>("fjord.controlplane.reconciler.runs", "{run}", "Runs of the reconciler's timer tasks");
+    private static readonly Histogram<double> RunDuration = SharedMeter.CreateHistogram("fjord.controlplane.reconciler.duration", "s", "Time a reconciler task took", tags: null, SecondsBuckets);
+    private static readonly Counter<long> Items = SharedMeter.CreateCounter<long>("fjord.controlplane.reconciler.items", "{item}", "What the reconciler's runs changed or reported");
+
+    private readonly Counter<long> _requests = Requests;
+    private readonly Histogram<double> _requestDuration = RequestDuration;
+    private readonly Counter<long> _runs = Runs;
+    private readonly Histogram<double> _runDuration = RunDuration;
+    private readonly Counter<long> _items = Items;
 
     public void RecordRequest(string function, string route, string method, int status, TimeSpan elapsed)
     {

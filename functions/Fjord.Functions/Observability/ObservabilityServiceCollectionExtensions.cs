@@ -18,7 +18,6 @@ public static class ObservabilityServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddMetrics();
         services.AddSingleton<ControlPlaneMetrics>();
         var appInsights = configuration[AppInsightsConnectionSetting];
         if (string.IsNullOrWhiteSpace(appInsights)) return services;

@@ -48,7 +48,7 @@ public sealed class UsageRollupTests(ControlPlaneFixture plane)
         Assert.Equal(new TenantUsageHour(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero), 0, 80_000 + 20_000 + 50_000 + 1_000, 3, 2, time.GetUtcNow()), first);
 
         time.Advance(TimeSpan.FromMinutes(5));
-        await stats.WriteAsync([Row("acme.orders", orders, 0, 0, 200, 1100, 88_000, time), Row("acme.orders", orders, 1, 0, 0, 550, 55_000, time)], ct);
+        await stats.WriteAsync([Row("acme.orders", orders, 0, 0, 200, 1100, 90_000, time), Row("acme.orders", orders, 1, 0, 0, 550, 55_000, time)], ct);
         // A deleted topic's rows stay in the stats table; they are not the tenant's any more.
         await stats.WriteAsync([Row("acme.gone", Guid.NewGuid(), 0, 0, 0, 1_000_000, 1, time)], ct);
         await rollup.RunAsync(ct);
@@ -58,8 +58,9 @@ public sealed class UsageRollupTests(ControlPlaneFixture plane)
 
         var hours = await usage.ListAsync("acme", new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero), ct);
         Assert.Equal([150L, 25L], hours.Select(h => h.RecordsIn));
-        Assert.Equal(88_000 + 22_000 + 55_000 + 1_000, hours[0].RetainedBytes);
-        Assert.Equal(88_000 + 22_000 + 55_000 + 3_500, hours[1].RetainedBytes);
+        // p0 now holds 900 local records in 90 000 bytes: still 100 bytes a record, so its 200 tiered ones count 20 000.
+        Assert.Equal(90_000 + 20_000 + 55_000 + 1_000, hours[0].RetainedBytes);
+        Assert.Equal(90_000 + 20_000 + 55_000 + 3_500, hours[1].RetainedBytes);
         Assert.All(hours, h => Assert.Equal((3, 2), (h.Partitions, h.Topics)));
         var other = await usage.ListAsync("globex", new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero), ct);
         Assert.Equal([0L, 0L], other.Select(h => h.RecordsIn));
