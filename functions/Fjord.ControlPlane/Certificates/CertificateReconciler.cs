@@ -84,9 +84,12 @@ public sealed partial class CertificateReconciler
     private async Task<int> RevokeDeletedTenantsAsync(CancellationToken ct)
     {
         var tenants = (await _tenants.ListAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        // An empty tenant table beside a registry full of tenants' certificates is a control plane pointed at the
+        // wrong table, not every tenant deleted: only tenants marked deleting are revoked then.
+        var trustAbsence = tenants.Count > 0;
         var unfinished = (await _registry.ListAllAsync(ct).ConfigureAwait(false))
             .Where(c => c.Record.Tenant is { } tenant && c.Record.RevokedAt is null
-                && (!tenants.TryGetValue(tenant, out var row) || row.State == TenantState.Deleting))
+                && (tenants.TryGetValue(tenant, out var row) ? row.State == TenantState.Deleting : trustAbsence))
             .Select(c => c.Record.Tenant!)
             .Distinct(StringComparer.Ordinal);
         var revoked = 0;
