@@ -10,19 +10,19 @@ namespace Fjord.Functions.Maintenance;
 /// </summary>
 public sealed partial class ApiKeyReaper(ControlPlaneTables tables, ApiKeyStore apiKeys, ReconcilerRun run, ILogger<ApiKeyReaper> logger)
 {
-    public const string Task = "apikeys";
+    public const string TaskName = "apikeys";
     public static readonly TimeSpan Grace = TimeSpan.FromDays(7);
 
     [Function("ReapExpiredApiKeys")]
     public async Task Run([TimerTrigger("0 17 * * * *")] TimerInfo timer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        var removed = await run.RunAsync(Task, async token =>
+        var removed = await run.RunAsync(TaskName, async token =>
         {
             await tables.EnsureCreatedAsync(token).ConfigureAwait(false);
             return await apiKeys.DeleteExpiredAsync(Grace, token).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
-        run.RecordItems(Task, "reaped", removed);
+        run.RecordItems(TaskName, "reaped", removed);
         if (removed > 0) LogReaped(removed);
     }
 

@@ -10,7 +10,7 @@ namespace Fjord.Functions.Maintenance;
 /// </summary>
 public sealed class CertificateReconcilerFunction(ControlPlaneTables tables, CertificateReconciler reconciler, ReconcilerRun run)
 {
-    public const string Task = "certificates";
+    public const string TaskName = "certificates";
 
     [Function("ReconcileCertificates")]
     public async Task Run([TimerTrigger("0 23 * * * *")] TimerInfo timer, CancellationToken ct)
@@ -22,17 +22,17 @@ public sealed class CertificateReconcilerFunction(ControlPlaneTables tables, Cer
     /// <summary>One run, as the timer makes it (tests and the local host call it directly).</summary>
     public async Task<CertificateReconciliation> RunOnceAsync(CancellationToken ct)
     {
-        var result = await run.RunAsync(Task, async token =>
+        var result = await run.RunAsync(TaskName, async token =>
         {
             await tables.EnsureCreatedAsync(token).ConfigureAwait(false);
             return await reconciler.RunAsync(token).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
-        run.RecordItems(Task, "renewed", result.Renewed);
-        run.RecordItems(Task, "renewal_failed", result.RenewalsFailed);
-        run.RecordItems(Task, "expiry_reported", result.ExpiringReported);
-        run.RecordItems(Task, "revocations_pruned", result.RevocationsPruned);
-        run.RecordItems(Task, "deleted_tenant_revoked", result.DeletedTenantCertificatesRevoked);
-        run.RecordItems(Task, "ca_expiring", result.CaExpiring ? 1 : 0);
+        run.RecordItems(TaskName, "renewed", result.Renewed);
+        run.RecordItems(TaskName, "renewal_failed", result.RenewalsFailed);
+        run.RecordItems(TaskName, "expiry_reported", result.ExpiringReported);
+        run.RecordItems(TaskName, "revocations_pruned", result.RevocationsPruned);
+        run.RecordItems(TaskName, "deleted_tenant_revoked", result.DeletedTenantCertificatesRevoked);
+        run.RecordItems(TaskName, "ca_expiring", result.CaExpiring ? 1 : 0);
         return result;
     }
 }

@@ -6,7 +6,7 @@ namespace Fjord.Functions.Maintenance;
 /// <summary>Every five minutes, rolls the brokers' partition stats up into each tenant's hourly usage (see <see cref="TenantUsageRollup"/>).</summary>
 public sealed class UsageRollupFunction(ControlPlaneTables tables, TenantUsageRollup rollup, ReconcilerRun run)
 {
-    public const string Task = "usage";
+    public const string TaskName = "usage";
 
     [Function("RollUpUsage")]
     public async Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken ct)
@@ -18,12 +18,12 @@ public sealed class UsageRollupFunction(ControlPlaneTables tables, TenantUsageRo
     /// <returns>How many tenants were rolled up.</returns>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var tenants = await run.RunAsync(Task, async token =>
+        var tenants = await run.RunAsync(TaskName, async token =>
         {
             await tables.EnsureCreatedAsync(token).ConfigureAwait(false);
             return await rollup.RunAsync(token).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
-        run.RecordItems(Task, "tenants", tenants);
+        run.RecordItems(TaskName, "tenants", tenants);
         return tenants;
     }
 }
