@@ -371,6 +371,7 @@ start_control_plane() { # azurite-connection bootstrap-servers default-port
   # Settings through the environment, as the Functions app reads them; the storage key stays out of argv.
   FJORD_TABLE_CONNECTION="$1" FJORD_BOOTSTRAP_SERVERS="$2" FJORD_CA_CERTIFICATE_PATH="$STATE/security/ca.pem" \
     FJORD_CA_KEY_PATH="$STATE/security/ca.key" FJORD_CERTIFICATE_REVOCATION_TABLE=fjordcertrevocations \
+    FJORD_BROKER_KEYSTORE_PATHS="$STATE/security/broker.keystore.pem" FJORD_LOCAL_TIMER_INTERVAL="${FJORD_LOCAL_TIMER_INTERVAL:-300}" \
     dotnet "$CONTROL_PLANE_DLL" --urls "http://127.0.0.1:$port" >"$LOGS/control-plane.log" 2>&1 &
   CONTROL_PLANE_PID=$!
   local deadline=$((SECONDS + 60)) line=

@@ -25,6 +25,7 @@ internal static class TenantCommands
         tenant.Add(SetLimits(cli));
         tenant.Add(TenantQuotaCommands.Show(cli));
         tenant.Add(TenantQuotaCommands.Set(cli));
+        tenant.Add(TenantUsageCommand.Build(cli));
         tenant.Add(Delete(cli));
         tenant.Add(TenantPasswordCommand.Build(cli));
         return tenant;

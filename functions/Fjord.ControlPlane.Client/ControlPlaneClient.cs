@@ -9,6 +9,7 @@ using Fjord.ControlPlane.Client.Cluster;
 using Fjord.ControlPlane.Client.Groups;
 using Fjord.ControlPlane.Client.Tenants;
 using Fjord.ControlPlane.Client.Topics;
+using Fjord.ControlPlane.Client.Usage;
 using Fjord.ControlPlane.Client.Users;
 
 namespace Fjord.ControlPlane.Client;
@@ -64,6 +65,7 @@ public sealed class ControlPlaneClient : IDisposable
         ApiKeys = new ApiKeysClient(this);
         Groups = new GroupsClient(this);
         Certificates = new CertificatesClient(this);
+        Usage = new UsageClient(this);
     }
 
     /// <summary>Where the API's routes start (the root plus <c>api/</c>).</summary>
@@ -84,6 +86,8 @@ public sealed class ControlPlaneClient : IDisposable
     public GroupsClient Groups { get; }
 
     public CertificatesClient Certificates { get; }
+
+    public UsageClient Usage { get; }
 
     /// <summary>
     /// Sends one request to <paramref name="route"/> (relative to <see cref="ApiBase"/>, e.g. <c>v1/tenants/acme</c>)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Fjord.Functions.Observability;
 
 namespace Fjord.Functions.LocalHost;
 
@@ -34,6 +35,27 @@ public static class HttpFunctionEndpoints
     }
 
     private static async Task InvokeAsync(HttpFunction function, ObjectFactory? factory, HttpContext context)
+    {
+        var metrics = context.RequestServices.GetRequiredService<ControlPlaneMetrics>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            await InvokeFunctionAsync(function, factory, context).ConfigureAwait(false);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            metrics.RecordRequest(function.Name, function.Route, context.Request.Method, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static async Task InvokeFunctionAsync(HttpFunction function, ObjectFactory? factory, HttpContext context)
     {
         var target = factory?.Invoke(context.RequestServices, null);
         var parameters = function.Method.GetParameters();

@@ -1,9 +1,11 @@
+using Fjord.Functions.Observability;
 using Fjord.Functions.Tenants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 
 namespace Fjord.Functions.LocalHost;
 
@@ -11,7 +13,7 @@ namespace Fjord.Functions.LocalHost;
 /// The control plane without the Functions host (which cannot be installed here): Kestrel serving the very same
 /// function methods under the same routes. Settings come from the environment and the command line, as for the
 /// Functions app (see <see cref="ControlPlaneSettings"/>); <c>--urls</c> picks the address, by default a free
-/// loopback port.
+/// loopback port. Timer functions run too (<see cref="LocalTimers"/>), and Prometheus metrics are at <see cref="MetricsPath"/>.
 /// </summary>
 public static class LocalControlPlane
 {
@@ -20,14 +22,21 @@ public static class LocalControlPlane
     /// <summary>The line fjord.sh and tests look for on stdout, followed by the bound URL.</summary>
     public const string ListeningLine = "Fjord control plane listening on ";
 
+    /// <summary>Where Prometheus scrapes the control plane's metrics (<see cref="ControlPlaneMetrics"/>), unauthenticated like a broker's.</summary>
+    public const string MetricsPath = "/metrics";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrls);
         builder.Services.AddFjordControlPlane(builder.Configuration);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddHostedService<LocalTimers>();
         var app = builder.Build();
         app.MapHttpFunctions(typeof(TenantFunctions).Assembly);
+        // Outside /api and outside functions.metadata: the Functions app exports to Azure Monitor instead.
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 

@@ -10,6 +10,8 @@ using Fjord.Functions.Certificates;
 using Fjord.Functions.Cluster;
 using Fjord.Functions.Groups;
 using Fjord.Functions.Identity;
+using Fjord.Functions.Maintenance;
+using Fjord.Functions.Observability;
 using Fjord.Functions.Topics;
 using Fjord.Security.Authorization;
 using Fjord.Security.Credentials;
@@ -66,6 +68,8 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddFjordClusterStatus(configuration);
         services.AddFjordGroups(configuration);
         services.AddFjordCertificates(configuration);
+        services.AddFjordMaintenance(configuration);
+        services.AddFjordObservability(configuration);
         return services;
     }
 }

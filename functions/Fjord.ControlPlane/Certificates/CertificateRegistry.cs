@@ -22,6 +22,8 @@ public sealed class CertificateRegistry(TableServiceClient service, string table
     private const string NotBeforeColumn = "NotBefore";
     private const string NotAfterColumn = "NotAfter";
     private const string RevokedAtColumn = "RevokedAt";
+    private const string KeystoreColumn = "Keystore";
+    private const string ExpiryNotedAtColumn = "ExpiryNotedAt";
 
     private readonly TableClient _table = service.GetTableClient(tableName);
 
@@ -29,7 +31,10 @@ public sealed class CertificateRegistry(TableServiceClient service, string table
 
     public async Task InitializeAsync(CancellationToken ct) => await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
 
-    public async Task AddAsync(CertificateRecord record, CancellationToken ct)
+    public Task AddAsync(CertificateRecord record, CancellationToken ct) => AddAsync(record, keystore: null, ct);
+
+    /// <param name="keystore">Where the reconciler delivered the certificate and its key (a renewal), or null.</param>
+    public async Task AddAsync(CertificateRecord record, string? keystore, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);
         var row = new TableEntity(PartitionOf(record.Tenant), record.SerialNumber)
@@ -41,6 +46,7 @@ public sealed class CertificateRegistry(TableServiceClient service, string table
         };
         if (record.User is not null) row[UserColumn] = record.User;
         if (record.Hosts.Count > 0) row[HostsColumn] = string.Join(',', record.Hosts);
+        if (keystore is not null) row[KeystoreColumn] = keystore;
         // Add, not upsert: 128 random bits never collide, and if they did the first certificate's row must survive.
         await _table.AddEntityAsync(row, ct).ConfigureAwait(false);
     }
@@ -54,6 +60,26 @@ public sealed class CertificateRegistry(TableServiceClient service, string table
             records.Add(Read(row, tenant));
         records.Sort((a, b) => string.CompareOrdinal(a.SerialNumber, b.SerialNumber));
         return records;
+    }
+
+    /// <summary>Every certificate of every tenant and broker, with the reconciler's columns: one query over the table.</summary>
+    public async Task<IReadOnlyList<RegisteredCertificate>> ListAllAsync(CancellationToken ct)
+    {
+        var all = new List<RegisteredCertificate>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: ct).ConfigureAwait(false))
+        {
+            var tenant = row.PartitionKey == BrokerPartition ? null : row.PartitionKey;
+            all.Add(new RegisteredCertificate(Read(row, tenant), row.GetString(KeystoreColumn), row.GetDateTimeOffset(ExpiryNotedAtColumn)));
+        }
+        return all;
+    }
+
+    /// <summary>Stamps that the certificate's coming expiry was reported, so it is reported once, not at every run.</summary>
+    public async Task MarkExpiryNotedAsync(CertificateRecord record, DateTimeOffset notedAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var patch = new TableEntity(PartitionOf(record.Tenant), record.SerialNumber) { [ExpiryNotedAtColumn] = notedAt };
+        await _table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
     }
 
     public async Task<CertificateRecord?> GetAsync(string? tenant, string serialNumber, CancellationToken ct)

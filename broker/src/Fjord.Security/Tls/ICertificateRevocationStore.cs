@@ -16,4 +16,8 @@ public interface ICertificateRevocationStore
     /// <summary>Adds the revocation; revoking a certificate twice keeps the first one's time.</summary>
     /// <returns>The revocation as stored: this one, or the earlier one of the same certificate.</returns>
     Task<CertificateRevocation> RevokeAsync(CertificateRevocation revocation, CancellationToken ct);
+
+    /// <summary>Removes the revocations of certificates that expired before <paramref name="now"/>: the chain check refuses those anyway.</summary>
+    /// <returns>How many were removed.</returns>
+    Task<int> PruneExpiredAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -67,6 +67,34 @@ public sealed partial class TableCertificateRevocationStore : ICertificateRevoca
         }
     }
 
+    /// <summary>
+    /// Deletes expired revocations with the version bump, at most 99 per transaction (the bump is the hundredth), so a
+    /// broker reloads a smaller list. A row revoked again meanwhile (its ETag moved) fails the batch, which is retried.
+    /// </summary>
+    public async Task<int> PruneExpiredAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var removed = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var version = await _versioned.ReadVersionAsync(ct).ConfigureAwait(false);
+            var expired = new List<TableEntity>();
+            await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Columns.Partition}"), cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (row.RowKey != Columns.VersionRow && TryRead(row) is { } revocation && revocation.NotAfter < now) expired.Add(row);
+                if (expired.Count == 99) break;
+            }
+            if (expired.Count == 0) return removed;
+            var deletes = expired.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag));
+            if (await _versioned.TryCommitAsync(deletes, version, ct).ConfigureAwait(false))
+            {
+                removed += expired.Count;
+                attempt = 0;
+                continue;
+            }
+            await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The row key of a certificate: a short hash of its issuer (DNs may hold '/', '#', '?' and '\', which keys cannot) and its serial.</summary>
     internal static string RowKey(CertificateIdentity certificate)
     {
