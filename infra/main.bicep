@@ -119,6 +119,8 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     name: '${abbrs.keyVaultVaults}${resourceToken}'
     readerPrincipalIds: [identities.outputs.brokerPrincipalId]
+    // The control plane's certificate reconciler renews the brokers' keystores (new secret versions).
+    writerPrincipalIds: [identities.outputs.controlPlanePrincipalId]
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
@@ -232,6 +234,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     bootstrapServers: bootstrapServers
     caKeyVaultUri: caKeyVault.outputs.uri
+    brokerKeyVaultUri: keyVault.outputs.uri
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
   }
 }

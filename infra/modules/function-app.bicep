@@ -14,6 +14,8 @@ param deploymentContainerName string
 param bootstrapServers string
 @description('The vault of the CA\'s signing key (secret fjord-ca-signing: key and certificate), which only the control plane reads.')
 param caKeyVaultUri string
+@description('The vault of the brokers\' keystores (secrets broker-<i>-keystore), which the certificate reconciler renews.')
+param brokerKeyVaultUri string
 param applicationInsightsConnectionString string
 @minValue(40)
 @maxValue(1000)
@@ -66,6 +68,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // CertificateServiceCollectionExtensions: the CA (key and certificate) the control plane signs with; the postprovision hook writes it.
         { name: 'FJORD_CA_KEYVAULT_URL', value: caKeyVaultUri }
         { name: 'FJORD_CA_KEYVAULT_SECRET', value: 'fjord-ca-signing' }
+        { name: 'FJORD_BROKER_KEYSTORE_VAULT_URL', value: brokerKeyVaultUri }
       ]
     }
     functionAppConfig: {

@@ -7,6 +7,8 @@ param tags object
 param name string
 @description('Principal ids of the managed identities given Key Vault Secrets User on this vault (read secrets, nothing else).')
 param readerPrincipalIds array
+@description('Principal ids of the managed identities given Key Vault Secrets Officer (read and write secrets).')
+param writerPrincipalIds array = []
 @description('The deploying user or CI principal: the postprovision hook writes the secrets; empty for none.')
 param deployerPrincipalId string
 @allowed(['User', 'ServicePrincipal'])
@@ -40,6 +42,18 @@ resource readerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
       principalId: readerPrincipalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    }
+  }
+]
+
+resource writerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for writerPrincipalId in writerPrincipalIds: {
+    name: guid(vault.id, writerPrincipalId, roles.keyVaultSecretsOfficer)
+    scope: vault
+    properties: {
+      principalId: writerPrincipalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     }
   }
 ]

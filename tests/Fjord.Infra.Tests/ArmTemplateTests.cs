@@ -183,6 +183,10 @@ public sealed partial class ArmTemplateTests(InfraBuild build)
         Assert.Contains("'identities'", Readers("ca-keyvault"), StringComparison.Ordinal);
         Assert.EndsWith(".outputs.controlPlanePrincipalId.value]", Readers("ca-keyvault"), StringComparison.Ordinal);
         Assert.EndsWith(".outputs.brokerPrincipalId.value]", Readers("keyvault"), StringComparison.Ordinal);
+        // The control plane writes new versions of the brokers' keystores (the certificate reconciler), nothing else there.
+        var writers = modules["keyvault"]["properties"]!["parameters"]!["writerPrincipalIds"]!["value"]!.AsArray();
+        Assert.EndsWith(".outputs.controlPlanePrincipalId.value]", Assert.Single(writers)!.ToString(), StringComparison.Ordinal);
+        Assert.Null(modules["ca-keyvault"]["properties"]!["parameters"]!["writerPrincipalIds"]);
         Assert.Contains("ca-keyvault", modules["function-app"]["properties"]!["parameters"]!["caKeyVaultUri"]!["value"]!.ToString(), StringComparison.Ordinal);
         var functionSettings = modules["function-app"].ToJsonString();
         Assert.Contains("FJORD_CA_KEYVAULT_URL", functionSettings, StringComparison.Ordinal);
