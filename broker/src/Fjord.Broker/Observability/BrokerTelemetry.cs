@@ -52,7 +52,8 @@ public sealed class BrokerTelemetry : IDisposable
             .ConfigureResource(resource => resource.AddService("fjord-broker", serviceInstanceId: nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .WithMetrics(metrics =>
             {
-                metrics.AddPrometheusExporter();
+                // No cached scrape: an operator (or a test) reading right after a change sees it.
+                metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (!string.IsNullOrEmpty(azureMonitorConnectionString))
                     metrics.AddAzureMonitorMetricExporter(options => options.ConnectionString = azureMonitorConnectionString);
             });
