@@ -22,7 +22,8 @@ public sealed class BrokerMetricsTests(MetricsClusterFixture fixture) : IClassFi
     public async Task ProducingMovesTheLeadersBytesInAndProduceLatencyAndConsumingItsBytesOut()
     {
         const string topic = "metrics-traffic";
-        await Cluster.CreateTopicAsync(topic, partitions: 1, replicationFactor: 3);
+        // An fsync per message, so the log flush histogram has something to show.
+        await Cluster.CreateTopicAsync(topic, partitions: 1, replicationFactor: 3, new() { ["flush.messages"] = "1" });
         await Cluster.WaitForFullIsrAsync(topic, 1, Timeout);
         var leader = (await Cluster.PartitionStateAsync(topic, 0))!.Leader;
 
@@ -40,6 +41,7 @@ public sealed class BrokerMetricsTests(MetricsClusterFixture fixture) : IClassFi
         Assert.True(produces > producesBefore, $"Produce requests {producesBefore} -> {produces}");
         Assert.True(during.Sum(PrometheusNames.RequestTimeSum, ("request", "Produce")) > 0);
         Assert.Equal(produces, during.Sum(PrometheusNames.RequestTimeBucket, ("request", "Produce"), ("le", "+Inf")));
+        Assert.True(during.Sum(PrometheusNames.LogFlushTimeCount) > before.Sum(PrometheusNames.LogFlushTimeCount), during.Raw);
         // The followers replicated every byte, and that is not bytes out.
         Assert.Equal(0, during.Sum(PrometheusNames.BytesOut, ("topic", topic)));
 
