@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
+using Xunit.Abstractions;
 
 namespace Fjord.Broker.Tests.Observability;
 
@@ -11,7 +12,7 @@ namespace Fjord.Broker.Tests.Observability;
 /// showing its own figures although three of them share this process.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class BrokerMetricsTests(MetricsClusterFixture fixture) : IClassFixture<MetricsClusterFixture>
+public sealed class BrokerMetricsTests(MetricsClusterFixture fixture, ITestOutputHelper output) : IClassFixture<MetricsClusterFixture>
 {
     private const int ValueBytes = 1000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -83,6 +84,7 @@ public sealed class BrokerMetricsTests(MetricsClusterFixture fixture) : IClassFi
         await Poll.UntilAsync(async () => (seen = await fixture.ScrapeAsync(leader)).Sum(PrometheusNames.UnderReplicatedPartitions) > 0,
             TimeSpan.FromMilliseconds(MetricsClusterFixture.ReplicaLagTimeMaxMs * 4), "the leader to count the stopped follower's partition as under-replicated");
         var elapsed = stopped.Elapsed;
+        output.WriteLine($"under-replicated on leader {leader} {elapsed.TotalMilliseconds:0} ms after follower {follower} stopped (replica.lag.time.max.ms {MetricsClusterFixture.ReplicaLagTimeMaxMs})");
         Assert.True(seen!.Sum(PrometheusNames.IsrShrinks) > shrinks, seen.Raw);
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(MetricsClusterFixture.ReplicaLagTimeMaxMs * 0.9), $"under-replicated after {elapsed}, before the lag time");
         Assert.DoesNotContain(follower, (await Cluster.PartitionStateAsync(topic, 0))!.Isr);
