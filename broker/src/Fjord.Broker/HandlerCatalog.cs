@@ -10,6 +10,7 @@ using Fjord.Broker.Handlers.Transactions;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Observability;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
 using Fjord.Broker.Quotas;
@@ -37,7 +38,7 @@ public static class HandlerCatalog
     public static IReadOnlyList<ApiHandler> Create(BrokerConfig config, IMetadataStore store, MetadataCache metadata, ReplicaManager replicas,
         FetchSessionCache fetchSessions, GroupCoordinator groups, GroupCoordinatorLocator coordinators, ActiveController controller,
         AdvertisedListeners advertised, RemoteLogManager tiering, ProducerIdManager producerIds, TransactionServices transactions, BrokerSecurity security, TimeProvider time, ILoggerFactory loggers,
-        IAuthorizer? authorizer = null, BrokerQuotas? quotas = null, TenantStorageUsage? tenantStorage = null)
+        IAuthorizer? authorizer = null, BrokerQuotas? quotas = null, TenantStorageUsage? tenantStorage = null, BrokerTopicMetrics? topicMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(config);
@@ -53,7 +54,7 @@ public static class HandlerCatalog
         handlers.Add(new MetadataHandler(metadata, brokers, new MetadataTopics(brokers), new AutoTopicCreationManager(admin, metadata, config.AutoCreateTopicsEnable), authorizer));
         handlers.Add(new ProduceHandler(metadata, replicas, transactions.Verifier, authorizer, tenantStorage));
         handlers.Add(new InitProducerIdHandler(producerIds, transactions.Coordinator, authorizer));
-        handlers.Add(new FetchHandler(fetchSessions, metadata, replicas, authorizer));
+        handlers.Add(new FetchHandler(fetchSessions, metadata, replicas, authorizer, topicMetrics));
         handlers.Add(new ListOffsetsHandler(metadata, replicas, authorizer));
         handlers.Add(new CreateTopicsHandler(admin, config, time, authorizer));
         handlers.Add(new DeleteTopicsHandler(metadata, store, admin, authorizer));

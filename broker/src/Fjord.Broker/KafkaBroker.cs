@@ -6,6 +6,7 @@ using Fjord.Broker.Handlers;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
+using Fjord.Broker.Observability;
 using Fjord.Broker.Operations;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
@@ -122,6 +123,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     /// <summary>Publishes the led partitions' log stats for the control plane's lag figures (<see cref="PartitionStatsPublisher"/>).</summary>
     public PartitionStatsPublisher? PartitionStats { get; private init; }
 
+    /// <summary>This broker's meter and instruments; <c>/metrics</c> on the operator endpoint exports them.</summary>
+    public BrokerMetrics? Metrics { get; private init; }
+
     /// <summary>The operator's HTTP endpoint (<c>fjord.admin.listener</c>), or null when none is configured.</summary>
     public OperatorEndpoint? OperatorEndpoint { get; private set; }
 
@@ -185,6 +189,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var clusterId = await new ClusterIdentity(store, config.LogDirs, config.NodeId, availability, time, loggers.CreateLogger<ClusterIdentity>())
             .EstablishAsync(ct);
 
+        var metrics = await BrokerMetrics.CreateAsync(config, ct);
         var defaults = BrokerLogDefaults.From(config);
         var logs = new LogManager(config.LogDirs, defaults, time, loggers, new LogManagerOptions
         {
@@ -193,11 +198,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             FlushOffsetCheckpointIntervalMs = config.LogFlushOffsetCheckpointIntervalMs,
             ProducerIdExpirationMs = config.ProducerIdExpirationMs,
             ProducerIdExpirationCheckIntervalMs = config.ProducerIdExpirationCheckIntervalMs,
+            FlushObserver = metrics.LogFlush,
         });
         logs.Startup();
 
         var fencing = new BrokerFencing();
-        var replicas = new ReplicaManager(logs, config, store, fencing, time, loggers);
+        var replicas = new ReplicaManager(logs, config, store, fencing, time, loggers, metrics.Topics, metrics.IsrChanges);
         var metadata = new MetadataCache(store, store, TimeSpan.FromMilliseconds(config.MetadataPollIntervalMs), loggers.CreateLogger<MetadataCache>());
         var security = await BrokerSecurity.StartAsync(config, tables, availability, time, loggers, ct);
         var interBrokerSecurity = security.InterBroker;
@@ -225,8 +231,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         var tenantStorage = TenantStorageUsage.Create(config, tables, replicas, tiering.Manager, security.Tenants, metadata, time, loggers);
         var handlers = HandlerCatalog.Create(config, store, metadata, replicas,
             new FetchSessionCache(config.GetInt("max.incremental.fetch.session.cache.slots", 1000), time), groups, coordinators, activeController,
-            advertised, tiering.Manager, producerIds, transactions, security, time, loggers, quotas: quotas, tenantStorage: tenantStorage);
-        var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time);
+            advertised, tiering.Manager, producerIds, transactions, security, time, loggers, quotas: quotas, tenantStorage: tenantStorage, topicMetrics: metrics.Topics);
+        var dispatcher = new RequestDispatcher(handlers, loggers.CreateLogger<RequestDispatcher>(), time, metrics.Requests);
         var server = new KafkaServer(dispatcher, KafkaServerOptions.From(config) with
         {
             ListenerSecurity = security.Listeners,
@@ -240,6 +246,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             offsets, new TableTransactionStateStore(tables, config.TransactionsTableName), TransactionConfig.From(config).TransactionStateLogNumPartitions,
             security.ScramStore, security.AclStore ?? new TableAclStore(tables, new SecurityConfig(config).AclTable), loggers.CreateLogger<TenantReaper>(), quotas.Store);
         bool IsController() => metadata.Current.Controller?.ControllerId == config.NodeId;
+        metrics.ObserveBroker(() => replicas.UnderReplicatedPartitions,
+            () => IsController() ? metadata.Current.Partitions.Values.Count(p => p.Leader == PartitionState.NoLeader) : 0, server.ConnectionsByListener);
         var tierSweeper = new DeletedTopicTierSweeper(() => metadata.Current, tiering.Manager, time);
         ControllerDutyLoop[] controllerDuties =
         [
@@ -256,6 +264,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             Quotas = quotas,
             TenantStorage = tenantStorage,
+            Metrics = metrics,
             Status = BrokerStatusPublisher.Create(config, tables,
                 new BrokerStatusMeasure(config.NodeId, () => lifecycle.IncarnationId, replicas, tiering.Manager, time.GetUtcNow()), time, loggers),
             PartitionStats = PartitionStatsPublisher.Create(config, tables, replicas, time, loggers),
@@ -294,6 +303,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             OperatorRoutes.Map(routes, usage, Quotas);
             HealthRoutes.Map(routes, Health);
+            if (Metrics is not null) MetricsEndpoint.Map(routes, Metrics.Telemetry);
         }, _loggers, ct);
     }
 
@@ -503,6 +513,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _logs.Close();
         _dirLock.Dispose();
         _controllerChanges.Dispose();
+        Metrics?.Dispose();
         LogStopped(_config.NodeId);
     }
 

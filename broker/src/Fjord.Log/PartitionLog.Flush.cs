@@ -5,6 +5,9 @@ public sealed partial class PartitionLog
     private readonly Lock _flushLock = new();
     private long _lastFlushMs;
 
+    /// <summary>Told how long each fsync took; set by the log manager as it opens the log.</summary>
+    internal ILogFlushObserver? FlushObserver { get; set; }
+
     /// <summary>Messages appended but not yet fsynced (Kafka: logEndOffset - recoveryPoint).</summary>
     public long UnflushedMessages => LogEndOffset - RecoveryPoint;
 
@@ -37,6 +40,7 @@ public sealed partial class PartitionLog
 
             // Re-read the end: anything appended while this caller waited rides on the same fsync.
             var target = LogEndOffset;
+            var started = FlushObserver is null ? 0 : _time.GetTimestamp();
             foreach (var segment in Volatile.Read(ref _segments))
             {
                 if (segment.NextOffset > recoveryPoint && segment.TryAcquire())
@@ -52,6 +56,7 @@ public sealed partial class PartitionLog
                 }
             }
 
+            FlushObserver?.Flushed(_time.GetElapsedTime(started));
             Volatile.Write(ref _recoveryPoint, target);
             Volatile.Write(ref _lastFlushMs, NowMs());
         }

@@ -1,5 +1,6 @@
 using Fjord.Broker.Fetch;
 using Fjord.Broker.Network;
+using Fjord.Broker.Observability;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Replicas;
 using Fjord.Cluster;
@@ -14,8 +15,10 @@ namespace Fjord.Broker.Handlers;
 /// replica manager. Hot records go into the response as file regions that the connection sends
 /// with sendfile. Authorized as Kafka's handleFetchRequest: a follower needs ClusterAction on the cluster, a
 /// consumer Read on each topic; a denied partition answers TOPIC_AUTHORIZATION_FAILED and is never read.
+/// A consumer's records count as the topic's bytes out (<paramref name="topicMetrics"/>); a follower's are replication.
 /// </summary>
-public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache metadata, ReplicaManager replicas, IAuthorizer authorizer)
+public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache metadata, ReplicaManager replicas, IAuthorizer authorizer,
+    BrokerTopicMetrics? topicMetrics = null)
     : ApiHandler<FetchRequest, FetchResponse>
 {
     public override ApiKey ApiKey => ApiKey.Fetch;
@@ -42,7 +45,7 @@ public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache 
         }
         var results = await replicas.FetchMessagesAsync(fetch, requests, ct);
         if (denied is not null) results = WithDenied(results, denied);
-        return BuildResponse(targets, results, session?.Id ?? 0, incremental, byId: version >= 13);
+        return BuildResponse(targets, results, session?.Id ?? 0, incremental, byId: version >= 13, fetch.IsFromFollower ? null : topicMetrics);
     }
 
     /// <summary>
@@ -88,7 +91,8 @@ public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache 
         return results;
     }
 
-    private static FetchResponse BuildResponse(List<FetchTarget> targets, FetchPartitionData[] results, int sessionId, bool incremental, bool byId)
+    private static FetchResponse BuildResponse(List<FetchTarget> targets, FetchPartitionData[] results, int sessionId, bool incremental, bool byId,
+        BrokerTopicMetrics? bytesOut)
     {
         var response = new FetchResponse { SessionId = sessionId };
         FetchResponse.FetchableTopicResponse? current = null;
@@ -102,6 +106,7 @@ public sealed class FetchHandler(FetchSessionCache fetchSessions, MetadataCache 
                 continue;
             }
             cached.MarkSent(result.HighWatermark, result.LogStartOffset);
+            bytesOut?.RecordFetched(cached.Key.Topic, result.Records.Length);
             if (current is null || (byId ? current.TopicId != cached.Key.TopicId : current.Topic != cached.Key.Topic))
             {
                 current = new FetchResponse.FetchableTopicResponse { Topic = cached.Key.Topic, TopicId = cached.Key.TopicId };

@@ -281,6 +281,20 @@ public sealed partial class KafkaServer : IAsyncDisposable
         await RunConnectionAsync(connection, address);
     }
 
+    /// <summary>Open connections per listener name, for the connection-count gauge.</summary>
+    internal IReadOnlyDictionary<string, int> ConnectionsByListener()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        // A listener nobody is connected to shows as 0, not as missing.
+        foreach (var bound in BoundListeners) counts[bound.Name] = 0;
+        foreach (var connection in _connections.Values)
+        {
+            var listener = connection.Session.Listener.Name;
+            counts[listener] = counts.GetValueOrDefault(listener) + 1;
+        }
+        return counts;
+    }
+
     /// <summary>
     /// Closes every open connection whose session matches: a deleted user's or a suspended principal's live
     /// sessions end at once instead of when they next re-authenticate.

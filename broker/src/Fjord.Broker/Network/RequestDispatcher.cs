@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Frozen;
+using Fjord.Broker.Observability;
 using Fjord.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -15,17 +16,20 @@ public sealed partial class RequestDispatcher
     private readonly FrozenDictionary<ApiKey, ApiHandler> _handlers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly RequestMetrics? _metrics;
 
     public RequestDispatcher(IEnumerable<ApiHandler> handlers, ILogger<RequestDispatcher> logger)
         : this(handlers, logger, TimeProvider.System)
     {
     }
 
-    public RequestDispatcher(IEnumerable<ApiHandler> handlers, ILogger<RequestDispatcher> logger, TimeProvider time)
+    /// <param name="metrics">Times each request per API; none where nothing measures.</param>
+    public RequestDispatcher(IEnumerable<ApiHandler> handlers, ILogger<RequestDispatcher> logger, TimeProvider time, RequestMetrics? metrics = null)
     {
         _handlers = handlers.ToFrozenDictionary(h => h.ApiKey);
         _logger = logger;
         _time = time;
+        _metrics = metrics;
     }
 
     public IEnumerable<ApiHandler> Handlers => _handlers.Values.OrderBy(h => (short)h.ApiKey);
@@ -33,6 +37,7 @@ public sealed partial class RequestDispatcher
     public async ValueTask<DispatchOutcome> HandleAsync(ReadOnlyMemory<byte> frame, ClientSession session, ResponseBuffer output, CancellationToken ct)
     {
         if (session.Sasl.Stage == SaslStage.RawToken) return await HandleRawSaslTokenAsync(frame, session, output, ct);
+        var started = _metrics is null ? 0 : _time.GetTimestamp();
         if (frame.Length < 8)
         {
             LogMalformed(session.ConnectionId, "frame shorter than a request header");
@@ -98,10 +103,12 @@ public sealed partial class RequestDispatcher
         if (!respond)
         {
             output.Reset();
+            _metrics?.Record(apiKey, _time.GetElapsedTime(started));
             return context.CloseConnection ? DispatchOutcome.CloseConnection : DispatchOutcome.Continue;
         }
         output.PatchSizePrefix();
         if (context.ResponseDelay > TimeSpan.Zero) await Task.Delay(context.ResponseDelay, _time, ct);
+        _metrics?.Record(apiKey, _time.GetElapsedTime(started));
         return context.CloseAfterResponse ? DispatchOutcome.CloseAfterResponse : DispatchOutcome.Continue;
     }
 

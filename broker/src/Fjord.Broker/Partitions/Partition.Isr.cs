@@ -90,9 +90,11 @@ public sealed partial class Partition
             LogAlterFailed(e, Topic.Name, Index);
             return;
         }
+        int isrBefore;
         lock (_isrLock)
         {
             _alterInFlight = false;
+            isrBefore = _isr.Length;
             if (outcome.Status != AlterPartitionStatus.Altered)
             {
                 _maximalIsr = _isr;
@@ -106,7 +108,11 @@ public sealed partial class Partition
             Apply(state);
         }
         if (outcome.Status != AlterPartitionStatus.Altered) LogAlterRefused(Topic.Name, Index, outcome.Status.ToString());
-        else LogIsrChanged(Topic.Name, Index, string.Join(',', proposal.Isr));
+        else
+        {
+            _isrChanges?.Changed(isrBefore, proposal.Isr.Count);
+            LogIsrChanged(Topic.Name, Index, string.Join(',', proposal.Isr));
+        }
     }
 
     /// <summary>

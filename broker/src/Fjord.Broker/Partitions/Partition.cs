@@ -1,4 +1,5 @@
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Observability;
 using Fjord.Cluster;
 using Fjord.Log;
 using Fjord.Protocol;
@@ -33,10 +34,12 @@ public sealed partial class Partition : ITieredReplica
     private long _leaderEpochStartOffset;
 
     private readonly Func<int, bool> _eligibleForIsr;
+    private readonly IsrChangeMetrics? _isrChanges;
 
     internal Partition(TopicMetadata topic, int index, PartitionLog log, int localId, IControllerStore store, TimeProvider time, ILogger logger,
-        Func<int, bool>? eligibleForIsr = null)
+        Func<int, bool>? eligibleForIsr = null, IsrChangeMetrics? isrChanges = null)
     {
+        _isrChanges = isrChanges;
         _eligibleForIsr = eligibleForIsr ?? (_ => true);
         Topic = topic;
         Index = index;
@@ -88,6 +91,19 @@ public sealed partial class Partition : ITieredReplica
         get
         {
             lock (_isrLock) return _isr;
+        }
+    }
+
+    /// <summary>
+    /// Led with fewer in-sync replicas than the replication factor (Kafka's isUnderReplicated); during a
+    /// reassignment the factor is the original replica set's, not the union's.
+    /// </summary>
+    public bool IsUnderReplicated
+    {
+        get
+        {
+            lock (_isrLock)
+                return IsLeader && _state is { } state && state.Replicas.Count - (state.AddingReplicas?.Count ?? 0) > _isr.Length;
         }
     }
 

@@ -71,6 +71,8 @@ public sealed partial class ReplicaManager
             var (appended, epoch) = partition.AppendAsLeader(request.Records, acks, minIsr, origin, request.VerificationGuard, out var appendError);
             if (appendError != ErrorCode.None) return ProducePartitionResult.Failed(appendError);
             LogDirFailures.WriteSucceeded(partition.Log);
+            // Kafka's BytesIn counts what clients send; markers and replication are not produce traffic.
+            if (origin == AppendOrigin.Client && !appended.IsDuplicate) _topicMetrics?.RecordProduced(topic.Name, request.Records.Length, appended.RecordCount);
             var result = new ProducePartitionResult
             {
                 BaseOffset = appended.FirstOffset,

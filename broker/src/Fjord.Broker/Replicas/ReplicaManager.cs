@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Fjord.Broker.Configuration;
 using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
+using Fjord.Broker.Observability;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Purgatory;
 using Fjord.Broker.Replication;
@@ -40,9 +41,16 @@ public sealed partial class ReplicaManager : ITieredReplicas, IAsyncDisposable
     private Task _isrLoop = Task.CompletedTask;
     private readonly DelayedOperationPurgatory<Partition> _fetchPurgatory;
     private readonly DelayedOperationPurgatory<Partition> _producePurgatory;
+    private readonly BrokerTopicMetrics? _topicMetrics;
+    private readonly IsrChangeMetrics? _isrChanges;
 
-    public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, BrokerFencing fencing, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="topicMetrics">Counts client produce per topic; none in tests that do not measure.</param>
+    /// <param name="isrChanges">Counts the ISR changes of the partitions this broker leads.</param>
+    public ReplicaManager(LogManager logs, BrokerConfig config, IControllerStore store, BrokerFencing fencing, TimeProvider time, ILoggerFactory loggers,
+        BrokerTopicMetrics? topicMetrics = null, IsrChangeMetrics? isrChanges = null)
     {
+        _topicMetrics = topicMetrics;
+        _isrChanges = isrChanges;
         _logs = logs;
         _fencing = fencing;
         _config = config;
@@ -123,6 +131,18 @@ public sealed partial class ReplicaManager : ITieredReplicas, IAsyncDisposable
 
     public IEnumerable<Partition> Hosted => _partitions.Values;
 
+    /// <summary>Partitions this broker leads whose ISR is smaller than their replica set (Kafka's UnderReplicatedPartitions).</summary>
+    public int UnderReplicatedPartitions
+    {
+        get
+        {
+            var count = 0;
+            foreach (var partition in _partitions.Values)
+                if (partition.IsUnderReplicated) count++;
+            return count;
+        }
+    }
+
     int ITieredReplicas.LocalBrokerId => LocalId;
 
     IEnumerable<ITieredReplica> ITieredReplicas.TieredReplicas =>
@@ -201,7 +221,7 @@ public sealed partial class ReplicaManager : ITieredReplicas, IAsyncDisposable
         var log = _logs.Get(topic.Name, partition) is { } open && open.TopicId == topic.TopicId
             ? open
             : _logs.GetOrCreate(topic.Name, partition, topic.TopicId, LogConfigFor(topic));
-        var hosted = new Partition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<Partition>(), EligibleForIsr)
+        var hosted = new Partition(topic, partition, log, LocalId, _store, _time, _loggers.CreateLogger<Partition>(), EligibleForIsr, _isrChanges)
         {
             RemoteTierLookup = LookUpRemoteTier,
             Changed = OnPartitionChanged,

@@ -93,6 +93,7 @@ public sealed class LogManager : IDisposable
                     recoveryPoints.GetValueOrDefault(key, 0),
                     startOffsets.GetValueOrDefault(key, -1), // none: a tiered log must not assume its remote part starts at 0
                     highWatermarks.GetValueOrDefault(key, 0));
+                log.FlushObserver = _options.FlushObserver;
                 _logs[key] = log;
             }
 
@@ -150,6 +151,7 @@ public sealed class LogManager : IDisposable
             }
 
             var log = PartitionLog.Open(path, topicId, config, _time, _loggers.CreateLogger<PartitionLog>(), hadCleanShutdown: false, recoveryPoint: 0);
+            log.FlushObserver = _options.FlushObserver;
             _logs[(topic, partition)] = log;
             return log;
         }

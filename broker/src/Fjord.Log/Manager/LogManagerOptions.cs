@@ -20,4 +20,7 @@ public sealed record LogManagerOptions
 
     /// <summary>log.flush.start.offset.checkpoint.interval.ms: how often log start offsets are checkpointed.</summary>
     public long FlushStartOffsetCheckpointIntervalMs { get; init; } = 60_000;
+
+    /// <summary>Told the time of every fsync (Kafka's LogFlushStats); none by default.</summary>
+    public ILogFlushObserver? FlushObserver { get; init; }
 }
