@@ -28,7 +28,9 @@ public static class BrokerProgram
 
         using var loggers = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-            .SetMinimumLevel(Enum.TryParse<LogLevel>(config.Get("fjord.log.level"), true, out var level) ? level : LogLevel.Information));
+            .SetMinimumLevel(Enum.TryParse<LogLevel>(config.Get("fjord.log.level"), true, out var level) ? level : LogLevel.Information)
+            // The operator endpoint's probes and scrapes come every few seconds; ASP.NET Core would log each at Information.
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
 
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };

@@ -7,6 +7,7 @@ using Fjord.Broker.Membership;
 using Fjord.Broker.Metadata;
 using Fjord.Broker.Network;
 using Fjord.Broker.Observability;
+using Fjord.Broker.Observability.Derived;
 using Fjord.Broker.Operations;
 using Fjord.Broker.Partitions;
 using Fjord.Broker.Producers;
@@ -125,6 +126,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     /// <summary>This broker's meter and instruments; <c>/metrics</c> on the operator endpoint exports them.</summary>
     public BrokerMetrics? Metrics { get; private init; }
+
+    /// <summary><c>kafka.consumergroup.lag</c> of the groups this broker coordinates, on <see cref="Metrics"/>' meter.</summary>
+    public ConsumerLagMetrics? ConsumerLag { get; private init; }
+
+    /// <summary>Upload lag and copies of the Blob tier, on <see cref="Metrics"/>' meter.</summary>
+    public TierLagMetrics? TierLag { get; private init; }
+
+    /// <summary>Every throttle by tenant and quota type, on <see cref="Metrics"/>' meter.</summary>
+    public TenantThrottleMetrics? Throttles { get; private init; }
 
     /// <summary>The operator's HTTP endpoint (<c>fjord.admin.listener</c>), or null when none is configured.</summary>
     public OperatorEndpoint? OperatorEndpoint { get; private set; }
@@ -265,6 +275,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             Quotas = quotas,
             TenantStorage = tenantStorage,
             Metrics = metrics,
+            ConsumerLag = ConsumerLagMetrics.Create(metrics.Meter, config, tables, groups, replicas, security.Tenants, time, loggers),
+            TierLag = new TierLagMetrics(metrics.Meter, tiering.Manager, security.Tenants),
+            Throttles = new TenantThrottleMetrics(metrics.Meter, quotas),
             Status = BrokerStatusPublisher.Create(config, tables,
                 new BrokerStatusMeasure(config.NodeId, () => lifecycle.IncarnationId, replicas, tiering.Manager, time.GetUtcNow()), time, loggers),
             PartitionStats = PartitionStatsPublisher.Create(config, tables, replicas, time, loggers),
@@ -289,6 +302,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         tenantStorage.Start();
         broker.Status!.Start();
         broker.PartitionStats?.Start();
+        broker.ConsumerLag?.Start();
         broker.Health.MarkStarted();
         broker.LogStarted(config.NodeId, string.Join(',', advertised.Endpoints), clusterId);
         return broker;
@@ -491,6 +505,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         if (TenantStorage is not null) await TenantStorage.DisposeAsync();
         if (Status is not null) await Status.DisposeAsync();
         if (PartitionStats is not null) await PartitionStats.DisposeAsync();
+        if (ConsumerLag is not null) await ConsumerLag.DisposeAsync();
+        TierLag?.Dispose();
+        Throttles?.Dispose();
         await _controllerChanges.WaitAsync();
         if (_controller is not null) await _controller.DisposeAsync();
         _controller = null;

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Broker.Tests.Infrastructure;
+using Fjord.Broker.Tests.Observability;
 using Fjord.Broker.Tests.Security;
 using Fjord.Testing;
 using Xunit.Abstractions;
@@ -34,7 +35,7 @@ public sealed partial class ManagedIdentityBrokerTests(ITestOutputHelper output)
     /// it creates at start and the super users. Kept apart so the test shows the gap rather than hiding it.
     /// </summary>
     [Fact]
-    public async Task BrokersConfiguredByTheEnvironmentAloneUseAManagedIdentityForStorageAndServeClients()
+    public async Task BrokersConfiguredByTheEnvironmentAloneUseAManagedIdentityForStorageServeClientsAndExportMetrics()
     {
         using var security = new TestSecurity();
         // Azurite serves HTTPS with the test CA's certificate for 127.0.0.1: bearer tokens travel only over TLS.
@@ -88,6 +89,15 @@ public sealed partial class ManagedIdentityBrokerTests(ITestOutputHelper output)
                     new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
             }
             await SecureRoundTrip.RoundTripAsync(client, topic, topic + "-group", 100);
+
+            // The metrics the container's scrape or Azure Monitor sees: the leaders of the topic's partitions counted
+            // what the producer sent, and timed its Produce requests.
+            var scrapes = new List<PrometheusText>();
+            for (var id = 0; id < Brokers; id++)
+                scrapes.Add(PrometheusText.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{ports[Brokers + id].ToString(CultureInfo.InvariantCulture)}/metrics"))));
+            Assert.Equal(100, scrapes.Sum(m => m.Sum(PrometheusNames.MessagesIn, ("topic", topic))));
+            Assert.True(scrapes.Sum(m => m.Sum(PrometheusNames.BytesIn, ("topic", topic))) > 100 * 10, "no bytes in counted for the topic");
+            Assert.True(scrapes.Sum(m => m.Sum(PrometheusNames.RequestTimeCount, ("request", "Produce"))) > 0, "no Produce request timed");
 
             // Every broker process asked for a storage token as its own identity, with the platform's secret.
             var requests = identity.Requests;

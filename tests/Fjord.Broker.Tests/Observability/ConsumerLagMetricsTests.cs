@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Broker.Observability;
+using Fjord.Broker.Observability.Derived;
 using Fjord.Broker.Operations;
 using Fjord.Broker.Storage;
 using Fjord.Broker.Tests.Infrastructure;

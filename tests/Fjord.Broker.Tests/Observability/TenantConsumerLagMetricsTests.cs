@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Broker.Observability;
+using Fjord.Broker.Observability.Derived;
 using Fjord.Broker.Storage;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Broker.Tests.Tenancy.EndToEnd;

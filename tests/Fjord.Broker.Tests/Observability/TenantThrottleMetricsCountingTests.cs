@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Fjord.Broker.Observability;
+using Fjord.Broker.Observability.Derived;
 using Fjord.Broker.Quotas;
 using Fjord.Security.Quotas;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fjord.Broker.Observability;
+using Fjord.Broker.Observability.Derived;
 using Fjord.Broker.Tests.Infrastructure;
 using Fjord.Testing;
 using Xunit.Abstractions;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Fjord.Broker.Quotas;
 
-namespace Fjord.Broker.Observability;
+namespace Fjord.Broker.Observability.Derived;
 
 /// <summary>
 /// Every throttle this broker imposes, per tenant and quota type: <c>fjord.quota.throttles</c> (how many responses

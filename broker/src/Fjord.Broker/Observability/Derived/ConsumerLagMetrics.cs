@@ -9,7 +9,7 @@ using Fjord.Groups;
 using Fjord.Security.Tenancy;
 using Microsoft.Extensions.Logging;
 
-namespace Fjord.Broker.Observability;
+namespace Fjord.Broker.Observability.Derived;
 
 /// <summary>
 /// Consumer lag of the groups this broker coordinates, as kafka-exporter's <c>kafka_consumergroup_lag</c>: the

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Fjord.Security.Tenancy;
 using Fjord.Tiering;
 
-namespace Fjord.Broker.Observability;
+namespace Fjord.Broker.Observability.Derived;
 
 /// <summary>
 /// Tiered storage's upload lag and copies, for the partitions this broker leads. Gauges per partition (attributes
