@@ -308,7 +308,7 @@ cmd_start() {
   echo "  SASL_SSL           = $secure_joined (SCRAM-SHA-512 user admin; client config: $STATE/client.properties)"
   echo "  MTLS               = 127.0.0.1:$mtls_base (broker N on $mtls_base + N; a certificate from 'fjord cert sign' is User:<tenant>.<user>)"
   if [ "$plaintext" = open ]; then echo "  PLAINTEXT          = $joined (loopback, super user; FJORD_PLAINTEXT=off closes it)"; fi
-  echo "  operator endpoint  = http://127.0.0.1:$admin_base/v1/tenants/NAME/usage (broker N on port $admin_base + N)"
+  echo "  operator endpoint  = http://127.0.0.1:$admin_base (/metrics, /health/ready, /v1/tenants/NAME/usage; broker N on port $admin_base + N)"
   echo "  control plane      = $CONTROL_PLANE_URL/api/v1/tenants (URL and operator key: $CONTROL_PLANE_ENV; try: ./fjord.sh cli tenant list)"
   echo "  Table/Blob storage = Azurite on 127.0.0.1:$table / :$blob"
   echo "  data and logs      = $STATE (logs/broker-N.log, logs/azurite.log; previous run *.log.1)"
