@@ -24,9 +24,13 @@ public sealed class QuotaAdministration(IClientQuotaStore store, ITenantStore te
 
     /// <summary>
     /// Replaces the tenant's cap: a key with a value is set, a key with null (or absent) is removed, in one write.
+    /// With <paramref name="ifMatch"/> (an <c>If-Match</c> value), only while the cap's <see cref="QuotaETag"/> matches.
     /// </summary>
-    /// <exception cref="TenantAdministrationException">An unknown key, a value Kafka refuses, no such tenant, or a tenant being deleted.</exception>
-    public async Task<TenantQuotas> SetCapAsync(string tenantId, IReadOnlyDictionary<string, double?> cap, CancellationToken ct)
+    /// <exception cref="TenantAdministrationException">
+    /// An unknown key, a value Kafka refuses, no such tenant, a tenant being deleted, or a cap changed since
+    /// <paramref name="ifMatch"/> (PreconditionFailed).
+    /// </exception>
+    public async Task<TenantQuotas> SetCapAsync(string tenantId, IReadOnlyDictionary<string, double?> cap, CancellationToken ct, string? ifMatch = null)
     {
         ArgumentNullException.ThrowIfNull(cap);
         foreach (var (key, value) in cap)
@@ -37,7 +41,17 @@ public sealed class QuotaAdministration(IClientQuotaStore store, ITenantStore te
         }
         var tenant = await RequireTenantAsync(tenantId, writable: true, ct).ConfigureAwait(false);
         var alterations = CapKeys.Select(key => new ClientQuotaAlteration(key, cap.TryGetValue(key, out var value) ? value : null)).ToList();
-        await store.AlterAsync(ClientQuotaEntity.Of((ClientQuotaEntity.Tenant, tenantId)), alterations, ct).ConfigureAwait(false);
+        var entity = ClientQuotaEntity.Of((ClientQuotaEntity.Tenant, tenantId));
+        if (ifMatch is null)
+        {
+            await store.AlterAsync(entity, alterations, ct).ConfigureAwait(false);
+        }
+        else if (!await store.AlterIfAsync(entity, alterations, current => QuotaETag.Matches(ifMatch, current), ct).ConfigureAwait(false))
+        {
+            var now = await ReadAsync(tenant, ct).ConfigureAwait(false);
+            throw new TenantAdministrationException(TenantErrorKind.PreconditionFailed,
+                $"The quotas of tenant {tenantId} have changed: their ETag is now {QuotaETag.Of(now.Cap)}, not {ifMatch}");
+        }
         return await ReadAsync(tenant, ct).ConfigureAwait(false);
     }
 

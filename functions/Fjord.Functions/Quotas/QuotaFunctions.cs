@@ -12,6 +12,7 @@ namespace Fjord.Functions.Quotas;
 /// <c>/api/v1/tenants/{tenant}/quotas</c>: GET (operator keys and the tenant's own) shows the tenant's cap and the quotas
 /// it set on its users and client ids (with Kafka's AlterClientQuotas); PUT (operator keys only) replaces the cap,
 /// which bounds the sum of all the tenant's clients across the cluster. The brokers apply a change within seconds.
+/// Both answer with the cap's <c>ETag</c>; a PUT with <c>If-Match</c> applies only over that cap (412 when it changed).
 /// </summary>
 public sealed class QuotaFunctions(ApiRequests api, QuotaAdministration quotas)
 {
@@ -24,7 +25,8 @@ public sealed class QuotaFunctions(ApiRequests api, QuotaAdministration quotas)
         {
             ValidateId(tenant);
             ApiRequests.RequireAccess(caller, tenant);
-            return ApiResult.Ok(TenantQuotasResource.From(await quotas.GetAsync(tenant, ct).ConfigureAwait(false)));
+            var current = await quotas.GetAsync(tenant, ct).ConfigureAwait(false);
+            return ApiResult.Ok(TenantQuotasResource.From(current), QuotaETag.Of(current.Cap));
         });
 
     [Function("PutTenantQuotas")]
@@ -37,7 +39,8 @@ public sealed class QuotaFunctions(ApiRequests api, QuotaAdministration quotas)
             ApiRequests.RequireAccess(caller, tenant);
             ApiRequests.RequireOperator(caller, "change a tenant's quotas");
             var body = await ApiRequests.ReadBodyAsync<TenantQuotaCapBody>(request, ct).ConfigureAwait(false);
-            return ApiResult.Ok(TenantQuotasResource.From(await quotas.SetCapAsync(tenant, body.ToCap(), ct).ConfigureAwait(false)));
+            var updated = await quotas.SetCapAsync(tenant, body.ToCap(), ct, ApiRequests.IfMatch(request)).ConfigureAwait(false);
+            return ApiResult.Ok(TenantQuotasResource.From(updated), QuotaETag.Of(updated.Cap));
         });
 
     private static void ValidateId(string tenant)

@@ -66,6 +66,58 @@ public sealed class QuotaApiTests(ControlPlaneFixture plane)
     }
 
     [Fact]
+    public async Task TheCapCarriesAnETagAndAPutWithAStaleIfMatchIs412AndWritesNothing()
+    {
+        var tenant = await NewTenantAsync();
+        using var client = plane.Client(plane.OperatorKey);
+        var first = await ApiCall.SendAsync(client, HttpMethod.Get, $"/api/v1/tenants/{tenant}/quotas");
+        first.AssertStatus(HttpStatusCode.OK);
+        Assert.NotNull(first.ETag);
+
+        // Over the cap it read: applied, and the answer carries the new cap's tag.
+        var put = await ApiCall.SendAsync(client, HttpMethod.Put, $"/api/v1/tenants/{tenant}/quotas", Cap, h => h.IfMatch.ParseAdd(first.ETag!));
+        put.AssertStatus(HttpStatusCode.OK);
+        Assert.NotEqual(first.ETag, put.ETag);
+        Assert.Equal(put.ETag, (await ApiCall.SendAsync(client, HttpMethod.Get, $"/api/v1/tenants/{tenant}/quotas")).ETag);
+
+        // Over a cap that has changed since: 412, naming the current tag, and the stored cap stays as it is.
+        var before = await StoredAsync(tenant);
+        var stale = await ApiCall.SendAsync(client, HttpMethod.Put, $"/api/v1/tenants/{tenant}/quotas",
+            """{"producerByteRate": 1, "consumerByteRate": null, "requestPercentage": null, "controllerMutationRate": null}""", h => h.IfMatch.ParseAdd(first.ETag!));
+        Assert.Contains(put.ETag!, stale.AssertProblem(HttpStatusCode.PreconditionFailed), StringComparison.Ordinal);
+        Assert.Equal(before.Single().Values, (await StoredAsync(tenant)).Single().Values);
+
+        // If-Match: * and no If-Match at all write regardless.
+        (await ApiCall.SendAsync(client, HttpMethod.Put, $"/api/v1/tenants/{tenant}/quotas", """{"producerByteRate": 2048, "consumerByteRate": null, "requestPercentage": null, "controllerMutationRate": null}""",
+            h => h.IfMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any))).AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(2048, (await StoredAsync(tenant)).Single().Values["producer_byte_rate"]);
+        (await ApiCall.SendAsync(client, HttpMethod.Put, $"/api/v1/tenants/{tenant}/quotas", """{"producerByteRate": 4096, "consumerByteRate": null, "requestPercentage": null, "controllerMutationRate": null}""")).AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(4096, (await StoredAsync(tenant)).Single().Values["producer_byte_rate"]);
+    }
+
+    [Fact]
+    public async Task AConditionalAlterationIsJudgedOnTheValuesItReplaces()
+    {
+        var tenant = await NewTenantAsync();
+        var entity = ClientQuotaEntity.Of((ClientQuotaEntity.Tenant, tenant));
+        await plane.Quotas.AlterAsync(entity, [new ClientQuotaAlteration("producer_byte_rate", 100)], CancellationToken.None);
+
+        // Another writer's change lands between this writer's read and its write: the precondition sees the new values.
+        var seen = new List<double>();
+        var written = await plane.Quotas.AlterIfAsync(entity, [new ClientQuotaAlteration("producer_byte_rate", 300)], current =>
+        {
+            seen.Add(current["producer_byte_rate"]);
+            if (seen.Count == 1)
+                plane.Quotas.AlterAsync(entity, [new ClientQuotaAlteration("producer_byte_rate", 200)], CancellationToken.None).GetAwaiter().GetResult();
+            return current["producer_byte_rate"] == 100;
+        }, CancellationToken.None);
+
+        Assert.False(written);
+        Assert.Equal([100d, 200d], seen);
+        Assert.Equal(200, (await StoredAsync(tenant)).Single().Values["producer_byte_rate"]);
+    }
+
+    [Fact]
     public async Task BadBodiesTheWrongKeyAndUnknownTenantsAre4xxAndWriteNothing()
     {
         var tenant = await NewTenantAsync();

@@ -16,4 +16,13 @@ public interface IClientQuotaStore
     /// change; an entity left with none is deleted). Validation is the caller's: the store takes what it is given.
     /// </summary>
     Task AlterAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="AlterAsync"/> only while <paramref name="precondition"/> accepts the entity's current quotas (empty
+    /// when it has none). It is judged on the very values the write replaces, so a change made meanwhile by another
+    /// writer fails it instead of being overwritten.
+    /// </summary>
+    /// <returns>False, with nothing written, when the precondition refused the current quotas.</returns>
+    Task<bool> AlterIfAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations,
+        Func<IReadOnlyDictionary<string, double>, bool> precondition, CancellationToken ct);
 }

@@ -24,13 +24,19 @@ public sealed class InMemoryClientQuotaStore : IClientQuotaStore
         }
     }
 
-    public Task AlterAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations, CancellationToken ct)
+    public Task AlterAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations, CancellationToken ct) =>
+        AlterIfAsync(entity, alterations, _ => true, ct);
+
+    public Task<bool> AlterIfAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations,
+        Func<IReadOnlyDictionary<string, double>, bool> precondition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(alterations);
+        ArgumentNullException.ThrowIfNull(precondition);
         lock (_lock)
         {
             var values = _quotas.TryGetValue(entity, out var existing) ? existing : new Dictionary<string, double>(StringComparer.Ordinal);
+            if (!precondition(values)) return Task.FromResult(false);
             foreach (var (key, value) in alterations)
             {
                 if (value is { } v) values[key] = v;
@@ -40,6 +46,6 @@ public sealed class InMemoryClientQuotaStore : IClientQuotaStore
             else _quotas[entity] = values;
             _version++;
         }
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 }

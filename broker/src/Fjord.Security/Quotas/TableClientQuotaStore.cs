@@ -37,7 +37,18 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
     public async Task<(IReadOnlyList<ClientQuotaRecord> Quotas, long Version)> LoadAsync(CancellationToken ct) =>
         await _versioned.LoadAsync<ClientQuotaRecord>(row => TryRead(row, out var item) ? item : null, ct).ConfigureAwait(false);
 
-    public async Task AlterAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations, CancellationToken ct)
+    public Task AlterAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations, CancellationToken ct) =>
+        AlterCoreAsync(entity, alterations, precondition: null, ct);
+
+    public Task<bool> AlterIfAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations,
+        Func<IReadOnlyDictionary<string, double>, bool> precondition, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(precondition);
+        return AlterCoreAsync(entity, alterations, precondition, ct);
+    }
+
+    private async Task<bool> AlterCoreAsync(ClientQuotaEntity entity, IReadOnlyList<ClientQuotaAlteration> alterations,
+        Func<IReadOnlyDictionary<string, double>, bool>? precondition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(alterations);
@@ -49,6 +60,8 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
             var values = existing is not null && TryRead(existing, out var current) && current.Entity.Equals(entity)
                 ? new Dictionary<string, double>(current.Values, StringComparer.Ordinal)
                 : new Dictionary<string, double>(StringComparer.Ordinal);
+            if (precondition is not null && !precondition(values))
+                return false;
             foreach (var (key, value) in alterations)
             {
                 if (value is { } v) values[key] = v;
@@ -57,7 +70,7 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
             TableTransactionAction action;
             if (values.Count == 0)
             {
-                if (existing is null) return;
+                if (existing is null) return true;
                 action = new TableTransactionAction(TableTransactionActionType.Delete, existing, existing.ETag);
             }
             else
@@ -69,7 +82,7 @@ public sealed class TableClientQuotaStore : IClientQuotaStore
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, existing.ETag);
             }
             if (await _versioned.TryCommitAsync([action], version, ct).ConfigureAwait(false))
-                return;
+                return true;
             await _versioned.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
