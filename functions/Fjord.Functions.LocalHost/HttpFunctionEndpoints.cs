@@ -1,11 +1,11 @@
 using System.Reflection;
+using Fjord.Functions.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Fjord.Functions.Observability;
 
 namespace Fjord.Functions.LocalHost;
 
