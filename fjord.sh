@@ -89,6 +89,8 @@ ensure_azurite() {
 
 # kcat is how the README talks to the brokers; without it the cluster still runs.
 ensure_kcat() { ensure_apt_package kcat kcat || log "warning: continuing without kcat"; }
+# The infra tests run azd's postprovision hook, which makes certificates and SCRAM credentials with OpenSSL 3.
+ensure_openssl() { ensure_apt_package openssl openssl || log "warning: continuing without openssl (the postprovision hook tests will fail)"; }
 
 build_release() { # what project-relative-to-ROOT dll log-name
   if [ "${FJORD_SKIP_BUILD:-}" = 1 ]; then
@@ -579,7 +581,7 @@ PY
 }
 
 cmd_test() {
-  ensure_dotnet; ensure_azurite; ensure_kcat
+  ensure_dotnet; ensure_azurite; ensure_kcat; ensure_openssl
   local results="$ROOT/TestResults"
   rm -rf "$results"
   local status=0 failed=()
