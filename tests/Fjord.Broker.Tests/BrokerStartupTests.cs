@@ -58,9 +58,10 @@ public sealed class BrokerStartupTests(AzuriteFixture azurite, ITestOutputHelper
 
         // Same node id and dirs, another port: only the dir lock can stop it.
         var second = cluster.Launch(1, new Dictionary<string, string> { ["node.id"] = "0", ["log.dirs"] = data });
-        await Poll.UntilAsync(() => second.HasExited, Timeout, "the second broker to exit");
-        Assert.Contains($"log dir {data} is in use by another process", second.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Loaded log", second.Output, StringComparison.Ordinal);
+        // WaitForExitAsync, not HasExited: the exit can be seen before the last lines are read from its pipes.
+        Assert.True(await second.WaitForExitAsync(Timeout), "the second broker did not exit");
+        Assert.Contains($"log dir {data} is in use by another process", second.History, StringComparison.Ordinal);
+        Assert.DoesNotContain("Loaded log", second.History, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(segment));
         Assert.False(first.HasExited);
     }

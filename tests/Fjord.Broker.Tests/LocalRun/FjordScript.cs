@@ -105,8 +105,11 @@ public sealed partial class FjordScript : IAsyncDisposable
             await Poll.UntilAsync(() =>
             {
                 if (Output.Contains(text, StringComparison.Ordinal)) return true;
-                if (_process.HasExited) throw new InvalidOperationException($"fjord.sh exited (code {_process.ExitCode}) before printing \"{text}\":\n{Output}");
-                return false;
+                if (!_process.HasExited) return false;
+                // The exit can be seen before its last lines are read: WaitForExit drains the pipes, then look once more.
+                _process.WaitForExit();
+                if (Output.Contains(text, StringComparison.Ordinal)) return true;
+                throw new InvalidOperationException($"fjord.sh exited (code {_process.ExitCode}) before printing \"{text}\":\n{Output}");
             }, timeout, $"fjord.sh to print \"{text}\"");
         }
         catch (TimeoutException e)
