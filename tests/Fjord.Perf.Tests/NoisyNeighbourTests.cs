@@ -27,13 +27,13 @@ public sealed class NoisyNeighbourTests
         [
             "--duration-sec", "7", "--rounds", "3", "--settle-sec", "0", "--capacity-sec", "4", "--steady-share", "30", "--quota-share", "5",
             "--overdrive", "10", "--record-size", "100", "--partitions", "2", "--linger-ms", "0", "--noisy-batch-size", "16384", "--target-ratio", "1.5",
-            "--broker-dll", "b.dll", "--timeout-sec", "9",
+            "--broker-dll", "b.dll", "--timeout-sec", "9", "--noisy-client", "in-process",
         ]);
 
         var options = NoisyNeighbourOptions.Read(args);
         args.EnsureAllConsumed();
 
-        Assert.Equal(new NoisyNeighbourOptions(7, 3, 0, 4, 30, 5, 10, 100, 2, 0, 16384, 1.5, "b.dll", TimeSpan.FromSeconds(9)), options);
+        Assert.Equal(new NoisyNeighbourOptions(7, 3, 0, 4, 30, 5, 10, 100, 2, 0, 16384, 1.5, "b.dll", TimeSpan.FromSeconds(9), NoisyInProcess: true), options);
     }
 
     [Theory]
@@ -41,6 +41,7 @@ public sealed class NoisyNeighbourTests
     [InlineData("--target-ratio", "fast")]
     [InlineData("--rounds", "0")]
     [InlineData("--steady-share", "0")]
+    [InlineData("--noisy-client", "thread")]
     public void OptionsRejectNonsense(string name, string value) =>
         Assert.Throws<UsageException>(() => NoisyNeighbourOptions.Read(new ArgumentReader([name, value])));
 

@@ -76,6 +76,7 @@ internal static class Program
                 "rebalance" => RunRebalance(reader, cancellation.Token),
                 "failover" => FailoverCommand.Run(reader, cancellation.Token),
                 "noisy-neighbour" => NoisyNeighbourCommand.Run(reader, cancellation.Token),
+                FloodCommand.Name => FloodCommand.Run(reader, cancellation.Token),
                 "tier-ops" => Fjord.Perf.Tiering.TierOpsCommand.Run(reader, cancellation.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };

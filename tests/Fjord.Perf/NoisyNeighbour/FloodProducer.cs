@@ -10,7 +10,7 @@ namespace Fjord.Perf.NoisyNeighbour;
 /// broker lets through is bounded by the quota (the broker throttles and mutes the connection), not by this loop.
 /// The queue is kept small so that stopping does not leave seconds of queued records behind.
 /// </summary>
-internal sealed class FloodProducer : IDisposable
+internal sealed class FloodProducer : INoisyTenant
 {
     private readonly ProducerConfig _config;
     private readonly TopicPartition[] _targets;
@@ -36,6 +36,8 @@ internal sealed class FloodProducer : IDisposable
         _recordsPerSec = recordsPerSec;
         _onDelivery = OnDelivery;
     }
+
+    public int ProcessId => Environment.ProcessId;
 
     public string? FirstError => Volatile.Read(ref _firstError);
 

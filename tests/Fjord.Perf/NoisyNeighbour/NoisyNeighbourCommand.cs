@@ -10,7 +10,8 @@ internal static class NoisyNeighbourCommand
     public const string Usage = """
           fjord-perf noisy-neighbour [--duration-sec 30] [--rounds 3] [--settle-sec 5] [--capacity-sec 10]
                              [--steady-share 20] [--quota-share 10] [--overdrive 5] [--record-size 1024] [--partitions 4]
-                             [--linger-ms 5] [--noisy-batch-size 1000000] [--target-ratio 1.25] [--broker-dll PATH] [--timeout-sec 60] [--json]
+                             [--linger-ms 5] [--noisy-batch-size 1000000] [--target-ratio 1.25] [--broker-dll PATH] [--timeout-sec 60]
+                             [--noisy-client process|in-process] [--json]
                              (starts its own Azurite and a SASL_SSL broker with tenants; build the broker in Release first)
         """;
 

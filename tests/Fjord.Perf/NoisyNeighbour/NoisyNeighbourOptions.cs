@@ -21,7 +21,8 @@ internal sealed record NoisyNeighbourOptions(
     int NoisyBatchSize,
     double TargetRatio,
     string? BrokerDll,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    bool NoisyInProcess = false)
 {
     public static NoisyNeighbourOptions Read(ArgumentReader args)
     {
@@ -45,6 +46,15 @@ internal sealed record NoisyNeighbourOptions(
             NoisyBatchSize: args.Int("noisy-batch-size", 1_000_000, min: 1),
             TargetRatio: target,
             BrokerDll: args.OptionalString("broker-dll"),
-            Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 60, min: 1)));
+            Timeout: TimeSpan.FromSeconds(args.Int("timeout-sec", 60, min: 1)),
+            NoisyInProcess: ReadNoisyClient(args));
     }
+
+    /// <summary>Where A's client runs: its own process (the default, as a real tenant's program) or this tool's.</summary>
+    private static bool ReadNoisyClient(ArgumentReader args) => args.OptionalString("noisy-client") switch
+    {
+        null or "process" => false,
+        "in-process" => true,
+        var other => throw new UsageException($"--noisy-client must be process or in-process (got '{other}')"),
+    };
 }

@@ -71,7 +71,7 @@ internal sealed class NoisyNeighbourPerformance(NoisyNeighbourOptions options, s
     /// <summary>Runs A until its client sees a throttle: proof the tenant quota reached the broker (it polls the quota table).</summary>
     private double AwaitThrottling(ProducerConfig config, double rate, CancellationToken cancellation)
     {
-        using var flood = new FloodProducer(config, NoisyTopic, options.Partitions, options.RecordSize, rate);
+        using var flood = NoisyTenantClient(config, rate);
         var clock = Stopwatch.StartNew();
         flood.Start();
         while (flood.Snapshot().Throttle.Count == 0)
@@ -102,13 +102,13 @@ internal sealed class NoisyNeighbourPerformance(NoisyNeighbourOptions options, s
             foreach (var withNoisy in new[] { false, true })
             {
                 phase++;
-                using var flood = withNoisy ? new FloodProducer(noisyConfig, NoisyTopic, options.Partitions, options.RecordSize, noisyRate) : null;
+                using var flood = withNoisy ? NoisyTenantClient(noisyConfig, noisyRate) : null;
                 flood?.Start();
                 Wait(TimeSpan.FromSeconds(options.SettleSec), cancellation);
 
                 var floodStart = flood?.Snapshot();
                 var brokerStart = ProcessCpuSampler.Sample(brokerPid);
-                var toolStart = ProcessCpuSampler.Sample(Environment.ProcessId);
+                var toolStart = ClientCpuSec(flood);
                 var machineStart = MachineCpu.Read();
                 var started = Stopwatch.GetTimestamp();
                 producer.Phase = phase;
@@ -116,7 +116,7 @@ internal sealed class NoisyNeighbourPerformance(NoisyNeighbourOptions options, s
                 producer.Phase = 0;
                 var seconds = Reporting.Units.TicksToSec(Stopwatch.GetTimestamp() - started);
                 var brokerCores = (ProcessCpuSampler.Sample(brokerPid).TotalSec - brokerStart.TotalSec) / seconds;
-                var toolCores = (ProcessCpuSampler.Sample(Environment.ProcessId).TotalSec - toolStart.TotalSec) / seconds;
+                var toolCores = (ClientCpuSec(flood) - toolStart) / seconds;
                 var machineCores = MachineCpu.CoresBetween(machineStart, MachineCpu.Read(), Environment.ProcessorCount);
                 var noisyWindow = flood is null ? null : FloodWindow.Between(floodStart!.Value, flood.Snapshot(), options.RecordSize, quotaBytesPerSec);
                 windows.Add((round, withNoisy, phase, seconds, brokerCores, toolCores, machineCores, noisyWindow));
@@ -134,6 +134,17 @@ internal sealed class NoisyNeighbourPerformance(NoisyNeighbourOptions options, s
             var latency = producer.Summarize(w.Phase);
             return new NoisyPhase(w.Round, w.WithNoisy, w.Sec, latency, latency.Sent / w.Sec, w.Noisy, w.BrokerCores, w.ToolCores, w.MachineCores);
         }).ToList();
+    }
+
+    private INoisyTenant NoisyTenantClient(ProducerConfig config, double rate) => options.NoisyInProcess
+        ? new FloodProducer(config, NoisyTopic, options.Partitions, options.RecordSize, rate)
+        : new FloodProcess(config, NoisyTopic, options.Partitions, options.RecordSize, rate);
+
+    /// <summary>CPU seconds of both tenants' clients: this tool, and A's process when it has one of its own.</summary>
+    private static double ClientCpuSec(INoisyTenant? flood)
+    {
+        var own = ProcessCpuSampler.Sample(Environment.ProcessId).TotalSec;
+        return flood is null || flood.ProcessId == Environment.ProcessId ? own : own + ProcessCpuSampler.Sample(flood.ProcessId).TotalSec;
     }
 
     /// <summary>B's workload: acks=all, the tool's linger, and the settings every produce run of this tool uses.</summary>
