@@ -61,6 +61,27 @@ public sealed class ReceiveBufferTests
         Assert.Equal(KafkaConnection.InitialReceiveBytes, buffer.Capacity);
     }
 
+    [Fact]
+    // Off xunit's synchronization context, so each released chunk is received before Release returns.
+    public Task EveryReceiveIsPrecededByTheBytesTheFrameStillNeeds() => Task.Run(async () =>
+    {
+        using var buffer = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);
+        var transport = new ChunkTransport(4);
+        Assert.True(await buffer.FillAsync(4, transport, CancellationToken.None));
+
+        var fill = buffer.FillAsync(4 + 500_000, transport, CancellationToken.None);
+        transport.Release(200_000);
+        transport.Release(300_000);
+
+        Assert.True(await fill);
+        // Never more than the frame still owes (the header's 4, then the 500,000 of the body, less each receive; the growing
+        // buffer takes the body in several receives): a transport that waits for that many cannot wait for bytes that never come.
+        Assert.Equal([4, 500_000], transport.Expected.Take(2));
+        var body = transport.Expected.Skip(1).ToList();
+        Assert.True(body.Zip(body.Skip(1)).All(p => p.First > p.Second), string.Join(", ", body));
+        Assert.True(body[^1] > 0);
+    });
+
     /// <summary>Hands out zero bytes whenever asked, a given number at a time, until released or closed.</summary>
     private sealed class ChunkTransport(int available) : IConnectionTransport
     {
@@ -69,6 +90,11 @@ public sealed class ReceiveBufferTests
         private TaskCompletionSource? _waiting;
 
         public EndPoint? RemoteEndPoint => null;
+
+        /// <summary>Every hint of the bytes still owed, in order.</summary>
+        public List<int> Expected { get; } = [];
+
+        public void ExpectBytes(int bytes) => Expected.Add(bytes);
 
         public void Release(int bytes)
         {

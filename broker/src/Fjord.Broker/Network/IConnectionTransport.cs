@@ -14,6 +14,12 @@ public interface IConnectionTransport : IAsyncDisposable
     /// <summary>Reads what has arrived (at least one byte), or returns 0 once the peer has closed its side.</summary>
     ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct);
 
+    /// <summary>
+    /// The frame being read still needs <paramref name="bytes"/> more bytes (beyond what the caller has buffered): a
+    /// transport may let the next receive wait until about that many have arrived rather than return each segment.
+    /// </summary>
+    void ExpectBytes(int bytes);
+
     /// <summary>Writes all of <paramref name="data"/>.</summary>
     ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct);
 

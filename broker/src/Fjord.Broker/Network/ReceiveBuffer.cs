@@ -46,6 +46,7 @@ internal sealed class ReceiveBuffer : IDisposable
         while (_end - _start < count)
         {
             if (_end == _buffer.Length) MakeRoom(count);
+            transport.ExpectBytes(count - (_end - _start));
             var read = await transport.ReceiveAsync(_buffer.AsMemory(_end), ct);
             if (read == 0) return false;
             _end += read;

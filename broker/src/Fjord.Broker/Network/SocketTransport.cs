@@ -17,6 +17,7 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
     private SocketAsyncEventArgs? _frameArgs;
     private TaskCompletionSource? _frameSent;
     private long _frameLength;
+    private readonly ReceiveLowWater _lowWater = new(socket);
     private int _closed;
 
     /// <summary>File bytes every socket transport of this process handed to sendfile.</summary>
@@ -29,6 +30,9 @@ public sealed class SocketTransport(Socket socket) : IConnectionTransport
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
         socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+
+    // Nothing sits between the socket and the caller's buffer, so the bytes still owed are exactly the socket's.
+    public void ExpectBytes(int bytes) => _lowWater.Expect(bytes);
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {

@@ -7,14 +7,17 @@ namespace Fjord.Broker.Network;
 /// A connection over any duplex stream: what an SslStream (or a SASL wrapper) will be. A file region is read
 /// into a pooled buffer and written through the stream, since encryption needs the bytes in user space anyway.
 /// A transport that has a handshake should do it in its first receive, so the idle rule bounds a slow one.
+/// <paramref name="expectBytes"/> passes the bytes a frame still needs to whatever can use the hint below the stream.
 /// </summary>
-public sealed class StreamTransport(Stream stream, EndPoint? remoteEndPoint) : IConnectionTransport
+public sealed class StreamTransport(Stream stream, EndPoint? remoteEndPoint, Action<int>? expectBytes = null) : IConnectionTransport
 {
     private int _closed;
 
     public EndPoint? RemoteEndPoint { get; } = remoteEndPoint;
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) => stream.ReadAsync(buffer, ct);
+
+    public void ExpectBytes(int bytes) => expectBytes?.Invoke(bytes);
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {

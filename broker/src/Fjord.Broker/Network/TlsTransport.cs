@@ -28,7 +28,8 @@ public static class TlsTransport
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
         var remoteEndPoint = socket.RemoteEndPoint;
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var readAhead = new ReadAheadSocketStream(socket);
+        var ssl = new SslStream(readAhead, leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(handshakeTimeout);
         try
@@ -54,6 +55,6 @@ public static class TlsTransport
             X509Certificate2 certificate => certificate,
             var other => X509CertificateLoader.LoadCertificate(other.GetRawCertData()),
         };
-        return (new StreamTransport(ssl, remoteEndPoint), clientCertificate);
+        return (new StreamTransport(ssl, remoteEndPoint, readAhead.ExpectPlaintext), clientCertificate);
     }
 }
