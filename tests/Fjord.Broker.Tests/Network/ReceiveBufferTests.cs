@@ -82,6 +82,28 @@ public sealed class ReceiveBufferTests
         Assert.True(body[^1] > 0);
     });
 
+    [Fact]
+    public async Task TheNextRequestsBytesMoveToTheSecondBufferAndATrimmedBufferHoldsNothing()
+    {
+        using var current = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);
+        using var next = new ReceiveBuffer(KafkaConnection.InitialReceiveBytes);
+        var transport = new ChunkTransport(1000);
+        Assert.True(await current.FillAsync(1000, transport, CancellationToken.None));
+        var before = current.Memory[..600].ToArray();
+
+        current.MoveTail(600, next);
+
+        Assert.Equal(600, current.Buffered);
+        Assert.Equal(before, current.Memory.ToArray());
+        Assert.Equal(400, next.Buffered);
+        current.Consume(600);
+        current.Trim();
+        Assert.Equal(0, current.Capacity);
+        transport.Release(50);
+        Assert.True(await current.FillAsync(50, transport, CancellationToken.None));
+        Assert.Equal(KafkaConnection.InitialReceiveBytes, current.Capacity);
+    }
+
     /// <summary>Hands out zero bytes whenever asked, a given number at a time, until released or closed.</summary>
     private sealed class ChunkTransport(int available) : IConnectionTransport
     {

@@ -11,7 +11,10 @@ namespace Fjord.Broker.Network;
 /// One client connection over an <see cref="IConnectionTransport"/>. Reads size-prefixed frames into a
 /// connection-owned buffer (the only copy of request bytes: produce payloads are appended to the log straight
 /// from it) and handles them one at a time, as Kafka does by muting a channel while its request is in flight,
-/// so responses leave in request order. Tells the server's idle reaper when it last did something useful.
+/// so responses leave in request order. Once authenticated, it reads the next request into a second buffer while
+/// the current one is handled, so receiving (and decrypting) one produce request overlaps appending the one before;
+/// the next is still not handled before the current response has gone. Tells the server's idle reaper when it last
+/// did something useful.
 /// </summary>
 public sealed partial class KafkaConnection : IAsyncDisposable
 {
@@ -28,7 +31,8 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     private readonly int _maxRequestBytes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ReceiveBuffer _received = new(InitialReceiveBytes);
+    private ReceiveBuffer _received = new(InitialReceiveBytes);
+    private ReceiveBuffer? _next;
     private ResponseBuffer? _response;
     private long _lastActivity;
     private int _busy;
@@ -67,10 +71,11 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     internal bool IsBusy => Volatile.Read(ref _busy) != 0;
 
     /// <summary>Bytes of receive buffer this connection holds: its initial buffer, plus growth for a request arriving.</summary>
-    internal int ReceiveBufferBytes => _received.Capacity;
+    internal int ReceiveBufferBytes => _received.Capacity + (_next?.Capacity ?? 0);
 
     public async Task RunAsync(CancellationToken stopping)
     {
+        Task<bool>? readingNext = null;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -87,7 +92,20 @@ public sealed partial class KafkaConnection : IAsyncDisposable
                     return;
                 }
                 if (!await _received.FillAsync(4 + size, _transport, stopping)) return;
-                if (await HandleAsync(size, stopping) != DispatchOutcome.Continue) return;
+
+                // Only once authenticated: before, the next frame's size limit depends on how this request ends.
+                readingNext = Session.IsAuthenticated ? ReadNextAsync(4 + size, stopping) : null;
+                var outcome = await HandleAsync(size, stopping);
+                if (outcome != DispatchOutcome.Continue) return;
+                if (readingNext is null) continue;
+                // The handled request's buffer waits empty for the request after next: it holds no array meanwhile, so an
+                // idle connection costs one small buffer (the one waiting for the next request), not two.
+                _received.Trim();
+                var open = await readingNext;
+                readingNext = null;
+                (_received, _next) = (_next!, _received);
+                // The peer closed after this request: whatever it sent whole is still handled first.
+                if (!open && _received.Buffered == 0) return;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
@@ -99,6 +117,34 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             // Anything unexpected costs this connection only; every other one carries on.
             LogConnectionFailed(e, Id);
         }
+        finally
+        {
+            if (readingNext is not null) await StopReadingAsync(readingNext);
+        }
+    }
+
+    /// <summary>
+    /// Receives the request after the one in <see cref="_received"/>'s first <paramref name="current"/> bytes into the
+    /// second buffer, whole (or as far as its size prefix if that is out of range: the run loop refuses it). False when
+    /// the peer closed first.
+    /// </summary>
+    private async Task<bool> ReadNextAsync(int current, CancellationToken ct)
+    {
+        var next = _next ??= new ReceiveBuffer(InitialReceiveBytes);
+        _received.MoveTail(current, next);
+        if (!await next.FillAsync(4, _transport, ct)) return false;
+        var size = BinaryPrimitives.ReadInt32BigEndian(next.Memory.Span);
+        if (size <= 0 || size > _maxRequestBytes) return true;
+        return await next.FillAsync(4 + size, _transport, ct);
+    }
+
+    /// <summary>The connection is ending with a receive in flight: close the transport under it and wait for it to let go of its buffer.</summary>
+    private async Task StopReadingAsync(Task<bool> readingNext)
+    {
+        _transport.Abort();
+        // WhenAny does not rethrow: the receive's failure (the closed transport, or what already ended the run) is expected.
+        await Task.WhenAny(readingNext);
+        _ = readingNext.Exception;
     }
 
     private async ValueTask<DispatchOutcome> HandleAsync(int size, CancellationToken ct)
@@ -156,6 +202,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     {
         await _transport.DisposeAsync();
         _received.Dispose();
+        _next?.Dispose();
         _response?.Dispose();
         _response = null;
     }

@@ -54,6 +54,36 @@ internal sealed class ReceiveBuffer : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Moves the bytes past the first <paramref name="keep"/> buffered ones (the start of the next request) into the empty
+    /// <paramref name="next"/>, leaving this buffer holding exactly the request being handled, in place.
+    /// </summary>
+    public void MoveTail(int keep, ReceiveBuffer next)
+    {
+        if (next.Buffered != 0) throw new InvalidOperationException("the buffer taking the next request is not empty");
+        var tail = _end - _start - keep;
+        if (tail <= 0) return;
+        next.Append(_buffer.AsSpan(_start + keep, tail));
+        _end -= tail;
+    }
+
+    /// <summary>Gives the (empty) buffer's array back to the pool; the next fill rents one as large as it needs.</summary>
+    public void Trim()
+    {
+        if (_end != _start || _buffer.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        _start = _end = 0;
+        Volatile.Write(ref _capacity, 0);
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_buffer.Length - _end < bytes.Length) Replace(Math.Max(bytes.Length, _buffer.Length));
+        bytes.CopyTo(_buffer.AsSpan(_end));
+        _end += bytes.Length;
+    }
+
     public void Consume(int count)
     {
         _largestHandled = Math.Max(_largestHandled, count);
@@ -75,7 +105,8 @@ internal sealed class ReceiveBuffer : IDisposable
         // Full of one frame's bytes (count > pending): double, but not past what the frame needs; at once to
         // the frame when this connection has completed one as large before.
         var size = count <= _largestHandled ? count : Math.Min(count, Math.Max(FirstGrowthBytes, (int)Math.Min(Array.MaxLength, 2L * _buffer.Length)));
-        Replace(size);
+        // A trimmed buffer starts again from at least its initial size, so a header and a small request arrive in one receive.
+        Replace(Math.Max(size, _initialBytes));
     }
 
     private void Replace(int size)
@@ -83,7 +114,7 @@ internal sealed class ReceiveBuffer : IDisposable
         var pending = _end - _start;
         var replacement = ArrayPool<byte>.Shared.Rent(size);
         _buffer.AsSpan(_start, pending).CopyTo(replacement);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = replacement;
         _start = 0;
         _end = pending;
