@@ -23,15 +23,23 @@ public sealed class InstrumentAllocationTests
         topics.RecordFetched(topic, 1000);
         requests.Record(ApiKey.Produce, TimeSpan.FromMilliseconds(1));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // A round can see a one-off allocation that is not the instruments' (1,912 bytes once in a CI run, most likely the
+        // runtime recompiling a hot method mid-loop); an allocation per measurement shows in every round (10,000 x at least a
+        // few bytes), so the quietest of three rounds counts.
+        var rounds = new List<long>();
+        for (var round = 0; round < 3; round++)
         {
-            topics.RecordProduced(topic, 1000, 10);
-            topics.RecordFetched(topic, 1000);
-            requests.Record(ApiKey.Produce, TimeSpan.FromMilliseconds(1));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                topics.RecordProduced(topic, 1000, 10);
+                topics.RecordFetched(topic, 1000);
+                requests.Record(ApiKey.Produce, TimeSpan.FromMilliseconds(1));
+            }
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = rounds.Min();
 
-        Assert.Equal(0, allocated);
+        Assert.True(allocated == 0, $"allocated bytes per round of 10,000: {string.Join(", ", rounds)}");
     }
 }
