@@ -95,12 +95,9 @@ public sealed partial class KafkaConnection : IAsyncDisposable
 
                 // Only once authenticated: before, the next frame's size limit depends on how this request ends.
                 readingNext = Session.IsAuthenticated ? ReadNextAsync(4 + size, stopping) : null;
-                var outcome = await HandleAsync(size, stopping);
+                var outcome = await HandleAsync(size, trimHandled: readingNext is not null, stopping);
                 if (outcome != DispatchOutcome.Continue) return;
                 if (readingNext is null) continue;
-                // The handled request's buffer waits empty for the request after next: it holds no array meanwhile, so an
-                // idle connection costs one small buffer (the one waiting for the next request), not two.
-                _received.Trim();
                 var open = await readingNext;
                 readingNext = null;
                 (_received, _next) = (_next!, _received);
@@ -147,7 +144,12 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         _ = readingNext.Exception;
     }
 
-    private async ValueTask<DispatchOutcome> HandleAsync(int size, CancellationToken ct)
+    /// <param name="trimHandled">
+    /// The next request is being read into the other buffer: this one waits empty for the request after next, so it gives
+    /// its array back before the response goes out, and an idle connection holds one small buffer, not two, from the
+    /// moment its client has the answer.
+    /// </param>
+    private async ValueTask<DispatchOutcome> HandleAsync(int size, bool trimHandled, CancellationToken ct)
     {
         // Only a whole request is activity: a client trickling bytes of one stays idle and is reaped.
         Touch();
@@ -164,6 +166,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             Volatile.Write(ref _busy, 0);
         }
         _received.Consume(4 + size);
+        if (trimHandled) _received.Trim();
         if (!response.IsEmpty)
         {
             await _transport.SendFrameAsync(response, ct);

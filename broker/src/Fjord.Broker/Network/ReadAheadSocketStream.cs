@@ -49,8 +49,8 @@ internal sealed class ReadAheadSocketStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Bytes received and not yet read: what a test checks the chunking by.</summary>
-    internal int Buffered => _end - _start;
+    /// <summary>Bytes received from the socket and not yet handed to the TLS stream: they no longer count as owed by the socket.</summary>
+    private int Buffered => _end - _start;
 
     /// <summary>The TLS stream above still owes its reader <paramref name="plaintextBytes"/> bytes of the frame being read.</summary>
     public void ExpectPlaintext(int plaintextBytes) => _lowWater.Expect(plaintextBytes - TlsBufferedMargin - Buffered);
